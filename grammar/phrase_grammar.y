@@ -1,0 +1,93 @@
+/* phrase_grammar.y -- the grammar of the feeding phrase language (Lemon).
+ *
+ * A phrase is a sequence of items in any order: parents write
+ * "12pm 120ml milk", "120ml milk at 12pm" and "milk, 120 ml, 12pm" alike. So
+ * the grammar is a list of items, and each production below says which
+ * tokens make one item. The order-dependent readings ("at 7", "yesterday 7":
+ * a bare number right after them is an hour) are decided by the builder from
+ * the previous item, because the grammar cannot see a number's value.
+ *
+ * Actions only hand the item to a phrase_add_* builder (src/phrase/
+ * phrase_build.c), which fills the tree and reports conflicts such as two
+ * amounts. The intent is decided at the end by phrase_finish(). */
+
+%name phraseParser
+%token_prefix TK_
+/* The builder state, passed once when the parser is set up: no globals. */
+%extra_context {phrase_ctx *ctx}
+%token_type {phrase_token}
+/* One place turns a token the grammar cannot place into a message. */
+%syntax_error { phrase_syntax_error(ctx, &yyminor); }
+%stack_overflow { phrase_syntax_error(ctx, NULL); }
+
+%include {
+#include "phrase_internal.h"
+
+#include <assert.h>
+#include <string.h>
+}
+
+/* Token codes in the order the lexer's rules list them. */
+%token AMOUNT CLOCK HOURH NOW AT DURATION AGO FUTURE DAY PART KIND COMMAND
+       ZONE QUESTION NUMBER WORD.
+
+phrase ::= items.
+
+items ::= .
+items ::= items item.
+
+/* Amounts: "120ml", "4 oz", and bare numbers (millilitres, or an hour right
+ * after "at", a day word or a part of the day). */
+item ::= AMOUNT(A).          { phrase_add_amount(ctx, &A); }
+item ::= NUMBER(N).          { phrase_add_number(ctx, &N); }
+
+/* Times of day: "12pm", "7:30", "19h", "noon", "now", "at". */
+item ::= CLOCK(C).           { phrase_add_clock(ctx, &C); }
+item ::= HOURH(C).           { phrase_add_clock(ctx, &C); }
+item ::= NOW(T).             { phrase_add_now(ctx, &T); }
+item ::= AT(T).              { phrase_add_at(ctx, &T); }
+
+/* Relative times: "20 min ago", "2h ago", "half an hour ago". A duration
+ * without "ago", and future words ("tomorrow", "in 15 minutes"), are errors
+ * with a message of their own. */
+item ::= DURATION(D) AGO.    { phrase_add_ago(ctx, &D); }
+item ::= HOURH(D) AGO.       { phrase_add_ago(ctx, &D); }
+item ::= DURATION(D).        { phrase_add_duration(ctx, &D); }
+item ::= FUTURE(F).          { phrase_add_future(ctx, &F); }
+
+/* Days, parts of the day and kinds of milk. */
+item ::= DAY(D).             { phrase_add_day(ctx, &D); }
+item ::= PART(P).            { phrase_add_part(ctx, &P); }
+item ::= KIND(K).            { phrase_add_kind(ctx, &K); }
+
+/* Commands: "total", "/last@MilkBot", "tz Asia/Singapore". */
+item ::= COMMAND(C).         { phrase_add_command(ctx, &C); }
+item ::= COMMAND(C) ZONE(Z). { phrase_add_command(ctx, &C);
+                               phrase_add_zone(ctx, &Z); }
+item ::= QUESTION.           { phrase_add_question(ctx); }
+
+/* Any other word is kept as the feeding's note. */
+item ::= WORD(W).            { phrase_add_word(ctx, &W); }
+
+%code {
+void phrase_parse(const char *text, size_t len, phrase *out) {
+    phrase_ctx ctx;
+    yyParser parser; /* on the stack: parsing a phrase never allocates */
+    phrase_lexer lexer;
+    phrase_token tok;
+    int code;
+
+    phrase_ctx_init(&ctx, text, len, out);
+    phraseParserInit(&parser, &ctx);
+    phrase_lexer_init(&lexer, text, len);
+    while (!ctx.failed && (code = phrase_lex(&lexer, &tok)) != 0)
+        phraseParser(&parser, code, tok);
+    if (!ctx.failed) {
+        memset(&tok, 0, sizeof tok);
+        tok.off = (uint32_t)len;
+        phraseParser(&parser, 0, tok);
+    }
+    phraseParserFinalize(&parser);
+    phrase_finish(&ctx);
+}
+}

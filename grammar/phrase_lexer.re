@@ -1,0 +1,321 @@
+/* phrase_lexer.re -- the words of the feeding phrase language (re2c).
+ *
+ * Cuts one line into tokens for the grammar. Rules are in the order a reader
+ * thinks of them: amounts, times of day, relative times, days, kinds,
+ * commands, filler, then plain words. Fixed multi-word phrases ("half an
+ * hour", "last night", "how much", "breast milk") are single tokens here, so
+ * the grammar never has to guess what "last" or "half" means.
+ *
+ * Safety on any bytes: the input is a (pointer, length) pair with no NUL
+ * terminator. YYPEEK never reads at or past `lim`; it answers 0 there, and the
+ * "\x00" rule tells that virtual end from a real NUL byte. Rules that end in a
+ * letter carry the trailing context `/ end` (a non-alphanumeric byte, or the
+ * virtual end) so that "12 amounts" is not "12 am" + "ounts". */
+#include "phrase_internal.h"
+#include "phrase_grammar.h"
+
+#include <string.h>
+
+void phrase_lexer_init(phrase_lexer *lx, const char *text, size_t len) {
+    lx->start = (const unsigned char *)text;
+    lx->cur = lx->start;
+    lx->lim = lx->start + len;
+    lx->zone_next = 0;
+}
+
+/* Decimal digits at [p, end) with an optional ".fraction", as millionths.
+ * The integer part saturates at PHRASE_NUMBER_CAP; fraction digits past the
+ * sixth are dropped except that they still round half up (so 0.4999995
+ * rounds consistently). */
+static const unsigned char *lex_micro(const unsigned char *p,
+                                      const unsigned char *end,
+                                      int64_t *micro, int *integer) {
+    int64_t whole = 0;
+    while (p < end && *p >= '0' && *p <= '9') {
+        if (whole < PHRASE_NUMBER_CAP) whole = whole * 10 + (*p - '0');
+        p++;
+    }
+    if (whole > PHRASE_NUMBER_CAP) whole = PHRASE_NUMBER_CAP;
+    int64_t frac = 0, scale = 100000;
+    *integer = 1;
+    if (p + 1 < end && *p == '.' && p[1] >= '0' && p[1] <= '9') {
+        *integer = 0;
+        p++;
+        while (p < end && *p >= '0' && *p <= '9') {
+            if (scale > 0) frac += (*p - '0') * scale;
+            scale /= 10;
+            p++;
+        }
+    }
+    *micro = whole * 1000000 + frac;
+    return p;
+}
+
+static int lex_is_alpha(unsigned char c) {
+    return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+}
+
+/* A clock time: hour digits, an optional [:.h] and two minute digits, then
+ * an optional am/pm. The style decides how the hour is read later. */
+static void lex_clock(const unsigned char *p, const unsigned char *end,
+                      phrase_token *t) {
+    const unsigned char *h = p;
+    int hour = 0, minute = 0, leading_zero = (*p == '0' && p + 1 < end &&
+                                              p[1] >= '0' && p[1] <= '9');
+    while (p < end && *p >= '0' && *p <= '9') hour = hour * 10 + (*p++ - '0');
+    int h_form = (p < end && (*p | 0x20) == 'h');
+    if (p < end && (*p == ':' || *p == '.' || h_form)) {
+        p++;
+        while (p < end && *p >= '0' && *p <= '9')
+            minute = minute * 10 + (*p++ - '0');
+    }
+    while (p < end && !lex_is_alpha(*p)) p++; /* spaces before am/pm */
+    t->hour = hour;
+    t->minute = minute;
+    if (p < end)
+        t->sub = (*p | 0x20) == 'a' ? PHRASE_CLOCK_AM : PHRASE_CLOCK_PM;
+    else if (leading_zero || h_form || hour == 0 || hour > 12)
+        t->sub = PHRASE_CLOCK_AS_WRITTEN;
+    else
+        t->sub = PHRASE_CLOCK_BARE;
+    (void)h;
+}
+
+/* The unit of an amount or a duration: the first letter after the number. */
+static int lex_unit(const unsigned char *p, const unsigned char *end) {
+    while (p < end && !lex_is_alpha(*p)) p++;
+    if (p == end) return UNIT_ML;
+    switch (*p | 0x20) {
+    case 'o': case 'f': return UNIT_OZ;
+    case 'h': return UNIT_HOURS;
+    case 'm':
+        if (p + 1 < end && (p[1] | 0x20) == 'i' && p + 2 < end &&
+            (p[2] | 0x20) == 'n')
+            return UNIT_MINUTES;
+        if (p + 1 < end && (p[1] | 0x20) == 'l') return UNIT_ML;
+        return (p + 1 == end || !lex_is_alpha(p[1])) ? UNIT_MINUTES : UNIT_ML;
+    default: return UNIT_ML; /* cc */
+    }
+}
+
+/* The command named by "/name" or "/name@BotName". */
+static int lex_slash_command(const unsigned char *p, const unsigned char *end) {
+    static const struct { const char *name; int cmd; } commands[] = {
+        {"total", CMD_TOTAL}, {"today", CMD_TOTAL}, {"last", CMD_LAST},
+        {"week", CMD_WEEK},   {"undo", CMD_UNDO},   {"help", CMD_HELP},
+        {"start", CMD_HELP},  {"tz", CMD_TIMEZONE}, {"timezone", CMD_TIMEZONE},
+        {"feed", CMD_FEED},   {"add", CMD_FEED},
+    };
+    const unsigned char *name = p + 1, *stop = name;
+    while (stop < end && *stop != '@') stop++;
+    size_t n = (size_t)(stop - name);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        if (strlen(commands[i].name) != n) continue;
+        size_t j = 0;
+        while (j < n && (name[j] | 0x20) == commands[i].name[j]) j++;
+        if (j == n) return commands[i].cmd;
+    }
+    return CMD_UNKNOWN;
+}
+
+/* After "tz"/"timezone": the rest of the line, trimmed, is the zone (it may
+ * hold digits, '+' and '/': "Etc/GMT+5"). "to" and "is" before it are
+ * filler. Returns 0 when nothing but punctuation is left. */
+static int lex_zone(phrase_lexer *lx, phrase_token *tok) {
+    const unsigned char *p = lx->cur, *end = lx->lim;
+    while (p < end && (*p == ' ' || *p == '\t' || *p == ':' || *p == '='))
+        p++;
+    for (int skipped = 0; !skipped && end - p > 3;) {
+        skipped = 1;
+        if (((p[0] | 0x20) == 't' && (p[1] | 0x20) == 'o') ||
+            ((p[0] | 0x20) == 'i' && (p[1] | 0x20) == 's')) {
+            if (p[2] == ' ' || p[2] == '\t') {
+                p += 3;
+                while (p < end && (*p == ' ' || *p == '\t')) p++;
+            }
+        }
+    }
+    while (end > p && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r' ||
+                       end[-1] == '\n' || end[-1] == '.' || end[-1] == ',' ||
+                       end[-1] == '!' || end[-1] == '?' || end[-1] == ';'))
+        end--;
+    if (end == p) return 0;
+    tok->off = (uint32_t)(p - lx->start);
+    tok->len = (uint32_t)(end - p);
+    lx->cur = lx->lim;
+    return 1;
+}
+
+int phrase_lex(phrase_lexer *lx, phrase_token *tok) {
+    const unsigned char *cur = lx->cur, *lim = lx->lim, *mar = cur;
+    const unsigned char *tok_start;
+
+    if (lx->zone_next) {
+        lx->zone_next = 0;
+        memset(tok, 0, sizeof *tok);
+        if (lex_zone(lx, tok)) return TK_ZONE;
+    }
+
+    for (;;) {
+        tok_start = cur;
+        memset(tok, 0, sizeof *tok);
+        tok->off = (uint32_t)(cur - lx->start);
+#define TOKEN(code)                                                            \
+    do {                                                                       \
+        tok->len = (uint32_t)(cur - tok_start);                                \
+        lx->cur = cur;                                                         \
+        return (code);                                                         \
+    } while (0)
+        /*!re2c
+        re2c:flags:input = custom;
+        re2c:define:YYCTYPE = "unsigned char";
+        re2c:api:style = free-form;
+        re2c:yyfill:enable = 0;
+        re2c:define:YYPEEK = "(cur < lim ? *cur : 0)";
+        re2c:define:YYSKIP = "++cur;";
+        re2c:define:YYBACKUP = "mar = cur;";
+        re2c:define:YYRESTORE = "cur = mar;";
+        re2c:define:YYSHIFT = "cur += @@;";
+
+        ws    = [ \t\r\n\v\f] | "\xC2\xA0" | "\xE2\x80\xAF" | "\xE2\x80\x89"
+              | "\xE3\x80\x80";
+        sp    = ws+;
+        end   = [^a-zA-Z0-9];
+        d     = [0-9];
+        int   = d+;
+        num   = d+ ("." d+)?;
+        hh    = d d?;
+        mm    = d d;
+        ampm  = [aApP] "."? [mM] "."?;
+        ml    = 'ml' | 'mls' | 'cc' | 'millilitre' | 'millilitres'
+              | 'milliliter' | 'milliliters';
+        oz    = 'oz' | 'ozs' | 'fl' "."? sp? 'oz' | 'ounce' | 'ounces';
+        mins  = 'm' | 'min' | 'mins' | 'minute' | 'minutes';
+        hrs   = 'h' | 'hr' | 'hrs' | 'hour' | 'hours';
+        hour  = 'hour' | 'hr';
+        wchar = [^ \t\r\n\v\f\x00,;!?.:~];
+
+        // Amounts: a number and a unit, touching or not.
+        num sp? (ml | oz) / end {
+            int integer;
+            lex_micro(tok_start, cur, &tok->micro, &integer);
+            tok->unit = lex_unit(tok_start, cur);
+            TOKEN(TK_AMOUNT);
+        }
+
+        // Times of day.
+        hh [:.] mm sp? ampm / end { lex_clock(tok_start, cur, tok); TOKEN(TK_CLOCK); }
+        hh sp? ampm / end         { lex_clock(tok_start, cur, tok); TOKEN(TK_CLOCK); }
+        hh ":" mm / [^0-9]        { lex_clock(tok_start, cur, tok); TOKEN(TK_CLOCK); }
+        hh 'h' mm / end           { lex_clock(tok_start, cur, tok); TOKEN(TK_CLOCK); }
+        hh 'h' / end              {
+            lex_clock(tok_start, cur, tok);
+            tok->micro = (int64_t)tok->hour * 1000000;
+            tok->unit = UNIT_HOURS;
+            tok->sub = PHRASE_CLOCK_AS_WRITTEN;
+            TOKEN(TK_HOURH);    /* "19h" is a time, "2h ago" a duration */
+        }
+        ('noon' | 'midday') / end {
+            tok->hour = 12; tok->sub = PHRASE_CLOCK_AS_WRITTEN; TOKEN(TK_CLOCK);
+        }
+        'midnight' / end {
+            tok->hour = 0; tok->sub = PHRASE_CLOCK_AS_WRITTEN; TOKEN(TK_CLOCK);
+        }
+        'now' / end               { TOKEN(TK_NOW); }
+        'at' / end                { TOKEN(TK_AT); }
+        "@"                       { TOKEN(TK_AT); }
+
+        // Relative times.
+        num sp? (mins | hrs) / end {
+            int integer;
+            lex_micro(tok_start, cur, &tok->micro, &integer);
+            tok->unit = lex_unit(tok_start, cur);
+            TOKEN(TK_DURATION);
+        }
+        ('an' | 'a' | 'one') sp hour / end {
+            tok->micro = 1000000; tok->unit = UNIT_HOURS; TOKEN(TK_DURATION);
+        }
+        ('half' sp 'an' sp | 'a' sp 'half' sp | 'half' sp) hour / end {
+            tok->micro = 30000000; tok->unit = UNIT_MINUTES; TOKEN(TK_DURATION);
+        }
+        'ago' / end               { TOKEN(TK_AGO); }
+        ('tomorrow' | 'tmrw' | 'in' sp num sp? (mins | hrs)
+            | 'in' sp ('an' | 'a' | 'half' sp 'an') sp hour) / end {
+            TOKEN(TK_FUTURE);
+        }
+
+        // Days and parts of the day.
+        'today' / end             { tok->sub = PHRASE_TODAY; TOKEN(TK_DAY); }
+        ('yesterday' | 'yday' | 'yest') / end {
+            tok->sub = PHRASE_YESTERDAY; TOKEN(TK_DAY);
+        }
+        ('this' sp)? 'morning' / end   { tok->sub = PHRASE_MORNING; TOKEN(TK_PART); }
+        ('this' sp)? 'afternoon' / end { tok->sub = PHRASE_AFTERNOON; TOKEN(TK_PART); }
+        ('this' sp)? 'evening' / end   { tok->sub = PHRASE_EVENING; TOKEN(TK_PART); }
+        ('tonight' | 'this' sp 'night') / end {
+            tok->sub = PHRASE_TONIGHT; TOKEN(TK_PART);
+        }
+        'last' sp 'night' / end   { tok->sub = PHRASE_LAST_NIGHT; TOKEN(TK_PART); }
+
+        // Kinds of milk.
+        ('formula' | 'fm') / end  { tok->sub = PHRASE_FORMULA; TOKEN(TK_KIND); }
+        ('breast' sp? 'milk' | 'bm' | 'ebm' | 'expressed' (sp 'milk')?
+            | 'pumped' sp 'milk') / end {
+            tok->sub = PHRASE_BREASTMILK; TOKEN(TK_KIND);
+        }
+        'milk' / end              { tok->sub = PHRASE_MILK; TOKEN(TK_KIND); }
+
+        // Commands, as words and as Telegram /commands.
+        ('total' | 'totals' | 'how' sp 'much') / end {
+            tok->sub = CMD_TOTAL; TOKEN(TK_COMMAND);
+        }
+        'last' / end              { tok->sub = CMD_LAST; TOKEN(TK_COMMAND); }
+        ('week' | 'weekly' | ('last' | 'past' | 'this') sp 'week'
+            | (('last' | 'past') sp)? ('7' | 'seven') sp 'days') / end {
+            tok->sub = CMD_WEEK; TOKEN(TK_COMMAND);
+        }
+        ('undo' | 'oops' | ('delete' | 'remove') (sp ('last' | 'that' | 'it'))?) / end {
+            tok->sub = CMD_UNDO; TOKEN(TK_COMMAND);
+        }
+        'help' / end              { tok->sub = CMD_HELP; TOKEN(TK_COMMAND); }
+        ('tz' | 'timezone' | 'time' sp? 'zone') / end {
+            tok->sub = CMD_TIMEZONE;
+            lx->zone_next = 1;
+            TOKEN(TK_COMMAND);
+        }
+        "/" [a-zA-Z_]+ ("@" [a-zA-Z0-9_]+)? / end {
+            tok->sub = lex_slash_command(tok_start, cur);
+            tok->slash = 1;
+            if (tok->sub == CMD_TIMEZONE) lx->zone_next = 1;
+            TOKEN(TK_COMMAND);
+        }
+
+        // Filler before an amount, separators, and the question mark.
+        ('about' | 'around' | 'approx' | 'approx.' | 'approximately'
+            | 'roughly' | 'abt') / end { continue; }
+        "~"                       { continue; }
+        "?"                       { TOKEN(TK_QUESTION); }
+        [,;!.:]                   { continue; }
+        sp                        { continue; }
+
+        // Numbers without a unit, and every other word.
+        int                       {
+            lex_micro(tok_start, cur, &tok->micro, &tok->integer);
+            TOKEN(TK_NUMBER);
+        }
+        d+ "." d+                 {
+            lex_micro(tok_start, cur, &tok->micro, &tok->integer);
+            TOKEN(TK_NUMBER);
+        }
+        wchar+                    { TOKEN(TK_WORD); }
+
+        // The end of the input (YYPEEK's 0), or a real NUL byte (skipped).
+        "\x00"                    {
+            if (tok_start >= lim) { lx->cur = lim; return 0; }
+            continue;
+        }
+        *                         { continue; }
+        */
+#undef TOKEN
+    }
+}

@@ -1,0 +1,9 @@
+/* cli.h -- the `milkbot` subcommands. Each takes its own argv (argv[0] is
+ * the subcommand's name) and returns the process exit status. */
+#ifndef MILKBOT_CLI_H
+#define MILKBOT_CLI_H
+
+/* milkbot parse: see parse_command.c */
+int cli_parse(int argc, char **argv);
+
+#endif

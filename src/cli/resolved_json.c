@@ -1,0 +1,75 @@
+/* resolved_json.c -- a resolved command as the compact JSON object of
+ * PHRASES.md ("intent" first, then the intent's fields), built with cJSON. */
+#include "resolved_json.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <string.h>
+
+static cJSON *resolved_to_cjson(const resolved *r) {
+    cJSON *o = cJSON_CreateObject();
+    if (o == NULL) return NULL;
+    cJSON_AddStringToObject(o, "intent", phrase_intent_name(r->intent));
+    switch (r->intent) {
+    case PHRASE_RECORD:
+        cJSON_AddNumberToObject(o, "amount_ml", r->amount_ml);
+        cJSON_AddStringToObject(o, "kind", phrase_kind_name(r->kind));
+        cJSON_AddStringToObject(o, "at", r->at);
+        cJSON_AddStringToObject(o, "day", r->day);
+        if (r->note[0]) cJSON_AddStringToObject(o, "note", r->note);
+        break;
+    case PHRASE_TOTAL:
+        cJSON_AddStringToObject(o, "day", r->day);
+        break;
+    case PHRASE_WEEK:
+        cJSON_AddStringToObject(o, "from", r->from);
+        cJSON_AddStringToObject(o, "to", r->to);
+        break;
+    case PHRASE_TIMEZONE:
+        if (r->tz[0]) cJSON_AddStringToObject(o, "tz", r->tz);
+        break;
+    case PHRASE_ERROR:
+        cJSON_AddStringToObject(o, "message", r->message);
+        break;
+    default:
+        break;
+    }
+    return o;
+}
+
+int resolved_json(const resolved *r, char *buf, size_t size) {
+    cJSON *o = resolved_to_cjson(r);
+    if (o == NULL) return -1;
+    int ok = cJSON_PrintPreallocated(o, buf, (int)size, 0);
+    cJSON_Delete(o);
+    return ok ? 0 : -1;
+}
+
+int resolved_text(const resolved *r, char *buf, size_t size) {
+    int n;
+    switch (r->intent) {
+    case PHRASE_RECORD:
+        n = snprintf(buf, size, "record: %d ml %s at %s (day %s)%s%s%s",
+                     r->amount_ml, phrase_kind_name(r->kind), r->at, r->day,
+                     r->note[0] ? ", note \"" : "", r->note,
+                     r->note[0] ? "\"" : "");
+        break;
+    case PHRASE_TOTAL:
+        n = snprintf(buf, size, "total: %s", r->day);
+        break;
+    case PHRASE_WEEK:
+        n = snprintf(buf, size, "week: %s to %s", r->from, r->to);
+        break;
+    case PHRASE_TIMEZONE:
+        n = r->tz[0] ? snprintf(buf, size, "timezone: set to %s", r->tz)
+                     : snprintf(buf, size, "timezone: show the chat's zone");
+        break;
+    case PHRASE_ERROR:
+        n = snprintf(buf, size, "error: %s", r->message);
+        break;
+    default:
+        n = snprintf(buf, size, "%s", phrase_intent_name(r->intent));
+        break;
+    }
+    return n < 0 || (size_t)n >= size ? -1 : 0;
+}

@@ -1,0 +1,152 @@
+/* resolve.c -- PHRASES.md's six rules for placing a feeding in time.
+ *
+ * The one subtle rule is 4: a clock time without a day is its most recent
+ * past occurrence. Every candidate (today and yesterday; for a bare hour
+ * 1-12 both am and pm) is placed on the zone's clock first, daylight saving
+ * included, and only then compared with now, so "2:30" on a spring-forward
+ * night is judged by the instant it really names. */
+#include "resolve.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define MINUTE_MS 60000LL
+
+static int64_t floor_to_minute(int64_t ms) {
+    int64_t r = ms % MINUTE_MS;
+    return r < 0 ? ms - r - MINUTE_MS : ms - r;
+}
+
+/* The hours a clock time can mean, given how it was written and the part of
+ * the day; returns how many (1 or 2). */
+static int hour_readings(const phrase *p, int hours[2]) {
+    int h = p->hour;
+    if (p->clock != PHRASE_CLOCK_BARE) {
+        hours[0] = h;
+        return 1;
+    }
+    switch (p->part) {
+    case PHRASE_MORNING:
+        hours[0] = h % 12;
+        return 1;
+    case PHRASE_AFTERNOON:
+    case PHRASE_EVENING:
+    case PHRASE_TONIGHT:
+        hours[0] = h % 12 + 12;
+        return 1;
+    case PHRASE_LAST_NIGHT: /* pm for 6-11, am for 12-5 */
+        hours[0] = (h >= 6 && h <= 11) ? h + 12 : h % 12;
+        return 1;
+    default:
+        if (p->day != PHRASE_NO_DAY) { /* rule 3: as written */
+            hours[0] = h;
+            return 1;
+        }
+        hours[0] = h % 12; /* rule 4: both readings; a bare 12 is 00 or 12 */
+        hours[1] = h % 12 + 12;
+        return 2;
+    }
+}
+
+static void fail(resolved *out, const char *message) {
+    memset(out, 0, sizeof *out);
+    out->intent = PHRASE_ERROR;
+    snprintf(out->message, sizeof out->message, "%s", message);
+}
+
+/* Rules 1-5: the instant of a feeding, or -1 with out->message set. */
+static int feeding_instant(const phrase *p, clock_zone *zone, int64_t now_ms,
+                           const clock_local *now, int64_t *at_ms,
+                           resolved *out) {
+    clock_date today = now->date;
+    clock_date yesterday = clock_date_add(today, -1);
+
+    if (p->time == PHRASE_TIME_AGO) { /* rule 2 */
+        *at_ms = floor_to_minute(now_ms - p->ago_minutes * MINUTE_MS);
+        return 0;
+    }
+    if (p->time != PHRASE_TIME_CLOCK) { /* rule 1 */
+        if (p->day == PHRASE_YESTERDAY)
+            *at_ms = clock_from_local(zone, yesterday, now->hour, now->minute);
+        else
+            *at_ms = floor_to_minute(now_ms);
+        return 0;
+    }
+
+    int hours[2];
+    int n = hour_readings(p, hours);
+    if (p->day != PHRASE_NO_DAY) { /* rule 3 */
+        clock_date date = p->day == PHRASE_YESTERDAY ? yesterday : today;
+        *at_ms = clock_from_local(zone, date, hours[0], p->minute);
+        if (*at_ms - now_ms > RESOLVE_FUTURE_TOLERANCE_MS) {
+            char message[PHRASE_MESSAGE_MAX + 1];
+            snprintf(message, sizeof message,
+                     "can't record a feeding in the future: %02d:%02d today "
+                     "is later than now (%02d:%02d)",
+                     hours[0], p->minute, now->hour, now->minute);
+            fail(out, message);
+            return -1;
+        }
+        return 0;
+    }
+
+    /* rule 4: the latest candidate not more than 15 minutes after now */
+    const clock_date dates[2] = {today, yesterday};
+    int64_t best = INT64_MIN;
+    for (int d = 0; d < 2; d++) {
+        for (int i = 0; i < n; i++) {
+            int64_t t = clock_from_local(zone, dates[d], hours[i], p->minute);
+            if (t - now_ms <= RESOLVE_FUTURE_TOLERANCE_MS && t > best)
+                best = t;
+        }
+        if (best != INT64_MIN) break; /* any of today beats all of yesterday */
+    }
+    *at_ms = best;
+    return 0;
+}
+
+void resolve_phrase(const phrase *p, clock_zone *zone, int64_t now_ms,
+                    resolved *out) {
+    clock_local now, at;
+    char err[PHRASE_MESSAGE_MAX + 1];
+
+    memset(out, 0, sizeof *out);
+    out->intent = p->intent;
+    switch (p->intent) {
+    case PHRASE_ERROR:
+        memcpy(out->message, p->message, sizeof out->message);
+        return;
+    case PHRASE_RECORD:
+        clock_to_local(zone, now_ms, &now);
+        if (feeding_instant(p, zone, now_ms, &now, &out->at_ms, out) != 0)
+            return;
+        clock_to_local(zone, out->at_ms, &at);
+        at.second = 0;
+        clock_format_rfc3339(&at, out->at);
+        clock_format_date(at.date, out->day); /* rule 6 */
+        out->amount_ml = p->amount_ml;
+        out->kind = p->kind;
+        memcpy(out->note, p->note, sizeof out->note);
+        return;
+    case PHRASE_TOTAL:
+        clock_to_local(zone, now_ms, &now);
+        clock_format_date(p->day == PHRASE_YESTERDAY
+                              ? clock_date_add(now.date, -1)
+                              : now.date,
+                          out->day);
+        return;
+    case PHRASE_WEEK:
+        clock_to_local(zone, now_ms, &now);
+        clock_format_date(clock_date_add(now.date, -6), out->from);
+        clock_format_date(now.date, out->to);
+        return;
+    case PHRASE_TIMEZONE:
+        if (p->zone[0] &&
+            clock_zone_canonical(p->zone, out->tz, sizeof out->tz, err,
+                                 sizeof err) != 0)
+            fail(out, err);
+        return;
+    default: /* last, undo, help: nothing to place in time */
+        return;
+    }
+}

@@ -1,0 +1,46 @@
+/* resolve.h -- a parsed phrase, given now and the chat's zone, becomes a
+ * command with real instants and local dates (PHRASES.md, "Resolving the
+ * time", rules 1-6).
+ *
+ * The parser knows no clock; this module knows no words. The result is what
+ * the bot acts on and what `milkbot parse` prints. */
+#ifndef MILKBOT_RESOLVE_H
+#define MILKBOT_RESOLVE_H
+
+#include "clock.h"
+#include "phrase/phrase.h"
+
+/* How far after now a feeding may be and still count as past: clocks differ,
+ * and "12pm" typed at 11:50 means the bottle being made now. */
+#define RESOLVE_FUTURE_TOLERANCE_MS (15 * 60 * 1000)
+
+typedef struct {
+    phrase_intent intent;
+
+    /* PHRASE_RECORD */
+    int amount_ml;
+    phrase_kind kind;
+    int64_t at_ms;                 /* the feeding's instant */
+    char at[CLOCK_RFC3339_MAX];    /* local RFC 3339, seconds 00 */
+    char note[PHRASE_NOTE_MAX + 1];
+
+    /* PHRASE_RECORD and PHRASE_TOTAL: the local date */
+    char day[CLOCK_DATE_MAX];
+
+    /* PHRASE_WEEK: 7 local days ending today */
+    char from[CLOCK_DATE_MAX], to[CLOCK_DATE_MAX];
+
+    /* PHRASE_TIMEZONE: the canonical IANA id, "" when only asking */
+    char tz[CLOCK_ZONE_ID_MAX];
+
+    /* PHRASE_ERROR */
+    char message[PHRASE_MESSAGE_MAX + 1];
+} resolved;
+
+/* Resolves `p` at instant `now_ms` in `zone`. Never fails: a phrase that
+ * cannot be placed in time (a future feeding, an unknown zone) becomes
+ * PHRASE_ERROR with a message. */
+void resolve_phrase(const phrase *p, clock_zone *zone, int64_t now_ms,
+                    resolved *out);
+
+#endif

@@ -1,0 +1,29 @@
+/* main.c -- `milkbot`: dispatches to a subcommand, and nothing else. */
+#include "cli/cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char usage[] =
+    "usage: milkbot COMMAND [OPTIONS]\n"
+    "\n"
+    "Commands:\n"
+    "  parse    show how a feeding phrase is understood (milkbot parse --help)\n"
+    "  help     this help\n";
+
+int main(int argc, char **argv) {
+    if (argc < 2) {
+        fputs(usage, stderr);
+        return 2;
+    }
+    const char *command = argv[1];
+    if (strcmp(command, "parse") == 0) return cli_parse(argc - 1, argv + 1);
+    if (strcmp(command, "help") == 0 || strcmp(command, "--help") == 0 ||
+        strcmp(command, "-h") == 0) {
+        fputs(usage, stdout);
+        return 0;
+    }
+    fprintf(stderr, "milkbot: unknown command \"%s\"\n", command);
+    fputs(usage, stderr);
+    return 2;
+}

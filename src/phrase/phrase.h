@@ -1,0 +1,93 @@
+/* phrase.h -- what a parent typed, as a small plain tree (the AST).
+ *
+ * phrase_parse() turns one line of text into a `phrase`: the intent and the
+ * pieces that were written (amount, kind, clock time, day word, ...). It
+ * knows no clock and no time zone: turning "yesterday 7:30" into an instant is
+ * the resolver's job (src/clock/). The language itself is specified in
+ * PHRASES.md and implemented by grammar/phrase_lexer.re (words → tokens) and
+ * grammar/phrase_grammar.y (tokens → this struct).
+ *
+ * The struct owns all its text (fixed buffers), so it outlives the input and
+ * needs no freeing. */
+#ifndef MILKBOT_PHRASE_H
+#define MILKBOT_PHRASE_H
+
+#include <stddef.h>
+
+typedef enum {
+    PHRASE_ERROR = 0, /* not understood: see `message` */
+    PHRASE_RECORD,    /* a feeding to record */
+    PHRASE_TOTAL,     /* the total of one day */
+    PHRASE_LAST,      /* when was the last feeding */
+    PHRASE_WEEK,      /* the 7 local days ending today */
+    PHRASE_UNDO,      /* remove the most recently entered feeding */
+    PHRASE_TIMEZONE,  /* show, or set when `zone` is non-empty, the zone */
+    PHRASE_HELP
+} phrase_intent;
+
+typedef enum { PHRASE_MILK = 0, PHRASE_FORMULA, PHRASE_BREASTMILK } phrase_kind;
+
+typedef enum { PHRASE_NO_DAY = 0, PHRASE_TODAY, PHRASE_YESTERDAY } phrase_day;
+
+typedef enum {
+    PHRASE_NO_PART = 0,
+    PHRASE_MORNING,   /* bare hour read as am */
+    PHRASE_AFTERNOON, /* bare hour read as pm */
+    PHRASE_EVENING,   /* pm */
+    PHRASE_TONIGHT,   /* pm */
+    PHRASE_LAST_NIGHT /* pm for 6-11, am for 12-5 */
+} phrase_part;
+
+typedef enum {
+    PHRASE_TIME_NONE = 0, /* no time given: now (rule 1) */
+    PHRASE_TIME_CLOCK,    /* a clock time: see hour/minute/clock_* */
+    PHRASE_TIME_NOW,      /* the word "now" */
+    PHRASE_TIME_AGO       /* N minutes ago: see ago_minutes */
+} phrase_time;
+
+/* How a clock time was written, which decides how it is read. */
+typedef enum {
+    PHRASE_CLOCK_AS_WRITTEN = 0, /* 24-hour: 19:45, 07:30, 7h30, 0:30, noon */
+    PHRASE_CLOCK_AM,             /* 7am: hour is 1-12 as typed */
+    PHRASE_CLOCK_PM,             /* 7pm */
+    PHRASE_CLOCK_BARE            /* 7, 7:30: hour 1-12, am or pm unknown */
+} phrase_clock;
+
+#define PHRASE_NOTE_MAX 240    /* bytes of note text kept (UTF-8) */
+#define PHRASE_ZONE_MAX 64     /* bytes of a time zone argument */
+#define PHRASE_MESSAGE_MAX 200 /* bytes of an error message */
+#define PHRASE_AMOUNT_MIN_ML 1
+#define PHRASE_AMOUNT_MAX_ML 1000
+
+typedef struct {
+    phrase_intent intent;
+
+    /* PHRASE_RECORD */
+    int amount_ml;
+    phrase_kind kind;
+    phrase_time time;
+    phrase_clock clock;
+    int hour, minute;  /* PHRASE_TIME_CLOCK */
+    int ago_minutes;   /* PHRASE_TIME_AGO */
+    phrase_day day;    /* also PHRASE_TOTAL's day (none means today) */
+    phrase_part part;
+    char note[PHRASE_NOTE_MAX + 1]; /* other words, in order; "" if none */
+
+    /* PHRASE_TIMEZONE: the zone as typed (empty when only asking) */
+    char zone[PHRASE_ZONE_MAX + 1];
+
+    /* PHRASE_ERROR: what was not understood, and where */
+    char message[PHRASE_MESSAGE_MAX + 1];
+} phrase;
+
+/* Parse `len` bytes at `text` (any bytes: NUL, invalid UTF-8 and very long
+ * lines are safe) into *out. Never fails: a phrase that is not understood
+ * becomes PHRASE_ERROR with a message saying what and where. Does not
+ * allocate. */
+void phrase_parse(const char *text, size_t len, phrase *out);
+
+/* Names used in JSON and messages. */
+const char *phrase_intent_name(phrase_intent intent);
+const char *phrase_kind_name(phrase_kind kind);
+
+#endif

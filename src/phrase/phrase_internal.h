@@ -1,0 +1,110 @@
+/* phrase_internal.h -- what the lexer, the grammar and the tree builder share.
+ *
+ * The lexer (grammar/phrase_lexer.re) cuts the input into tokens: a code from
+ * the Lemon-generated header plus a phrase_token with the token's byte span
+ * and decoded value. The grammar (grammar/phrase_grammar.y) decides which
+ * tokens form one item and calls the phrase_add_* builders below, which fill
+ * the tree and detect conflicts (two amounts, two times, ...). Nothing here
+ * allocates. */
+#ifndef MILKBOT_PHRASE_INTERNAL_H
+#define MILKBOT_PHRASE_INTERNAL_H
+
+#include "phrase.h"
+
+#include <stdint.h>
+
+/* phrase_token.sub for the tokens that come in several sorts. */
+enum { UNIT_ML = 1, UNIT_OZ, UNIT_MINUTES, UNIT_HOURS };
+enum {
+    CMD_TOTAL = 1,
+    CMD_LAST,
+    CMD_WEEK,
+    CMD_UNDO,
+    CMD_HELP,
+    CMD_TIMEZONE,
+    CMD_FEED,   /* /feed and /add: a feeding follows */
+    CMD_UNKNOWN /* a slash command we do not have */
+};
+
+/* Values are decoded with saturation: a 40-digit number cannot overflow, it
+ * just becomes "too large" for the range checks. */
+#define PHRASE_NUMBER_CAP 10000000LL /* integer part kept up to 10^7 */
+
+typedef struct {
+    uint32_t off, len; /* bytes into the input */
+    int sub;           /* DAY: phrase_day, PART: phrase_part, KIND:
+                          phrase_kind, CLOCK and HOURH: phrase_clock,
+                          COMMAND: CMD_* */
+    int unit;          /* AMOUNT, DURATION, HOURH: UNIT_* of `micro` */
+    int hour, minute;  /* CLOCK, HOURH */
+    int64_t micro;     /* NUMBER, DECIMAL, AMOUNT, DURATION: value x 10^6 */
+    int integer;       /* NUMBER: written without a fraction */
+    int slash;         /* COMMAND: written as /command */
+} phrase_token;
+
+typedef struct {
+    const unsigned char *start, *cur, *lim;
+    int zone_next; /* the rest of the line is a time zone argument */
+} phrase_lexer;
+
+void phrase_lexer_init(phrase_lexer *lx, const char *text, size_t len);
+/* Returns the next token's code (TK_* from phrase_grammar.h), 0 at the end.
+ * Separators and ignored words are skipped, never returned. */
+int phrase_lex(phrase_lexer *lx, phrase_token *tok);
+
+#define PHRASE_MAX_WORDS 48
+
+/* The builder's state while one phrase is parsed. */
+typedef struct {
+    const char *text;
+    size_t len;
+    phrase *out;
+    int failed;       /* out->message is set; stop parsing */
+    int last_item;    /* token code of the previous item, for "at 7" */
+    int items;        /* items seen, questions excluded */
+    int questions;    /* '?' marks seen */
+    int amounts;      /* amounts seen */
+    phrase_token amount;
+    int times;        /* clock times, "now" and "ago"s seen */
+    phrase_token time_tok;
+    int days;
+    phrase_token day_tok;
+    int specific_kind; /* formula or breast milk was named */
+    phrase_token kind_tok;
+    int command;       /* first CMD_* seen (0: none) */
+    phrase_token command_tok;
+    int zone_given;
+    phrase_token zone_tok;
+    /* note words, in order; command words are flagged, because they are note
+     * words in a feeding ("120ml last one before bed") but not otherwise */
+    struct {
+        uint32_t off, len;
+        int command;
+    } words[PHRASE_MAX_WORDS];
+    int nwords;
+    int words_overflow;
+} phrase_ctx;
+
+void phrase_ctx_init(phrase_ctx *ctx, const char *text, size_t len,
+                     phrase *out);
+void phrase_add_amount(phrase_ctx *ctx, const phrase_token *t);
+void phrase_add_number(phrase_ctx *ctx, const phrase_token *t);
+void phrase_add_clock(phrase_ctx *ctx, const phrase_token *t);
+void phrase_add_now(phrase_ctx *ctx, const phrase_token *t);
+void phrase_add_at(phrase_ctx *ctx, const phrase_token *t);
+void phrase_add_ago(phrase_ctx *ctx, const phrase_token *t);
+void phrase_add_duration(phrase_ctx *ctx, const phrase_token *t);
+void phrase_add_future(phrase_ctx *ctx, const phrase_token *t);
+void phrase_add_day(phrase_ctx *ctx, const phrase_token *t);
+void phrase_add_part(phrase_ctx *ctx, const phrase_token *t);
+void phrase_add_kind(phrase_ctx *ctx, const phrase_token *t);
+void phrase_add_command(phrase_ctx *ctx, const phrase_token *t);
+void phrase_add_zone(phrase_ctx *ctx, const phrase_token *t);
+void phrase_add_question(phrase_ctx *ctx);
+void phrase_add_word(phrase_ctx *ctx, const phrase_token *t);
+/* A token the grammar cannot place ("ago" alone). */
+void phrase_syntax_error(phrase_ctx *ctx, const phrase_token *t);
+/* Decide the intent once every token is in. */
+void phrase_finish(phrase_ctx *ctx);
+
+#endif
