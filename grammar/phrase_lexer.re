@@ -193,7 +193,13 @@ int phrase_lex(phrase_lexer *lx, phrase_token *tok) {
         mins  = 'm' | 'min' | 'mins' | 'minute' | 'minutes';
         hrs   = 'h' | 'hr' | 'hrs' | 'hour' | 'hours';
         hour  = 'hour' | 'hr';
-        wchar = [^ \t\r\n\v\f\x00,;!?.:~];
+        // A word byte: not a separator, and not part of the multi-byte
+        // spaces above. Never NUL, so a word never runs past the end.
+        wchar = [^ \t\r\n\v\f\x00,;!?.:~\x80-\xff]
+              | [\x80-\xC1\xC3-\xE1\xE4-\xff]
+              | "\xC2" [^\xA0\x00]
+              | "\xE2" ([^\x80\x00] | "\x80" [^\xAF\x89\x00])
+              | "\xE3" ([^\x80\x00] | "\x80" [^\x80\x00]);
 
         // Amounts: a number and a unit, touching or not.
         num sp? (ml | oz) / end {
@@ -274,7 +280,7 @@ int phrase_lex(phrase_lexer *lx, phrase_token *tok) {
             | (('last' | 'past') sp)? ('7' | 'seven') sp 'days') / end {
             tok->sub = CMD_WEEK; TOKEN(TK_COMMAND);
         }
-        ('undo' | 'oops' | ('delete' | 'remove') (sp ('last' | 'that' | 'it'))?) / end {
+        ('oops' | ('undo' | 'delete' | 'remove') (sp ('last' | 'that' | 'it'))?) / end {
             tok->sub = CMD_UNDO; TOKEN(TK_COMMAND);
         }
         'help' / end              { tok->sub = CMD_HELP; TOKEN(TK_COMMAND); }

@@ -110,7 +110,11 @@ static void take_amount(phrase_ctx *ctx, const phrase_token *t, int unit) {
     ctx->amount = *t;
     int64_t ml = micro_to_ml(t->micro, unit);
     if (ml < PHRASE_AMOUNT_MIN_ML || ml > PHRASE_AMOUNT_MAX_ML) {
-        if (unit == UNIT_OZ)
+        if (t->micro >= PHRASE_NUMBER_CAP * 1000000) /* saturated */
+            fail(ctx, "amount \"%s\" is out of range (%d\xE2\x80\x93%d ml)",
+                 quote(ctx, t, a, sizeof a), PHRASE_AMOUNT_MIN_ML,
+                 PHRASE_AMOUNT_MAX_ML);
+        else if (unit == UNIT_OZ)
             fail(ctx, "amount \"%s\" (%lld ml) is out of range (%d\xE2\x80\x93%d ml)",
                  quote(ctx, t, a, sizeof a), (long long)ml,
                  PHRASE_AMOUNT_MIN_ML, PHRASE_AMOUNT_MAX_ML);
@@ -144,7 +148,8 @@ void phrase_add_clock(phrase_ctx *ctx, const phrase_token *t) {
     if (t->sub == PHRASE_CLOCK_AM || t->sub == PHRASE_CLOCK_PM) {
         if (hour < 1 || hour > 12 || t->minute > 59) {
             fail(ctx, "\"%s\" at position %zu is not a time of day "
-                 "(am/pm hours are 1\xE2\x80\x93" "12)",
+                 "(hours 1\xE2\x80\x93" "12 with am/pm, minutes "
+                 "0\xE2\x80\x93" "59)",
                  quote(ctx, t, a, sizeof a), position(ctx, t->off));
             return;
         }
@@ -365,9 +370,12 @@ static void finish_command(phrase_ctx *ctx) {
         }
         out->intent = PHRASE_TIMEZONE;
         break;
-    default: /* CMD_FEED without an amount */
-        fail(ctx, "/feed needs an amount, like \"/feed 120ml\"");
+    default: { /* CMD_FEED without an amount */
+        char a[QUOTE_MAX + 8];
+        fail(ctx, "\"%s\" needs an amount, like \"/feed 120ml\"",
+             quote(ctx, &ctx->command_tok, a, sizeof a));
         return;
+    }
     }
     if (out->intent != PHRASE_TOTAL) out->day = PHRASE_NO_DAY;
 }

@@ -1,0 +1,218 @@
+/* phrase_lexer_test.c -- the lexer's tokens, and the parser's safety on
+ * hostile bytes (NUL, invalid UTF-8, huge lines, unterminated buffers). */
+#include "phrase_grammar.h"
+#include "phrase_internal.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+/* Lexes `text` from an exact-size heap copy, so that reading one byte past
+ * the end is an AddressSanitizer error, and returns the token codes. */
+static int lex_all(const char *text, size_t len, int *codes, phrase_token *toks,
+                   int max) {
+    char *copy = malloc(len ? len : 1);
+    memcpy(copy, text, len);
+    phrase_lexer lx;
+    phrase_lexer_init(&lx, copy, len);
+    int n = 0, code;
+    phrase_token tok;
+    while ((code = phrase_lex(&lx, &tok)) != 0) {
+        assert_true(n < max);
+        codes[n] = code;
+        if (toks) toks[n] = tok;
+        n++;
+    }
+    free(copy);
+    return n;
+}
+
+#define LEX(s, codes, toks) lex_all((s), strlen(s), (codes), (toks), 16)
+
+/* Each row: a phrase and the token codes it must give, ending in 0. */
+static const struct {
+    const char *text;
+    int codes[8];
+} token_table[] = {
+    /* number and unit touching or not: one token */
+    {"120ml", {TK_AMOUNT, 0}},
+    {"120 ml", {TK_AMOUNT, 0}},
+    {"4 fl oz", {TK_AMOUNT, 0}},
+    /* "12 amounts" is a number and a word, not 12am + "ounts" */
+    {"12 amounts", {TK_NUMBER, TK_WORD, 0}},
+    {"120mlx", {TK_WORD, 0}},
+    {"12pm", {TK_CLOCK, 0}},
+    {"6.15 p.m.", {TK_CLOCK, 0}},
+    /* a lone dotted number is a number, not a time */
+    {"6.15", {TK_NUMBER, 0}},
+    {"7:30", {TK_CLOCK, 0}},
+    {"19h", {TK_HOURH, 0}},
+    {"2h ago", {TK_HOURH, TK_AGO, 0}},
+    {"20 min ago", {TK_DURATION, TK_AGO, 0}},
+    {"half an hour ago", {TK_DURATION, TK_AGO, 0}},
+    {"in 15 minutes", {TK_FUTURE, 0}},
+    {"last night", {TK_PART, 0}},
+    {"last", {TK_COMMAND, 0}},
+    {"last 7 days", {TK_COMMAND, 0}},
+    {"breast milk", {TK_KIND, 0}},
+    {"how much", {TK_COMMAND, 0}},
+    {"/total@MilkBot", {TK_COMMAND, 0}},
+    /* the zone argument keeps digits and signs */
+    {"tz Etc/GMT+5", {TK_COMMAND, TK_ZONE, 0}},
+    {"timezone?", {TK_COMMAND, TK_QUESTION, 0}},
+    /* separators and filler never reach the grammar */
+    {" ,.;!: ~ about ", {0}},
+    {"?", {TK_QUESTION, 0}},
+    /* a no-break space (U+00A0) and a narrow one (U+202F, iOS) separate */
+    {"7:30\xE2\x80\xAFPM", {TK_CLOCK, 0}},
+    {"baby\xC2\xA0" "120ml", {TK_WORD, TK_AMOUNT, 0}},
+};
+
+static void test_token_table(void **state) {
+    (void)state;
+    for (size_t i = 0; i < sizeof token_table / sizeof token_table[0]; i++) {
+        int codes[16];
+        int n = LEX(token_table[i].text, codes, NULL);
+        int expected = 0;
+        while (token_table[i].codes[expected]) expected++;
+        if (n != expected || memcmp(codes, token_table[i].codes,
+                                    (size_t)n * sizeof *codes) != 0) {
+            print_error("\"%s\": %d tokens, expected %d\n",
+                        token_table[i].text, n, expected);
+            fail();
+        }
+    }
+}
+
+static void test_token_values(void **state) {
+    (void)state;
+    int codes[16];
+    phrase_token toks[16];
+    assert_int_equal(LEX("baby 4.5oz", codes, toks), 2);
+    assert_int_equal(toks[0].off, 0);
+    assert_int_equal(toks[0].len, 4);
+    assert_int_equal(toks[1].off, 5);
+    assert_int_equal(toks[1].micro, 4500000);
+    assert_int_equal(toks[1].unit, UNIT_OZ);
+
+    assert_int_equal(LEX("12:30pm", codes, toks), 1);
+    assert_int_equal(toks[0].hour, 12);
+    assert_int_equal(toks[0].minute, 30);
+    assert_int_equal(toks[0].sub, PHRASE_CLOCK_PM);
+
+    /* a leading zero or the h form make a 24-hour time */
+    assert_int_equal(LEX("07:30", codes, toks), 1);
+    assert_int_equal(toks[0].sub, PHRASE_CLOCK_AS_WRITTEN);
+    assert_int_equal(LEX("7h30", codes, toks), 1);
+    assert_int_equal(toks[0].sub, PHRASE_CLOCK_AS_WRITTEN);
+    assert_int_equal(LEX("7:30", codes, toks), 1);
+    assert_int_equal(toks[0].sub, PHRASE_CLOCK_BARE);
+
+    /* numbers saturate instead of overflowing */
+    assert_int_equal(LEX("123456789012345678901234567890", codes, toks), 1);
+    assert_int_equal(toks[0].micro, PHRASE_NUMBER_CAP * 1000000);
+
+    assert_int_equal(LEX("/foo@Bot", codes, toks), 1);
+    assert_int_equal(toks[0].sub, CMD_UNKNOWN);
+    assert_int_equal(LEX("/ADD", codes, toks), 1);
+    assert_int_equal(toks[0].sub, CMD_FEED);
+}
+
+/* A NUL byte inside the input is a separator, not the end. */
+static void test_nul_bytes(void **state) {
+    (void)state;
+    int codes[16];
+    static const char text[] = "120ml\0formula";
+    assert_int_equal(lex_all(text, sizeof text - 1, codes, NULL, 16), 2);
+    assert_int_equal(codes[1], TK_KIND);
+
+    phrase p;
+    phrase_parse(text, sizeof text - 1, &p);
+    assert_int_equal(p.intent, PHRASE_RECORD);
+    assert_int_equal(p.kind, PHRASE_FORMULA);
+
+    phrase_parse("\0\0\0", 3, &p);
+    assert_int_equal(p.intent, PHRASE_ERROR);
+}
+
+/* Invalid UTF-8 in a note becomes U+FFFD, so output is always valid. */
+static void test_invalid_utf8_note(void **state) {
+    (void)state;
+    phrase p;
+    static const char text[] = "120ml \xff\xfe baby\xC3";
+    phrase_parse(text, sizeof text - 1, &p);
+    assert_int_equal(p.intent, PHRASE_RECORD);
+    assert_string_equal(p.note, "\xEF\xBF\xBD\xEF\xBF\xBD baby\xEF\xBF\xBD");
+
+    /* in an error message too */
+    static const char bad[] = "\xc0\xaf";
+    phrase_parse(bad, sizeof bad - 1, &p);
+    assert_int_equal(p.intent, PHRASE_ERROR);
+    assert_non_null(strstr(p.message, "\xEF\xBF\xBD\xEF\xBF\xBD"));
+}
+
+/* Control characters never reach a note. */
+static void test_control_characters(void **state) {
+    (void)state;
+    phrase p;
+    static const char text[] = "120ml a\x01" "b\x1b[31m";
+    phrase_parse(text, sizeof text - 1, &p);
+    assert_int_equal(p.intent, PHRASE_RECORD);
+    assert_null(strchr(p.note, '\x1b'));
+    assert_null(strchr(p.note, '\x01'));
+}
+
+/* 100 KB lines of every shape are parsed without overrunning anything. */
+static void test_huge_lines(void **state) {
+    (void)state;
+    const size_t size = 100 * 1024;
+    char *text = malloc(size);
+    phrase p;
+    static const char *const fills[] = {"a ", "9", "12:30pm ", "\xff", "?",
+                                        "120ml ", "tz ", "ago "};
+    for (size_t f = 0; f < sizeof fills / sizeof fills[0]; f++) {
+        size_t n = strlen(fills[f]);
+        for (size_t i = 0; i < size; i++) text[i] = fills[f][i % n];
+        phrase_parse(text, size, &p);
+        assert_true(p.intent >= PHRASE_ERROR && p.intent <= PHRASE_HELP);
+        assert_true(strlen(p.message) <= PHRASE_MESSAGE_MAX);
+    }
+    /* 100 KB of words in a feeding: the note does not fit, and says so */
+    for (size_t i = 0; i < size; i++) text[i] = "word "[i % 5];
+    memcpy(text, "120ml ", 6);
+    phrase_parse(text, size, &p);
+    assert_int_equal(p.intent, PHRASE_ERROR);
+    assert_non_null(strstr(p.message, "note is too long"));
+    free(text);
+}
+
+/* A long word in an error message is cut, with an ellipsis. */
+static void test_long_word_is_cut_in_message(void **state) {
+    (void)state;
+    char text[300];
+    memset(text, 'x', sizeof text);
+    phrase p;
+    phrase_parse(text, sizeof text, &p);
+    assert_int_equal(p.intent, PHRASE_ERROR);
+    assert_non_null(strstr(p.message, "\xE2\x80\xA6\""));
+    assert_true(strlen(p.message) < 150);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_token_table),
+        cmocka_unit_test(test_token_values),
+        cmocka_unit_test(test_nul_bytes),
+        cmocka_unit_test(test_invalid_utf8_note),
+        cmocka_unit_test(test_control_characters),
+        cmocka_unit_test(test_huge_lines),
+        cmocka_unit_test(test_long_word_is_cut_in_message),
+    };
+    return cmocka_run_group_tests_name("phrase_lexer", tests, NULL, NULL);
+}
