@@ -58,6 +58,7 @@ int main(int argc, char **argv) {
     char err[256];
     if (clock_init(err, sizeof err) != 0) {
         fprintf(stderr, "%s\n", err);
+        fclose(f);
         return 2;
     }
 
@@ -91,7 +92,11 @@ int main(int argc, char **argv) {
             bad = 1;
             continue;
         }
-        if (n == cap) cases = realloc(cases, (cap *= 2) * sizeof *cases);
+        if (n == cap) {
+            corpus_case *more = realloc(cases, (cap *= 2) * sizeof *cases);
+            if (more == NULL) abort();
+            cases = more;
+        }
         corpus_case *c = &cases[n++];
         *tab = '\0';
         c->line = lineno;

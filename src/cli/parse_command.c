@@ -65,7 +65,6 @@ static int parse_one(const parse_options *opt, const char *text, size_t len,
 static int parse_stdin(const parse_options *opt) {
     char *buf = NULL;
     size_t cap = 0;
-    ssize_t n;
     int interactive = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
     int status = 0;
 
@@ -75,7 +74,8 @@ static int parse_stdin(const parse_options *opt) {
             fputs("phrase> ", stderr);
             fflush(stderr);
         }
-        if ((n = getline(&buf, &cap, stdin)) < 0) break;
+        ssize_t n = getline(&buf, &cap, stdin);
+        if (n < 0) break;
         if (n > 0 && buf[n - 1] == '\n') n--;
         if (n > 0 && buf[n - 1] == '\r') n--;
         if (parse_one(opt, buf, (size_t)n, stdout) != 0) {

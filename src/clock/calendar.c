@@ -37,23 +37,46 @@ clock_date clock_date_add(clock_date date, int days) {
                            days);
 }
 
+/* Writes `value` as exactly `width` digits (the caller's range makes it fit).
+ * By hand rather than snprintf: every record formats two of these, and
+ * snprintf was a fifth of the resolver's time. */
+static char *put_digits(char *p, unsigned value, int width) {
+    for (int i = width - 1; i >= 0; i--) {
+        p[i] = (char)('0' + value % 10);
+        value /= 10;
+    }
+    return p + width;
+}
+
+static char *put_date(char *p, clock_date date) {
+    p = put_digits(p, (unsigned)date.year % 10000u, 4);
+    *p++ = '-';
+    p = put_digits(p, (unsigned)date.month % 100u, 2);
+    *p++ = '-';
+    return put_digits(p, (unsigned)date.day % 100u, 2);
+}
+
 void clock_format_date(clock_date date, char out[CLOCK_DATE_MAX]) {
-    snprintf(out, CLOCK_DATE_MAX, "%04u-%02u-%02u",
-             (unsigned)date.year % 10000u, (unsigned)date.month % 100u,
-             (unsigned)date.day % 100u);
+    *put_date(out, date) = '\0';
 }
 
 void clock_format_rfc3339(const clock_local *t, char out[CLOCK_RFC3339_MAX]) {
     int off = t->offset_seconds;
-    char sign = off < 0 ? '-' : '+';
+    char *p = put_date(out, t->date);
+    *p++ = 'T';
+    p = put_digits(p, (unsigned)t->hour % 100u, 2);
+    *p++ = ':';
+    p = put_digits(p, (unsigned)t->minute % 100u, 2);
+    *p++ = ':';
+    p = put_digits(p, (unsigned)t->second % 100u, 2);
+    *p++ = off < 0 ? '-' : '+';
     if (off < 0) off = -off;
     /* RFC 3339 offsets have minutes only; zones have had second-level
      * offsets only before 1972, which no feeding reaches. */
-    snprintf(out, CLOCK_RFC3339_MAX, "%04u-%02u-%02uT%02u:%02u:%02u%c%02u:%02u",
-             (unsigned)t->date.year % 10000u, (unsigned)t->date.month % 100u,
-             (unsigned)t->date.day % 100u, (unsigned)t->hour % 100u,
-             (unsigned)t->minute % 100u, (unsigned)t->second % 100u, sign,
-             (unsigned)(off / 3600) % 100u, (unsigned)(off / 60) % 60u);
+    p = put_digits(p, (unsigned)(off / 3600) % 100u, 2);
+    *p++ = ':';
+    p = put_digits(p, (unsigned)(off / 60) % 60u, 2);
+    *p = '\0';
 }
 
 static int digits(const char **p, int n, int *value) {

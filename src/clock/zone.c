@@ -130,7 +130,7 @@ static int zone_names_load(void) {
 /* The canonical id of a full name, or of a city alone when it names exactly
  * one canonical zone ("singapore", "new york"); NULL when none. */
 static const char *zone_lookup(const char *typed) {
-    zone_name probe;
+    zone_name probe = {0};
     lower_key(typed, probe.key, sizeof probe.key);
     const zone_name *hit =
         bsearch(&probe, zone_names, zone_count, sizeof *zone_names,

@@ -71,6 +71,9 @@ typedef struct {
     int ago_minutes;   /* PHRASE_TIME_AGO */
     phrase_day day;    /* also PHRASE_TOTAL's day (none means today) */
     phrase_part part;
+
+    /* The text buffers come last (the parser clears only what precedes
+     * them, and their first bytes). */
     char note[PHRASE_NOTE_MAX + 1]; /* other words, in order; "" if none */
 
     /* PHRASE_TIMEZONE: the zone as typed (empty when only asking) */

@@ -11,6 +11,7 @@
 #include "utf8.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -34,14 +35,24 @@ const char *phrase_kind_name(phrase_kind kind) {
     }
 }
 
+/* Empties a phrase without touching more of its text buffers than needed. */
+static void clear_phrase(phrase *out) {
+    memset(out, 0, offsetof(phrase, note));
+    out->note[0] = out->zone[0] = out->message[0] = '\0';
+}
+
 void phrase_ctx_init(phrase_ctx *ctx, const char *text, size_t len,
                      phrase *out) {
-    memset(ctx, 0, sizeof *ctx);
+    /* Only the counters are cleared: the word list is filled before it is
+     * read, and the text buffers only need their first byte. This runs for
+     * every message, so it avoids clearing ~1.5 KB it would overwrite. */
+    memset(ctx, 0, offsetof(phrase_ctx, words));
+    ctx->nwords = 0;
+    ctx->words_overflow = 0;
     ctx->text = text;
     ctx->len = len;
     ctx->out = out;
-    memset(out, 0, sizeof *out);
-    out->intent = PHRASE_ERROR;
+    clear_phrase(out);
 }
 
 /* The 1-based character position of byte offset `off`, as a person counts
@@ -53,14 +64,20 @@ static size_t position(const phrase_ctx *ctx, uint32_t off) {
     return pos;
 }
 
-/* The token's text, valid UTF-8, shortened for a message. */
-static const char *quote(const phrase_ctx *ctx, const phrase_token *t,
-                         char *buf, size_t size) {
-    /* buffers are QUOTE_MAX + 8: room for the text, an ellipsis and NUL */
-    size_t room = size - 4 < QUOTE_MAX + 1 ? size - 4 : QUOTE_MAX + 1;
-    if (utf8_copy_clean(buf, room, ctx->text + t->off, t->len) == (size_t)-1)
-        strcat(buf, "\xE2\x80\xA6");
-    return buf;
+/* The token's text, valid UTF-8, shortened for a message. Returned by value:
+ * C11 keeps the array alive until the end of the full expression, so
+ * fail(ctx, "%s", quote(ctx, t).s) needs no buffer of its own. */
+typedef struct {
+    char s[QUOTE_MAX + 4]; /* the text, an ellipsis and NUL */
+} quoted;
+
+static quoted quote(const phrase_ctx *ctx, const phrase_token *t) {
+    quoted q;
+    q.s[0] = '\0';
+    if (utf8_copy_clean(q.s, QUOTE_MAX + 1, ctx->text + t->off, t->len) ==
+        (size_t)-1)
+        strcat(q.s, "\xE2\x80\xA6");
+    return q;
 }
 
 static void fail(phrase_ctx *ctx, const char *fmt, ...) {
@@ -76,9 +93,8 @@ static void fail(phrase_ctx *ctx, const char *fmt, ...) {
 static void fail_twice(phrase_ctx *ctx, const char *what,
                        const phrase_token *first, const phrase_token *second,
                        const char *hint) {
-    char a[QUOTE_MAX + 8], b[QUOTE_MAX + 8];
     fail(ctx, "two %s: \"%s\" and \"%s\" at position %zu%s", what,
-         quote(ctx, first, a, sizeof a), quote(ctx, second, b, sizeof b),
+         quote(ctx, first).s, quote(ctx, second).s,
          position(ctx, second->off), hint);
 }
 
@@ -100,7 +116,6 @@ static int64_t micro_to_ml(int64_t micro, int unit) {
 }
 
 static void take_amount(phrase_ctx *ctx, const phrase_token *t, int unit) {
-    char a[QUOTE_MAX + 8];
     ctx->items++;
     ctx->last_item = TK_AMOUNT;
     if (ctx->amounts++) {
@@ -112,11 +127,11 @@ static void take_amount(phrase_ctx *ctx, const phrase_token *t, int unit) {
     if (ml < PHRASE_AMOUNT_MIN_ML || ml > PHRASE_AMOUNT_MAX_ML) {
         if (t->micro >= PHRASE_NUMBER_CAP * 1000000) /* saturated */
             fail(ctx, "amount \"%s\" is out of range (%d\xE2\x80\x93%d ml)",
-                 quote(ctx, t, a, sizeof a), PHRASE_AMOUNT_MIN_ML,
+                 quote(ctx, t).s, PHRASE_AMOUNT_MIN_ML,
                  PHRASE_AMOUNT_MAX_ML);
         else if (unit == UNIT_OZ)
             fail(ctx, "amount \"%s\" (%lld ml) is out of range (%d\xE2\x80\x93%d ml)",
-                 quote(ctx, t, a, sizeof a), (long long)ml,
+                 quote(ctx, t).s, (long long)ml,
                  PHRASE_AMOUNT_MIN_ML, PHRASE_AMOUNT_MAX_ML);
         else
             fail(ctx, "amount %lld ml is out of range (%d\xE2\x80\x93%d ml)",
@@ -141,7 +156,6 @@ static void take_time(phrase_ctx *ctx, const phrase_token *t, int item) {
 }
 
 void phrase_add_clock(phrase_ctx *ctx, const phrase_token *t) {
-    char a[QUOTE_MAX + 8];
     take_time(ctx, t, TK_CLOCK);
     if (ctx->failed) return;
     int hour = t->hour;
@@ -150,14 +164,14 @@ void phrase_add_clock(phrase_ctx *ctx, const phrase_token *t) {
             fail(ctx, "\"%s\" at position %zu is not a time of day "
                  "(hours 1\xE2\x80\x93" "12 with am/pm, minutes "
                  "0\xE2\x80\x93" "59)",
-                 quote(ctx, t, a, sizeof a), position(ctx, t->off));
+                 quote(ctx, t).s, position(ctx, t->off));
             return;
         }
         hour = hour % 12 + (t->sub == PHRASE_CLOCK_PM ? 12 : 0);
     } else if (hour > 23 || t->minute > 59) {
         fail(ctx, "\"%s\" at position %zu is not a time of day "
              "(hours 0\xE2\x80\x93" "23, minutes 0\xE2\x80\x93" "59)",
-             quote(ctx, t, a, sizeof a), position(ctx, t->off));
+             quote(ctx, t).s, position(ctx, t->off));
         return;
     }
     ctx->out->time = PHRASE_TIME_CLOCK;
@@ -169,7 +183,6 @@ void phrase_add_clock(phrase_ctx *ctx, const phrase_token *t) {
 /* A number with no unit: an hour right after "at", a day word or a part of
  * the day ("at 7", "yesterday 7 90ml"), otherwise millilitres. */
 void phrase_add_number(phrase_ctx *ctx, const phrase_token *t) {
-    char a[QUOTE_MAX + 8];
     int after = ctx->last_item;
     if ((after == TK_AT || after == TK_DAY || after == TK_PART) && t->integer &&
         t->micro <= 23 * 1000000LL) {
@@ -186,7 +199,7 @@ void phrase_add_number(phrase_ctx *ctx, const phrase_token *t) {
     if (after == TK_AT) {
         fail(ctx, "\"at %s\" at position %zu is not a time of day "
              "(hours 0\xE2\x80\x93" "23)",
-             quote(ctx, t, a, sizeof a), position(ctx, t->off));
+             quote(ctx, t).s, position(ctx, t->off));
         return;
     }
     take_amount(ctx, t, UNIT_ML);
@@ -203,7 +216,6 @@ void phrase_add_at(phrase_ctx *ctx, const phrase_token *t) {
 }
 
 void phrase_add_ago(phrase_ctx *ctx, const phrase_token *t) {
-    char a[QUOTE_MAX + 8];
     take_time(ctx, t, TK_AGO);
     if (ctx->failed) return;
     int64_t micro_minutes = t->unit == UNIT_HOURS ? t->micro * 60 : t->micro;
@@ -211,7 +223,7 @@ void phrase_add_ago(phrase_ctx *ctx, const phrase_token *t) {
     if (minutes > AGO_MAX_MINUTES) {
         fail(ctx, "\"%s ago\" at position %zu is too long ago (at most 48 "
              "hours); give the day and time instead, like \"yesterday 7pm\"",
-             quote(ctx, t, a, sizeof a), position(ctx, t->off));
+             quote(ctx, t).s, position(ctx, t->off));
         return;
     }
     ctx->out->time = PHRASE_TIME_AGO;
@@ -219,16 +231,14 @@ void phrase_add_ago(phrase_ctx *ctx, const phrase_token *t) {
 }
 
 void phrase_add_duration(phrase_ctx *ctx, const phrase_token *t) {
-    char a[QUOTE_MAX + 8];
-    quote(ctx, t, a, sizeof a);
-    fail(ctx, "\"%s\" at position %zu needs \"ago\", like \"%s ago\"", a,
-         position(ctx, t->off), a);
+    quoted q = quote(ctx, t);
+    fail(ctx, "\"%s\" at position %zu needs \"ago\", like \"%s ago\"", q.s,
+         position(ctx, t->off), q.s);
 }
 
 void phrase_add_future(phrase_ctx *ctx, const phrase_token *t) {
-    char a[QUOTE_MAX + 8];
     fail(ctx, "can't record a feeding in the future (\"%s\" at position %zu)",
-         quote(ctx, t, a, sizeof a), position(ctx, t->off));
+         quote(ctx, t).s, position(ctx, t->off));
 }
 
 void phrase_add_day(phrase_ctx *ctx, const phrase_token *t) {
@@ -267,12 +277,11 @@ void phrase_add_kind(phrase_ctx *ctx, const phrase_token *t) {
 }
 
 void phrase_add_command(phrase_ctx *ctx, const phrase_token *t) {
-    char a[QUOTE_MAX + 8];
     ctx->items++;
     ctx->last_item = TK_COMMAND;
     if (t->sub == CMD_UNKNOWN) {
         fail(ctx, "unknown command \"%s\" (try /help)",
-             quote(ctx, t, a, sizeof a));
+             quote(ctx, t).s);
         return;
     }
     if (!t->slash) note_word(ctx, t, 1);
@@ -298,13 +307,12 @@ void phrase_add_word(phrase_ctx *ctx, const phrase_token *t) {
 }
 
 void phrase_syntax_error(phrase_ctx *ctx, const phrase_token *t) {
-    char a[QUOTE_MAX + 8];
     if (t == NULL || t->len == 0) {
         fail(ctx, "the phrase is too complicated");
         return;
     }
     fail(ctx, "didn't understand \"%s\" at position %zu",
-         quote(ctx, t, a, sizeof a), position(ctx, t->off));
+         quote(ctx, t).s, position(ctx, t->off));
 }
 
 /* The note: the other words, in order, one space apart, as valid UTF-8.
@@ -327,19 +335,18 @@ static int build_note(phrase_ctx *ctx, int with_commands) {
 }
 
 static void finish_record(phrase_ctx *ctx) {
-    char a[QUOTE_MAX + 8], b[QUOTE_MAX + 8];
     phrase *out = ctx->out;
     int cmd = ctx->command;
     if (cmd == CMD_UNDO || cmd == CMD_HELP || cmd == CMD_TIMEZONE ||
         (ctx->command_tok.slash && cmd != CMD_FEED)) {
         fail(ctx, "\"%s\" can't be combined with an amount; send it on its "
-             "own line", quote(ctx, &ctx->command_tok, a, sizeof a));
+             "own line", quote(ctx, &ctx->command_tok).s);
         return;
     }
     if (out->time == PHRASE_TIME_AGO && out->day != PHRASE_NO_DAY) {
         fail(ctx, "\"%s ago\" can't be combined with \"%s\"",
-             quote(ctx, &ctx->time_tok, a, sizeof a),
-             quote(ctx, &ctx->day_tok, b, sizeof b));
+             quote(ctx, &ctx->time_tok).s,
+             quote(ctx, &ctx->day_tok).s);
         return;
     }
     if (!build_note(ctx, 1)) {
@@ -360,9 +367,8 @@ static void finish_command(phrase_ctx *ctx) {
     case CMD_TIMEZONE:
         if (ctx->zone_given) {
             if (ctx->zone_tok.len > PHRASE_ZONE_MAX) {
-                char a[QUOTE_MAX + 8];
                 fail(ctx, "unknown time zone \"%s\"",
-                     quote(ctx, &ctx->zone_tok, a, sizeof a));
+                     quote(ctx, &ctx->zone_tok).s);
                 return;
             }
             utf8_copy_clean(out->zone, sizeof out->zone,
@@ -371,9 +377,8 @@ static void finish_command(phrase_ctx *ctx) {
         out->intent = PHRASE_TIMEZONE;
         break;
     default: { /* CMD_FEED without an amount */
-        char a[QUOTE_MAX + 8];
         fail(ctx, "\"%s\" needs an amount, like \"/feed 120ml\"",
-             quote(ctx, &ctx->command_tok, a, sizeof a));
+             quote(ctx, &ctx->command_tok).s);
         return;
     }
     }
@@ -382,7 +387,6 @@ static void finish_command(phrase_ctx *ctx) {
 
 void phrase_finish(phrase_ctx *ctx) {
     phrase *out = ctx->out;
-    char a[QUOTE_MAX + 8];
     if (!ctx->failed) {
         if (ctx->amounts)
             finish_record(ctx);
@@ -402,7 +406,7 @@ void phrase_finish(phrase_ctx *ctx) {
                 w.len = ctx->words[first_word].len;
                 fail(ctx, "didn't understand \"%s\" at position %zu "
                      "(a feeding needs an amount, like \"120ml\")",
-                     quote(ctx, &w, a, sizeof a), position(ctx, w.off));
+                     quote(ctx, &w).s, position(ctx, w.off));
             } else if (ctx->items || ctx->questions) {
                 fail(ctx, "no amount: say how much, like \"120ml\"");
             } else {
@@ -413,21 +417,18 @@ void phrase_finish(phrase_ctx *ctx) {
     }
     if (ctx->failed) {
         /* An error carries only its message. */
-        char message[sizeof out->message];
-        memcpy(message, out->message, sizeof message);
-        memset(out, 0, sizeof *out);
-        memcpy(out->message, message, sizeof message);
+        memset(out, 0, offsetof(phrase, note));
         out->intent = PHRASE_ERROR;
+        out->note[0] = out->zone[0] = '\0';
         return;
     }
     if (out->intent != PHRASE_RECORD) {
+        /* A command carries only its own fields (total: day; tz: zone). */
         phrase_intent intent = out->intent;
         phrase_day day = out->day;
-        char zone[sizeof out->zone];
-        memcpy(zone, out->zone, sizeof zone);
-        memset(out, 0, sizeof *out);
+        memset(out, 0, offsetof(phrase, note));
         out->intent = intent;
         if (intent == PHRASE_TOTAL) out->day = day;
-        memcpy(out->zone, zone, sizeof zone);
+        out->note[0] = '\0';
     }
 }

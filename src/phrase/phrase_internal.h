@@ -75,14 +75,15 @@ typedef struct {
     phrase_token command_tok;
     int zone_given;
     phrase_token zone_tok;
+    int nwords;
+    int words_overflow;
     /* note words, in order; command words are flagged, because they are note
-     * words in a feeding ("120ml last one before bed") but not otherwise */
+     * words in a feeding ("120ml last one before bed") but not otherwise.
+     * Last in the struct: phrase_ctx_init clears everything before it. */
     struct {
         uint32_t off, len;
         int command;
     } words[PHRASE_MAX_WORDS];
-    int nwords;
-    int words_overflow;
 } phrase_ctx;
 
 void phrase_ctx_init(phrase_ctx *ctx, const char *text, size_t len,
