@@ -8,6 +8,7 @@ static const char usage[] =
     "usage: milkbot COMMAND [OPTIONS]\n"
     "\n"
     "Commands:\n"
+    "  chat     talk to the bot in the terminal, on a local store\n"
     "  parse    show how a feeding phrase is understood (milkbot parse --help)\n"
     "  help     this help\n";
 
@@ -18,6 +19,7 @@ int main(int argc, char **argv) {
     }
     const char *command = argv[1];
     if (strcmp(command, "parse") == 0) return cli_parse(argc - 1, argv + 1);
+    if (strcmp(command, "chat") == 0) return cli_chat(argc - 1, argv + 1);
     if (strcmp(command, "help") == 0 || strcmp(command, "--help") == 0 ||
         strcmp(command, "-h") == 0) {
         fputs(usage, stdout);

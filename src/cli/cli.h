@@ -5,5 +5,7 @@
 
 /* milkbot parse: see parse_command.c */
 int cli_parse(int argc, char **argv);
+/* milkbot chat: see chat_command.c */
+int cli_chat(int argc, char **argv);
 
 #endif

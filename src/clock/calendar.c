@@ -56,6 +56,22 @@ static char *put_date(char *p, clock_date date) {
     return put_digits(p, (unsigned)date.day % 100u, 2);
 }
 
+int64_t clock_date_diff(clock_date a, clock_date b) {
+    return days_from_civil(b.year, b.month, b.day) -
+           days_from_civil(a.year, a.month, a.day);
+}
+
+int clock_weekday(clock_date date) {
+    int64_t days = days_from_civil(date.year, date.month, date.day);
+    int64_t w = (days + 4) % 7; /* 1970-01-01 was a Thursday */
+    return (int)(w < 0 ? w + 7 : w);
+}
+
+int clock_date_cmp(clock_date a, clock_date b) {
+    int64_t d = clock_date_diff(b, a);
+    return d < 0 ? -1 : d > 0;
+}
+
 void clock_format_date(clock_date date, char out[CLOCK_DATE_MAX]) {
     *put_date(out, date) = '\0';
 }

@@ -62,6 +62,12 @@ int64_t clock_from_local(clock_zone *zone, clock_date date, int hour,
 
 /* Calendar arithmetic on dates: `date` moved by `days`. */
 clock_date clock_date_add(clock_date date, int days);
+/* Days from `a` to `b` (b - a). */
+int64_t clock_date_diff(clock_date a, clock_date b);
+/* 0 = Sunday ... 6 = Saturday. */
+int clock_weekday(clock_date date);
+/* Sorts dates: <0, 0, >0. */
+int clock_date_cmp(clock_date a, clock_date b);
 
 /* "2026-11-28T12:00:00+08:00" (seconds as in `t`; UTC is "+00:00"). */
 void clock_format_rfc3339(const clock_local *t, char out[CLOCK_RFC3339_MAX]);

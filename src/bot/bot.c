@@ -1,0 +1,177 @@
+/* bot.c -- the bot core: sets up a message's context (the chat's zone, its
+ * local today) and dispatches on what the message asks. Recording lives in
+ * bot_record.c, answers in bot_report.c. */
+#include "bot_internal.h"
+#include "bot_lines.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+bot *bot_new(store *s, const char *default_tz, char *err, size_t errlen) {
+    char id[CLOCK_ZONE_ID_MAX];
+    if (clock_zone_canonical(default_tz, id, sizeof id, err, errlen) != 0)
+        return NULL;
+    bot *b = calloc(1, sizeof *b);
+    if (b == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    b->store = s;
+    memcpy(b->default_tz, id, sizeof id);
+    return b;
+}
+
+void bot_free(bot *b) {
+    if (b == NULL) return;
+    for (int i = 0; i < ZONE_CACHE_SIZE; i++) clock_zone_close(b->zones[i].zone);
+    free(b);
+}
+
+/* The open zone for a canonical id, from the cache or newly opened. */
+static clock_zone *zone_get(bot *b, const char *id) {
+    for (int i = 0; i < ZONE_CACHE_SIZE; i++)
+        if (b->zones[i].zone && strcmp(b->zones[i].id, id) == 0)
+            return b->zones[i].zone;
+    char err[256];
+    clock_zone *zone = clock_zone_open(id, err, sizeof err);
+    if (zone == NULL) return NULL;
+    int slot = b->next_zone;
+    b->next_zone = (b->next_zone + 1) % ZONE_CACHE_SIZE;
+    clock_zone_close(b->zones[slot].zone);
+    b->zones[slot].zone = zone;
+    snprintf(b->zones[slot].id, sizeof b->zones[slot].id, "%s", id);
+    return zone;
+}
+
+void bot_local(bot_turn *t, int64_t at_ms, clock_local *out) {
+    clock_to_local(t->zone, at_ms, out);
+}
+
+int bot_day_total(bot_turn *t, clock_date date, int64_t upto_seq, bot_day *d) {
+    store_list list = {0};
+    memset(d, 0, sizeof *d);
+    d->from_ms = clock_from_local(t->zone, date, 0, 0);
+    d->to_ms = clock_from_local(t->zone, clock_date_add(date, 1), 0, 0);
+    if (t->bot->store->ops->list_range(t->bot->store, t->msg->chat_id,
+                                       d->from_ms, d->to_ms, &list,
+                                       t->err) != STORE_OK) {
+        store_list_free(&list);
+        return BOT_STORE_FAILED;
+    }
+    for (size_t i = 0; i < list.count; i++) {
+        if (upto_seq > 0 && list.items[i].seq > upto_seq) continue;
+        d->total_ml += list.items[i].amount_ml;
+        d->feeds++;
+    }
+    store_list_free(&list);
+    return BOT_OK;
+}
+
+int bot_store_failed(bot_turn *t) {
+    reply_clear(&t->out->reply);
+    reply_add(&t->out->reply,
+              "\xE2\x9A\xA0\xEF\xB8\x8F Couldn't reach the feeding log (%s). "
+              "Nothing was changed; please send that again.",
+              t->err);
+    t->out->recorded = 0;
+    return BOT_STORE_FAILED;
+}
+
+void bot_add_example(reply_text *r, const char *message) {
+    /* a message that already shows what to type needs no second example */
+    if (strstr(message, "like \"") || strstr(message, "(try /help)"))
+        reply_add(r, ".");
+    else
+        reply_add(r, ". Try \"12pm 120ml milk\", or \"help\".");
+}
+
+void bot_add_feeding_line(bot_turn *t, const store_feeding *f) {
+    reply_text *r = &t->out->reply;
+    clock_local at;
+    bot_local(t, f->at_ms, &at);
+    reply_add(r, "\xF0\x9F\x8D\xBC "); /* 🍼 */
+    reply_add_feeding(r, f->amount_ml, f->kind);
+    reply_add(r, " at %02d:%02d", at.hour, at.minute);
+    if (clock_date_cmp(at.date, t->today) != 0) {
+        reply_add(r, " ");
+        reply_add_day(r, at.date, t->today);
+    }
+    if (f->note[0]) reply_add(r, " (%s)", f->note);
+}
+
+/* Starts a message's context: the chat's zone and local today. */
+static int begin_turn(bot *b, const bot_message *m, bot_result *out,
+                      bot_turn *t) {
+    store_chat chat;
+    memset(out, 0, sizeof *out);
+    reply_clear(&out->reply);
+    memset(t, 0, sizeof *t);
+    t->bot = b;
+    t->msg = m;
+    t->out = out;
+    if (b->store->ops->get_chat(b->store, m->chat_id, &chat, t->err) != STORE_OK)
+        return bot_store_failed(t);
+    t->zone = chat.tz[0] ? zone_get(b, chat.tz) : NULL;
+    t->tz_is_default = t->zone == NULL;
+    if (t->zone == NULL) t->zone = zone_get(b, b->default_tz);
+    if (t->zone == NULL) {
+        snprintf(t->err, sizeof t->err, "time zone data is missing");
+        return bot_store_failed(t);
+    }
+    t->tz = clock_zone_id(t->zone);
+    clock_local now;
+    bot_local(t, m->now_ms, &now);
+    t->today = now.date;
+    return BOT_OK;
+}
+
+int bot_handle(bot *b, const bot_message *m, bot_result *out) {
+    bot_turn t;
+    if (begin_turn(b, m, out, &t) != BOT_OK) return BOT_STORE_FAILED;
+    if (m->edited) return bot_edit(&t);
+
+    /* A message of several lines is several feedings. */
+    bot_lines lines;
+    bot_lines_split(m->text, m->len, &lines);
+    if (lines.count > 1) return bot_record(&t);
+
+    phrase p;
+    resolved r;
+    const char *text = lines.count ? lines.items[0].text : "";
+    size_t len = lines.count ? lines.items[0].len : 0;
+    phrase_parse(text, len, &p);
+    resolve_phrase(&p, t.zone, m->now_ms, &r);
+    switch (r.intent) {
+    case PHRASE_RECORD: return bot_record(&t);
+    case PHRASE_TOTAL: return bot_total(&t, &p);
+    case PHRASE_LAST: return bot_last(&t);
+    case PHRASE_WEEK: return bot_week(&t);
+    case PHRASE_UNDO: return bot_undo(&t);
+    case PHRASE_TIMEZONE: return bot_timezone(&t, &r);
+    case PHRASE_HELP: return bot_help(&t);
+    default:
+        reply_add(&out->reply, "\xF0\x9F\xA4\x94 "); /* 🤔 */
+        reply_add_sentence(&out->reply, r.message);
+        bot_add_example(&out->reply, r.message);
+        return BOT_OK;
+    }
+}
+
+int bot_undo_feeding(bot *b, int64_t chat_id, int64_t message_id, int line,
+                     int64_t now_ms, bot_result *out) {
+    bot_message m = {.chat_id = chat_id, .message_id = message_id,
+                     .now_ms = now_ms, .entered_ms = now_ms, .text = ""};
+    bot_turn t;
+    if (begin_turn(b, &m, out, &t) != BOT_OK) return BOT_STORE_FAILED;
+    store_feeding f;
+    int found;
+    if (b->store->ops->remove(b->store, chat_id, message_id, line, &f, &found,
+                              t.err) != STORE_OK)
+        return bot_store_failed(&t);
+    if (!found) {
+        reply_add(&out->reply, "That feeding was already removed.");
+        return BOT_OK;
+    }
+    return bot_report_removed(&t, &f);
+}

@@ -1,0 +1,58 @@
+/* bot.h -- the conversation: a message in, a reply out.
+ *
+ * The bot core knows phrases, time and the store, and nothing of Telegram or
+ * Lambda: `milkbot chat` drives it from a terminal, the webhook handler from
+ * Telegram updates. Given (chat, sender, message id, text, now) it records,
+ * totals, lists and corrects, and writes the reply text. */
+#ifndef MILKBOT_BOT_H
+#define MILKBOT_BOT_H
+
+#include "bot/reply.h"
+#include "store/store.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct bot bot;
+
+typedef struct {
+    int64_t chat_id;
+    int64_t message_id;
+    const char *who;     /* the sender's name, as shown in totals */
+    const char *text;    /* any bytes; lines are split on '\n' */
+    size_t len;
+    /* When the message was written: phrases are resolved against it. For an
+     * edited message, the original message's time (an edit of "120ml" an
+     * hour later does not move the feeding). */
+    int64_t now_ms;
+    int64_t entered_ms;  /* the wall clock, stored with each feeding */
+    int edited;          /* the message was edited: replace its feedings */
+} bot_message;
+
+enum { BOT_OK = 0, BOT_STORE_FAILED = -1 };
+
+typedef struct {
+    reply_text reply;
+    /* What this message recorded (0 for a command, an error or a
+     * redelivery); the first one's key lets a reply carry an Undo button. */
+    int recorded;
+    int64_t first_message_id;
+    int first_line;
+} bot_result;
+
+/* A bot over `s` (not owned), for chats whose zone is `default_tz` until
+ * they choose one. Returns NULL with a message when the zone is unknown. */
+bot *bot_new(store *s, const char *default_tz, char *err, size_t errlen);
+void bot_free(bot *b);
+
+/* Handles one message. Returns BOT_OK, or BOT_STORE_FAILED when the store
+ * could not be reached: then nothing was changed, the reply says so, and the
+ * caller should have the message delivered again (a webhook answers 5xx). */
+int bot_handle(bot *b, const bot_message *m, bot_result *out);
+
+/* The Undo button of a record reply: removes exactly that feeding if it is
+ * still there. Same return values as bot_handle. */
+int bot_undo_feeding(bot *b, int64_t chat_id, int64_t message_id, int line,
+                     int64_t now_ms, bot_result *out);
+
+#endif

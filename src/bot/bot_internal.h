@@ -1,0 +1,63 @@
+/* bot_internal.h -- what the bot's files share (bot.c dispatches,
+ * bot_record.c records and edits, bot_report.c answers questions). */
+#ifndef MILKBOT_BOT_INTERNAL_H
+#define MILKBOT_BOT_INTERNAL_H
+
+#include "bot/bot.h"
+#include "clock/resolve.h"
+
+#define ZONE_CACHE_SIZE 8
+
+struct bot {
+    store *store;
+    char default_tz[CLOCK_ZONE_ID_MAX];
+    /* Open zones, reused across messages: opening one costs far more than
+     * using it. Replaced round-robin when full. */
+    struct {
+        char id[CLOCK_ZONE_ID_MAX];
+        clock_zone *zone;
+    } zones[ZONE_CACHE_SIZE];
+    int next_zone;
+};
+
+/* One message's context, as the handlers need it. */
+typedef struct {
+    bot *bot;
+    const bot_message *msg;
+    bot_result *out;
+    clock_zone *zone;
+    const char *tz;         /* the chat's zone id */
+    int tz_is_default;
+    clock_date today;       /* local date of now */
+    char err[STORE_ERR_MAX];
+} bot_turn;
+
+/* A day's feedings and its total; `upto_seq` > 0 counts only feedings
+ * entered up to that one (a record's running total). */
+typedef struct {
+    int64_t from_ms, to_ms; /* local midnight to local midnight */
+    int total_ml, feeds;
+} bot_day;
+
+int bot_day_total(bot_turn *t, clock_date date, int64_t upto_seq, bot_day *d);
+/* Local date and time of an instant in the chat's zone. */
+void bot_local(bot_turn *t, int64_t at_ms, clock_local *out);
+/* The reply when the store failed; returns BOT_STORE_FAILED. */
+int bot_store_failed(bot_turn *t);
+
+int bot_record(bot_turn *t);
+int bot_edit(bot_turn *t);
+int bot_total(bot_turn *t, const phrase *p);
+int bot_last(bot_turn *t);
+int bot_week(bot_turn *t);
+int bot_undo(bot_turn *t);
+int bot_timezone(bot_turn *t, const resolved *r);
+int bot_help(bot_turn *t);
+/* "↩️ Removed ..." and the new total of its day. */
+int bot_report_removed(bot_turn *t, const store_feeding *f);
+/* Ends an error reply: ". Try ..." unless the message shows an example. */
+void bot_add_example(reply_text *r, const char *message);
+/* "🍼 120 ml milk at 12:00 (note)" with " yesterday" when not today. */
+void bot_add_feeding_line(bot_turn *t, const store_feeding *f);
+
+#endif

@@ -1,0 +1,25 @@
+/* bot_lines.h -- a message cut into its non-blank lines. */
+#ifndef MILKBOT_BOT_LINES_H
+#define MILKBOT_BOT_LINES_H
+
+#include <stddef.h>
+
+/* Lines read from one message; Telegram allows 4096 characters, and a
+ * night's catch-up is a dozen lines, so more is a mistake, said as such. */
+#define BOT_MAX_LINES 64
+
+typedef struct {
+    const char *text; /* into the message: not NUL-terminated */
+    size_t len;       /* without the line break ('\r' stripped too) */
+    int number;       /* 1-based line number in the message */
+} bot_line;
+
+typedef struct {
+    bot_line items[BOT_MAX_LINES];
+    int count;
+    int overflow_line; /* number of the first line not read, 0 if none */
+} bot_lines;
+
+void bot_lines_split(const char *text, size_t len, bot_lines *out);
+
+#endif

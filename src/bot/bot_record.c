@@ -1,0 +1,232 @@
+/* bot_record.c -- recording feedings: a message of one or more lines, its
+ * redelivery, and its edits.
+ *
+ * Every line is parsed and resolved on its own; the valid ones are written
+ * in one store call (all or nothing), and the reply says which lines could
+ * not be read. A redelivered message records nothing and gets the same
+ * answer: the running total it shows counts only feedings entered up to that
+ * message, so it does not change when the same message comes again. */
+#include "bot_internal.h"
+#include "bot_lines.h"
+#include "util/utf8.h"
+
+#include <stdio.h>
+#include <string.h>
+
+typedef struct {
+    int line;
+    char message[PHRASE_MESSAGE_MAX + 1];
+} line_error;
+
+typedef struct {
+    store_feeding feeds[STORE_MESSAGE_MAX_FEEDINGS];
+    size_t count;
+    line_error errors[BOT_MAX_LINES + 1];
+    int nerrors;
+    int lines; /* non-blank lines read */
+} parsed_message;
+
+static void add_error(parsed_message *pm, int line, const char *message) {
+    line_error *e = &pm->errors[pm->nerrors++];
+    e->line = line;
+    snprintf(e->message, sizeof e->message, "%s", message);
+}
+
+static void fill_feeding(bot_turn *t, const bot_line *line, const resolved *r,
+                         store_feeding *f) {
+    const bot_message *m = t->msg;
+    memset(f, 0, sizeof *f);
+    f->chat_id = m->chat_id;
+    f->message_id = m->message_id;
+    f->line = line->number;
+    f->at_ms = r->at_ms;
+    memcpy(f->at, r->at, sizeof f->at);
+    memcpy(f->day, r->day, sizeof f->day);
+    f->amount_ml = r->amount_ml;
+    f->kind = r->kind;
+    memcpy(f->note, r->note, sizeof f->note);
+    /* names and lines longer than the fields are cut at a character */
+    utf8_copy_clean(f->who, sizeof f->who, m->who ? m->who : "",
+                    m->who ? strlen(m->who) : 0);
+    utf8_copy_clean(f->text, sizeof f->text, line->text, line->len);
+    f->entered_at_ms = m->entered_ms;
+}
+
+static void parse_message(bot_turn *t, parsed_message *pm) {
+    bot_lines lines;
+    memset(pm, 0, offsetof(parsed_message, errors));
+    pm->nerrors = 0;
+    bot_lines_split(t->msg->text, t->msg->len, &lines);
+    pm->lines = lines.count;
+    for (int i = 0; i < lines.count; i++) {
+        phrase p;
+        resolved r;
+        phrase_parse(lines.items[i].text, lines.items[i].len, &p);
+        resolve_phrase(&p, t->zone, t->msg->now_ms, &r);
+        if (r.intent == PHRASE_ERROR) {
+            add_error(pm, lines.items[i].number, r.message);
+        } else if (r.intent != PHRASE_RECORD) {
+            add_error(pm, lines.items[i].number,
+                      "that is a question or a command, not a feeding: "
+                      "send it on its own");
+        } else if (pm->count == STORE_MESSAGE_MAX_FEEDINGS) {
+            add_error(pm, lines.items[i].number,
+                      "too many feedings in one message (at most 24)");
+        } else {
+            fill_feeding(t, &lines.items[i], &r, &pm->feeds[pm->count++]);
+        }
+    }
+    if (lines.overflow_line)
+        add_error(pm, lines.overflow_line,
+                  "only the first 64 lines of a message are read");
+}
+
+static void add_day_heading(reply_text *r, clock_date date, clock_date today) {
+    int64_t ago = clock_date_diff(date, today);
+    if (ago == 0)
+        reply_add(r, "Today");
+    else if (ago == 1)
+        reply_add(r, "Yesterday");
+    else
+        reply_add_date(r, date);
+}
+
+static void add_errors(bot_turn *t, const parsed_message *pm) {
+    for (int i = 0; i < pm->nerrors; i++) {
+        reply_newline(&t->out->reply);
+        reply_add(&t->out->reply,
+                  "\xE2\x9A\xA0\xEF\xB8\x8F Line %d not recorded: %s",
+                  pm->errors[i].line, pm->errors[i].message);
+    }
+}
+
+/* The feedings' lines and the running total of each day they fall on. */
+static int reply_recorded(bot_turn *t, const store_feeding *feeds, size_t n,
+                          const parsed_message *pm) {
+    reply_text *r = &t->out->reply;
+    int64_t upto = 0;
+    for (size_t i = 0; i < n; i++)
+        if (feeds[i].seq > upto) upto = feeds[i].seq;
+
+    clock_date days[STORE_MESSAGE_MAX_FEEDINGS];
+    size_t ndays = 0;
+    for (size_t i = 0; i < n; i++) {
+        clock_local at;
+        bot_local(t, feeds[i].at_ms, &at);
+        size_t d = 0;
+        while (d < ndays && clock_date_cmp(days[d], at.date) != 0) d++;
+        if (d == ndays) days[ndays++] = at.date;
+    }
+
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0) reply_newline(r); /* the first continues the reply */
+        bot_add_feeding_line(t, &feeds[i]);
+    }
+    for (size_t d = 0; d < ndays; d++) {
+        bot_day day;
+        if (bot_day_total(t, days[d], upto, &day) != BOT_OK)
+            return bot_store_failed(t);
+        if (n == 1) {
+            reply_add(r, " \xE2\x80\x94 "); /* — */
+            reply_add_day(r, days[d], t->today);
+            reply_add(r, " ");
+        } else {
+            reply_newline(r);
+            add_day_heading(r, days[d], t->today);
+            reply_add(r, ": ");
+        }
+        reply_add_total(r, day.total_ml, day.feeds);
+    }
+    if (pm) add_errors(t, pm);
+    return BOT_OK;
+}
+
+/* No line was a feeding: say why, with an example. */
+static int reply_nothing(bot_turn *t, const parsed_message *pm,
+                         const char *intro) {
+    reply_text *r = &t->out->reply;
+    if (pm->nerrors == 1 && pm->lines <= 1) {
+        reply_add(r, "\xF0\x9F\xA4\x94 %s", intro);
+        if (intro[0])
+            reply_add(r, "%s", pm->errors[0].message);
+        else
+            reply_add_sentence(r, pm->errors[0].message);
+        bot_add_example(r, pm->errors[0].message);
+        return BOT_OK;
+    }
+    reply_add(r, "\xF0\x9F\xA4\x94 %sNothing recorded.", intro);
+    add_errors(t, pm);
+    reply_newline(r);
+    reply_add(r, "Try \"12pm 120ml milk\", one feeding per line, or \"help\".");
+    return BOT_OK;
+}
+
+int bot_record(bot_turn *t) {
+    parsed_message pm;
+    parse_message(t, &pm);
+    if (pm.count == 0) return reply_nothing(t, &pm, "");
+
+    size_t n = pm.count;
+    int already;
+    if (t->bot->store->ops->add_message(t->bot->store, pm.feeds, &n, &already,
+                                        t->err) != STORE_OK)
+        return bot_store_failed(t);
+    if (!already) {
+        t->out->recorded = (int)n;
+        t->out->first_message_id = pm.feeds[0].message_id;
+        t->out->first_line = pm.feeds[0].line;
+    }
+    if (n == 0) {
+        reply_add(&t->out->reply, "That message was recorded before, and its "
+                  "feedings have been undone since.");
+        return BOT_OK;
+    }
+    return reply_recorded(t, pm.feeds, n, &pm);
+}
+
+int bot_edit(bot_turn *t) {
+    parsed_message pm;
+    store_list old = {0};
+    reply_text *r = &t->out->reply;
+    parse_message(t, &pm);
+    if (t->bot->store->ops->replace_message(t->bot->store, t->msg->chat_id,
+                                            t->msg->message_id, pm.feeds,
+                                            pm.count, &old, t->err) != STORE_OK) {
+        store_list_free(&old);
+        return bot_store_failed(t);
+    }
+    int status = BOT_OK;
+    if (pm.count) {
+        /* replace_message gave the new feedings no seq back: they are the
+         * newest entries, so the full day total is their running total. */
+        for (size_t i = 0; i < pm.count; i++) pm.feeds[i].seq = 0;
+        t->out->recorded = (int)pm.count;
+        t->out->first_message_id = pm.feeds[0].message_id;
+        t->out->first_line = pm.feeds[0].line;
+        reply_add(r, "\xE2\x9C\x8F\xEF\xB8\x8F Updated:"); /* ✏️ */
+        reply_add(r, pm.count == 1 ? " " : "\n");
+        status = reply_recorded(t, pm.feeds, pm.count, &pm);
+    } else if (old.count) {
+        reply_add(r, "\xE2\x9C\x8F\xEF\xB8\x8F Updated: that message no longer "
+                  "has a feeding, so I removed it:");
+        for (size_t i = 0; i < old.count && status == BOT_OK; i++) {
+            reply_newline(r);
+            bot_add_feeding_line(t, &old.items[i]);
+        }
+        bot_day day;
+        if (status == BOT_OK) {
+            if (bot_day_total(t, t->today, 0, &day) != BOT_OK) {
+                status = bot_store_failed(t);
+            } else {
+                reply_newline(r);
+                reply_add(r, "Today: ");
+                reply_add_total(r, day.total_ml, day.feeds);
+            }
+        }
+        if (status == BOT_OK) add_errors(t, &pm);
+    } else {
+        status = reply_nothing(t, &pm, "That edit has no feeding: ");
+    }
+    store_list_free(&old);
+    return status;
+}

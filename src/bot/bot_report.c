@@ -1,0 +1,219 @@
+/* bot_report.c -- the bot's answers: a day's total, the last feeding, the
+ * week, undo, the time zone and help. */
+#include "bot_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* A day's list stops here, so a reply stays well under Telegram's limit. */
+#define TOTAL_MAX_ROWS 60
+
+int bot_total(bot_turn *t, const phrase *p) {
+    reply_text *r = &t->out->reply;
+    clock_date date = p->day == PHRASE_YESTERDAY ? clock_date_add(t->today, -1)
+                                                 : t->today;
+    bot_day day;
+    store_list list = {0};
+    day.from_ms = clock_from_local(t->zone, date, 0, 0);
+    day.to_ms = clock_from_local(t->zone, clock_date_add(date, 1), 0, 0);
+    if (t->bot->store->ops->list_range(t->bot->store, t->msg->chat_id,
+                                       day.from_ms, day.to_ms, &list,
+                                       t->err) != STORE_OK) {
+        store_list_free(&list);
+        return bot_store_failed(t);
+    }
+    const char *label = p->day == PHRASE_YESTERDAY ? "yesterday" : "today";
+    if (list.count == 0) {
+        reply_add(r, "No feeds recorded %s (", label);
+        reply_add_date(r, date);
+        reply_add(r, ")%s", p->day == PHRASE_YESTERDAY
+                                 ? "."
+                                 : " yet. Send one like \"120ml\".");
+        store_list_free(&list);
+        return BOT_OK;
+    }
+    int total = 0;
+    for (size_t i = 0; i < list.count; i++) total += list.items[i].amount_ml;
+    reply_add(r, "%s (", p->day == PHRASE_YESTERDAY ? "Yesterday" : "Today");
+    reply_add_date(r, date);
+    reply_add(r, "): ");
+    reply_add_total(r, total, (int)list.count);
+    for (size_t i = 0; i < list.count && i < TOTAL_MAX_ROWS; i++) {
+        const store_feeding *f = &list.items[i];
+        clock_local at;
+        bot_local(t, f->at_ms, &at);
+        reply_newline(r);
+        reply_add(r, "%02d:%02d  ", at.hour, at.minute);
+        reply_add_feeding(r, f->amount_ml, f->kind);
+        if (f->note[0]) reply_add(r, " (%s)", f->note);
+        if (f->who[0]) reply_add(r, " \xE2\x80\x94 %s", f->who);
+    }
+    if (list.count > TOTAL_MAX_ROWS) {
+        reply_newline(r);
+        reply_add(r, "\xE2\x80\xA6 and %zu more", list.count - TOTAL_MAX_ROWS);
+    }
+    store_list_free(&list);
+    return BOT_OK;
+}
+
+int bot_last(bot_turn *t) {
+    reply_text *r = &t->out->reply;
+    store_feeding f;
+    int found;
+    /* a feeding entered a few minutes ahead of now still counts */
+    if (t->bot->store->ops->latest_before(
+            t->bot->store, t->msg->chat_id,
+            t->msg->now_ms + RESOLVE_FUTURE_TOLERANCE_MS + 1, &f, &found,
+            t->err) != STORE_OK)
+        return bot_store_failed(t);
+    if (!found) {
+        reply_add(r, "No feeds recorded yet. Send one like \"120ml\".");
+        return BOT_OK;
+    }
+    clock_local at;
+    bot_local(t, f.at_ms, &at);
+    reply_add(r, "Last feed: ");
+    reply_add_feeding(r, f.amount_ml, f.kind);
+    reply_add(r, " at %02d:%02d ", at.hour, at.minute);
+    reply_add_day(r, at.date, t->today);
+    if (f.who[0]) reply_add(r, " (%s)", f.who);
+    reply_add(r, ", ");
+    reply_add_since(r, t->msg->now_ms - f.at_ms);
+    return BOT_OK;
+}
+
+#define WEEK_DAYS 7
+#define BAR_WIDTH 12
+
+int bot_week(bot_turn *t) {
+    reply_text *r = &t->out->reply;
+    clock_date first = clock_date_add(t->today, -(WEEK_DAYS - 1));
+    int64_t from = clock_from_local(t->zone, first, 0, 0);
+    int64_t to = clock_from_local(t->zone, clock_date_add(t->today, 1), 0, 0);
+    store_list list = {0};
+    /* one query for the week; days are cut by local date in the zone, so a
+     * 23- or 25-hour day holds exactly its own feedings */
+    if (t->bot->store->ops->list_range(t->bot->store, t->msg->chat_id, from, to,
+                                       &list, t->err) != STORE_OK) {
+        store_list_free(&list);
+        return bot_store_failed(t);
+    }
+    int total[WEEK_DAYS] = {0}, feeds[WEEK_DAYS] = {0}, max = 0, sum = 0;
+    for (size_t i = 0; i < list.count; i++) {
+        clock_local at;
+        bot_local(t, list.items[i].at_ms, &at);
+        int64_t d = clock_date_diff(first, at.date);
+        if (d < 0 || d >= WEEK_DAYS) continue;
+        total[d] += list.items[i].amount_ml;
+        feeds[d]++;
+    }
+    store_list_free(&list);
+    for (int d = 0; d < WEEK_DAYS; d++) {
+        if (total[d] > max) max = total[d];
+        sum += total[d];
+    }
+
+    reply_add(r, "Last 7 days (");
+    reply_add_date(r, first);
+    reply_add(r, " \xE2\x80\x93 ");
+    reply_add_date(r, t->today);
+    reply_add(r, "):");
+    for (int d = 0; d < WEEK_DAYS; d++) {
+        clock_date date = clock_date_add(first, d);
+        /* bars in eighths of a block: U+2588 full, U+2589..U+258F less */
+        int eighths = max ? (total[d] * BAR_WIDTH * 8 + max / 2) / max : 0;
+        if (total[d] && eighths == 0) eighths = 1;
+        reply_newline(r);
+        reply_add_date(r, date);
+        reply_add(r, "  ");
+        for (int i = 0; i < eighths / 8; i++) reply_add(r, "\xE2\x96\x88");
+        if (eighths % 8)
+            reply_add(r, "\xE2\x96%c", (char)(0x88 + 8 - eighths % 8));
+        reply_add(r, " %d ml", total[d]);
+        if (feeds[d]) reply_add(r, " (%d)", feeds[d]);
+    }
+    reply_newline(r);
+    reply_add(r, "Average: %d ml a day, %d ml in all", (sum + WEEK_DAYS / 2) / WEEK_DAYS,
+              sum);
+    return BOT_OK;
+}
+
+int bot_report_removed(bot_turn *t, const store_feeding *f) {
+    reply_text *r = &t->out->reply;
+    clock_local at;
+    bot_local(t, f->at_ms, &at);
+    bot_day day;
+    if (bot_day_total(t, at.date, 0, &day) != BOT_OK) return bot_store_failed(t);
+    reply_add(r, "\xE2\x86\xA9\xEF\xB8\x8F Removed "); /* ↩️ */
+    reply_add_feeding(r, f->amount_ml, f->kind);
+    reply_add(r, " at %02d:%02d ", at.hour, at.minute);
+    reply_add_day(r, at.date, t->today);
+    if (f->who[0]) reply_add(r, " (entered by %s)", f->who);
+    reply_add(r, ". ");
+    int64_t ago = clock_date_diff(at.date, t->today);
+    if (ago == 0)
+        reply_add(r, "Today");
+    else if (ago == 1)
+        reply_add(r, "Yesterday");
+    else
+        reply_add_date(r, at.date);
+    reply_add(r, ": ");
+    reply_add_total(r, day.total_ml, day.feeds);
+    reply_add(r, ".");
+    return BOT_OK;
+}
+
+int bot_undo(bot_turn *t) {
+    store_feeding f;
+    int found;
+    if (t->bot->store->ops->undo_last(t->bot->store, t->msg->chat_id,
+                                      t->msg->message_id, &f, &found,
+                                      t->err) != STORE_OK)
+        return bot_store_failed(t);
+    if (!found) {
+        reply_add(&t->out->reply, "Nothing to undo.");
+        return BOT_OK;
+    }
+    return bot_report_removed(t, &f);
+}
+
+int bot_timezone(bot_turn *t, const resolved *res) {
+    reply_text *r = &t->out->reply;
+    if (res->tz[0] == '\0') {
+        reply_add(r, "\xF0\x9F\x95\x92 Time zone: %s%s. To change it: "
+                  "\"tz %s\".", t->tz, t->tz_is_default ? " (the default)" : "",
+                  strcmp(t->tz, "Europe/London") ? "Europe/London"
+                                                 : "Asia/Singapore");
+        return BOT_OK;
+    }
+    if (t->bot->store->ops->set_tz(t->bot->store, t->msg->chat_id, res->tz,
+                                   t->err) != STORE_OK)
+        return bot_store_failed(t);
+    char err[256];
+    clock_zone *zone = clock_zone_open(res->tz, err, sizeof err);
+    clock_local now;
+    if (zone == NULL) { /* cannot happen: the resolver checked the name */
+        reply_add(r, "\xF0\x9F\x95\x92 Time zone set to %s.", res->tz);
+        return BOT_OK;
+    }
+    clock_to_local(zone, t->msg->now_ms, &now);
+    clock_zone_close(zone);
+    reply_add(r, "\xF0\x9F\x95\x92 Time zone set to %s: it's %02d:%02d there now.",
+              res->tz, now.hour, now.minute);
+    return BOT_OK;
+}
+
+int bot_help(bot_turn *t) {
+    reply_add(&t->out->reply,
+              "\xF0\x9F\x8D\xBC Send a feeding, one per line:\n"
+              "  120ml  (now)\n"
+              "  12pm 120ml formula\n"
+              "  yesterday 7:30 90 ml breast milk\n"
+              "  4oz 20 min ago\n"
+              "Ask: total? \xC2\xB7 yesterday \xC2\xB7 last \xC2\xB7 week\n"
+              "Fix: undo (the last one entered), or edit your message\n"
+              "Time zone: %s (to change it: tz %s)",
+              t->tz, strcmp(t->tz, "Europe/London") ? "Europe/London"
+                                                    : "Asia/Singapore");
+    return BOT_OK;
+}

@@ -1,0 +1,191 @@
+/* chat_session.c -- see chat_session.h. */
+#include "chat_session.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int chat_session_start(chat_session *cs, bot *b, store *s, int64_t chat_id,
+                       const char *user, int fixed_now, int64_t now_ms,
+                       char *err, size_t errlen) {
+    store_chat chat;
+    char store_err[STORE_ERR_MAX];
+    memset(cs, 0, sizeof *cs);
+    cs->bot = b;
+    cs->store = s;
+    cs->chat_id = chat_id;
+    snprintf(cs->user, sizeof cs->user, "%s", user);
+    cs->fixed_now = fixed_now;
+    cs->now_ms = now_ms;
+    if (s->ops->get_chat(s, chat_id, &chat, store_err) != STORE_OK) {
+        snprintf(err, errlen, "%s", store_err);
+        return -1;
+    }
+    /* Never reuse an id the store has seen: that would be a redelivery. */
+    cs->next_id = chat.last_message_id + 1;
+    return 0;
+}
+
+void chat_session_end(chat_session *cs) {
+    for (int i = 0; i < cs->nsent && i < CHAT_HISTORY; i++)
+        free(cs->sent[i].text);
+    free(cs->pending);
+    cs->pending = NULL;
+}
+
+static int64_t session_now(const chat_session *cs) {
+    return cs->fixed_now ? cs->now_ms : clock_now_ms();
+}
+
+static int deliver(chat_session *cs, int64_t id, const char *text, size_t len,
+                   int64_t now_ms, int edited, reply_text *out) {
+    bot_message m = {
+        .chat_id = cs->chat_id, .message_id = id, .who = cs->user,
+        .text = text, .len = len, .now_ms = now_ms,
+        .entered_ms = session_now(cs), .edited = edited,
+    };
+    bot_result result;
+    if (bot_handle(cs->bot, &m, &result) != BOT_OK) cs->store_failed = 1;
+    *out = result.reply;
+    return 1;
+}
+
+/* The history slot of message `id`, or NULL. */
+static int find_sent(const chat_session *cs, int64_t id) {
+    for (int i = 0; i < cs->nsent && i < CHAT_HISTORY; i++)
+        if (cs->sent[i].id == id) return i;
+    return -1;
+}
+
+static int send_new(chat_session *cs, const char *text, size_t len,
+                    reply_text *out) {
+    int slot = cs->nsent % CHAT_HISTORY;
+    if (cs->nsent >= CHAT_HISTORY) free(cs->sent[slot].text);
+    char *copy = malloc(len + 1);
+    if (copy == NULL) abort();
+    memcpy(copy, text, len);
+    copy[len] = '\0';
+    cs->sent[slot].id = cs->next_id++;
+    cs->sent[slot].now_ms = session_now(cs);
+    cs->sent[slot].text = copy;
+    cs->sent[slot].len = len;
+    cs->nsent++;
+    return deliver(cs, cs->sent[slot].id, copy, len, cs->sent[slot].now_ms, 0,
+                   out);
+}
+
+static int last_slot(const chat_session *cs) {
+    return cs->nsent ? (cs->nsent - 1) % CHAT_HISTORY : -1;
+}
+
+/* ":edit TEXT" or ":edit #N TEXT" */
+static int edit(chat_session *cs, const char *args, reply_text *out) {
+    int slot = last_slot(cs);
+    int64_t id = slot >= 0 ? cs->sent[slot].id : 0;
+    if (args[0] == '#') {
+        char *end;
+        id = strtoll(args + 1, &end, 10);
+        while (*end == ' ') end++;
+        args = end;
+        slot = find_sent(cs, id);
+    }
+    if (id <= 0) {
+        reply_add(out, "(nothing to edit yet)");
+        return 1;
+    }
+    /* an edit keeps the message's own time, as Telegram's "date" does */
+    int64_t now = slot >= 0 ? cs->sent[slot].now_ms : session_now(cs);
+    if (slot >= 0) {
+        size_t len = strlen(args);
+        char *copy = malloc(len + 1);
+        if (copy == NULL) abort();
+        memcpy(copy, args, len + 1);
+        free(cs->sent[slot].text);
+        cs->sent[slot].text = copy;
+        cs->sent[slot].len = len;
+    }
+    return deliver(cs, id, args, strlen(args), now, 1, out);
+}
+
+static const char chat_help[] =
+    "(chat commands: a line ending in \\ continues the message; :again "
+    "delivers the last message again, :again #N message N; :edit TEXT "
+    "edits the last message, :edit #N TEXT "
+    "edits message N; :now RFC3339 fixes the clock; :user NAME changes the "
+    "sender)";
+
+/* Is `line` the chat command `name`, alone or followed by a space? */
+static const char *command_args(const char *line, const char *name) {
+    size_t n = strlen(name);
+    if (strncmp(line, name, n) != 0) return NULL;
+    if (line[n] == '\0') return line + n;
+    if (line[n] != ' ') return NULL;
+    line += n;
+    while (*line == ' ') line++;
+    return line;
+}
+
+static int chat_command(chat_session *cs, const char *line, reply_text *out) {
+    const char *args;
+    if ((args = command_args(line, ":again")) != NULL) {
+        int slot = args[0] == '#' ? find_sent(cs, strtoll(args + 1, NULL, 10))
+                                  : last_slot(cs);
+        if (slot < 0) {
+            reply_add(out, "(nothing to deliver again yet)");
+            return 1;
+        }
+        return deliver(cs, cs->sent[slot].id, cs->sent[slot].text,
+                       cs->sent[slot].len, cs->sent[slot].now_ms, 0, out);
+    }
+    if ((args = command_args(line, ":edit")) != NULL) return edit(cs, args, out);
+    if ((args = command_args(line, ":now")) != NULL) {
+        if (clock_parse_rfc3339(args, &cs->now_ms) != 0) {
+            reply_add(out, "(:now needs an RFC 3339 time like "
+                           "2026-11-28T15:00:00+08:00)");
+            return 1;
+        }
+        cs->fixed_now = 1;
+        return 0;
+    }
+    if ((args = command_args(line, ":user")) != NULL && args[0]) {
+        snprintf(cs->user, sizeof cs->user, "%s", args);
+        return 0;
+    }
+    if (command_args(line, ":help") != NULL) {
+        reply_add(out, "%s", chat_help);
+        return 1;
+    }
+    return -1; /* not a chat command: a message like ":)" */
+}
+
+int chat_session_line(chat_session *cs, const char *line, size_t len,
+                      reply_text *out) {
+    reply_clear(out);
+    if (len && line[len - 1] == '\\') { /* the message goes on */
+        char *more = realloc(cs->pending, cs->pending_len + len + 1);
+        if (more == NULL) abort();
+        memcpy(more + cs->pending_len, line, len - 1);
+        more[cs->pending_len + len - 1] = '\n';
+        cs->pending = more;
+        cs->pending_len += len;
+        return 0;
+    }
+    if (cs->pending) {
+        char *message = realloc(cs->pending, cs->pending_len + len + 1);
+        if (message == NULL) abort();
+        memcpy(message + cs->pending_len, line, len);
+        size_t total = cs->pending_len + len;
+        cs->pending = NULL;
+        cs->pending_len = 0;
+        int shown = send_new(cs, message, total, out);
+        free(message);
+        return shown;
+    }
+    if (len && line[0] == ':' && memchr(line, '\0', len) == NULL) {
+        char command[1024];
+        snprintf(command, sizeof command, "%.*s", (int)len, line);
+        int shown = chat_command(cs, command, out);
+        if (shown >= 0) return shown;
+    }
+    return send_new(cs, line, len, out);
+}

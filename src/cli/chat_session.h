@@ -1,0 +1,56 @@
+/* chat_session.h -- one person chatting with the bot from a terminal: what
+ * `milkbot chat` and the transcript tests share.
+ *
+ * Each typed line is one message from one user in one chat, with increasing
+ * message ids that continue across runs on the same store (they start after
+ * the highest id the store has recorded for the chat). A few chat commands
+ * stand in for what Telegram does:
+ *   a line ending in "\"   the message goes on at the next line
+ *   :again                 the last message is delivered again
+ *   :again #N              message N is delivered again
+ *   :edit TEXT             the last message is edited to TEXT
+ *   :edit #N TEXT          message N is edited to TEXT
+ *   :now RFC3339           the clock is fixed at that instant
+ *   :user NAME             the next messages come from NAME
+ *   :help                  lists these */
+#ifndef MILKBOT_CHAT_SESSION_H
+#define MILKBOT_CHAT_SESSION_H
+
+#include "bot/bot.h"
+
+#define CHAT_HISTORY 64 /* messages :edit #N can reach */
+
+typedef struct {
+    bot *bot;
+    store *store;
+    int64_t chat_id;
+    char user[STORE_WHO_MAX];
+    int fixed_now;
+    int64_t now_ms;
+    int64_t next_id;
+    /* the last messages sent: id, text and time, for :again and :edit */
+    struct {
+        int64_t id, now_ms;
+        char *text;
+        size_t len;
+    } sent[CHAT_HISTORY];
+    int nsent;
+    char *pending; /* a message being continued with "\" */
+    size_t pending_len;
+    int store_failed; /* some message could not be stored */
+} chat_session;
+
+/* Starts a session (message ids continue after the store's). Returns 0, or
+ * -1 with a message when the store cannot be read. */
+int chat_session_start(chat_session *cs, bot *b, store *s, int64_t chat_id,
+                       const char *user, int fixed_now, int64_t now_ms,
+                       char *err, size_t errlen);
+
+/* One typed line. Returns 1 when *out holds a reply to show, 0 when there is
+ * nothing to show (a continued message, :now, :user). */
+int chat_session_line(chat_session *cs, const char *line, size_t len,
+                      reply_text *out);
+
+void chat_session_end(chat_session *cs);
+
+#endif

@@ -1,0 +1,67 @@
+/* store.c -- opening a store by name, and what every backend shares. */
+#include "store.h"
+#include "store_sqlite.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int store_default_sqlite_path(char *path, size_t size) {
+    const char *data = getenv("XDG_DATA_HOME");
+    const char *home = getenv("HOME");
+    int n;
+    if (data && data[0] == '/')
+        n = snprintf(path, size, "%s/milkbot/milkbot.db", data);
+    else if (home && home[0])
+        n = snprintf(path, size, "%s/.local/share/milkbot/milkbot.db", home);
+    else
+        return -1;
+    return n > 0 && (size_t)n < size ? 0 : -1;
+}
+
+store *store_open(const char *spec, char *err, size_t errlen) {
+    char path[4096];
+    if (strcmp(spec, "sqlite") == 0) {
+        if (store_default_sqlite_path(path, sizeof path) != 0) {
+            snprintf(err, errlen, "no default store: set XDG_DATA_HOME or HOME, "
+                     "or give --store sqlite:PATH");
+            return NULL;
+        }
+        return store_sqlite_open(path, 1, err, errlen);
+    }
+    if (strncmp(spec, "sqlite:", 7) == 0 && spec[7] != '\0')
+        return store_sqlite_open(spec + 7, 0, err, errlen);
+    snprintf(err, errlen, "unknown store \"%.100s\" (use sqlite:PATH)", spec);
+    return NULL;
+}
+
+int store_list_push(store_list *list, const store_feeding *f) {
+    if (list->count == list->cap) {
+        size_t cap = list->cap ? list->cap * 2 : 16;
+        store_feeding *items = realloc(list->items, cap * sizeof *items);
+        if (items == NULL) return STORE_ERROR;
+        list->items = items;
+        list->cap = cap;
+    }
+    list->items[list->count++] = *f;
+    return STORE_OK;
+}
+
+void store_list_free(store_list *list) {
+    free(list->items);
+    list->items = NULL;
+    list->count = list->cap = 0;
+}
+
+const char *store_kind_name(phrase_kind kind) { return phrase_kind_name(kind); }
+
+int store_kind_from_name(const char *name, phrase_kind *kind) {
+    static const phrase_kind kinds[] = {PHRASE_MILK, PHRASE_FORMULA,
+                                        PHRASE_BREASTMILK};
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        if (strcmp(name, phrase_kind_name(kinds[i])) == 0) {
+            *kind = kinds[i];
+            return 0;
+        }
+    return -1;
+}

@@ -1,0 +1,126 @@
+/* store.h -- where feedings live: one interface, several backends.
+ *
+ * The bot needs exactly these operations, and a backend offers them through
+ * a struct of function pointers (store_ops): the embedded SQLite store
+ * (store_sqlite.c) for local use, DynamoDB in production.
+ *
+ * Keys and order. A feeding is identified by (chat, message id, line): the
+ * Telegram message it came from and its line in that message, so that a
+ * redelivered message records nothing twice and an edit replaces exactly its
+ * own feedings. Feedings are listed by their instant (UTC ms); "undo" removes
+ * the most recently *entered* one, by an entry sequence the store assigns,
+ * never by a clock (two entries can carry the same time). Every write is
+ * idempotent per message, because Telegram delivers a message again when
+ * its answer was lost: nothing is ever recorded or removed twice.
+ *
+ * Errors. Every operation returns STORE_OK or STORE_ERROR; on error `err`
+ * holds a message for a person (no secrets, no SQL) and nothing was changed:
+ * every write is all-or-nothing. `err` always has room for STORE_ERR_MAX
+ * bytes. */
+#ifndef MILKBOT_STORE_H
+#define MILKBOT_STORE_H
+
+#include "clock/clock.h"
+#include "phrase/phrase.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum { STORE_OK = 0, STORE_ERROR = -1 };
+
+#define STORE_WHO_MAX 64       /* bytes of the sender's name */
+#define STORE_TEXT_MAX 512     /* bytes of the line typed */
+#define STORE_ERR_MAX 256
+
+/* The most feedings one message may record: a tired parent catching up on a
+ * night's bottles in one message, with room to spare. */
+#define STORE_MESSAGE_MAX_FEEDINGS 24
+
+typedef struct {
+    int64_t chat_id, message_id;
+    int line;                           /* 1-based line in the message */
+    int64_t at_ms;                      /* the feeding's instant */
+    char at[CLOCK_RFC3339_MAX];         /* local time when entered */
+    char day[CLOCK_DATE_MAX];           /* local date of `at` */
+    int amount_ml;
+    phrase_kind kind;
+    char who[STORE_WHO_MAX];
+    char note[PHRASE_NOTE_MAX + 1];
+    char text[STORE_TEXT_MAX];          /* the line as typed */
+    int64_t entered_at_ms;              /* wall clock when entered */
+    int64_t seq;                        /* entry order, set by the store */
+} store_feeding;
+
+/* A growable list of feedings; free with store_list_free. */
+typedef struct {
+    store_feeding *items;
+    size_t count, cap;
+} store_list;
+
+typedef struct {
+    char tz[CLOCK_ZONE_ID_MAX];  /* "" when the chat has not chosen one */
+    int64_t last_message_id;     /* highest message id that recorded */
+} store_chat;
+
+typedef struct store store;
+
+typedef struct {
+    /* Records the feedings of one message, all or nothing, assigning each
+     * its `seq`. If that message was recorded before (a redelivery), records
+     * nothing, sets *already and replaces `feeds` with what the message
+     * recorded then (as many as remain, *n updated). */
+    int (*add_message)(store *s, store_feeding *feeds, size_t *n,
+                       int *already, char *err);
+    /* Feedings of a chat with from_ms <= at_ms < to_ms, in time order (entry
+     * order among equal times), appended to *out. */
+    int (*list_range)(store *s, int64_t chat_id, int64_t from_ms,
+                      int64_t to_ms, store_list *out, char *err);
+    /* The feeding with the latest instant before `before_ms`; *found = 0 if
+     * there is none. */
+    int (*latest_before)(store *s, int64_t chat_id, int64_t before_ms,
+                         store_feeding *out, int *found, char *err);
+    /* Undo, asked by message `message_id`: removes the most recently
+     * entered feeding of a chat and returns it; *found = 0 when there is
+     * nothing to undo. The same message asking again (a redelivery) removes
+     * nothing more and returns what it removed the first time. */
+    int (*undo_last)(store *s, int64_t chat_id, int64_t message_id,
+                     store_feeding *removed, int *found, char *err);
+    /* Removes one feeding by its key, if it is still there. */
+    int (*remove)(store *s, int64_t chat_id, int64_t message_id, int line,
+                  store_feeding *removed, int *found, char *err);
+    /* An edited message: its feedings become exactly `feeds` (n may be 0).
+     * The ones it had are returned in *old. */
+    int (*replace_message)(store *s, int64_t chat_id, int64_t message_id,
+                           const store_feeding *feeds, size_t n,
+                           store_list *old, char *err);
+    /* Per-chat settings; a chat never seen reads as all empty. */
+    int (*get_chat)(store *s, int64_t chat_id, store_chat *out, char *err);
+    int (*set_tz)(store *s, int64_t chat_id, const char *tz, char *err);
+    void (*close)(store *s);
+} store_ops;
+
+struct store {
+    const store_ops *ops;
+};
+
+/* Opens the store named by `spec`: "sqlite:PATH", "sqlite::memory:", or
+ * "sqlite" (the default file, see store_default_sqlite_path). Returns NULL
+ * with a message in err. */
+store *store_open(const char *spec, char *err, size_t errlen);
+
+/* $XDG_DATA_HOME/milkbot/milkbot.db, else ~/.local/share/milkbot/milkbot.db.
+ * Returns -1 when neither variable is set. */
+int store_default_sqlite_path(char *path, size_t size);
+
+/* Convenience wrappers: s->ops->name(s, ...). */
+static inline void store_close(store *s) {
+    if (s) s->ops->close(s);
+}
+
+int store_list_push(store_list *list, const store_feeding *f);
+void store_list_free(store_list *list);
+
+const char *store_kind_name(phrase_kind kind);
+int store_kind_from_name(const char *name, phrase_kind *kind);
+
+#endif

@@ -1,0 +1,513 @@
+/* store_sqlite.c -- the embedded store, on SQLite.
+ *
+ * One file per family (or ":memory:" for tests and fuzzing). WAL mode, so a
+ * reader never blocks the writer; synchronous=NORMAL, which in WAL mode loses
+ * nothing on a crash of the program and at most the last commits on a power
+ * cut. Every statement is prepared once when the store opens. Every write of
+ * one message is one IMMEDIATE transaction, so two processes on one file
+ * cannot interleave half-messages; a busy file is waited on for 5 s.
+ *
+ * Schema (PRAGMA user_version counts the migrations applied):
+ *   feedings  one row per feeding; `seq` (the rowid, AUTOINCREMENT so it is
+ *             never reused after a delete) is the entry order undo walks.
+ *             Undo marks a row `removed_by` the asking message instead of
+ *             deleting it, so a redelivered "undo" finds what it removed
+ *             and removes nothing more (0: the Undo button)
+ *   messages  the (chat, message) pairs that recorded, so a redelivered
+ *             message is recognised even after its feedings were undone
+ *   chats     per-chat settings: time zone, highest recorded message id */
+#include "store_sqlite.h"
+
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* Each entry migrates the schema from version i to i + 1. Never edit one
+ * that has shipped: add the next. */
+static const char *const migrations[] = {
+    /* 0 -> 1 */
+    "CREATE TABLE feedings ("
+    "  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  chat_id INTEGER NOT NULL,"
+    "  message_id INTEGER NOT NULL,"
+    "  line INTEGER NOT NULL,"
+    "  at_ms INTEGER NOT NULL,"
+    "  at_local TEXT NOT NULL,"
+    "  day TEXT NOT NULL,"
+    "  amount_ml INTEGER NOT NULL CHECK (amount_ml BETWEEN 1 AND 1000),"
+    "  kind TEXT NOT NULL CHECK (kind IN ('milk', 'formula', 'breastmilk')),"
+    "  who TEXT NOT NULL,"
+    "  note TEXT NOT NULL,"
+    "  text TEXT NOT NULL,"
+    "  entered_at_ms INTEGER NOT NULL,"
+    "  removed_by INTEGER,"
+    "  UNIQUE (chat_id, message_id, line));"
+    "CREATE INDEX feedings_by_time ON feedings (chat_id, at_ms)"
+    "  WHERE removed_by IS NULL;"
+    "CREATE INDEX feedings_by_entry ON feedings (chat_id, seq)"
+    "  WHERE removed_by IS NULL;"
+    "CREATE INDEX feedings_removed ON feedings (chat_id, removed_by)"
+    "  WHERE removed_by IS NOT NULL;"
+    "CREATE TABLE messages ("
+    "  chat_id INTEGER NOT NULL,"
+    "  message_id INTEGER NOT NULL,"
+    "  PRIMARY KEY (chat_id, message_id)) WITHOUT ROWID;"
+    "CREATE TABLE chats ("
+    "  chat_id INTEGER PRIMARY KEY,"
+    "  tz TEXT NOT NULL DEFAULT '',"
+    "  last_message_id INTEGER NOT NULL DEFAULT 0);",
+};
+#define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
+
+#define COLUMNS                                                                \
+    "seq, chat_id, message_id, line, at_ms, at_local, day, amount_ml, kind, "  \
+    "who, note, text, entered_at_ms"
+
+enum {
+    ST_BEGIN,
+    ST_COMMIT,
+    ST_ROLLBACK,
+    ST_MARK_MESSAGE,
+    ST_MESSAGE_FEEDINGS,
+    ST_INSERT,
+    ST_RANGE,
+    ST_LATEST,
+    ST_UNDONE_BY,
+    ST_UNDO,
+    ST_REMOVE,
+    ST_DELETE_MESSAGE,
+    ST_GET_CHAT,
+    ST_SET_TZ,
+    ST_BUMP_MESSAGE_ID,
+    ST_COUNT
+};
+
+static const char *const statements[ST_COUNT] = {
+    [ST_BEGIN] = "BEGIN IMMEDIATE",
+    [ST_COMMIT] = "COMMIT",
+    [ST_ROLLBACK] = "ROLLBACK",
+    [ST_MARK_MESSAGE] = "INSERT INTO messages (chat_id, message_id) "
+                        "VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+    [ST_MESSAGE_FEEDINGS] = "SELECT " COLUMNS " FROM feedings WHERE "
+                            "chat_id = ?1 AND message_id = ?2 AND "
+                            "removed_by IS NULL ORDER BY line",
+    [ST_INSERT] = "INSERT INTO feedings (chat_id, message_id, line, at_ms, "
+                  "at_local, day, amount_ml, kind, who, note, text, "
+                  "entered_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+                  "?10, ?11, ?12)",
+    [ST_RANGE] = "SELECT " COLUMNS " FROM feedings WHERE chat_id = ?1 AND "
+                 "at_ms >= ?2 AND at_ms < ?3 AND removed_by IS NULL "
+                 "ORDER BY at_ms, seq",
+    [ST_LATEST] = "SELECT " COLUMNS " FROM feedings WHERE chat_id = ?1 AND "
+                  "at_ms < ?2 AND removed_by IS NULL "
+                  "ORDER BY at_ms DESC, seq DESC LIMIT 1",
+    [ST_UNDONE_BY] = "SELECT " COLUMNS " FROM feedings WHERE chat_id = ?1 "
+                     "AND removed_by = ?2 LIMIT 1",
+    [ST_UNDO] = "UPDATE feedings SET removed_by = ?2 WHERE seq = (SELECT "
+                "max(seq) FROM feedings WHERE chat_id = ?1 AND removed_by IS "
+                "NULL) RETURNING " COLUMNS,
+    [ST_REMOVE] = "UPDATE feedings SET removed_by = 0 WHERE chat_id = ?1 AND "
+                  "message_id = ?2 AND line = ?3 AND removed_by IS NULL "
+                  "RETURNING " COLUMNS,
+    [ST_DELETE_MESSAGE] = "DELETE FROM feedings WHERE chat_id = ?1 AND "
+                          "message_id = ?2",
+    [ST_GET_CHAT] = "SELECT tz, last_message_id FROM chats WHERE chat_id = ?1",
+    [ST_SET_TZ] = "INSERT INTO chats (chat_id, tz) VALUES (?1, ?2) "
+                  "ON CONFLICT (chat_id) DO UPDATE SET tz = excluded.tz",
+    [ST_BUMP_MESSAGE_ID] =
+        "INSERT INTO chats (chat_id, last_message_id) VALUES (?1, ?2) "
+        "ON CONFLICT (chat_id) DO UPDATE SET last_message_id = "
+        "max(last_message_id, excluded.last_message_id)",
+};
+
+typedef struct {
+    store base;
+    sqlite3 *db;
+    sqlite3_stmt *st[ST_COUNT];
+} sqlite_store;
+
+static sqlite_store *impl(store *s) { return (sqlite_store *)s; }
+
+static int fail(sqlite_store *s, const char *doing, char *err) {
+    snprintf(err, STORE_ERR_MAX, "store: %s: %s", doing, sqlite3_errmsg(s->db));
+    return STORE_ERROR;
+}
+
+/* Runs a statement that returns no rows, then resets it. */
+static int run(sqlite_store *s, int id) {
+    int rc = sqlite3_step(s->st[id]);
+    sqlite3_reset(s->st[id]);
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+static int begin(sqlite_store *s, char *err) {
+    return run(s, ST_BEGIN) == SQLITE_OK ? STORE_OK
+                                         : fail(s, "starting a transaction", err);
+}
+
+static int commit(sqlite_store *s, char *err) {
+    if (run(s, ST_COMMIT) == SQLITE_OK) return STORE_OK;
+    fail(s, "saving", err);
+    run(s, ST_ROLLBACK);
+    return STORE_ERROR;
+}
+
+/* Undoes the open transaction after `doing` failed; returns STORE_ERROR. */
+static int abandon(sqlite_store *s, const char *doing, char *err) {
+    fail(s, doing, err);
+    run(s, ST_ROLLBACK);
+    return STORE_ERROR;
+}
+
+static void copy_text(char *dst, size_t size, sqlite3_stmt *st, int col) {
+    const unsigned char *text = sqlite3_column_text(st, col);
+    snprintf(dst, size, "%s", text ? (const char *)text : "");
+}
+
+/* The current row (in COLUMNS order) as a feeding. */
+static void read_row(sqlite3_stmt *st, store_feeding *f) {
+    f->seq = sqlite3_column_int64(st, 0);
+    f->chat_id = sqlite3_column_int64(st, 1);
+    f->message_id = sqlite3_column_int64(st, 2);
+    f->line = sqlite3_column_int(st, 3);
+    f->at_ms = sqlite3_column_int64(st, 4);
+    copy_text(f->at, sizeof f->at, st, 5);
+    copy_text(f->day, sizeof f->day, st, 6);
+    f->amount_ml = sqlite3_column_int(st, 7);
+    const unsigned char *kind = sqlite3_column_text(st, 8);
+    if (kind == NULL || store_kind_from_name((const char *)kind, &f->kind) != 0)
+        f->kind = PHRASE_MILK;
+    copy_text(f->who, sizeof f->who, st, 9);
+    copy_text(f->note, sizeof f->note, st, 10);
+    copy_text(f->text, sizeof f->text, st, 11);
+    f->entered_at_ms = sqlite3_column_int64(st, 12);
+}
+
+/* Steps a query that returns at most one row. Returns SQLITE_ROW (row in
+ * *f), SQLITE_DONE (none) or an error code; the statement is reset. */
+static int one_row(sqlite3_stmt *st, store_feeding *f) {
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        read_row(st, f);
+        /* RETURNING deletes happen when the statement runs to completion */
+        int done = sqlite3_step(st);
+        if (done != SQLITE_DONE) rc = done;
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+/* Appends every row of a query to *out; resets the statement. */
+static int all_rows(sqlite3_stmt *st, store_list *out) {
+    int rc;
+    store_feeding f;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        read_row(st, &f);
+        if (store_list_push(out, &f) != STORE_OK) {
+            rc = SQLITE_NOMEM;
+            break;
+        }
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+static int insert_feedings(sqlite_store *s, store_feeding *feeds, size_t n) {
+    sqlite3_stmt *st = s->st[ST_INSERT];
+    for (size_t i = 0; i < n; i++) {
+        const store_feeding *f = &feeds[i];
+        sqlite3_bind_int64(st, 1, f->chat_id);
+        sqlite3_bind_int64(st, 2, f->message_id);
+        sqlite3_bind_int(st, 3, f->line);
+        sqlite3_bind_int64(st, 4, f->at_ms);
+        sqlite3_bind_text(st, 5, f->at, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 6, f->day, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 7, f->amount_ml);
+        sqlite3_bind_text(st, 8, store_kind_name(f->kind), -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 9, f->who, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 10, f->note, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 11, f->text, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 12, f->entered_at_ms);
+        int rc = sqlite3_step(st);
+        sqlite3_clear_bindings(st);
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE) return rc;
+        feeds[i].seq = sqlite3_last_insert_rowid(s->db);
+    }
+    return SQLITE_OK;
+}
+
+static int mark_message(sqlite_store *s, int64_t chat_id, int64_t message_id,
+                        int *is_new) {
+    sqlite3_bind_int64(s->st[ST_MARK_MESSAGE], 1, chat_id);
+    sqlite3_bind_int64(s->st[ST_MARK_MESSAGE], 2, message_id);
+    int rc = run(s, ST_MARK_MESSAGE);
+    if (rc != SQLITE_OK) return rc;
+    if (is_new) *is_new = sqlite3_changes(s->db) > 0;
+    sqlite3_bind_int64(s->st[ST_BUMP_MESSAGE_ID], 1, chat_id);
+    sqlite3_bind_int64(s->st[ST_BUMP_MESSAGE_ID], 2, message_id);
+    return run(s, ST_BUMP_MESSAGE_ID);
+}
+
+static int sqlite_add_message(store *base, store_feeding *feeds, size_t *n,
+                              int *already, char *err) {
+    sqlite_store *s = impl(base);
+    *already = 0;
+    if (*n == 0) return STORE_OK;
+    int64_t chat_id = feeds[0].chat_id, message_id = feeds[0].message_id;
+    if (begin(s, err) != STORE_OK) return STORE_ERROR;
+    int is_new;
+    if (mark_message(s, chat_id, message_id, &is_new) != SQLITE_OK)
+        return abandon(s, "recording a message", err);
+    if (!is_new) {
+        /* A redelivery: answer with what the message recorded then. */
+        store_list was = {0};
+        sqlite3_stmt *st = s->st[ST_MESSAGE_FEEDINGS];
+        sqlite3_bind_int64(st, 1, chat_id);
+        sqlite3_bind_int64(st, 2, message_id);
+        int rc = all_rows(st, &was);
+        if (rc != SQLITE_OK) {
+            store_list_free(&was);
+            return abandon(s, "reading a message's feedings", err);
+        }
+        size_t keep = was.count < STORE_MESSAGE_MAX_FEEDINGS
+                          ? was.count
+                          : STORE_MESSAGE_MAX_FEEDINGS;
+        if (keep) memcpy(feeds, was.items, keep * sizeof *feeds);
+        *n = keep;
+        *already = 1;
+        store_list_free(&was);
+        return commit(s, err);
+    }
+    if (insert_feedings(s, feeds, *n) != SQLITE_OK)
+        return abandon(s, "recording a feeding", err);
+    return commit(s, err);
+}
+
+static int sqlite_list_range(store *base, int64_t chat_id, int64_t from_ms,
+                             int64_t to_ms, store_list *out, char *err) {
+    sqlite_store *s = impl(base);
+    sqlite3_stmt *st = s->st[ST_RANGE];
+    sqlite3_bind_int64(st, 1, chat_id);
+    sqlite3_bind_int64(st, 2, from_ms);
+    sqlite3_bind_int64(st, 3, to_ms);
+    return all_rows(st, out) == SQLITE_OK ? STORE_OK
+                                          : fail(s, "listing feedings", err);
+}
+
+static int sqlite_latest_before(store *base, int64_t chat_id, int64_t before_ms,
+                                store_feeding *out, int *found, char *err) {
+    sqlite_store *s = impl(base);
+    sqlite3_stmt *st = s->st[ST_LATEST];
+    sqlite3_bind_int64(st, 1, chat_id);
+    sqlite3_bind_int64(st, 2, before_ms);
+    int rc = one_row(st, out);
+    *found = rc == SQLITE_ROW;
+    return rc == SQLITE_ROW || rc == SQLITE_DONE
+               ? STORE_OK
+               : fail(s, "finding the last feeding", err);
+}
+
+static int sqlite_undo_last(store *base, int64_t chat_id, int64_t message_id,
+                            store_feeding *removed, int *found, char *err) {
+    sqlite_store *s = impl(base);
+    if (begin(s, err) != STORE_OK) return STORE_ERROR;
+    /* asked before by this message (a redelivery): the same answer */
+    sqlite3_stmt *st = s->st[ST_UNDONE_BY];
+    sqlite3_bind_int64(st, 1, chat_id);
+    sqlite3_bind_int64(st, 2, message_id);
+    int rc = one_row(st, removed);
+    if (rc == SQLITE_DONE) {
+        st = s->st[ST_UNDO];
+        sqlite3_bind_int64(st, 1, chat_id);
+        sqlite3_bind_int64(st, 2, message_id);
+        rc = one_row(st, removed);
+    }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return abandon(s, "undoing", err);
+    *found = rc == SQLITE_ROW;
+    return commit(s, err);
+}
+
+static int sqlite_remove(store *base, int64_t chat_id, int64_t message_id,
+                         int line, store_feeding *removed, int *found,
+                         char *err) {
+    sqlite_store *s = impl(base);
+    sqlite3_stmt *st = s->st[ST_REMOVE];
+    sqlite3_bind_int64(st, 1, chat_id);
+    sqlite3_bind_int64(st, 2, message_id);
+    sqlite3_bind_int(st, 3, line);
+    int rc = one_row(st, removed);
+    *found = rc == SQLITE_ROW;
+    return rc == SQLITE_ROW || rc == SQLITE_DONE
+               ? STORE_OK
+               : fail(s, "removing a feeding", err);
+}
+
+static int sqlite_replace_message(store *base, int64_t chat_id,
+                                  int64_t message_id,
+                                  const store_feeding *feeds, size_t n,
+                                  store_list *old, char *err) {
+    sqlite_store *s = impl(base);
+    store_feeding copy[STORE_MESSAGE_MAX_FEEDINGS];
+    if (n > STORE_MESSAGE_MAX_FEEDINGS) {
+        snprintf(err, STORE_ERR_MAX, "store: too many feedings in one message");
+        return STORE_ERROR;
+    }
+    if (n) memcpy(copy, feeds, n * sizeof *feeds);
+    if (begin(s, err) != STORE_OK) return STORE_ERROR;
+    sqlite3_stmt *st = s->st[ST_MESSAGE_FEEDINGS];
+    sqlite3_bind_int64(st, 1, chat_id);
+    sqlite3_bind_int64(st, 2, message_id);
+    if (all_rows(st, old) != SQLITE_OK)
+        return abandon(s, "reading a message's feedings", err);
+    sqlite3_bind_int64(s->st[ST_DELETE_MESSAGE], 1, chat_id);
+    sqlite3_bind_int64(s->st[ST_DELETE_MESSAGE], 2, message_id);
+    if (run(s, ST_DELETE_MESSAGE) != SQLITE_OK ||
+        mark_message(s, chat_id, message_id, NULL) != SQLITE_OK ||
+        insert_feedings(s, copy, n) != SQLITE_OK)
+        return abandon(s, "replacing a message's feedings", err);
+    return commit(s, err);
+}
+
+static int sqlite_get_chat(store *base, int64_t chat_id, store_chat *out,
+                           char *err) {
+    sqlite_store *s = impl(base);
+    sqlite3_stmt *st = s->st[ST_GET_CHAT];
+    memset(out, 0, sizeof *out);
+    sqlite3_bind_int64(st, 1, chat_id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        copy_text(out->tz, sizeof out->tz, st, 0);
+        out->last_message_id = sqlite3_column_int64(st, 1);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE
+               ? STORE_OK
+               : fail(s, "reading the chat's settings", err);
+}
+
+static int sqlite_set_tz(store *base, int64_t chat_id, const char *tz,
+                         char *err) {
+    sqlite_store *s = impl(base);
+    sqlite3_bind_int64(s->st[ST_SET_TZ], 1, chat_id);
+    sqlite3_bind_text(s->st[ST_SET_TZ], 2, tz, -1, SQLITE_TRANSIENT);
+    return run(s, ST_SET_TZ) == SQLITE_OK
+               ? STORE_OK
+               : fail(s, "saving the time zone", err);
+}
+
+static void sqlite_close(store *base) {
+    sqlite_store *s = impl(base);
+    for (int i = 0; i < ST_COUNT; i++) sqlite3_finalize(s->st[i]);
+    sqlite3_close(s->db);
+    free(s);
+}
+
+static const store_ops sqlite_ops = {
+    .add_message = sqlite_add_message,
+    .list_range = sqlite_list_range,
+    .latest_before = sqlite_latest_before,
+    .undo_last = sqlite_undo_last,
+    .remove = sqlite_remove,
+    .replace_message = sqlite_replace_message,
+    .get_chat = sqlite_get_chat,
+    .set_tz = sqlite_set_tz,
+    .close = sqlite_close,
+};
+
+/* mkdir -p for the folders of `path` (private: feedings are family data). */
+static int make_parent_dirs(const char *path, char *err, size_t errlen) {
+    char dir[4096];
+    if (snprintf(dir, sizeof dir, "%s", path) >= (int)sizeof dir) return -1;
+    for (char *p = dir + 1; *p; p++) {
+        if (*p != '/') continue;
+        *p = '\0';
+        if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+            snprintf(err, errlen, "store: cannot create %s: %s", dir,
+                     strerror(errno));
+            return -1;
+        }
+        *p = '/';
+    }
+    return 0;
+}
+
+static int migrate(sqlite3 *db, char *err, size_t errlen) {
+    sqlite3_stmt *st;
+    int version = -1;
+    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        version = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    if (version < 0) {
+        snprintf(err, errlen, "store: %s", sqlite3_errmsg(db));
+        return -1;
+    }
+    if (version > SCHEMA_VERSION) {
+        snprintf(err, errlen, "store: the database has schema version %d, "
+                 "newer than this milkbot knows (%d): upgrade milkbot",
+                 version, SCHEMA_VERSION);
+        return -1;
+    }
+    for (; version < SCHEMA_VERSION; version++) {
+        char bump[64];
+        snprintf(bump, sizeof bump, "PRAGMA user_version = %d", version + 1);
+        if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK ||
+            sqlite3_exec(db, migrations[version], NULL, NULL, NULL) != SQLITE_OK ||
+            sqlite3_exec(db, bump, NULL, NULL, NULL) != SQLITE_OK ||
+            sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+            snprintf(err, errlen, "store: migrating to schema version %d: %s",
+                     version + 1, sqlite3_errmsg(db));
+            sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+store *store_sqlite_open(const char *path, int make_dirs, char *err,
+                         size_t errlen) {
+    if (make_dirs && make_parent_dirs(path, err, errlen) != 0) return NULL;
+    sqlite_store *s = calloc(1, sizeof *s);
+    if (s == NULL) {
+        snprintf(err, errlen, "store: out of memory");
+        return NULL;
+    }
+    s->base.ops = &sqlite_ops;
+    int rc = sqlite3_open_v2(path, &s->db,
+                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                                 SQLITE_OPEN_NOMUTEX,
+                             NULL);
+    if (rc != SQLITE_OK) {
+        snprintf(err, errlen, "store: cannot open %s: %s", path,
+                 s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+        goto failed;
+    }
+    sqlite3_extended_result_codes(s->db, 1);
+    sqlite3_busy_timeout(s->db, 5000);
+    /* journal_mode answers "memory" for an in-memory database: fine. */
+    if (sqlite3_exec(s->db,
+                     "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+                     "PRAGMA foreign_keys = ON;",
+                     NULL, NULL, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "store: cannot use %s: %s", path,
+                 sqlite3_errmsg(s->db));
+        goto failed;
+    }
+    if (migrate(s->db, err, errlen) != 0) goto failed;
+    for (int i = 0; i < ST_COUNT; i++)
+        if (sqlite3_prepare_v3(s->db, statements[i], -1,
+                               SQLITE_PREPARE_PERSISTENT, &s->st[i],
+                               NULL) != SQLITE_OK) {
+            snprintf(err, errlen, "store: preparing a statement: %s",
+                     sqlite3_errmsg(s->db));
+            goto failed;
+        }
+    return &s->base;
+failed:
+    sqlite_close(&s->base);
+    return NULL;
+}

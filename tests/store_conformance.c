@@ -1,0 +1,419 @@
+/* store_conformance.c -- see store_conformance.h. Each test gets a fresh
+ * store from the backend and checks one promise of store.h. */
+#include "store_conformance.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+static const store_backend *backend;
+
+#define HOUR_MS 3600000LL
+#define T0 1764316800000LL /* 2025-11-28T08:00:00Z */
+
+static int open_store(void **state) {
+    store *s = backend->open_fresh(backend->ctx);
+    *state = s;
+    return s ? 0 : -1;
+}
+
+static int close_store(void **state) {
+    store_close(*state);
+    return 0;
+}
+
+static store_feeding feeding(int64_t chat, int64_t message, int line,
+                             int64_t at_ms, int amount) {
+    store_feeding f;
+    memset(&f, 0, sizeof f);
+    f.chat_id = chat;
+    f.message_id = message;
+    f.line = line;
+    f.at_ms = at_ms;
+    snprintf(f.at, sizeof f.at, "2025-11-28T%02d:00:00+00:00",
+             (int)((at_ms - T0) / HOUR_MS + 8) % 24);
+    snprintf(f.day, sizeof f.day, "2025-11-28");
+    f.amount_ml = amount;
+    f.kind = PHRASE_MILK;
+    snprintf(f.who, sizeof f.who, "Alex");
+    snprintf(f.text, sizeof f.text, "%dml", amount);
+    f.entered_at_ms = T0;
+    return f;
+}
+
+/* Records one message; asserts it was new. */
+static void add(store *s, store_feeding *feeds, size_t n) {
+    char err[STORE_ERR_MAX];
+    int already = -1;
+    size_t count = n;
+    assert_int_equal(s->ops->add_message(s, feeds, &count, &already, err), STORE_OK);
+    assert_int_equal(already, 0);
+    assert_int_equal(count, n);
+}
+
+static void add_one(store *s, int64_t chat, int64_t message, int64_t at_ms,
+                    int amount) {
+    store_feeding f = feeding(chat, message, 1, at_ms, amount);
+    add(s, &f, 1);
+}
+
+static store_list list_all(store *s, int64_t chat) {
+    store_list list = {0};
+    char err[STORE_ERR_MAX];
+    assert_int_equal(s->ops->list_range(s, chat, 0, INT64_MAX / 2, &list, err),
+                     STORE_OK);
+    return list;
+}
+
+/* A new store knows nothing, and says so without errors. */
+static void test_empty_store(void **state) {
+    store *s = *state;
+    char err[STORE_ERR_MAX];
+    store_list list = list_all(s, 1);
+    assert_int_equal(list.count, 0);
+    store_feeding f;
+    int found = -1;
+    assert_int_equal(s->ops->latest_before(s, 1, INT64_MAX / 2, &f, &found, err), STORE_OK);
+    assert_int_equal(found, 0);
+    assert_int_equal(s->ops->undo_last(s, 1, 1001, &f, &found, err), STORE_OK);
+    assert_int_equal(found, 0);
+    assert_int_equal(s->ops->remove(s, 1, 1, 1, &f, &found, err), STORE_OK);
+    assert_int_equal(found, 0);
+    store_chat chat;
+    assert_int_equal(s->ops->get_chat(s, 1, &chat, err), STORE_OK);
+    assert_string_equal(chat.tz, "");
+    assert_int_equal(chat.last_message_id, 0);
+}
+
+/* Every field comes back as written, including text no SQL would like. */
+static void test_fields_round_trip(void **state) {
+    store *s = *state;
+    store_feeding f = feeding(-1001234567890LL, 42, 3, T0 + 90000, 118);
+    f.kind = PHRASE_BREASTMILK;
+    snprintf(f.who, sizeof f.who, "Zoé \"O'Brien\"");
+    snprintf(f.note, sizeof f.note, "🍼 baby's; DROP TABLE feedings; --");
+    snprintf(f.text, sizeof f.text, "4oz ebm 🍼 baby's");
+    f.entered_at_ms = T0 + 123456;
+    add(s, &f, 1);
+    assert_true(f.seq > 0);
+    store_list list = list_all(s, -1001234567890LL);
+    assert_int_equal(list.count, 1);
+    const store_feeding *g = &list.items[0];
+    assert_int_equal(g->chat_id, f.chat_id);
+    assert_int_equal(g->message_id, 42);
+    assert_int_equal(g->line, 3);
+    assert_int_equal(g->at_ms, f.at_ms);
+    assert_string_equal(g->at, f.at);
+    assert_string_equal(g->day, f.day);
+    assert_int_equal(g->amount_ml, 118);
+    assert_int_equal(g->kind, PHRASE_BREASTMILK);
+    assert_string_equal(g->who, f.who);
+    assert_string_equal(g->note, f.note);
+    assert_string_equal(g->text, f.text);
+    assert_int_equal(g->entered_at_ms, f.entered_at_ms);
+    assert_int_equal(g->seq, f.seq);
+    store_list_free(&list);
+}
+
+/* Listed by instant, whatever the order they were entered in; equal
+ * instants in entry order. */
+static void test_list_in_time_order(void **state) {
+    store *s = *state;
+    add_one(s, 1, 1, T0 + 3 * HOUR_MS, 30);
+    add_one(s, 1, 2, T0 + 1 * HOUR_MS, 10);
+    add_one(s, 1, 3, T0 + 2 * HOUR_MS, 20);
+    add_one(s, 1, 4, T0 + 2 * HOUR_MS, 21);
+    store_list list = list_all(s, 1);
+    assert_int_equal(list.count, 4);
+    assert_int_equal(list.items[0].amount_ml, 10);
+    assert_int_equal(list.items[1].amount_ml, 20);
+    assert_int_equal(list.items[2].amount_ml, 21);
+    assert_int_equal(list.items[3].amount_ml, 30);
+    store_list_free(&list);
+}
+
+/* A range includes its start and excludes its end (local days abut). */
+static void test_range_is_half_open(void **state) {
+    store *s = *state;
+    char err[STORE_ERR_MAX];
+    add_one(s, 1, 1, T0, 10);
+    add_one(s, 1, 2, T0 + HOUR_MS, 20);
+    store_list list = {0};
+    assert_int_equal(s->ops->list_range(s, 1, T0, T0 + HOUR_MS, &list, err), STORE_OK);
+    assert_int_equal(list.count, 1);
+    assert_int_equal(list.items[0].amount_ml, 10);
+    store_list_free(&list);
+    assert_int_equal(s->ops->list_range(s, 1, T0 + 1, T0 + HOUR_MS + 1, &list, err), STORE_OK);
+    assert_int_equal(list.count, 1);
+    assert_int_equal(list.items[0].amount_ml, 20);
+    store_list_free(&list);
+}
+
+/* A redelivered message records nothing and hands back what it recorded. */
+static void test_redelivery_records_nothing(void **state) {
+    store *s = *state;
+    char err[STORE_ERR_MAX];
+    store_feeding feeds[2] = {feeding(1, 7, 1, T0, 100), feeding(1, 7, 2, T0 + HOUR_MS, 50)};
+    add(s, feeds, 2);
+    /* the same message again, resolved a minute later */
+    store_feeding again[STORE_MESSAGE_MAX_FEEDINGS] = {
+        feeding(1, 7, 1, T0 + 60000, 100), feeding(1, 7, 2, T0 + HOUR_MS + 60000, 50)};
+    size_t n = 2;
+    int already = 0;
+    assert_int_equal(s->ops->add_message(s, again, &n, &already, err), STORE_OK);
+    assert_int_equal(already, 1);
+    assert_int_equal(n, 2);
+    assert_int_equal(again[0].at_ms, T0); /* as recorded the first time */
+    assert_int_equal(again[0].seq, feeds[0].seq);
+    assert_int_equal(again[1].seq, feeds[1].seq);
+    store_list list = list_all(s, 1);
+    assert_int_equal(list.count, 2);
+    store_list_free(&list);
+}
+
+/* Even after its feedings were undone, a message is not recorded twice. */
+static void test_redelivery_after_undo(void **state) {
+    store *s = *state;
+    char err[STORE_ERR_MAX];
+    add_one(s, 1, 7, T0, 100);
+    store_feeding f;
+    int found;
+    assert_int_equal(s->ops->undo_last(s, 1, 1002, &f, &found, err), STORE_OK);
+    assert_int_equal(found, 1);
+    store_feeding again[STORE_MESSAGE_MAX_FEEDINGS] = {feeding(1, 7, 1, T0, 100)};
+    size_t n = 1;
+    int already = 0;
+    assert_int_equal(s->ops->add_message(s, again, &n, &already, err), STORE_OK);
+    assert_int_equal(already, 1);
+    assert_int_equal(n, 0);
+    store_list list = list_all(s, 1);
+    assert_int_equal(list.count, 0);
+    store_list_free(&list);
+}
+
+/* Undo takes the most recently entered feeding, not the latest in time,
+ * and walks back one at a time. */
+static void test_undo_walks_entry_order(void **state) {
+    store *s = *state;
+    char err[STORE_ERR_MAX];
+    add_one(s, 1, 1, T0 + 5 * HOUR_MS, 50);
+    add_one(s, 1, 2, T0 + 1 * HOUR_MS, 10); /* back-dated: entered last */
+    store_feeding lines[2] = {feeding(1, 3, 1, T0 + 3 * HOUR_MS, 31),
+                              feeding(1, 3, 2, T0 + 2 * HOUR_MS, 32)};
+    add(s, lines, 2);
+    static const int expected[] = {32, 31, 10, 50};
+    store_feeding f;
+    int found;
+    for (size_t i = 0; i < 4; i++) {
+        assert_int_equal(s->ops->undo_last(s, 1, 100 + (int64_t)i, &f, &found, err), STORE_OK);
+        assert_int_equal(found, 1);
+        assert_int_equal(f.amount_ml, expected[i]);
+    }
+    assert_int_equal(s->ops->undo_last(s, 1, 1004, &f, &found, err), STORE_OK);
+    assert_int_equal(found, 0);
+}
+
+/* Entry order holds even when every entry has the same clock. */
+static void test_undo_ignores_clock(void **state) {
+    store *s = *state;
+    char err[STORE_ERR_MAX];
+    for (int i = 1; i <= 5; i++) add_one(s, 1, i, T0, i * 10);
+    store_feeding f;
+    int found;
+    for (int i = 5; i >= 1; i--) {
+        assert_int_equal(s->ops->undo_last(s, 1, 200 + i, &f, &found, err), STORE_OK);
+        assert_int_equal(f.amount_ml, i * 10);
+    }
+}
+
+/* An undo message delivered again removes nothing more, and names what it
+ * removed the first time; a new undo message goes on walking back. */
+static void test_undo_is_once_per_message(void **state) {
+    store *s = *state;
+    char err[STORE_ERR_MAX];
+    add_one(s, 1, 1, T0, 10);
+    add_one(s, 1, 2, T0, 20);
+    add_one(s, 1, 3, T0, 30);
+    store_feeding f;
+    int found;
+    for (int again = 0; again < 3; again++) {
+        assert_int_equal(s->ops->undo_last(s, 1, 50, &f, &found, err), STORE_OK);
+        assert_int_equal(found, 1);
+        assert_int_equal(f.amount_ml, 30);
+    }
+    store_list list = list_all(s, 1);
+    assert_int_equal(list.count, 2);
+    store_list_free(&list);
+    assert_int_equal(s->ops->undo_last(s, 1, 51, &f, &found, err), STORE_OK);
+    assert_int_equal(f.amount_ml, 20);
+    /* message 50 of another chat is another message */
+    add_one(s, 2, 1, T0, 99);
+    assert_int_equal(s->ops->undo_last(s, 2, 50, &f, &found, err), STORE_OK);
+    assert_int_equal(f.amount_ml, 99);
+}
+
+/* Removing by key takes exactly that feeding, once. */
+static void test_remove_by_key(void **state) {
+    store *s = *state;
+    char err[STORE_ERR_MAX];
+    store_feeding lines[2] = {feeding(1, 9, 1, T0, 10), feeding(1, 9, 2, T0, 20)};
+    add(s, lines, 2);
+    add_one(s, 2, 9, T0, 99); /* same key in another chat */
+    store_feeding f;
+    int found;
+    assert_int_equal(s->ops->remove(s, 1, 9, 2, &f, &found, err), STORE_OK);
+    assert_int_equal(found, 1);
+    assert_int_equal(f.amount_ml, 20);
+    assert_int_equal(s->ops->remove(s, 1, 9, 2, &f, &found, err), STORE_OK);
+    assert_int_equal(found, 0);
+    store_list list = list_all(s, 1);
+    assert_int_equal(list.count, 1);
+    assert_int_equal(list.items[0].amount_ml, 10);
+    store_list_free(&list);
+    list = list_all(s, 2);
+    assert_int_equal(list.count, 1);
+    store_list_free(&list);
+}
+
+/* An edit replaces exactly its message's feedings and returns the old ones. */
+static void test_replace_message(void **state) {
+    store *s = *state;
+    char err[STORE_ERR_MAX];
+    store_feeding lines[2] = {feeding(1, 5, 1, T0, 10), feeding(1, 5, 2, T0, 20)};
+    add(s, lines, 2);
+    add_one(s, 1, 6, T0, 60);
+    store_feeding edited = feeding(1, 5, 1, T0 + HOUR_MS, 15);
+    store_list old = {0};
+    assert_int_equal(s->ops->replace_message(s, 1, 5, &edited, 1, &old, err), STORE_OK);
+    assert_int_equal(old.count, 2);
+    assert_int_equal(old.items[0].amount_ml, 10);
+    assert_int_equal(old.items[1].amount_ml, 20);
+    store_list_free(&old);
+    store_list list = list_all(s, 1);
+    assert_int_equal(list.count, 2);
+    assert_int_equal(list.items[0].amount_ml, 60);
+    assert_int_equal(list.items[1].amount_ml, 15);
+    store_list_free(&list);
+
+    /* to nothing */
+    assert_int_equal(s->ops->replace_message(s, 1, 5, NULL, 0, &old, err), STORE_OK);
+    assert_int_equal(old.count, 1);
+    store_list_free(&old);
+    list = list_all(s, 1);
+    assert_int_equal(list.count, 1);
+    store_list_free(&list);
+
+    /* an edit of a message that recorded nothing records it ... */
+    store_feeding late = feeding(1, 8, 1, T0, 80);
+    assert_int_equal(s->ops->replace_message(s, 1, 8, &late, 1, &old, err), STORE_OK);
+    assert_int_equal(old.count, 0);
+    store_list_free(&old);
+    /* ... and it then counts as recorded */
+    store_feeding again[STORE_MESSAGE_MAX_FEEDINGS] = {late};
+    size_t n = 1;
+    int already = 0;
+    assert_int_equal(s->ops->add_message(s, again, &n, &already, err), STORE_OK);
+    assert_int_equal(already, 1);
+    /* an edited feeding is undone like any other, newest first */
+    store_feeding f;
+    int found;
+    assert_int_equal(s->ops->undo_last(s, 1, 1006, &f, &found, err), STORE_OK);
+    assert_int_equal(f.amount_ml, 80);
+}
+
+/* Chats never see each other's feedings. */
+static void test_chats_are_separate(void **state) {
+    store *s = *state;
+    char err[STORE_ERR_MAX];
+    add_one(s, 1, 1, T0, 10);
+    add_one(s, 2, 1, T0, 20);
+    store_feeding f;
+    int found;
+    assert_int_equal(s->ops->undo_last(s, 2, 1007, &f, &found, err), STORE_OK);
+    assert_int_equal(f.amount_ml, 20);
+    assert_int_equal(s->ops->undo_last(s, 2, 1008, &f, &found, err), STORE_OK);
+    assert_int_equal(found, 0);
+    store_list list = list_all(s, 1);
+    assert_int_equal(list.count, 1);
+    store_list_free(&list);
+}
+
+/* Settings: the zone, and the highest message id that recorded. */
+static void test_chat_settings(void **state) {
+    store *s = *state;
+    char err[STORE_ERR_MAX];
+    store_chat chat;
+    add_one(s, 1, 5, T0, 10);
+    add_one(s, 1, 3, T0, 10);
+    assert_int_equal(s->ops->get_chat(s, 1, &chat, err), STORE_OK);
+    assert_int_equal(chat.last_message_id, 5);
+    assert_string_equal(chat.tz, "");
+    assert_int_equal(s->ops->set_tz(s, 1, "Asia/Kathmandu", err), STORE_OK);
+    assert_int_equal(s->ops->set_tz(s, 1, "Europe/London", err), STORE_OK);
+    assert_int_equal(s->ops->get_chat(s, 1, &chat, err), STORE_OK);
+    assert_string_equal(chat.tz, "Europe/London");
+    assert_int_equal(chat.last_message_id, 5);
+    assert_int_equal(s->ops->set_tz(s, 2, "UTC", err), STORE_OK);
+    assert_int_equal(s->ops->get_chat(s, 2, &chat, err), STORE_OK);
+    assert_string_equal(chat.tz, "UTC");
+    assert_int_equal(chat.last_message_id, 0);
+}
+
+/* The last feeding before an instant: by instant, then by entry. */
+static void test_latest_before(void **state) {
+    store *s = *state;
+    char err[STORE_ERR_MAX];
+    add_one(s, 1, 1, T0 + 2 * HOUR_MS, 20);
+    add_one(s, 1, 2, T0 + 5 * HOUR_MS, 50);
+    add_one(s, 1, 3, T0 + 2 * HOUR_MS, 21);
+    store_feeding f;
+    int found;
+    assert_int_equal(s->ops->latest_before(s, 1, T0 + 5 * HOUR_MS, &f, &found, err), STORE_OK);
+    assert_int_equal(found, 1);
+    assert_int_equal(f.amount_ml, 21);
+    assert_int_equal(s->ops->latest_before(s, 1, T0 + 5 * HOUR_MS + 1, &f, &found, err), STORE_OK);
+    assert_int_equal(f.amount_ml, 50);
+    assert_int_equal(s->ops->latest_before(s, 1, T0, &f, &found, err), STORE_OK);
+    assert_int_equal(found, 0);
+}
+
+/* A month of feedings lists whole and in order. */
+static void test_many_feedings(void **state) {
+    store *s = *state;
+    for (int i = 0; i < 300; i++)
+        add_one(s, 1, i + 1, T0 + (int64_t)((i * 7919) % 300) * HOUR_MS, 1 + i % 1000);
+    store_list list = list_all(s, 1);
+    assert_int_equal(list.count, 300);
+    for (size_t i = 1; i < list.count; i++)
+        assert_true(list.items[i - 1].at_ms <= list.items[i].at_ms);
+    store_list_free(&list);
+}
+
+int store_conformance_run(const store_backend *b) {
+    backend = b;
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_empty_store, open_store, close_store),
+        cmocka_unit_test_setup_teardown(test_fields_round_trip, open_store, close_store),
+        cmocka_unit_test_setup_teardown(test_list_in_time_order, open_store, close_store),
+        cmocka_unit_test_setup_teardown(test_range_is_half_open, open_store, close_store),
+        cmocka_unit_test_setup_teardown(test_redelivery_records_nothing, open_store, close_store),
+        cmocka_unit_test_setup_teardown(test_redelivery_after_undo, open_store, close_store),
+        cmocka_unit_test_setup_teardown(test_undo_walks_entry_order, open_store, close_store),
+        cmocka_unit_test_setup_teardown(test_undo_ignores_clock, open_store, close_store),
+        cmocka_unit_test_setup_teardown(test_undo_is_once_per_message, open_store, close_store),
+        cmocka_unit_test_setup_teardown(test_remove_by_key, open_store, close_store),
+        cmocka_unit_test_setup_teardown(test_replace_message, open_store, close_store),
+        cmocka_unit_test_setup_teardown(test_chats_are_separate, open_store, close_store),
+        cmocka_unit_test_setup_teardown(test_chat_settings, open_store, close_store),
+        cmocka_unit_test_setup_teardown(test_latest_before, open_store, close_store),
+        cmocka_unit_test_setup_teardown(test_many_feedings, open_store, close_store),
+    };
+    return _cmocka_run_group_tests(b->name, tests, sizeof tests / sizeof tests[0],
+                                   NULL, NULL);
+}

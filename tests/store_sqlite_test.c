@@ -1,0 +1,186 @@
+/* store_sqlite_test.c -- the store conformance suite on SQLite (a file on
+ * disk and in memory), and what only the SQLite store promises: its schema
+ * version, WAL mode, the default path, clear errors on bad files. */
+#include "store/store_sqlite.h"
+#include "store_conformance.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+static char dir[] = "/tmp/milkbot-store-test-XXXXXX";
+static int counter;
+
+static store *open_file(void *ctx) {
+    (void)ctx;
+    char path[256], err[STORE_ERR_MAX];
+    snprintf(path, sizeof path, "%s/test-%d.db", dir, ++counter);
+    store *s = store_sqlite_open(path, 0, err, sizeof err);
+    if (s == NULL) fprintf(stderr, "%s\n", err);
+    return s;
+}
+
+static store *open_memory(void *ctx) {
+    (void)ctx;
+    char err[STORE_ERR_MAX];
+    return store_open("sqlite::memory:", err, sizeof err);
+}
+
+static int64_t pragma_int(const char *path, const char *sql) {
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    int64_t v = -1;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return v;
+}
+
+/* A new file gets the current schema version, in WAL mode, and keeps its
+ * data when opened again. */
+static void test_schema_and_reopen(void **state) {
+    (void)state;
+    char path[256], err[STORE_ERR_MAX];
+    snprintf(path, sizeof path, "%s/reopen.db", dir);
+    store *s = store_sqlite_open(path, 0, err, sizeof err);
+    assert_non_null(s);
+    assert_int_equal(s->ops->set_tz(s, 7, "Asia/Kolkata", err), STORE_OK);
+    store_close(s);
+    assert_int_equal(pragma_int(path, "PRAGMA user_version"), 1);
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(st, 0), "wal");
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+
+    s = store_sqlite_open(path, 0, err, sizeof err);
+    assert_non_null(s);
+    store_chat chat;
+    assert_int_equal(s->ops->get_chat(s, 7, &chat, err), STORE_OK);
+    assert_string_equal(chat.tz, "Asia/Kolkata");
+    store_close(s);
+}
+
+/* A database from a newer milkbot is refused, not damaged. */
+static void test_newer_schema_is_refused(void **state) {
+    (void)state;
+    char path[256], err[STORE_ERR_MAX];
+    snprintf(path, sizeof path, "%s/newer.db", dir);
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    assert_null(store_sqlite_open(path, 0, err, sizeof err));
+    assert_non_null(strstr(err, "schema version 99"));
+    assert_int_equal(pragma_int(path, "PRAGMA user_version"), 99);
+}
+
+/* A file that is not a database, or a folder that does not exist: an error
+ * that names the problem. */
+static void test_bad_files(void **state) {
+    (void)state;
+    char path[256], err[STORE_ERR_MAX];
+    snprintf(path, sizeof path, "%s/garbage.db", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    for (int i = 0; i < 200; i++) fputs("this is not a database ", f);
+    fclose(f);
+    assert_null(store_sqlite_open(path, 0, err, sizeof err));
+    assert_non_null(strstr(err, "not a database"));
+
+    snprintf(path, sizeof path, "%s/no/such/dir/x.db", dir);
+    assert_null(store_sqlite_open(path, 0, err, sizeof err));
+    assert_non_null(strstr(err, "cannot open"));
+
+    assert_null(store_open("postgres:x", err, sizeof err));
+    assert_non_null(strstr(err, "unknown store"));
+    assert_null(store_open("sqlite:", err, sizeof err));
+}
+
+/* The default file: under $XDG_DATA_HOME, else ~/.local/share, created
+ * with its folders on first use. */
+static void test_default_path(void **state) {
+    (void)state;
+    char path[512], expected[512], err[STORE_ERR_MAX];
+    char xdg[256];
+    snprintf(xdg, sizeof xdg, "%s/xdg", dir);
+    setenv("XDG_DATA_HOME", xdg, 1);
+    assert_int_equal(store_default_sqlite_path(path, sizeof path), 0);
+    snprintf(expected, sizeof expected, "%s/milkbot/milkbot.db", xdg);
+    assert_string_equal(path, expected);
+    store *s = store_open("sqlite", err, sizeof err);
+    assert_non_null(s);
+    store_close(s);
+    struct stat st;
+    assert_int_equal(stat(expected, &st), 0);
+
+    unsetenv("XDG_DATA_HOME");
+    setenv("HOME", "/home/parent", 1);
+    assert_int_equal(store_default_sqlite_path(path, sizeof path), 0);
+    assert_string_equal(path, "/home/parent/.local/share/milkbot/milkbot.db");
+    unsetenv("HOME");
+    assert_int_equal(store_default_sqlite_path(path, sizeof path), -1);
+}
+
+/* Two processes on one file: the second writer waits, nothing is lost. */
+static void test_two_connections(void **state) {
+    (void)state;
+    char path[256], err[STORE_ERR_MAX];
+    snprintf(path, sizeof path, "%s/shared.db", dir);
+    store *a = store_sqlite_open(path, 0, err, sizeof err);
+    store *b = store_sqlite_open(path, 0, err, sizeof err);
+    assert_non_null(a);
+    assert_non_null(b);
+    for (int i = 1; i <= 20; i++) {
+        store *s = i % 2 ? a : b;
+        store_feeding f = {.chat_id = 1, .message_id = i, .line = 1,
+                           .at_ms = i, .amount_ml = i, .kind = PHRASE_MILK};
+        size_t n = 1;
+        int already;
+        assert_int_equal(s->ops->add_message(s, &f, &n, &already, err), STORE_OK);
+        assert_int_equal(already, 0);
+    }
+    store_list list = {0};
+    assert_int_equal(a->ops->list_range(a, 1, 0, 100, &list, err), STORE_OK);
+    assert_int_equal(list.count, 20);
+    store_list_free(&list);
+    store_close(a);
+    store_close(b);
+}
+
+int main(void) {
+    if (mkdtemp(dir) == NULL) {
+        perror("mkdtemp");
+        return 2;
+    }
+    const store_backend file = {"store_conformance(sqlite file)", open_file, NULL};
+    const store_backend memory = {"store_conformance(sqlite :memory:)", open_memory, NULL};
+    int failed = store_conformance_run(&file);
+    failed += store_conformance_run(&memory);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_schema_and_reopen),
+        cmocka_unit_test(test_newer_schema_is_refused),
+        cmocka_unit_test(test_bad_files),
+        cmocka_unit_test(test_default_path),
+        cmocka_unit_test(test_two_connections),
+    };
+    failed += cmocka_run_group_tests_name("store_sqlite", tests, NULL, NULL);
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
+    return failed;
+}
