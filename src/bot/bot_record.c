@@ -209,21 +209,22 @@ int bot_edit(bot_turn *t) {
     } else if (old.count) {
         reply_add(r, "\xE2\x9C\x8F\xEF\xB8\x8F Updated: that message no longer "
                   "has a feeding, so I removed it:");
-        for (size_t i = 0; i < old.count && status == BOT_OK; i++) {
+        for (size_t i = 0; i < old.count; i++) {
             reply_newline(r);
             bot_add_feeding_line(t, &old.items[i]);
         }
         bot_day day;
-        if (status == BOT_OK) {
-            if (bot_day_total(t, t->today, 0, &day) != BOT_OK) {
-                status = bot_store_failed(t);
-            } else {
-                reply_newline(r);
-                reply_add(r, "Today: ");
-                reply_add_total(r, day.total_ml, day.feeds);
-            }
+        clock_local at;
+        bot_local(t, old.items[0].at_ms, &at);
+        if (bot_day_total(t, at.date, 0, &day) != BOT_OK) {
+            status = bot_store_failed(t);
+        } else {
+            reply_newline(r);
+            add_day_heading(r, at.date, t->today);
+            reply_add(r, ": ");
+            reply_add_total(r, day.total_ml, day.feeds);
+            add_errors(t, &pm);
         }
-        if (status == BOT_OK) add_errors(t, &pm);
     } else {
         status = reply_nothing(t, &pm, "That edit has no feeding: ");
     }

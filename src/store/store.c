@@ -20,8 +20,8 @@ int store_default_sqlite_path(char *path, size_t size) {
 }
 
 store *store_open(const char *spec, char *err, size_t errlen) {
-    char path[4096];
     if (strcmp(spec, "sqlite") == 0) {
+        char path[4096];
         if (store_default_sqlite_path(path, sizeof path) != 0) {
             snprintf(err, errlen, "no default store: set XDG_DATA_HOME or HOME, "
                      "or give --store sqlite:PATH");
