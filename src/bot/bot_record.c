@@ -23,8 +23,12 @@ typedef struct {
     size_t count;
     line_error errors[BOT_MAX_LINES + 1];
     int nerrors;
-    int lines; /* non-blank lines read */
+    int lines;         /* non-blank lines read */
+    int overflow_line; /* first line not read (past BOT_MAX_LINES), or 0 */
 } parsed_message;
+
+/* Error lines shown in one reply; the rest are counted. */
+#define SHOWN_ERRORS 8
 
 static void add_error(parsed_message *pm, int line, const char *message) {
     line_error *e = &pm->errors[pm->nerrors++];
@@ -76,9 +80,7 @@ static void parse_message(bot_turn *t, parsed_message *pm) {
             fill_feeding(t, &lines.items[i], &r, &pm->feeds[pm->count++]);
         }
     }
-    if (lines.overflow_line)
-        add_error(pm, lines.overflow_line,
-                  "only the first 64 lines of a message are read");
+    pm->overflow_line = lines.overflow_line;
 }
 
 static void add_day_heading(reply_text *r, clock_date date, clock_date today) {
@@ -92,11 +94,22 @@ static void add_day_heading(reply_text *r, clock_date date, clock_date today) {
 }
 
 static void add_errors(bot_turn *t, const parsed_message *pm) {
-    for (int i = 0; i < pm->nerrors; i++) {
-        reply_newline(&t->out->reply);
-        reply_add(&t->out->reply,
-                  "\xE2\x9A\xA0\xEF\xB8\x8F Line %d not recorded: %s",
+    reply_text *r = &t->out->reply;
+    for (int i = 0; i < pm->nerrors && i < SHOWN_ERRORS; i++) {
+        reply_newline(r);
+        reply_add(r, "\xE2\x9A\xA0\xEF\xB8\x8F Line %d not recorded: %s",
                   pm->errors[i].line, pm->errors[i].message);
+    }
+    if (pm->nerrors > SHOWN_ERRORS) {
+        reply_newline(r);
+        reply_add(r, "\xE2\x9A\xA0\xEF\xB8\x8F %d more lines not recorded",
+                  pm->nerrors - SHOWN_ERRORS);
+    }
+    if (pm->overflow_line) {
+        reply_newline(r);
+        reply_add(r, "\xE2\x9A\xA0\xEF\xB8\x8F Lines from %d on not read: "
+                  "a message is read up to %d lines", pm->overflow_line,
+                  BOT_MAX_LINES);
     }
 }
 
@@ -145,7 +158,7 @@ static int reply_recorded(bot_turn *t, const store_feeding *feeds, size_t n,
 static int reply_nothing(bot_turn *t, const parsed_message *pm,
                          const char *intro) {
     reply_text *r = &t->out->reply;
-    if (pm->nerrors == 1 && pm->lines <= 1) {
+    if (pm->nerrors == 1 && pm->lines <= 1 && !pm->overflow_line) {
         reply_add(r, "\xF0\x9F\xA4\x94 %s", intro);
         if (intro[0])
             reply_add(r, "%s", pm->errors[0].message);

@@ -7,6 +7,8 @@
 
 /* A day's list stops here, so a reply stays well under Telegram's limit. */
 #define TOTAL_MAX_ROWS 60
+/* The longest row: time, amount, kind, a full note and name, separators. */
+#define TOTAL_ROW_MAX (32 + PHRASE_NOTE_MAX + STORE_WHO_MAX + 32)
 
 int bot_total(bot_turn *t, const phrase *p) {
     reply_text *r = &t->out->reply;
@@ -38,8 +40,11 @@ int bot_total(bot_turn *t, const phrase *p) {
     reply_add_date(r, date);
     reply_add(r, "): ");
     reply_add_total(r, total, (int)list.count);
-    for (size_t i = 0; i < list.count && i < TOTAL_MAX_ROWS; i++) {
-        const store_feeding *f = &list.items[i];
+    size_t shown = 0;
+    for (; shown < list.count && shown < TOTAL_MAX_ROWS; shown++) {
+        const store_feeding *f = &list.items[shown];
+        /* stop while a full row and the "and N more" line still fit */
+        if (r->len + TOTAL_ROW_MAX > sizeof r->text) break;
         clock_local at;
         bot_local(t, f->at_ms, &at);
         reply_newline(r);
@@ -48,9 +53,9 @@ int bot_total(bot_turn *t, const phrase *p) {
         if (f->note[0]) reply_add(r, " (%s)", f->note);
         if (f->who[0]) reply_add(r, " \xE2\x80\x94 %s", f->who);
     }
-    if (list.count > TOTAL_MAX_ROWS) {
+    if (shown < list.count) {
         reply_newline(r);
-        reply_add(r, "\xE2\x80\xA6 and %zu more", list.count - TOTAL_MAX_ROWS);
+        reply_add(r, "\xE2\x80\xA6 and %zu more", list.count - shown);
     }
     store_list_free(&list);
     return BOT_OK;
