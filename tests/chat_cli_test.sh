@@ -6,23 +6,8 @@ set -u
 milkbot=${1:?usage: chat_cli_test.sh path/to/milkbot}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-passed=0 failed=0
+. "$(dirname "$0")/lib.sh"
 now=2026-11-28T15:00:00Z
-
-check() { # check NAME EXPECTED ACTUAL
-    if [ "$2" == "$3" ]; then
-        passed=$((passed + 1))
-    else
-        failed=$((failed + 1))
-        printf 'FAIL %s\n  expected: %s\n  actual:   %s\n' "$1" "$2" "$3"
-    fi
-}
-contains() { # contains NAME NEEDLE HAYSTACK
-    case "$3" in
-    *"$2"*) passed=$((passed + 1)) ;;
-    *) failed=$((failed + 1)); printf 'FAIL %s\n  no "%s" in: %s\n' "$1" "$2" "$3" ;;
-    esac
-}
 chat() { "$milkbot" chat --store "sqlite:$tmp/family.db" --tz Europe/London --now "$now" --user Alex "$@"; }
 
 # --- piped: one reply per message, no prompt ----------------------------------
@@ -98,5 +83,4 @@ if command -v sqlite3 > /dev/null; then
     check "integrity" ok "$(sqlite3 "$tmp/family.db" 'PRAGMA integrity_check')"
 fi
 
-echo "chat cli: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish "chat cli"

@@ -6,23 +6,7 @@ milkbot=${1:?usage: cli_test.sh path/to/milkbot}
 now=2026-11-28T15:00:00+08:00
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-passed=0 failed=0
-
-check() { # check NAME EXPECTED ACTUAL
-    if [ "$2" == "$3" ]; then
-        passed=$((passed + 1))
-    else
-        failed=$((failed + 1))
-        printf 'FAIL %s\n  expected: %s\n  actual:   %s\n' "$1" "$2" "$3"
-    fi
-}
-
-contains() { # contains NAME NEEDLE HAYSTACK
-    case "$3" in
-    *"$2"*) passed=$((passed + 1)) ;;
-    *) failed=$((failed + 1)); printf 'FAIL %s\n  no "%s" in: %s\n' "$1" "$2" "$3" ;;
-    esac
-}
+. "$(dirname "$0")/lib.sh"
 
 parse() { "$milkbot" parse "$@"; }
 
@@ -134,5 +118,4 @@ if [ -w /dev/full ]; then
     check "write error: exit 1" 1 "$rc"
 fi
 
-echo "cli: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish "cli"

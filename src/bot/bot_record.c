@@ -83,16 +83,6 @@ static void parse_message(bot_turn *t, parsed_message *pm) {
     pm->overflow_line = lines.overflow_line;
 }
 
-static void add_day_heading(reply_text *r, clock_date date, clock_date today) {
-    int64_t ago = clock_date_diff(date, today);
-    if (ago == 0)
-        reply_add(r, "Today");
-    else if (ago == 1)
-        reply_add(r, "Yesterday");
-    else
-        reply_add_date(r, date);
-}
-
 static void add_errors(bot_turn *t, const parsed_message *pm) {
     reply_text *r = &t->out->reply;
     for (int i = 0; i < pm->nerrors && i < SHOWN_ERRORS; i++) {
@@ -145,7 +135,7 @@ static int reply_recorded(bot_turn *t, const store_feeding *feeds, size_t n,
             reply_add(r, " ");
         } else {
             reply_newline(r);
-            add_day_heading(r, days[d], t->today);
+            reply_add_day_heading(r, days[d], t->today);
             reply_add(r, ": ");
         }
         reply_add_total(r, day.total_ml, day.feeds);
@@ -233,7 +223,7 @@ int bot_edit(bot_turn *t) {
             status = bot_store_failed(t);
         } else {
             reply_newline(r);
-            add_day_heading(r, at.date, t->today);
+            reply_add_day_heading(r, at.date, t->today);
             reply_add(r, ": ");
             reply_add_total(r, day.total_ml, day.feeds);
             add_errors(t, &pm);

@@ -155,13 +155,7 @@ int bot_report_removed(bot_turn *t, const store_feeding *f) {
     reply_add_day(r, at.date, t->today);
     if (f->who[0]) reply_add(r, " (entered by %s)", f->who);
     reply_add(r, ". ");
-    int64_t ago = clock_date_diff(at.date, t->today);
-    if (ago == 0)
-        reply_add(r, "Today");
-    else if (ago == 1)
-        reply_add(r, "Yesterday");
-    else
-        reply_add_date(r, at.date);
+    reply_add_day_heading(r, at.date, t->today);
     reply_add(r, ": ");
     reply_add_total(r, day.total_ml, day.feeds);
     reply_add(r, ".");

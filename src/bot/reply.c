@@ -75,6 +75,13 @@ void reply_add_day(reply_text *r, clock_date date, clock_date today) {
         reply_add_date(r, date);
 }
 
+void reply_add_day_heading(reply_text *r, clock_date date, clock_date today) {
+    size_t start = r->len;
+    reply_add_day(r, date, today);
+    if (r->len > start && r->text[start] >= 'a' && r->text[start] <= 'z')
+        r->text[start] = (char)(r->text[start] - 'a' + 'A');
+}
+
 void reply_add_total(reply_text *r, int total_ml, int feeds) {
     if (feeds == 0)
         reply_add(r, "no feeds");

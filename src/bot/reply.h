@@ -34,6 +34,8 @@ void reply_add_sentence(reply_text *r, const char *text);
 void reply_add_feeding(reply_text *r, int amount_ml, phrase_kind kind);
 /* "today", "yesterday", or "Thu 26 Nov" for `date` seen from `today` */
 void reply_add_day(reply_text *r, clock_date date, clock_date today);
+/* The same, starting a sentence: "Today", "Yesterday", "Thu 26 Nov" */
+void reply_add_day_heading(reply_text *r, clock_date date, clock_date today);
 /* "Thu 26 Nov" always */
 void reply_add_date(reply_text *r, clock_date date);
 /* "340 ml in 3 feeds", or "no feeds" */
