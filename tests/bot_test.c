@@ -64,9 +64,12 @@ static int f_get(store *s, int64_t c, store_chat *out, char *err) {
 static int f_tz(store *s, int64_t c, const char *tz, char *err) {
     return failing(s, "tz", err) ? STORE_ERROR : REAL(s)->ops->set_tz(REAL(s), c, tz, err);
 }
+static int f_max(store *s, int64_t c, int64_t *out, char *err) {
+    return failing(s, "max", err) ? STORE_ERROR : REAL(s)->ops->max_message_id(REAL(s), c, out, err);
+}
 static void f_close(store *s) { store_close(REAL(s)); }
 static const store_ops faulty_ops = {f_add, f_list, f_latest, f_undo, f_remove,
-                                     f_replace, f_get, f_tz, f_close};
+                                     f_replace, f_get, f_tz, f_max, f_close};
 
 typedef struct {
     faulty_store fs;

@@ -88,7 +88,9 @@ static void test_empty_store(void **state) {
     store_chat chat;
     assert_int_equal(s->ops->get_chat(s, 1, &chat, err), STORE_OK);
     assert_string_equal(chat.tz, "");
-    assert_int_equal(chat.last_message_id, 0);
+    int64_t max_id = -1;
+    assert_int_equal(s->ops->max_message_id(s, 1, &max_id, err), STORE_OK);
+    assert_int_equal(max_id, 0);
 }
 
 /* Every field comes back as written, including text no SQL would like. */
@@ -101,7 +103,7 @@ static void test_fields_round_trip(void **state) {
     snprintf(f.text, sizeof f.text, "4oz ebm 🍼 baby's");
     f.entered_at_ms = T0 + 123456;
     add(s, &f, 1);
-    assert_true(f.seq > 0);
+    assert_int_equal(f.seq, STORE_SEQ(42, 3));
     store_list list = list_all(s, -1001234567890LL);
     assert_int_equal(list.count, 1);
     const store_feeding *g = &list.items[0];
@@ -320,7 +322,7 @@ static void test_replace_message(void **state) {
     int already = 0;
     assert_int_equal(s->ops->add_message(s, again, &n, &already, err), STORE_OK);
     assert_int_equal(already, 1);
-    /* an edited feeding is undone like any other, newest first */
+    /* an edited feeding keeps its message's place in entry order */
     store_feeding f;
     int found;
     assert_int_equal(s->ops->undo_last(s, 1, 1006, &f, &found, err), STORE_OK);
@@ -344,25 +346,49 @@ static void test_chats_are_separate(void **state) {
     store_list_free(&list);
 }
 
-/* Settings: the zone, and the highest message id that recorded. */
+/* Settings: the zone of each chat. */
 static void test_chat_settings(void **state) {
     store *s = *state;
     char err[STORE_ERR_MAX];
     store_chat chat;
     add_one(s, 1, 5, T0, 10);
-    add_one(s, 1, 3, T0, 10);
     assert_int_equal(s->ops->get_chat(s, 1, &chat, err), STORE_OK);
-    assert_int_equal(chat.last_message_id, 5);
     assert_string_equal(chat.tz, "");
     assert_int_equal(s->ops->set_tz(s, 1, "Asia/Kathmandu", err), STORE_OK);
     assert_int_equal(s->ops->set_tz(s, 1, "Europe/London", err), STORE_OK);
     assert_int_equal(s->ops->get_chat(s, 1, &chat, err), STORE_OK);
     assert_string_equal(chat.tz, "Europe/London");
-    assert_int_equal(chat.last_message_id, 5);
     assert_int_equal(s->ops->set_tz(s, 2, "UTC", err), STORE_OK);
     assert_int_equal(s->ops->get_chat(s, 2, &chat, err), STORE_OK);
     assert_string_equal(chat.tz, "UTC");
-    assert_int_equal(chat.last_message_id, 0);
+    assert_int_equal(s->ops->get_chat(s, 1, &chat, err), STORE_OK);
+    assert_string_equal(chat.tz, "Europe/London");
+}
+
+/* The highest message id that recorded, undone and edited ones included. */
+static void test_max_message_id(void **state) {
+    store *s = *state;
+    char err[STORE_ERR_MAX];
+    int64_t max_id;
+    add_one(s, 1, 5, T0, 10);
+    add_one(s, 1, 3, T0, 10);
+    add_one(s, 2, 9, T0, 10);
+    assert_int_equal(s->ops->max_message_id(s, 1, &max_id, err), STORE_OK);
+    assert_int_equal(max_id, 5);
+    store_feeding f;
+    int found;
+    assert_int_equal(s->ops->undo_last(s, 1, 100, &f, &found, err), STORE_OK);
+    assert_int_equal(f.message_id, 5);
+    assert_int_equal(s->ops->max_message_id(s, 1, &max_id, err), STORE_OK);
+    assert_int_equal(max_id, 5);
+    store_feeding edited = feeding(1, 7, 1, T0, 70);
+    store_list old = {0};
+    assert_int_equal(s->ops->replace_message(s, 1, 7, &edited, 1, &old, err), STORE_OK);
+    store_list_free(&old);
+    assert_int_equal(s->ops->max_message_id(s, 1, &max_id, err), STORE_OK);
+    assert_int_equal(max_id, 7);
+    assert_int_equal(s->ops->max_message_id(s, 3, &max_id, err), STORE_OK);
+    assert_int_equal(max_id, 0);
 }
 
 /* The last feeding before an instant: by instant, then by entry. */
@@ -411,6 +437,7 @@ int store_conformance_run(const store_backend *b) {
         cmocka_unit_test_setup_teardown(test_replace_message, open_store, close_store),
         cmocka_unit_test_setup_teardown(test_chats_are_separate, open_store, close_store),
         cmocka_unit_test_setup_teardown(test_chat_settings, open_store, close_store),
+        cmocka_unit_test_setup_teardown(test_max_message_id, open_store, close_store),
         cmocka_unit_test_setup_teardown(test_latest_before, open_store, close_store),
         cmocka_unit_test_setup_teardown(test_many_feedings, open_store, close_store),
     };

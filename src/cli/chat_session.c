@@ -8,7 +8,7 @@
 int chat_session_start(chat_session *cs, bot *b, store *s, int64_t chat_id,
                        const char *user, int fixed_now, int64_t now_ms,
                        char *err, size_t errlen) {
-    store_chat chat;
+    int64_t last_id;
     char store_err[STORE_ERR_MAX];
     memset(cs, 0, sizeof *cs);
     cs->bot = b;
@@ -17,12 +17,12 @@ int chat_session_start(chat_session *cs, bot *b, store *s, int64_t chat_id,
     snprintf(cs->user, sizeof cs->user, "%s", user);
     cs->fixed_now = fixed_now;
     cs->now_ms = now_ms;
-    if (s->ops->get_chat(s, chat_id, &chat, store_err) != STORE_OK) {
+    if (s->ops->max_message_id(s, chat_id, &last_id, store_err) != STORE_OK) {
         snprintf(err, errlen, "%s", store_err);
         return -1;
     }
     /* Never reuse an id the store has seen: that would be a redelivery. */
-    cs->next_id = chat.last_message_id + 1;
+    cs->next_id = last_id + 1;
     return 0;
 }
 

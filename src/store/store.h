@@ -7,11 +7,13 @@
  * Keys and order. A feeding is identified by (chat, message id, line): the
  * Telegram message it came from and its line in that message, so that a
  * redelivered message records nothing twice and an edit replaces exactly its
- * own feedings. Feedings are listed by their instant (UTC ms); "undo" removes
- * the most recently *entered* one, by an entry sequence the store assigns,
- * never by a clock (two entries can carry the same time). Every write is
- * idempotent per message, because Telegram delivers a message again when
- * its answer was lost: nothing is ever recorded or removed twice.
+ * own feedings. Feedings are listed by their instant (UTC ms). "Undo"
+ * removes the most recently *entered* one: Telegram numbers a chat's
+ * messages in the order they were sent, so entry order is (message id,
+ * line), never a clock (two entries can carry the same time, and an edit
+ * keeps its message's place). Every write is idempotent per message,
+ * because Telegram delivers a message again when its answer was lost:
+ * nothing is ever recorded or removed twice.
  *
  * Errors. Every operation returns STORE_OK or STORE_ERROR; on error `err`
  * holds a message for a person (no secrets, no SQL) and nothing was changed:
@@ -48,8 +50,12 @@ typedef struct {
     char note[PHRASE_NOTE_MAX + 1];
     char text[STORE_TEXT_MAX];          /* the line as typed */
     int64_t entered_at_ms;              /* wall clock when entered */
-    int64_t seq;                        /* entry order, set by the store */
+    int64_t seq;                        /* entry order: STORE_SEQ(message
+                                           id, line), set by the store */
 } store_feeding;
+
+/* Entry order as one number; message ids are far below 2^63 / 10^4. */
+#define STORE_SEQ(message_id, line) ((int64_t)(message_id) * 10000 + (line))
 
 /* A growable list of feedings; free with store_list_free. */
 typedef struct {
@@ -59,7 +65,6 @@ typedef struct {
 
 typedef struct {
     char tz[CLOCK_ZONE_ID_MAX];  /* "" when the chat has not chosen one */
-    int64_t last_message_id;     /* highest message id that recorded */
 } store_chat;
 
 typedef struct store store;
@@ -96,6 +101,11 @@ typedef struct {
     /* Per-chat settings; a chat never seen reads as all empty. */
     int (*get_chat)(store *s, int64_t chat_id, store_chat *out, char *err);
     int (*set_tz)(store *s, int64_t chat_id, const char *tz, char *err);
+    /* The highest message id that ever recorded in the chat (undone ones
+     * included), 0 if none: where `milkbot chat` continues numbering, so a
+     * new message never looks like a redelivery. May read the chat's whole
+     * history: not for every message. */
+    int (*max_message_id)(store *s, int64_t chat_id, int64_t *out, char *err);
     void (*close)(store *s);
 } store_ops;
 

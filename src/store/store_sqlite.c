@@ -8,14 +8,12 @@
  * cannot interleave half-messages; a busy file is waited on for 5 s.
  *
  * Schema (PRAGMA user_version counts the migrations applied):
- *   feedings  one row per feeding; `seq` (the rowid, AUTOINCREMENT so it is
- *             never reused after a delete) is the entry order undo walks.
- *             Undo marks a row `removed_by` the asking message instead of
- *             deleting it, so a redelivered "undo" finds what it removed
- *             and removes nothing more (0: the Undo button)
+ *   feedings  one row per feeding. Undo marks a row `removed_by` the asking
+ *             message instead of deleting it, so a redelivered "undo" finds
+ *             what it removed and removes nothing more (0: the Undo button)
  *   messages  the (chat, message) pairs that recorded, so a redelivered
  *             message is recognised even after its feedings were undone
- *   chats     per-chat settings: time zone, highest recorded message id */
+ *   chats     per-chat settings: the time zone */
 #include "store_sqlite.h"
 
 #include <errno.h>
@@ -30,7 +28,7 @@
 static const char *const migrations[] = {
     /* 0 -> 1 */
     "CREATE TABLE feedings ("
-    "  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  id INTEGER PRIMARY KEY,"
     "  chat_id INTEGER NOT NULL,"
     "  message_id INTEGER NOT NULL,"
     "  line INTEGER NOT NULL,"
@@ -47,7 +45,7 @@ static const char *const migrations[] = {
     "  UNIQUE (chat_id, message_id, line));"
     "CREATE INDEX feedings_by_time ON feedings (chat_id, at_ms)"
     "  WHERE removed_by IS NULL;"
-    "CREATE INDEX feedings_by_entry ON feedings (chat_id, seq)"
+    "CREATE INDEX feedings_by_entry ON feedings (chat_id, message_id, line)"
     "  WHERE removed_by IS NULL;"
     "CREATE INDEX feedings_removed ON feedings (chat_id, removed_by)"
     "  WHERE removed_by IS NOT NULL;"
@@ -57,13 +55,12 @@ static const char *const migrations[] = {
     "  PRIMARY KEY (chat_id, message_id)) WITHOUT ROWID;"
     "CREATE TABLE chats ("
     "  chat_id INTEGER PRIMARY KEY,"
-    "  tz TEXT NOT NULL DEFAULT '',"
-    "  last_message_id INTEGER NOT NULL DEFAULT 0);",
+    "  tz TEXT NOT NULL DEFAULT '');",
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 
 #define COLUMNS                                                                \
-    "seq, chat_id, message_id, line, at_ms, at_local, day, amount_ml, kind, "  \
+    "chat_id, message_id, line, at_ms, at_local, day, amount_ml, kind, "  \
     "who, note, text, entered_at_ms"
 
 enum {
@@ -81,7 +78,7 @@ enum {
     ST_DELETE_MESSAGE,
     ST_GET_CHAT,
     ST_SET_TZ,
-    ST_BUMP_MESSAGE_ID,
+    ST_MAX_MESSAGE,
     ST_COUNT
 };
 
@@ -100,27 +97,24 @@ static const char *const statements[ST_COUNT] = {
                   "?10, ?11, ?12)",
     [ST_RANGE] = "SELECT " COLUMNS " FROM feedings WHERE chat_id = ?1 AND "
                  "at_ms >= ?2 AND at_ms < ?3 AND removed_by IS NULL "
-                 "ORDER BY at_ms, seq",
+                 "ORDER BY at_ms, message_id, line",
     [ST_LATEST] = "SELECT " COLUMNS " FROM feedings WHERE chat_id = ?1 AND "
                   "at_ms < ?2 AND removed_by IS NULL "
-                  "ORDER BY at_ms DESC, seq DESC LIMIT 1",
+                  "ORDER BY at_ms DESC, message_id DESC, line DESC LIMIT 1",
     [ST_UNDONE_BY] = "SELECT " COLUMNS " FROM feedings WHERE chat_id = ?1 "
                      "AND removed_by = ?2 LIMIT 1",
-    [ST_UNDO] = "UPDATE feedings SET removed_by = ?2 WHERE seq = (SELECT "
-                "max(seq) FROM feedings WHERE chat_id = ?1 AND removed_by IS "
-                "NULL) RETURNING " COLUMNS,
+    [ST_UNDO] = "UPDATE feedings SET removed_by = ?2 WHERE id = (SELECT id "
+                "FROM feedings WHERE chat_id = ?1 AND removed_by IS NULL "
+                "ORDER BY message_id DESC, line DESC LIMIT 1) RETURNING " COLUMNS,
     [ST_REMOVE] = "UPDATE feedings SET removed_by = 0 WHERE chat_id = ?1 AND "
                   "message_id = ?2 AND line = ?3 AND removed_by IS NULL "
                   "RETURNING " COLUMNS,
     [ST_DELETE_MESSAGE] = "DELETE FROM feedings WHERE chat_id = ?1 AND "
                           "message_id = ?2",
-    [ST_GET_CHAT] = "SELECT tz, last_message_id FROM chats WHERE chat_id = ?1",
+    [ST_GET_CHAT] = "SELECT tz FROM chats WHERE chat_id = ?1",
     [ST_SET_TZ] = "INSERT INTO chats (chat_id, tz) VALUES (?1, ?2) "
                   "ON CONFLICT (chat_id) DO UPDATE SET tz = excluded.tz",
-    [ST_BUMP_MESSAGE_ID] =
-        "INSERT INTO chats (chat_id, last_message_id) VALUES (?1, ?2) "
-        "ON CONFLICT (chat_id) DO UPDATE SET last_message_id = "
-        "max(last_message_id, excluded.last_message_id)",
+    [ST_MAX_MESSAGE] = "SELECT max(message_id) FROM messages WHERE chat_id = ?1",
 };
 
 typedef struct {
@@ -169,21 +163,21 @@ static void copy_text(char *dst, size_t size, sqlite3_stmt *st, int col) {
 
 /* The current row (in COLUMNS order) as a feeding. */
 static void read_row(sqlite3_stmt *st, store_feeding *f) {
-    f->seq = sqlite3_column_int64(st, 0);
-    f->chat_id = sqlite3_column_int64(st, 1);
-    f->message_id = sqlite3_column_int64(st, 2);
-    f->line = sqlite3_column_int(st, 3);
-    f->at_ms = sqlite3_column_int64(st, 4);
-    copy_text(f->at, sizeof f->at, st, 5);
-    copy_text(f->day, sizeof f->day, st, 6);
-    f->amount_ml = sqlite3_column_int(st, 7);
-    const unsigned char *kind = sqlite3_column_text(st, 8);
+    f->chat_id = sqlite3_column_int64(st, 0);
+    f->message_id = sqlite3_column_int64(st, 1);
+    f->line = sqlite3_column_int(st, 2);
+    f->seq = STORE_SEQ(f->message_id, f->line);
+    f->at_ms = sqlite3_column_int64(st, 3);
+    copy_text(f->at, sizeof f->at, st, 4);
+    copy_text(f->day, sizeof f->day, st, 5);
+    f->amount_ml = sqlite3_column_int(st, 6);
+    const unsigned char *kind = sqlite3_column_text(st, 7);
     if (kind == NULL || store_kind_from_name((const char *)kind, &f->kind) != 0)
         f->kind = PHRASE_MILK;
-    copy_text(f->who, sizeof f->who, st, 9);
-    copy_text(f->note, sizeof f->note, st, 10);
-    copy_text(f->text, sizeof f->text, st, 11);
-    f->entered_at_ms = sqlite3_column_int64(st, 12);
+    copy_text(f->who, sizeof f->who, st, 8);
+    copy_text(f->note, sizeof f->note, st, 9);
+    copy_text(f->text, sizeof f->text, st, 10);
+    f->entered_at_ms = sqlite3_column_int64(st, 11);
 }
 
 /* Steps a query that returns at most one row. Returns SQLITE_ROW (row in
@@ -235,7 +229,7 @@ static int insert_feedings(sqlite_store *s, store_feeding *feeds, size_t n) {
         sqlite3_clear_bindings(st);
         sqlite3_reset(st);
         if (rc != SQLITE_DONE) return rc;
-        feeds[i].seq = sqlite3_last_insert_rowid(s->db);
+        feeds[i].seq = STORE_SEQ(f->message_id, f->line);
     }
     return SQLITE_OK;
 }
@@ -245,11 +239,8 @@ static int mark_message(sqlite_store *s, int64_t chat_id, int64_t message_id,
     sqlite3_bind_int64(s->st[ST_MARK_MESSAGE], 1, chat_id);
     sqlite3_bind_int64(s->st[ST_MARK_MESSAGE], 2, message_id);
     int rc = run(s, ST_MARK_MESSAGE);
-    if (rc != SQLITE_OK) return rc;
-    if (is_new) *is_new = sqlite3_changes(s->db) > 0;
-    sqlite3_bind_int64(s->st[ST_BUMP_MESSAGE_ID], 1, chat_id);
-    sqlite3_bind_int64(s->st[ST_BUMP_MESSAGE_ID], 2, message_id);
-    return run(s, ST_BUMP_MESSAGE_ID);
+    if (rc == SQLITE_OK && is_new) *is_new = sqlite3_changes(s->db) > 0;
+    return rc;
 }
 
 static int sqlite_add_message(store *base, store_feeding *feeds, size_t *n,
@@ -379,10 +370,7 @@ static int sqlite_get_chat(store *base, int64_t chat_id, store_chat *out,
     memset(out, 0, sizeof *out);
     sqlite3_bind_int64(st, 1, chat_id);
     int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        copy_text(out->tz, sizeof out->tz, st, 0);
-        out->last_message_id = sqlite3_column_int64(st, 1);
-    }
+    if (rc == SQLITE_ROW) copy_text(out->tz, sizeof out->tz, st, 0);
     sqlite3_reset(st);
     return rc == SQLITE_ROW || rc == SQLITE_DONE
                ? STORE_OK
@@ -397,6 +385,19 @@ static int sqlite_set_tz(store *base, int64_t chat_id, const char *tz,
     return run(s, ST_SET_TZ) == SQLITE_OK
                ? STORE_OK
                : fail(s, "saving the time zone", err);
+}
+
+static int sqlite_max_message_id(store *base, int64_t chat_id, int64_t *out,
+                                 char *err) {
+    sqlite_store *s = impl(base);
+    sqlite3_stmt *st = s->st[ST_MAX_MESSAGE];
+    sqlite3_bind_int64(st, 1, chat_id);
+    int rc = sqlite3_step(st);
+    *out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE
+               ? STORE_OK
+               : fail(s, "reading the chat's messages", err);
 }
 
 static void sqlite_close(store *base) {
@@ -415,6 +416,7 @@ static const store_ops sqlite_ops = {
     .replace_message = sqlite_replace_message,
     .get_chat = sqlite_get_chat,
     .set_tz = sqlite_set_tz,
+    .max_message_id = sqlite_max_message_id,
     .close = sqlite_close,
 };
 
