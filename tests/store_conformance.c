@@ -75,6 +75,9 @@ static store_list list_all(store *s, int64_t chat) {
 static void test_empty_store(void **state) {
     store *s = *state;
     char err[STORE_ERR_MAX];
+    int64_t max_id = -1;
+    assert_int_equal(s->ops->max_message_id(s, 1, &max_id, err), STORE_OK);
+    assert_int_equal(max_id, 0);
     store_list list = list_all(s, 1);
     assert_int_equal(list.count, 0);
     store_feeding f;
@@ -88,9 +91,6 @@ static void test_empty_store(void **state) {
     store_chat chat;
     assert_int_equal(s->ops->get_chat(s, 1, &chat, err), STORE_OK);
     assert_string_equal(chat.tz, "");
-    int64_t max_id = -1;
-    assert_int_equal(s->ops->max_message_id(s, 1, &max_id, err), STORE_OK);
-    assert_int_equal(max_id, 0);
 }
 
 /* Every field comes back as written, including text no SQL would like. */
@@ -161,17 +161,20 @@ static void test_range_is_half_open(void **state) {
 static void test_redelivery_records_nothing(void **state) {
     store *s = *state;
     char err[STORE_ERR_MAX];
-    store_feeding feeds[2] = {feeding(1, 7, 1, T0, 100), feeding(1, 7, 2, T0 + HOUR_MS, 50)};
+    /* line 2 is earlier in the day than line 1 */
+    store_feeding feeds[2] = {feeding(1, 7, 1, T0 + HOUR_MS, 100), feeding(1, 7, 2, T0, 50)};
     add(s, feeds, 2);
     /* the same message again, resolved a minute later */
     store_feeding again[STORE_MESSAGE_MAX_FEEDINGS] = {
-        feeding(1, 7, 1, T0 + 60000, 100), feeding(1, 7, 2, T0 + HOUR_MS + 60000, 50)};
+        feeding(1, 7, 1, T0 + HOUR_MS + 60000, 100), feeding(1, 7, 2, T0 + 60000, 50)};
     size_t n = 2;
     int already = 0;
     assert_int_equal(s->ops->add_message(s, again, &n, &already, err), STORE_OK);
     assert_int_equal(already, 1);
     assert_int_equal(n, 2);
-    assert_int_equal(again[0].at_ms, T0); /* as recorded the first time */
+    /* as recorded the first time, line by line */
+    assert_int_equal(again[0].at_ms, T0 + HOUR_MS);
+    assert_int_equal(again[1].at_ms, T0);
     assert_int_equal(again[0].seq, feeds[0].seq);
     assert_int_equal(again[1].seq, feeds[1].seq);
     store_list list = list_all(s, 1);
@@ -254,6 +257,25 @@ static void test_undo_is_once_per_message(void **state) {
     store_list_free(&list);
     assert_int_equal(s->ops->undo_last(s, 1, 51, &f, &found, err), STORE_OK);
     assert_int_equal(f.amount_ml, 20);
+    /* an undo that found nothing, delivered again after a new feeding,
+     * still removes nothing */
+    add_one(s, 3, 1, T0, 1);
+    assert_int_equal(s->ops->undo_last(s, 3, 2, &f, &found, err), STORE_OK);
+    assert_int_equal(s->ops->undo_last(s, 3, 3, &f, &found, err), STORE_OK);
+    assert_int_equal(found, 0);
+    add_one(s, 3, 4, T0, 4);
+    assert_int_equal(s->ops->undo_last(s, 3, 3, &f, &found, err), STORE_OK);
+    assert_int_equal(found, 0);
+    store_list three = list_all(s, 3);
+    assert_int_equal(three.count, 1);
+    store_list_free(&three);
+    /* a message that undid is not recorded as a feeding afterwards */
+    store_feeding reused[STORE_MESSAGE_MAX_FEEDINGS] = {feeding(3, 3, 1, T0, 9)};
+    size_t n = 1;
+    int already = 0;
+    assert_int_equal(s->ops->add_message(s, reused, &n, &already, err), STORE_OK);
+    assert_int_equal(already, 1);
+    assert_int_equal(n, 0);
     /* message 50 of another chat is another message */
     add_one(s, 2, 1, T0, 99);
     assert_int_equal(s->ops->undo_last(s, 2, 50, &f, &found, err), STORE_OK);
@@ -365,7 +387,8 @@ static void test_chat_settings(void **state) {
     assert_string_equal(chat.tz, "Europe/London");
 }
 
-/* The highest message id that recorded, undone and edited ones included. */
+/* The highest message id that recorded or undid, undone and edited ones
+ * included. */
 static void test_max_message_id(void **state) {
     store *s = *state;
     char err[STORE_ERR_MAX];
@@ -377,10 +400,10 @@ static void test_max_message_id(void **state) {
     assert_int_equal(max_id, 5);
     store_feeding f;
     int found;
-    assert_int_equal(s->ops->undo_last(s, 1, 100, &f, &found, err), STORE_OK);
+    assert_int_equal(s->ops->undo_last(s, 1, 6, &f, &found, err), STORE_OK);
     assert_int_equal(f.message_id, 5);
     assert_int_equal(s->ops->max_message_id(s, 1, &max_id, err), STORE_OK);
-    assert_int_equal(max_id, 5);
+    assert_int_equal(max_id, 6);
     store_feeding edited = feeding(1, 7, 1, T0, 70);
     store_list old = {0};
     assert_int_equal(s->ops->replace_message(s, 1, 7, &edited, 1, &old, err), STORE_OK);

@@ -10,15 +10,17 @@
  *   > 12pm 120ml milk              one message (chat commands as in
  *   🍼 120 ml milk at 12:00 — ...  `milkbot chat`), then its reply lines
  *
- * Each file is one cmocka test on a fresh store (MILKBOT_TEST_STORE, default
- * "sqlite::memory:"), driven through the same chat session as `milkbot chat`.
+ * Each file is one cmocka test on a fresh store: SQLite in memory, or with
+ * --dynamodb a new table on the test DynamoDB (dynalite_env.h), driven
+ * through the same chat session as `milkbot chat`.
  *
- * usage: transcript_test FILE...            run them
+ * usage: transcript_test [--dynamodb] FILE...  run them
  *        transcript_test --print FILE       print FILE with the replies the
  *                                           bot gives now (for writing one;
  *                                           read every reply before keeping)
  */
 #include "cli/chat_session.h"
+#include "dynalite_env.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -34,6 +36,19 @@ typedef struct {
     char *path;
     char name[128];
 } transcript;
+
+static int on_dynamodb; /* --dynamodb: a fresh table per transcript */
+
+static store *fresh_store(char *err, size_t errlen) {
+    if (!on_dynamodb) return store_open("sqlite::memory:", err, errlen);
+    char table[128], spec[160];
+    if (dynalite_new_table(table, sizeof table) != 0) {
+        snprintf(err, errlen, "could not create a table");
+        return NULL;
+    }
+    snprintf(spec, sizeof spec, "dynamodb:%s", table);
+    return store_open(spec, err, errlen);
+}
 
 static char *read_file(const char *path) {
     FILE *f = fopen(path, "rb");
@@ -67,11 +82,10 @@ static int run_transcript(const char *path, int print) {
         fprintf(stderr, "%s: cannot read\n", path);
         return 1;
     }
-    const char *spec = getenv("MILKBOT_TEST_STORE");
     char err[512], tz[CLOCK_ZONE_ID_MAX] = "UTC", user[STORE_WHO_MAX] = "Alex";
     int64_t now_ms = 0, chat_id = 1;
     int failures = 0, started = 0, lineno = 0, input_line = 0;
-    store *s = store_open(spec ? spec : "sqlite::memory:", err, sizeof err);
+    store *s = fresh_store(err, sizeof err);
     bot *b = NULL;
     chat_session cs;
     char *expected = NULL, *input = NULL;
@@ -175,6 +189,12 @@ int main(int argc, char **argv) {
     }
     if (argc == 3 && strcmp(argv[1], "--print") == 0)
         return run_transcript(argv[2], 1);
+    if (argc > 1 && strcmp(argv[1], "--dynamodb") == 0) {
+        if (dynalite_env() != 0) return 2;
+        on_dynamodb = 1;
+        argv++;
+        argc--;
+    }
     if (argc < 2) {
         fprintf(stderr, "usage: transcript_test FILE... | --print FILE\n");
         return 2;
@@ -190,7 +210,9 @@ int main(int argc, char **argv) {
         tests[i].test_func = run_case;
         tests[i].initial_state = &cases[i];
     }
-    int failed = _cmocka_run_group_tests("transcripts", tests, (size_t)n, NULL, NULL);
+    int failed = _cmocka_run_group_tests(on_dynamodb ? "transcripts(dynamodb)"
+                                                     : "transcripts(sqlite)",
+                                         tests, (size_t)n, NULL, NULL);
     free(tests);
     free(cases);
     return failed;

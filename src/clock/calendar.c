@@ -113,6 +113,23 @@ static int days_in_month(int year, int month) {
     return days[month - 1] + (month == 2 && leap);
 }
 
+void clock_format_utc_ms(int64_t utc_ms, char out[CLOCK_RFC3339_MAX]) {
+    int64_t days = utc_ms >= 0 ? utc_ms / 86400000 : -((-utc_ms + 86399999) / 86400000);
+    int64_t ms = utc_ms - days * 86400000;
+    clock_date date = civil_from_days(days);
+    char *p = put_date(out, date);
+    *p++ = 'T';
+    p = put_digits(p, (unsigned)(ms / 3600000), 2);
+    *p++ = ':';
+    p = put_digits(p, (unsigned)(ms / 60000 % 60), 2);
+    *p++ = ':';
+    p = put_digits(p, (unsigned)(ms / 1000 % 60), 2);
+    *p++ = '.';
+    p = put_digits(p, (unsigned)(ms % 1000), 3);
+    *p++ = 'Z';
+    *p = '\0';
+}
+
 int clock_parse_rfc3339(const char *s, int64_t *utc_ms) {
     int y, mo, d, h, mi, sec, oh = 0, om = 0, sign = 0;
     int64_t ms = 0;

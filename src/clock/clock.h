@@ -71,6 +71,9 @@ int clock_date_cmp(clock_date a, clock_date b);
 
 /* "2026-11-28T12:00:00+08:00" (seconds as in `t`; UTC is "+00:00"). */
 void clock_format_rfc3339(const clock_local *t, char out[CLOCK_RFC3339_MAX]);
+/* "2026-11-28T04:00:00.000Z": an instant in UTC, millisecond precision,
+ * fixed width so that such strings sort as the instants do. */
+void clock_format_utc_ms(int64_t utc_ms, char out[CLOCK_RFC3339_MAX]);
 /* "2026-11-28" */
 void clock_format_date(clock_date date, char out[CLOCK_DATE_MAX]);
 

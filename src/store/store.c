@@ -1,5 +1,6 @@
 /* store.c -- opening a store by name, and what every backend shares. */
 #include "store.h"
+#include "store_dynamodb.h"
 #include "store_sqlite.h"
 
 #include <stdio.h>
@@ -31,7 +32,10 @@ store *store_open(const char *spec, char *err, size_t errlen) {
     }
     if (strncmp(spec, "sqlite:", 7) == 0 && spec[7] != '\0')
         return store_sqlite_open(spec + 7, 0, err, errlen);
-    snprintf(err, errlen, "unknown store \"%.100s\" (use sqlite:PATH)", spec);
+    if (strncmp(spec, "dynamodb:", 9) == 0)
+        return store_dynamodb_open(spec + 9, err, errlen);
+    snprintf(err, errlen, "unknown store \"%.100s\" (use sqlite:PATH or "
+             "dynamodb:TABLE)", spec);
     return NULL;
 }
 

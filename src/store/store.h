@@ -101,10 +101,9 @@ typedef struct {
     /* Per-chat settings; a chat never seen reads as all empty. */
     int (*get_chat)(store *s, int64_t chat_id, store_chat *out, char *err);
     int (*set_tz)(store *s, int64_t chat_id, const char *tz, char *err);
-    /* The highest message id that ever recorded in the chat (undone ones
-     * included), 0 if none: where `milkbot chat` continues numbering, so a
-     * new message never looks like a redelivery. May read the chat's whole
-     * history: not for every message. */
+    /* The highest message id that ever recorded or undid in the chat (undone
+     * ones included), 0 if none: where `milkbot chat` continues numbering, so a
+     * new message never looks like a redelivery. */
     int (*max_message_id)(store *s, int64_t chat_id, int64_t *out, char *err);
     void (*close)(store *s);
 } store_ops;
@@ -113,9 +112,10 @@ struct store {
     const store_ops *ops;
 };
 
-/* Opens the store named by `spec`: "sqlite:PATH", "sqlite::memory:", or
- * "sqlite" (the default file, see store_default_sqlite_path). Returns NULL
- * with a message in err. */
+/* Opens the store named by `spec`: "sqlite:PATH", "sqlite::memory:",
+ * "sqlite" (the default file, see store_default_sqlite_path), or
+ * "dynamodb:TABLE" (AWS settings from the environment). Returns NULL with a
+ * message in err. */
 store *store_open(const char *spec, char *err, size_t errlen);
 
 /* $XDG_DATA_HOME/milkbot/milkbot.db, else ~/.local/share/milkbot/milkbot.db.

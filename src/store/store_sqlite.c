@@ -11,8 +11,9 @@
  *   feedings  one row per feeding. Undo marks a row `removed_by` the asking
  *             message instead of deleting it, so a redelivered "undo" finds
  *             what it removed and removes nothing more (0: the Undo button)
- *   messages  the (chat, message) pairs that recorded, so a redelivered
- *             message is recognised even after its feedings were undone
+ *   messages  the (chat, message) pairs that recorded or undid, so a
+ *             redelivered message is recognised even after its feedings
+ *             were undone, and a redelivered undo removes nothing more
  *   chats     per-chat settings: the time zone */
 #include "store_sqlite.h"
 
@@ -305,18 +306,16 @@ static int sqlite_latest_before(store *base, int64_t chat_id, int64_t before_ms,
 static int sqlite_undo_last(store *base, int64_t chat_id, int64_t message_id,
                             store_feeding *removed, int *found, char *err) {
     sqlite_store *s = impl(base);
+    int is_new;
     if (begin(s, err) != STORE_OK) return STORE_ERROR;
-    /* asked before by this message (a redelivery): the same answer */
-    sqlite3_stmt *st = s->st[ST_UNDONE_BY];
+    if (mark_message(s, chat_id, message_id, &is_new) != SQLITE_OK)
+        return abandon(s, "undoing", err);
+    /* a redelivered undo: what it removed then, or nothing if it found
+     * nothing then; never one more */
+    sqlite3_stmt *st = s->st[is_new ? ST_UNDO : ST_UNDONE_BY];
     sqlite3_bind_int64(st, 1, chat_id);
     sqlite3_bind_int64(st, 2, message_id);
     int rc = one_row(st, removed);
-    if (rc == SQLITE_DONE) {
-        st = s->st[ST_UNDO];
-        sqlite3_bind_int64(st, 1, chat_id);
-        sqlite3_bind_int64(st, 2, message_id);
-        rc = one_row(st, removed);
-    }
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) return abandon(s, "undoing", err);
     *found = rc == SQLITE_ROW;
     return commit(s, err);

@@ -1,0 +1,49 @@
+/* dynamodb.h -- DynamoDB's JSON protocol over libcurl, signed with AWS
+ * Signature V4 by libcurl itself (CURLOPT_AWS_SIGV4): no AWS SDK.
+ *
+ * One curl easy handle per client, reused for every request (keep-alive),
+ * since a warm Lambda serves many messages. Throttling, internal errors,
+ * 5xx answers and transport failures are retried with capped exponential
+ * backoff and full jitter, up to 3 attempts (the SDKs' "standard" mode). */
+#ifndef MILKBOT_DYNAMODB_H
+#define MILKBOT_DYNAMODB_H
+
+#include "aws/aws_config.h"
+
+#include <cjson/cJSON.h>
+#include <stddef.h>
+
+typedef struct dynamo_client dynamo_client;
+
+typedef enum {
+    DYNAMO_OK = 0,
+    DYNAMO_CONDITION_FAILED, /* a conditional write's condition was false */
+    DYNAMO_ERROR             /* anything else: see the message */
+} dynamo_status;
+
+/* Returns NULL with a message when curl cannot be set up. */
+dynamo_client *dynamo_client_new(const aws_config *config, char *err,
+                                 size_t errlen);
+void dynamo_client_free(dynamo_client *c);
+
+/* Sends operation `op` ("PutItem", "Query", ...) with `request` as its body.
+ * On DYNAMO_OK, *response (if response is not NULL) is the answer, for the
+ * caller to cJSON_Delete. On DYNAMO_ERROR, err says what failed: DynamoDB's
+ * error type and message, an HTTP status, or the transport error. */
+dynamo_status dynamo_call(dynamo_client *c, const char *op,
+                          const cJSON *request, cJSON **response, char *err,
+                          size_t errlen);
+
+/* Retry policy (tests make it fast): attempts >= 1, delays in ms. */
+void dynamo_set_retry(dynamo_client *c, int max_attempts, int base_ms,
+                      int cap_ms);
+
+/* HTTP requests sent so far, retries included (for benchmarks and tests). */
+unsigned long dynamo_request_count(const dynamo_client *c);
+
+/* Creates the bot's table (the key schema of template.yaml) and waits until
+ * it is ACTIVE. For tests and local development. */
+dynamo_status dynamo_create_table(dynamo_client *c, const char *table,
+                                  char *err, size_t errlen);
+
+#endif
