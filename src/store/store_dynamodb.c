@@ -240,6 +240,12 @@ static int by_time(const void *a, const void *b) {
     return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+/* qsort, which must not be given a NULL array even when it is empty. */
+static void sort_feedings(store_feeding *items, size_t count,
+                          int (*order)(const void *, const void *)) {
+    if (count > 1) qsort(items, count, sizeof *items, order);
+}
+
 /* --- message items -------------------------------------------------------- */
 
 static void message_key(int64_t message_id, char out[KEY_MAX]) {
@@ -374,7 +380,7 @@ static int read_listed(dynamo_store *s, const cJSON *items, store_list *out,
         cJSON_AddItemToObject(req, "RequestItems", left);
     }
     cJSON_Delete(req);
-    qsort(out->items, out->count, sizeof *out->items, by_entry);
+    sort_feedings(out->items, out->count, by_entry);
     return status;
 }
 
@@ -438,7 +444,8 @@ static int dyn_list_range(store *base, int64_t chat_id, int64_t from_ms,
     if (query_all(s, range_query(s, chat_id, low, high, 1), out, 0, 0, err) !=
         STORE_OK)
         return STORE_ERROR;
-    qsort(out->items + first, out->count - first, sizeof *out->items, by_time);
+    if (out->count > first + 1)
+        sort_feedings(out->items + first, out->count - first, by_time);
     return STORE_OK;
 }
 
