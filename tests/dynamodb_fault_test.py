@@ -1,0 +1,216 @@
+#!/usr/bin/env python3
+"""dynamodb_fault_test.py -- DynamoDB failing under the bot: throttling and
+500s that pass (retried: one write results), failures that do not (a clear
+error, nothing half-written, the redelivery completes it exactly once), and
+the database going away mid-conversation and coming back.
+
+A private dynalite (on disk, so it survives a restart) sits behind a
+loopback proxy that injects the faults; `milkbot chat` talks to the proxy.
+usage: dynamodb_fault_test.py path/to/milkbot"""
+import json
+import os
+import select
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import botocore.session
+
+MILKBOT = sys.argv[1]
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+passed = failed = 0
+
+
+def check(name, ok, detail=""):
+    global passed, failed
+    if ok:
+        passed += 1
+    else:
+        failed += 1
+        print(f"FAIL {name}\n  {detail}")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Dynalite:
+    def __init__(self, path):
+        self.path, self.port, self.proc = path, free_port(), None
+
+    def start(self):
+        self.proc = subprocess.Popen(
+            [os.path.join(ROOT, "node_modules/.bin/dynalite"), "--host", "127.0.0.1",
+             "--port", str(self.port), "--path", self.path, "--createTableMs", "0"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", self.port), 0.1).close()
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("dynalite did not start")
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait()
+
+
+class Proxy(BaseHTTPRequestHandler):
+    """Forwards to dynalite, except that `plan` may answer instead."""
+    protocol_version = "HTTP/1.1"
+    upstream = None
+    plan = []       # per request: None (forward), "throttle", "500"; then forward
+    forever = None  # a fault for every request once the plan is used up
+    requests = faults = 0
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        cls = type(self)
+        cls.requests += 1
+        fault = cls.plan.pop(0) if cls.plan else cls.forever
+        if fault:
+            cls.faults += 1
+            if fault == "throttle":
+                self.answer(400, {"__type": "com.amazonaws.dynamodb.v20120810#ThrottlingException",
+                                  "message": "Rate of requests exceeds the allowed throughput."})
+            else:
+                self.answer(500, {"__type": "com.amazonaws.dynamodb.v20120810#InternalServerError",
+                                  "message": "Internal server error"})
+            return
+        request = urllib.request.Request(cls.upstream, data=body, method="POST",
+                                         headers={k: v for k, v in self.headers.items()
+                                                  if k.lower() not in ("host", "content-length")})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as r:
+                status, data = r.status, r.read()
+        except urllib.error.HTTPError as e:
+            status, data = e.code, e.read()
+        except OSError:
+            self.close_connection = True  # upstream gone: drop like a dead server
+            return
+        self.send_response(status)
+        self.send_header("Content-Type", "application/x-amz-json-1.0")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def answer(self, status, obj):
+        data = json.dumps(obj).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/x-amz-json-1.0")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):
+        pass
+
+
+class Chat:
+    """One `milkbot chat` process: one message in, its reply out."""
+    def __init__(self, env):
+        self.proc = subprocess.Popen(
+            [MILKBOT, "chat", "--store", "dynamodb:feedings", "--tz", "UTC",
+             "--now", "2026-11-28T15:00:00Z", "--user", "Alex"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+
+    def say(self, line, quiet=0.3):
+        self.proc.stdin.write((line + "\n").encode())
+        self.proc.stdin.flush()
+        if line.endswith("\\"):
+            return ""  # the message goes on: no reply yet
+        out, deadline = b"", time.time() + 30
+        while time.time() < deadline:  # the reply: until the bot goes quiet
+            ready, _, _ = select.select([self.proc.stdout], [], [], quiet if out else 20)
+            if not ready:
+                break
+            chunk = os.read(self.proc.stdout.fileno(), 65536)
+            if not chunk:
+                break
+            out += chunk
+        return out.decode().strip()
+
+    def close(self):
+        self.proc.stdin.close()
+        return self.proc.wait(timeout=30)
+
+
+def feed_items(client):
+    items = client.query(TableName="feedings", ConsistentRead=True,
+                         KeyConditionExpression="pk = :pk AND begins_with(sk, :f)",
+                         ExpressionAttributeValues={":pk": {"S": "chat#1"}, ":f": {"S": "feed#"}})["Items"]
+    return [(i["sk"]["S"], i["amount_ml"]["N"], "removed_by" in i) for i in items]
+
+
+with tempfile.TemporaryDirectory() as tmp:
+    db = Dynalite(os.path.join(tmp, "db"))
+    db.start()
+    proxy = ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
+    Proxy.upstream = f"http://127.0.0.1:{db.port}/"
+    threading.Thread(target=proxy.serve_forever, daemon=True).start()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(AWS_ACCESS_KEY_ID="AKIDEXAMPLE", AWS_SECRET_ACCESS_KEY="secret", AWS_REGION="us-east-1",
+               AWS_ENDPOINT_URL_DYNAMODB=f"http://127.0.0.1:{proxy.server_address[1]}")
+    direct = dict(env, AWS_ENDPOINT_URL_DYNAMODB=f"http://127.0.0.1:{db.port}")
+    subprocess.run([MILKBOT, "create-table", "feedings"], env=direct, check=True, capture_output=True)
+    client = botocore.session.get_session().create_client(
+        "dynamodb", region_name="us-east-1", endpoint_url=f"http://127.0.0.1:{db.port}",
+        aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="secret")
+
+    chat = Chat(env)
+    # throttled twice, then fine: retried, and one feeding results
+    Proxy.plan, Proxy.faults = ["throttle", "500"], 0
+    reply = chat.say("12pm 120ml milk")
+    check("retried: the reply", reply == "🍼 120 ml milk at 12:00 — today 120 ml in 1 feed", reply)
+    check("retried: faults were served", Proxy.faults == 2, str(Proxy.faults))
+    items = feed_items(client)
+    check("retried: one write results", len(items) == 1, str(items))
+
+    # failing every time: a clear error after 3 attempts, nothing written
+    Proxy.forever, Proxy.faults = "500", 0
+    reply = chat.say("1pm 90ml")
+    check("failing: a clear reply", "Couldn't reach the feeding log" in reply
+          and "InternalServerError" in reply and "after 3 attempts" in reply, reply)
+    check("failing: 3 attempts", Proxy.faults == 3, str(Proxy.faults))
+    Proxy.forever = None
+    check("failing: nothing written", len(feed_items(client)) == 1, str(feed_items(client)))
+
+    # failing halfway through a message of two lines: the redelivery
+    # completes it, exactly once
+    Proxy.plan = [None, None, None] + ["500"] * 3  # chat, claim, line 1; then line 2 fails
+    chat.say("8am 50ml \\")
+    reply = chat.say("9am 60ml")
+    check("halfway: a clear reply", "Couldn't reach the feeding log" in reply, reply)
+    check("halfway: line 1 was written", len(feed_items(client)) == 2, str(feed_items(client)))
+    reply = chat.say(":again")
+    check("halfway: the redelivery completes it", "🍼 50 ml milk at 08:00" in reply
+          and "🍼 60 ml milk at 09:00" in reply, reply)
+    reply = chat.say(":again")
+    items = feed_items(client)
+    check("halfway: exactly once", sorted(a for _, a, _ in items) == ["120", "50", "60"], str(items))
+
+    # the database goes away mid-conversation, and comes back
+    db.stop()
+    reply = chat.say("2pm 30ml")
+    check("database down: a clear reply", "Couldn't reach the feeding log" in reply
+          and "Nothing was changed" in reply, reply)
+    db.start()
+    reply = chat.say(":again")
+    check("database back: the redelivery records it", reply.startswith("🍼 30 ml milk at 14:00"), reply)
+    reply = chat.say(":again")
+    reply = chat.say("total")
+    check("database back: recorded once", reply.startswith("Today (Sat 28 Nov): 260 ml in 4 feeds"), reply)
+    chat.close()
+    proxy.shutdown()
+    db.stop()
+
+print(f"dynamodb faults: {passed} passed, {failed} failed")
+sys.exit(1 if failed else 0)
