@@ -58,8 +58,8 @@ static int f_replace(store *s, int64_t c, int64_t m, const store_feeding *feeds,
     return failing(s, "replace", err) ? STORE_ERROR
                                       : REAL(s)->ops->replace_message(REAL(s), c, m, feeds, n, old, err);
 }
-static int f_get(store *s, int64_t c, store_chat *out, char *err) {
-    return failing(s, "get", err) ? STORE_ERROR : REAL(s)->ops->get_chat(REAL(s), c, out, err);
+static int f_get(store *s, int64_t c, int64_t now, store_chat *out, char *err) {
+    return failing(s, "get", err) ? STORE_ERROR : REAL(s)->ops->get_chat(REAL(s), c, now, out, err);
 }
 static int f_tz(store *s, int64_t c, const char *tz, char *err) {
     return failing(s, "tz", err) ? STORE_ERROR : REAL(s)->ops->set_tz(REAL(s), c, tz, err);

@@ -185,7 +185,7 @@ with tempfile.TemporaryDirectory() as tmp:
 
     # failing halfway through a message of two lines: the redelivery
     # completes it, exactly once
-    Proxy.plan = [None, None, None] + ["500"] * 3  # chat, claim, line 1; then line 2 fails
+    Proxy.plan = [None, None] + ["500"] * 3  # the turn's read, line 1; then line 2 fails
     chat.say("8am 50ml \\")
     reply = chat.say("9am 60ml")
     check("halfway: a clear reply", "Couldn't reach the feeding log" in reply, reply)

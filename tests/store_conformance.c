@@ -89,7 +89,7 @@ static void test_empty_store(void **state) {
     assert_int_equal(s->ops->remove(s, 1, 1, 1, &f, &found, err), STORE_OK);
     assert_int_equal(found, 0);
     store_chat chat;
-    assert_int_equal(s->ops->get_chat(s, 1, &chat, err), STORE_OK);
+    assert_int_equal(s->ops->get_chat(s, 1, T0, &chat, err), STORE_OK);
     assert_string_equal(chat.tz, "");
 }
 
@@ -374,16 +374,16 @@ static void test_chat_settings(void **state) {
     char err[STORE_ERR_MAX];
     store_chat chat;
     add_one(s, 1, 5, T0, 10);
-    assert_int_equal(s->ops->get_chat(s, 1, &chat, err), STORE_OK);
+    assert_int_equal(s->ops->get_chat(s, 1, T0, &chat, err), STORE_OK);
     assert_string_equal(chat.tz, "");
     assert_int_equal(s->ops->set_tz(s, 1, "Asia/Kathmandu", err), STORE_OK);
     assert_int_equal(s->ops->set_tz(s, 1, "Europe/London", err), STORE_OK);
-    assert_int_equal(s->ops->get_chat(s, 1, &chat, err), STORE_OK);
+    assert_int_equal(s->ops->get_chat(s, 1, T0, &chat, err), STORE_OK);
     assert_string_equal(chat.tz, "Europe/London");
     assert_int_equal(s->ops->set_tz(s, 2, "UTC", err), STORE_OK);
-    assert_int_equal(s->ops->get_chat(s, 2, &chat, err), STORE_OK);
+    assert_int_equal(s->ops->get_chat(s, 2, T0, &chat, err), STORE_OK);
     assert_string_equal(chat.tz, "UTC");
-    assert_int_equal(s->ops->get_chat(s, 1, &chat, err), STORE_OK);
+    assert_int_equal(s->ops->get_chat(s, 1, T0, &chat, err), STORE_OK);
     assert_string_equal(chat.tz, "Europe/London");
 }
 

@@ -70,7 +70,7 @@ static void test_schema_and_reopen(void **state) {
     s = store_sqlite_open(path, 0, err, sizeof err);
     assert_non_null(s);
     store_chat chat;
-    assert_int_equal(s->ops->get_chat(s, 7, &chat, err), STORE_OK);
+    assert_int_equal(s->ops->get_chat(s, 7, 0, &chat, err), STORE_OK);
     assert_string_equal(chat.tz, "Asia/Kolkata");
     store_close(s);
 }

@@ -110,7 +110,8 @@ static int begin_turn(bot *b, const bot_message *m, bot_result *out,
     t->bot = b;
     t->msg = m;
     t->out = out;
-    if (b->store->ops->get_chat(b->store, m->chat_id, &chat, t->err) != STORE_OK)
+    if (b->store->ops->get_chat(b->store, m->chat_id, m->now_ms, &chat,
+                                t->err) != STORE_OK)
         return bot_store_failed(t);
     t->zone = chat.tz[0] ? zone_get(b, chat.tz) : NULL;
     t->tz_is_default = t->zone == NULL;

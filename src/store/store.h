@@ -98,8 +98,13 @@ typedef struct {
     int (*replace_message)(store *s, int64_t chat_id, int64_t message_id,
                            const store_feeding *feeds, size_t n,
                            store_list *old, char *err);
-    /* Per-chat settings; a chat never seen reads as all empty. */
-    int (*get_chat)(store *s, int64_t chat_id, store_chat *out, char *err);
+    /* Begins handling a message written at `now_ms` in a chat: the chat's
+     * settings (a chat never seen reads as all empty). A backend may read
+     * ahead what a message usually needs (the chat's last days) in the same
+     * request, and answer the calls that follow from memory until the next
+     * get_chat: the bot calls it first for every message. */
+    int (*get_chat)(store *s, int64_t chat_id, int64_t now_ms, store_chat *out,
+                    char *err);
     int (*set_tz)(store *s, int64_t chat_id, const char *tz, char *err);
     /* The highest message id that ever recorded or undid in the chat (undone
      * ones included), 0 if none: where `milkbot chat` continues numbering, so a

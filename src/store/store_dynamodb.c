@@ -5,33 +5,40 @@
  *             (message id and line zero-padded, so keys sort by instant and
  *             then entry order); attributes amount_ml, kind, at (local
  *             RFC 3339), day, who, note, text, entered_at (epoch ms), ...
- *   settings  pk "chat#<chat>", sk "settings": tz
+ *   settings  pk "chat#<chat>", sk "settings": tz, and `undone`, notes of
+ *             undos the turn's window cannot show (see below)
  * A day or a week is ONE Query on an sk range whose bounds are the local
  * midnights converted to UTC, so a 23- or 25-hour day is read exactly.
  *
- *   message   pk "chat#<chat>", sk "msg#<message>": what one message did,
- *             written before its effects: a recording message lists its
- *             feeding items in full, an undo names the feeding it removes
+ * The turn. Every message begins with get_chat, which reads with ONE Query
+ * the sk range from "feed#<now - 8 days>" to "settings": every feeding of
+ * the last 8 days (removed ones too) and, sorting right after them, the
+ * settings item. The day's and the week's totals, the last feeding, and
+ * whether this message was seen before are then answered from memory, so a
+ * message costs that one read plus its writes: a feeding 2 requests, a
+ * total or a week 1.
  *
  * Why no transactions: the local DynamoDB the tests run against (dynalite)
- * has no TransactWriteItems. Every write here is one item, made safe to
- * repeat instead, around the message item:
- *  - A message is claimed by writing its message item with
- *    attribute_not_exists. A redelivery finds the claim and answers from it,
- *    whatever it resolves to now; a message interrupted halfway (claimed,
- *    line 1 written, line 2 not) is completed by its redelivery from the
- *    claim's own copy, each line with attribute_not_exists: nothing is lost
- *    or doubled.
+ * has no TransactWriteItems. Every write is one item, made safe to repeat:
+ *  - A feeding is written with attribute_not_exists, after looking for the
+ *    message's feedings in the turn: a redelivered message records nothing
+ *    twice, and one cut off halfway (line 1 written, line 2 not) is
+ *    completed by its redelivery, never doubled. A message's feedings lie
+ *    within 48 hours before it (PHRASES.md), well inside the window.
  *  - Undo does not delete: one UpdateItem marks the feeding removed_by the
- *    asking message (and drops it from the "by_entry" index). The undo's
- *    message item names that feeding first, so a redelivered undo removes
- *    nothing more; a redelivered feeding finds its removed item still there.
+ *    asking message and takes it out of the "by_entry" index. A redelivered
+ *    undo finds that mark in its turn and removes nothing more; an undo that
+ *    found nothing, or a feeding older than the window, is noted in the
+ *    settings item instead.
  *  - Undo finds the most recently entered feeding without scanning: the
- *    sparse global index "by_entry" (entry_pk = the chat, entry =
- *    "<message>.<line>") holds exactly the live feedings, in entry order,
- *    so it is one Query with ScanIndexForward=false and Limit 1. (Index
- *    reads can lag a moment behind writes; the conditional UpdateItem then
- *    fails on an item already removed and the next one is taken.) */
+ *    turn's window holds it when its message is recent (see dyn_undo_last),
+ *    else the sparse global index "by_entry" (entry_pk = the chat, entry =
+ *    "<message>.<line>"), which holds exactly the live feedings in entry
+ *    order, gives it with one Query (ScanIndexForward=false, Limit 1). An
+ *    index read can lag a write: the conditional UpdateItem then fails on
+ *    an item already removed, and the next one is taken.
+ * Only calls made outside a turn (max_message_id at `milkbot chat`'s start,
+ * the Undo button of an old reply, tests) read a chat's whole history. */
 #include "store_dynamodb.h"
 
 #include "aws/dynamodb.h"
@@ -40,13 +47,71 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* How far back a turn reads: the 7 local days of "week", plus a day for
+ * zones up to 14 hours from UTC. */
+#define TURN_WINDOW_MS (8LL * 24 * 3600 * 1000)
+
+typedef struct {
+    store_feeding f;
+    int removed;
+    int64_t removed_by;
+    int64_t sent_ms; /* when its message was written (0: not known) */
+} turn_item;
+
 typedef struct {
     store base;
     dynamo_client *client;
     char table[256];
+    struct {
+        int loaded;
+        int64_t chat_id, now_ms, from_ms;
+        char tz[CLOCK_ZONE_ID_MAX];
+        cJSON *undone; /* the settings' notes: message id -> sk */
+        turn_item *items;
+        size_t count, cap;
+    } turn;
 } dynamo_store;
 
 static dynamo_store *impl(store *s) { return (dynamo_store *)s; }
+
+static void turn_clear(dynamo_store *s) {
+    free(s->turn.items);
+    cJSON_Delete(s->turn.undone);
+    memset(&s->turn, 0, sizeof s->turn);
+}
+
+static int same_feeding(const store_feeding *a, const store_feeding *b) {
+    return a->message_id == b->message_id && a->line == b->line && a->at_ms == b->at_ms;
+}
+
+/* Adds (or, for the same item, replaces) a feeding in the turn. Returns -1
+ * when out of memory. */
+static int turn_add(dynamo_store *s, const store_feeding *f, int64_t removed_by,
+                    int removed, int64_t sent_ms) {
+    for (size_t i = 0; i < s->turn.count; i++)
+        if (same_feeding(&s->turn.items[i].f, f)) {
+            s->turn.items[i] = (turn_item){*f, removed, removed_by, sent_ms};
+            return 0;
+        }
+    if (s->turn.count == s->turn.cap) {
+        size_t cap = s->turn.cap ? s->turn.cap * 2 : 64;
+        turn_item *items = realloc(s->turn.items, cap * sizeof *items);
+        if (items == NULL) return -1;
+        s->turn.items = items;
+        s->turn.cap = cap;
+    }
+    s->turn.items[s->turn.count++] = (turn_item){*f, removed, removed_by, sent_ms};
+    return 0;
+}
+
+static void turn_mark_removed(dynamo_store *s, const store_feeding *f,
+                              int64_t by) {
+    for (size_t i = 0; s->turn.loaded && i < s->turn.count; i++)
+        if (s->turn.chat_id == f->chat_id && same_feeding(&s->turn.items[i].f, f)) {
+            s->turn.items[i].removed = 1;
+            s->turn.items[i].removed_by = by;
+        }
+}
 
 /* --- attribute values --------------------------------------------------- */
 
@@ -123,7 +188,7 @@ static cJSON *new_request(dynamo_store *s) {
 
 /* --- feedings as items ---------------------------------------------------- */
 
-static cJSON *feeding_item(const store_feeding *f) {
+static cJSON *feeding_item(const store_feeding *f, int64_t sent_ms) {
     char pk[KEY_MAX], sk[KEY_MAX], entry[KEY_MAX];
     chat_key(f->chat_id, pk);
     feed_key(f, sk);
@@ -145,6 +210,7 @@ static cJSON *feeding_item(const store_feeding *f) {
     put_s(item, "note", f->note);
     put_s(item, "text", f->text);
     put_n(item, "entered_at", f->entered_at_ms);
+    if (sent_ms) put_n(item, "sent", sent_ms); /* for undo, see the top */
     return item;
 }
 
@@ -169,44 +235,6 @@ static void read_feeding(const cJSON *item, store_feeding *f) {
 static int fail(char *err, const char *message) {
     snprintf(err, STORE_ERR_MAX, "%s", message);
     return STORE_ERROR;
-}
-
-/* Runs a Query page by page, appending live feedings (or, with `all`,
- * every item) to *out; stops once `limit` items are collected (0: no
- * limit). Takes ownership of req. */
-static int query_all(dynamo_store *s, cJSON *req, store_list *out, int all,
-                     size_t limit, char *err) {
-    char message[STORE_ERR_MAX];
-    int status = STORE_OK;
-    for (;;) {
-        cJSON *res;
-        if (dynamo_call(s->client, "Query", req, &res, message, sizeof message) !=
-            DYNAMO_OK) {
-            status = fail(err, message);
-            break;
-        }
-        const cJSON *item;
-        cJSON_ArrayForEach(item, cJSON_GetObjectItem(res, "Items")) {
-            if (!all && cJSON_GetObjectItem(item, "removed_by")) continue;
-            store_feeding f;
-            read_feeding(item, &f);
-            if (store_list_push(out, &f) != STORE_OK) {
-                status = fail(err, "store: out of memory");
-                break;
-            }
-        }
-        cJSON *next = cJSON_DetachItemFromObject(res, "LastEvaluatedKey");
-        cJSON_Delete(res);
-        if (status != STORE_OK || next == NULL ||
-            (limit && out->count >= limit)) {
-            cJSON_Delete(next);
-            break;
-        }
-        cJSON_DeleteItemFromObject(req, "ExclusiveStartKey");
-        cJSON_AddItemToObject(req, "ExclusiveStartKey", next);
-    }
-    cJSON_Delete(req);
-    return status;
 }
 
 /* A Query of the chat's live feedings with sk between two bounds. */
@@ -246,234 +274,220 @@ static void sort_feedings(store_feeding *items, size_t count,
     if (count > 1) qsort(items, count, sizeof *items, order);
 }
 
-/* --- message items -------------------------------------------------------- */
+/* --- reading items ---------------------------------------------------------- */
 
-static void message_key(int64_t message_id, char out[KEY_MAX]) {
-    snprintf(out, KEY_MAX, "msg#%012lld", (long long)message_id);
+/* Runs a Query page by page and hands each item to `visit` (which returns
+ * 0 to go on, 1 to stop, -1 for out of memory). Takes ownership of req. */
+static int query_items(dynamo_store *s, cJSON *req,
+                       int (*visit)(const cJSON *item, void *ctx), void *ctx,
+                       char *err) {
+    char message[STORE_ERR_MAX];
+    int status = STORE_OK, stop = 0;
+    while (!stop) {
+        cJSON *res;
+        if (dynamo_call(s->client, "Query", req, &res, message, sizeof message) !=
+            DYNAMO_OK) {
+            status = fail(err, message);
+            break;
+        }
+        const cJSON *item;
+        cJSON_ArrayForEach(item, cJSON_GetObjectItem(res, "Items")) {
+            stop = visit(item, ctx);
+            if (stop) break;
+        }
+        cJSON *next = cJSON_DetachItemFromObject(res, "LastEvaluatedKey");
+        cJSON_Delete(res);
+        if (stop < 0) status = fail(err, "store: out of memory");
+        if (stop || next == NULL) {
+            cJSON_Delete(next);
+            break;
+        }
+        cJSON_DeleteItemFromObject(req, "ExclusiveStartKey");
+        cJSON_AddItemToObject(req, "ExclusiveStartKey", next);
+    }
+    cJSON_Delete(req);
+    return status;
 }
 
-/* Reads a chat's message item; *item is NULL when there is none. */
-static int get_message(dynamo_store *s, int64_t chat_id, int64_t message_id,
-                       cJSON **item, char *err) {
-    char pk[KEY_MAX], sk[KEY_MAX], message[STORE_ERR_MAX];
+/* Collects live feedings into a store_list, up to `limit` (0: all). */
+typedef struct {
+    store_list *list;
+    size_t limit;
+} live_collector;
+
+static int collect_live(const cJSON *item, void *ctx) {
+    live_collector *c = ctx;
+    if (strncmp(get_s(item, "sk"), "feed#", 5) != 0 ||
+        cJSON_GetObjectItem(item, "removed_by"))
+        return 0;
+    store_feeding f;
+    read_feeding(item, &f);
+    if (store_list_push(c->list, &f) != STORE_OK) return -1;
+    return c->limit && c->list->count >= c->limit;
+}
+
+static int query_live(dynamo_store *s, cJSON *req, store_list *out,
+                      size_t limit, char *err) {
+    live_collector c = {out, limit};
+    return query_items(s, req, collect_live, &c, err);
+}
+
+/* Every feeding item of a chat, removed ones too, from the base table:
+ * a read of the chat's whole history, only for what no turn covers. */
+static int query_history(dynamo_store *s, int64_t chat_id,
+                         int (*visit)(const cJSON *item, void *ctx), void *ctx,
+                         char *err) {
+    char pk[KEY_MAX];
     chat_key(chat_id, pk);
-    message_key(message_id, sk);
     cJSON *req = new_request(s);
-    add_key(req, pk, sk);
+    cJSON_AddStringToObject(req, "KeyConditionExpression", "pk = :pk");
+    cJSON *values = cJSON_AddObjectToObject(req, "ExpressionAttributeValues");
+    put_s(values, ":pk", pk);
     cJSON_AddBoolToObject(req, "ConsistentRead", 1);
-    cJSON *res;
-    dynamo_status st = dynamo_call(s->client, "GetItem", req, &res, message,
-                                   sizeof message);
-    cJSON_Delete(req);
-    *item = NULL;
-    if (st != DYNAMO_OK) return fail(err, message);
-    *item = cJSON_DetachItemFromObject(res, "Item");
-    cJSON_Delete(res);
+    return query_items(s, req, visit, ctx, err);
+}
+
+/* --- the turn: what one message reads, in one request -------------------- */
+
+/* Loads the turn for a message written at now_ms: one Query for the sk
+ * range from "feed#<now - 8 days>" to "settings", which holds every feeding
+ * of the last 8 days (removed ones too, for the redelivery checks) and,
+ * sorting right after them, the settings item. */
+static int turn_visit(const cJSON *item, void *ctx) {
+    dynamo_store *s = ctx;
+    const char *sk = get_s(item, "sk");
+    if (strcmp(sk, "settings") == 0) {
+        snprintf(s->turn.tz, sizeof s->turn.tz, "%s", get_s(item, "tz"));
+        cJSON_Delete(s->turn.undone);
+        s->turn.undone = cJSON_Duplicate(
+            cJSON_GetObjectItem(cJSON_GetObjectItem(item, "undone"), "M"), 1);
+        return 0;
+    }
+    if (strncmp(sk, "feed#", 5) != 0) return 0;
+    store_feeding f;
+    read_feeding(item, &f);
+    return turn_add(s, &f, get_n(item, "removed_by"),
+                    cJSON_GetObjectItem(item, "removed_by") != NULL,
+                    get_n(item, "sent")) ? -1 : 0;
+}
+
+static int load_turn(dynamo_store *s, int64_t chat_id, int64_t now_ms,
+                     char *err) {
+    char pk[KEY_MAX], low[KEY_MAX];
+    turn_clear(s);
+    chat_key(chat_id, pk);
+    instant_key(now_ms - TURN_WINDOW_MS, low);
+    cJSON *req = new_request(s);
+    cJSON_AddStringToObject(req, "KeyConditionExpression",
+                            "pk = :pk AND sk BETWEEN :low AND :settings");
+    cJSON *values = cJSON_AddObjectToObject(req, "ExpressionAttributeValues");
+    put_s(values, ":pk", pk);
+    put_s(values, ":low", low);
+    put_s(values, ":settings", "settings");
+    cJSON_AddBoolToObject(req, "ConsistentRead", 1);
+    if (query_items(s, req, turn_visit, s, err) != STORE_OK) {
+        turn_clear(s);
+        return STORE_ERROR;
+    }
+    s->turn.loaded = 1;
+    s->turn.chat_id = chat_id;
+    s->turn.now_ms = now_ms;
+    s->turn.from_ms = now_ms - TURN_WINDOW_MS;
     return STORE_OK;
 }
 
-/* Writes a message item: kind "record" with its feeding items, or "undo"
- * with the sk of the feeding it removes. With `claim`, only if the message
- * has none yet (DYNAMO_CONDITION_FAILED otherwise). */
-static dynamo_status put_message(dynamo_store *s, int64_t chat_id,
-                                 int64_t message_id, const char *kind,
-                                 cJSON *items, const char *target, int claim,
-                                 char *err) {
-    char pk[KEY_MAX], sk[KEY_MAX], message[STORE_ERR_MAX];
-    chat_key(chat_id, pk);
-    message_key(message_id, sk);
-    cJSON *req = new_request(s);
-    cJSON *item = cJSON_AddObjectToObject(req, "Item");
-    put_s(item, "pk", pk);
-    put_s(item, "sk", sk);
-    put_n(item, "message_id", message_id);
-    put_s(item, "kind", kind);
-    if (items) {
-        cJSON *list = cJSON_AddObjectToObject(item, "items");
-        cJSON *l = cJSON_AddArrayToObject(list, "L");
-        cJSON *it;
-        cJSON_ArrayForEach(it, items) {
-            cJSON *m = cJSON_CreateObject();
-            cJSON_AddItemToObject(m, "M", cJSON_Duplicate(it, 1));
-            cJSON_AddItemToArray(l, m);
-        }
+/* Does the turn hold all of the chat's feedings from `from_ms` on? */
+static int turn_covers(const dynamo_store *s, int64_t chat_id, int64_t from_ms) {
+    return s->turn.loaded && s->turn.chat_id == chat_id && from_ms >= s->turn.from_ms;
+}
+
+/* Within a turn, add_message and replace_message concern the turn's own
+ * message, written at the turn's now: its feedings lie within 48 hours
+ * before it (PHRASES.md's limits), well inside the 8-day window. */
+static int turn_has_message(const dynamo_store *s, int64_t chat_id) {
+    return turn_covers(s, chat_id, s->turn.now_ms - 3 * 24 * 3600 * 1000LL);
+}
+
+/* The items of message `message_id` (live and removed), from the turn when
+ * it covers the chat, else from the chat's history. */
+typedef struct {
+    int64_t message_id;
+    turn_item *items;
+    size_t count, cap;
+} message_collector;
+
+static int collect_message(const cJSON *item, void *ctx) {
+    message_collector *c = ctx;
+    if (strncmp(get_s(item, "sk"), "feed#", 5) != 0 ||
+        get_n(item, "message_id") != c->message_id)
+        return 0;
+    if (c->count == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 8;
+        turn_item *items = realloc(c->items, cap * sizeof *items);
+        if (items == NULL) return -1;
+        c->items = items;
+        c->cap = cap;
     }
-    if (target) put_s(item, "target", target);
-    if (claim)
+    read_feeding(item, &c->items[c->count].f);
+    c->items[c->count].removed = cJSON_GetObjectItem(item, "removed_by") != NULL;
+    c->items[c->count].removed_by = get_n(item, "removed_by");
+    c->count++;
+    return 0;
+}
+
+static int message_items(dynamo_store *s, int64_t chat_id, int64_t message_id,
+                         message_collector *out, char *err) {
+    memset(out, 0, sizeof *out);
+    out->message_id = message_id;
+    if (turn_has_message(s, chat_id)) {
+        for (size_t i = 0; i < s->turn.count; i++)
+            if (s->turn.items[i].f.message_id == message_id) {
+                if (out->count == out->cap) {
+                    size_t cap = out->cap ? out->cap * 2 : 8;
+                    turn_item *items = realloc(out->items, cap * sizeof *items);
+                    if (items == NULL) return fail(err, "store: out of memory");
+                    out->items = items;
+                    out->cap = cap;
+                }
+                out->items[out->count++] = s->turn.items[i];
+            }
+        return STORE_OK;
+    }
+    return query_history(s, chat_id, collect_message, out, err);
+}
+
+/* --- writes ------------------------------------------------------------------ */
+
+/* Writes a feeding item; with `only_new`, only if it is not there yet
+ * (*written = 0 then). */
+static int put_feeding(dynamo_store *s, const store_feeding *f, int only_new,
+                       int *written, char *err) {
+    char message[STORE_ERR_MAX];
+    /* in a turn, its now is when this message was written */
+    int64_t sent = s->turn.loaded && s->turn.chat_id == f->chat_id ? s->turn.now_ms : 0;
+    cJSON *req = new_request(s);
+    cJSON_AddItemToObject(req, "Item", feeding_item(f, sent));
+    if (only_new)
         cJSON_AddStringToObject(req, "ConditionExpression",
                                 "attribute_not_exists(pk)");
     dynamo_status st = dynamo_call(s->client, "PutItem", req, NULL, message,
                                    sizeof message);
     cJSON_Delete(req);
-    if (st == DYNAMO_ERROR) fail(err, message);
-    return st;
-}
-
-/* The feeding items a "record" message item lists (borrowed from it). */
-static const cJSON *message_items(const cJSON *msg) {
-    return cJSON_GetObjectItem(cJSON_GetObjectItem(msg, "items"), "L");
-}
-
-/* Writes feeding items that are not there yet; one already there (even
- * removed) is left as it is. */
-static int put_missing(dynamo_store *s, const cJSON *items, int wrapped,
-                       char *err) {
-    char message[STORE_ERR_MAX];
-    const cJSON *it;
-    cJSON_ArrayForEach(it, items) {
-        const cJSON *item = wrapped ? cJSON_GetObjectItem(it, "M") : it;
-        cJSON *req = new_request(s);
-        cJSON_AddItemToObject(req, "Item", cJSON_Duplicate(item, 1));
-        cJSON_AddStringToObject(req, "ConditionExpression",
-                                "attribute_not_exists(pk)");
-        dynamo_status st = dynamo_call(s->client, "PutItem", req, NULL, message,
-                                       sizeof message);
-        cJSON_Delete(req);
-        if (st == DYNAMO_ERROR) return fail(err, message);
-    }
+    *written = st == DYNAMO_OK;
+    if (st == DYNAMO_ERROR) return fail(err, message);
+    if (st == DYNAMO_OK && turn_covers(s, f->chat_id, f->at_ms) &&
+        turn_add(s, f, 0, 0, sent) != 0)
+        return fail(err, "store: out of memory");
     return STORE_OK;
 }
 
-/* The current state of the feeding items a message item lists: the live
- * ones into *out, line by line (BatchGetItem, strongly consistent). */
-static int read_listed(dynamo_store *s, const cJSON *items, store_list *out,
-                       char *err) {
-    char message[STORE_ERR_MAX];
-    cJSON *req = cJSON_CreateObject();
-    cJSON *table = cJSON_AddObjectToObject(
-        cJSON_AddObjectToObject(req, "RequestItems"), s->table);
-    cJSON *keys = cJSON_AddArrayToObject(table, "Keys");
-    cJSON_AddBoolToObject(table, "ConsistentRead", 1);
-    const cJSON *it;
-    int nkeys = 0;
-    cJSON_ArrayForEach(it, items) {
-        const cJSON *item = cJSON_GetObjectItem(it, "M");
-        cJSON *key = cJSON_CreateObject();
-        put_s(key, "pk", get_s(item, "pk"));
-        put_s(key, "sk", get_s(item, "sk"));
-        cJSON_AddItemToArray(keys, key);
-        nkeys++;
-    }
-    int status = STORE_OK;
-    for (int round = 0; nkeys && round < 5; round++) {
-        cJSON *res;
-        if (dynamo_call(s->client, "BatchGetItem", req, &res, message,
-                        sizeof message) != DYNAMO_OK) {
-            status = fail(err, message);
-            break;
-        }
-        cJSON_ArrayForEach(it, cJSON_GetObjectItem(
-                                   cJSON_GetObjectItem(res, "Responses"), s->table)) {
-            if (cJSON_GetObjectItem(it, "removed_by")) continue;
-            store_feeding f;
-            read_feeding(it, &f);
-            if (store_list_push(out, &f) != STORE_OK) status = fail(err, "store: out of memory");
-        }
-        /* keys DynamoDB did not get to this time are asked for again */
-        cJSON *left = cJSON_DetachItemFromObject(res, "UnprocessedKeys");
-        cJSON_Delete(res);
-        if (left == NULL || cJSON_GetArraySize(left) == 0) {
-            cJSON_Delete(left);
-            break;
-        }
-        cJSON_DeleteItemFromObject(req, "RequestItems");
-        cJSON_AddItemToObject(req, "RequestItems", left);
-    }
-    cJSON_Delete(req);
-    sort_feedings(out->items, out->count, by_entry);
-    return status;
-}
-
-/* --- the operations ------------------------------------------------------- */
-
-static int dyn_add_message(store *base, store_feeding *feeds, size_t *n,
-                           int *already, char *err) {
-    dynamo_store *s = impl(base);
-    *already = 0;
-    if (*n == 0) return STORE_OK;
-    int64_t chat_id = feeds[0].chat_id, message_id = feeds[0].message_id;
-    cJSON *items = cJSON_CreateArray();
-    for (size_t i = 0; i < *n; i++) {
-        feeds[i].seq = STORE_SEQ(feeds[i].message_id, feeds[i].line);
-        cJSON_AddItemToArray(items, feeding_item(&feeds[i]));
-    }
-    /* claim the message; the claim keeps the feedings as resolved now */
-    dynamo_status st = put_message(s, chat_id, message_id, "record", items,
-                                   NULL, 1, err);
-    if (st == DYNAMO_OK) {
-        int status = put_missing(s, items, 0, err);
-        cJSON_Delete(items);
-        return status; /* on error, a redelivery completes from the claim */
-    }
-    cJSON_Delete(items);
-    if (st == DYNAMO_ERROR) return STORE_ERROR;
-
-    /* claimed before: a redelivery. Finish what the claim lists, then
-     * answer with what is left of it. */
-    cJSON *msg;
-    if (get_message(s, chat_id, message_id, &msg, err) != STORE_OK)
-        return STORE_ERROR;
-    store_list was = {0};
-    int status = STORE_OK;
-    const cJSON *listed = message_items(msg);
-    if (listed) {
-        status = put_missing(s, listed, 1, err);
-        if (status == STORE_OK) status = read_listed(s, listed, &was, err);
-    }
-    cJSON_Delete(msg);
-    if (status == STORE_OK) {
-        size_t keep = was.count < STORE_MESSAGE_MAX_FEEDINGS
-                          ? was.count
-                          : STORE_MESSAGE_MAX_FEEDINGS;
-        if (keep) memcpy(feeds, was.items, keep * sizeof *feeds);
-        *n = keep;
-        *already = 1;
-    }
-    store_list_free(&was);
-    return status;
-}
-
-static int dyn_list_range(store *base, int64_t chat_id, int64_t from_ms,
-                          int64_t to_ms, store_list *out, char *err) {
-    dynamo_store *s = impl(base);
-    char low[KEY_MAX], high[KEY_MAX];
-    if (to_ms <= from_ms) return STORE_OK;
-    instant_key(from_ms, low);
-    instant_key(to_ms, high); /* "feed#<to>" sorts before every "feed#<to>#..." */
-    size_t first = out->count;
-    if (query_all(s, range_query(s, chat_id, low, high, 1), out, 0, 0, err) !=
-        STORE_OK)
-        return STORE_ERROR;
-    if (out->count > first + 1)
-        sort_feedings(out->items + first, out->count - first, by_time);
-    return STORE_OK;
-}
-
-static int dyn_latest_before(store *base, int64_t chat_id, int64_t before_ms,
-                             store_feeding *out, int *found, char *err) {
-    dynamo_store *s = impl(base);
-    char high[KEY_MAX];
-    store_list list = {0};
-    instant_key(before_ms, high);
-    *found = 0;
-    /* newest first; the filter may skip removed ones, so read until one */
-    cJSON *req = range_query(s, chat_id, "feed#", high, 0);
-    cJSON_AddNumberToObject(req, "Limit", 8);
-    int status = query_all(s, req, &list, 0, 1, err);
-    if (status == STORE_OK && list.count) {
-        *out = list.items[0];
-        *found = 1;
-    }
-    store_list_free(&list);
-    return status;
-}
-
-/* Marks the feeding at (pk, sk) removed by message `by` (0: the Undo
- * button, -1: an edit) if it is still live; *done = 0 when it was not. */
-static int soft_delete(dynamo_store *s, const char *pk, const char *sk,
-                       int64_t by, store_feeding *removed, int *done,
-                       char *err) {
-    char message[STORE_ERR_MAX];
+/* Marks a feeding removed by message `by` (0: the Undo button, -1: an
+ * edit) if it is still live; *done = 0 when it was not. */
+static int soft_delete(dynamo_store *s, const store_feeding *f, int64_t by,
+                       store_feeding *removed, int *done, char *err) {
+    char pk[KEY_MAX], sk[KEY_MAX], message[STORE_ERR_MAX];
+    chat_key(f->chat_id, pk);
+    feed_key(f, sk);
     cJSON *req = new_request(s);
     add_key(req, pk, sk);
     cJSON *values = cJSON_AddObjectToObject(req, "ExpressionAttributeValues");
@@ -491,96 +505,278 @@ static int soft_delete(dynamo_store *s, const char *pk, const char *sk,
     if (st == DYNAMO_OK) {
         if (removed) read_feeding(cJSON_GetObjectItem(res, "Attributes"), removed);
         cJSON_Delete(res);
+        turn_mark_removed(s, f, by);
     }
     return st == DYNAMO_ERROR ? fail(err, message) : STORE_OK;
 }
 
-/* A feeding by its key, removed or not; *found = 0 if there is none. */
-static int get_feeding(dynamo_store *s, const char *pk, const char *sk,
-                       store_feeding *out, int *found, char *err) {
-    char message[STORE_ERR_MAX];
-    cJSON *req = new_request(s);
-    add_key(req, pk, sk);
-    cJSON_AddBoolToObject(req, "ConsistentRead", 1);
-    cJSON *res;
-    dynamo_status st = dynamo_call(s->client, "GetItem", req, &res, message,
-                                   sizeof message);
-    cJSON_Delete(req);
-    if (st != DYNAMO_OK) return fail(err, message);
-    const cJSON *item = cJSON_GetObjectItem(res, "Item");
-    *found = item != NULL;
-    if (item) read_feeding(item, out);
-    cJSON_Delete(res);
+/* Notes in the settings item that message `by` undid the feeding at `sk`
+ * ("" for nothing), for undos the turn's window cannot show later. */
+static int note_undone(dynamo_store *s, int64_t chat_id, int64_t by,
+                       const char *sk, char *err) {
+    char pk[KEY_MAX], key[32], message[STORE_ERR_MAX];
+    chat_key(chat_id, pk);
+    snprintf(key, sizeof key, "%lld", (long long)by);
+    /* two steps, each safe to repeat: make the map, then set the entry */
+    for (int step = 0; step < 2; step++) {
+        cJSON *req = new_request(s);
+        add_key(req, pk, "settings");
+        cJSON *values = cJSON_AddObjectToObject(req, "ExpressionAttributeValues");
+        cJSON *names = cJSON_AddObjectToObject(req, "ExpressionAttributeNames");
+        cJSON_AddStringToObject(names, "#u", "undone");
+        if (step == 0) {
+            cJSON_AddObjectToObject(cJSON_AddObjectToObject(values, ":empty"), "M");
+            cJSON_AddStringToObject(req, "UpdateExpression",
+                                    "SET #u = if_not_exists(#u, :empty)");
+        } else {
+            cJSON_AddStringToObject(names, "#m", key);
+            put_s(values, ":sk", sk);
+            cJSON_AddStringToObject(req, "UpdateExpression", "SET #u.#m = :sk");
+        }
+        dynamo_status st = dynamo_call(s->client, "UpdateItem", req, NULL,
+                                       message, sizeof message);
+        cJSON_Delete(req);
+        if (st != DYNAMO_OK) return fail(err, message);
+    }
     return STORE_OK;
 }
 
-/* The newest live entry of a chat, from the by_entry index. */
-static int newest_entry(dynamo_store *s, const char *pk, store_list *out,
-                        char *err) {
-    cJSON *req = new_request(s);
-    cJSON_AddStringToObject(req, "IndexName", "by_entry");
-    cJSON_AddStringToObject(req, "KeyConditionExpression", "entry_pk = :pk");
-    cJSON *values = cJSON_AddObjectToObject(req, "ExpressionAttributeValues");
-    put_s(values, ":pk", pk);
-    cJSON_AddBoolToObject(req, "ScanIndexForward", 0);
-    cJSON_AddNumberToObject(req, "Limit", 1);
-    return query_all(s, req, out, 0, 1, err);
+/* --- the operations ------------------------------------------------------- */
+
+static int dyn_get_chat(store *base, int64_t chat_id, int64_t now_ms,
+                        store_chat *out, char *err) {
+    dynamo_store *s = impl(base);
+    memset(out, 0, sizeof *out);
+    if (load_turn(s, chat_id, now_ms, err) != STORE_OK) return STORE_ERROR;
+    snprintf(out->tz, sizeof out->tz, "%s", s->turn.tz);
+    return STORE_OK;
+}
+
+/* What message `message_id` undid before, if it did: from the turn's window
+ * and the settings item's notes, or (no turn) the chat's history. Sets
+ * *asked when it had asked; *found and *removed as undo_last reports. */
+typedef struct {
+    int64_t by;
+    int asked, found;
+    store_feeding removed;
+} undo_lookup;
+
+static int find_undone(const cJSON *item, void *ctx) {
+    undo_lookup *u = ctx;
+    const char *sk = get_s(item, "sk");
+    if (strcmp(sk, "settings") == 0) {
+        char key[32];
+        snprintf(key, sizeof key, "%lld", (long long)u->by);
+        const cJSON *entry = cJSON_GetObjectItem(
+            cJSON_GetObjectItem(cJSON_GetObjectItem(item, "undone"), "M"), key);
+        if (entry) u->asked = 1;
+        return 0;
+    }
+    if (cJSON_GetObjectItem(item, "removed_by") && get_n(item, "removed_by") == u->by) {
+        u->asked = u->found = 1;
+        read_feeding(item, &u->removed);
+        return 1;
+    }
+    return 0;
+}
+
+/* Did message `message_id` undo before? *asked says so; *found and
+ * *removed (when not NULL) what it removed then. From the turn when it
+ * covers the chat, else from the chat's history. */
+static int asked_undo(dynamo_store *s, int64_t chat_id, int64_t message_id,
+                      int *asked, store_feeding *removed, int *found,
+                      char *err) {
+    char key[32];
+    snprintf(key, sizeof key, "%lld", (long long)message_id);
+    undo_lookup u = {.by = message_id};
+    if (turn_covers(s, chat_id, s->turn.from_ms)) {
+        for (size_t i = 0; i < s->turn.count && !u.found; i++)
+            if (s->turn.items[i].removed && s->turn.items[i].removed_by == message_id) {
+                u.asked = u.found = 1;
+                u.removed = s->turn.items[i].f;
+            }
+        if (!u.found && s->turn.undone && cJSON_GetObjectItem(s->turn.undone, key))
+            u.asked = 1;
+    } else if (query_history(s, chat_id, find_undone, &u, err) != STORE_OK) {
+        return STORE_ERROR;
+    }
+    *asked = u.asked;
+    if (found) *found = u.found;
+    if (removed && u.found) *removed = u.removed;
+    return STORE_OK;
+}
+
+static int dyn_add_message(store *base, store_feeding *feeds, size_t *n,
+                           int *already, char *err) {
+    dynamo_store *s = impl(base);
+    *already = 0;
+    if (*n == 0) return STORE_OK;
+    int64_t chat_id = feeds[0].chat_id, message_id = feeds[0].message_id;
+    message_collector was;
+    if (message_items(s, chat_id, message_id, &was, err) != STORE_OK) {
+        free(was.items);
+        return STORE_ERROR;
+    }
+    /* a message that undid is not a feeding afterwards */
+    int undid;
+    if (asked_undo(s, chat_id, message_id, &undid, NULL, NULL, err) != STORE_OK) {
+        free(was.items);
+        return STORE_ERROR;
+    }
+
+    /* the lines not written yet: all of them for a new message, the rest
+     * of one cut off halfway, none for a redelivery */
+    size_t written = 0;
+    for (size_t i = 0; i < *n; i++) {
+        feeds[i].seq = STORE_SEQ(feeds[i].message_id, feeds[i].line);
+        int there = 0;
+        for (size_t j = 0; j < was.count && !there; j++)
+            there = was.items[j].f.line == feeds[i].line;
+        if (there || undid) continue;
+        int ok;
+        if (put_feeding(s, &feeds[i], 1, &ok, err) != STORE_OK) {
+            free(was.items);
+            return STORE_ERROR; /* the redelivery writes the rest */
+        }
+        written++;
+    }
+    if (written == 0) {
+        /* a redelivery: answer with what is left of the message */
+        size_t keep = 0;
+        for (size_t j = 0; j < was.count && keep < STORE_MESSAGE_MAX_FEEDINGS; j++)
+            if (!was.items[j].removed) feeds[keep++] = was.items[j].f;
+        sort_feedings(feeds, keep, by_entry);
+        *n = keep;
+        *already = 1;
+    }
+    free(was.items);
+    return STORE_OK;
+}
+
+static int dyn_list_range(store *base, int64_t chat_id, int64_t from_ms,
+                          int64_t to_ms, store_list *out, char *err) {
+    dynamo_store *s = impl(base);
+    if (to_ms <= from_ms) return STORE_OK;
+    size_t first = out->count;
+    if (turn_covers(s, chat_id, from_ms)) {
+        for (size_t i = 0; i < s->turn.count; i++) {
+            const turn_item *it = &s->turn.items[i];
+            if (!it->removed && it->f.at_ms >= from_ms && it->f.at_ms < to_ms &&
+                store_list_push(out, &it->f) != STORE_OK)
+                return fail(err, "store: out of memory");
+        }
+    } else {
+        char low[KEY_MAX], high[KEY_MAX];
+        instant_key(from_ms, low);
+        instant_key(to_ms, high); /* "feed#<to>" sorts before "feed#<to>#..." */
+        if (query_live(s, range_query(s, chat_id, low, high, 1), out, 0, err) !=
+            STORE_OK)
+            return STORE_ERROR;
+    }
+    if (out->count > first + 1)
+        sort_feedings(out->items + first, out->count - first, by_time);
+    return STORE_OK;
+}
+
+static int dyn_latest_before(store *base, int64_t chat_id, int64_t before_ms,
+                             store_feeding *out, int *found, char *err) {
+    dynamo_store *s = impl(base);
+    *found = 0;
+    if (turn_covers(s, chat_id, s->turn.from_ms)) {
+        /* a feeding in the window is later than any before it */
+        for (size_t i = 0; i < s->turn.count; i++) {
+            const turn_item *it = &s->turn.items[i];
+            if (it->removed || it->f.at_ms >= before_ms) continue;
+            if (!*found || by_time(&it->f, out) > 0) *out = it->f;
+            *found = 1;
+        }
+        if (*found) return STORE_OK;
+    }
+    char high[KEY_MAX];
+    store_list list = {0};
+    instant_key(before_ms, high);
+    /* newest first; the filter may skip removed ones, so read until one */
+    cJSON *req = range_query(s, chat_id, "feed#", high, 0);
+    cJSON_AddNumberToObject(req, "Limit", 8);
+    int status = query_live(s, req, &list, 1, err);
+    if (status == STORE_OK && list.count) {
+        *out = list.items[0];
+        *found = 1;
+    }
+    store_list_free(&list);
+    return status;
 }
 
 static int dyn_undo_last(store *base, int64_t chat_id, int64_t message_id,
                          store_feeding *removed, int *found, char *err) {
     dynamo_store *s = impl(base);
-    char pk[KEY_MAX], sk[KEY_MAX];
+    char pk[KEY_MAX];
     chat_key(chat_id, pk);
     *found = 0;
-    for (int tries = 0; tries < 5; tries++) {
-        /* asked before by this message (a redelivery): the same feeding */
-        cJSON *msg;
-        if (get_message(s, chat_id, message_id, &msg, err) != STORE_OK)
-            return STORE_ERROR;
-        if (msg) {
-            snprintf(sk, sizeof sk, "%s", get_s(msg, "target"));
-            cJSON_Delete(msg);
-            if (sk[0] == '\0') return STORE_OK; /* there was nothing to undo */
-            int done;
-            if (soft_delete(s, pk, sk, message_id, removed, &done, err) != STORE_OK)
-                return STORE_ERROR;
-            if (!done && get_feeding(s, pk, sk, removed, &done, err) != STORE_OK)
-                return STORE_ERROR;
-            *found = done;
-            return STORE_OK;
+
+    /* asked before by this message (a redelivery): the same answer */
+    int asked;
+    if (asked_undo(s, chat_id, message_id, &asked, removed, found, err) != STORE_OK)
+        return STORE_ERROR;
+    if (asked) return STORE_OK;
+
+    /* The newest live entry. The turn has it when its newest one's message
+     * was written less than 6 days before now: a feeding outside the 8-day
+     * window lies at most 48 hours after its message, so it comes from a
+     * message written more than 6 days ago, which has a lower id (Telegram
+     * numbers a chat's messages in time order). Then undo needs no index. */
+    if (turn_covers(s, chat_id, s->turn.from_ms)) {
+        const turn_item *newest = NULL;
+        for (size_t i = 0; i < s->turn.count; i++) {
+            const turn_item *it = &s->turn.items[i];
+            if (!it->removed && (newest == NULL || it->f.seq > newest->f.seq))
+                newest = it;
         }
+        if (newest && newest->sent_ms > s->turn.now_ms - 6 * 24 * 3600 * 1000LL) {
+            store_feeding target = newest->f;
+            int done;
+            if (soft_delete(s, &target, message_id, removed, &done, err) != STORE_OK)
+                return STORE_ERROR;
+            if (done) {
+                *found = 1;
+                return STORE_OK;
+            }
+        }
+    }
+    /* else the by_entry index; an index read can lag a write, and another
+     * undo can win: then the next one */
+    for (int tries = 0; tries < 5; tries++) {
         store_list last = {0};
-        if (newest_entry(s, pk, &last, err) != STORE_OK) {
+        cJSON *req = new_request(s);
+        cJSON_AddStringToObject(req, "IndexName", "by_entry");
+        cJSON_AddStringToObject(req, "KeyConditionExpression", "entry_pk = :pk");
+        cJSON *values = cJSON_AddObjectToObject(req, "ExpressionAttributeValues");
+        put_s(values, ":pk", pk);
+        cJSON_AddBoolToObject(req, "ScanIndexForward", 0);
+        cJSON_AddNumberToObject(req, "Limit", 1);
+        if (query_live(s, req, &last, 1, err) != STORE_OK) {
             store_list_free(&last);
             return STORE_ERROR;
         }
-        if (last.count) feed_key(&last.items[0], sk);
-        else sk[0] = '\0';
+        if (last.count == 0) { /* nothing to undo: noted, for a redelivery */
+            store_list_free(&last);
+            return note_undone(s, chat_id, message_id, "", err);
+        }
+        store_feeding target = last.items[0];
         store_list_free(&last);
-        /* name the target first: a redelivery then undoes exactly it */
-        dynamo_status st = put_message(s, chat_id, message_id, "undo", NULL,
-                                       sk, 1, err);
-        if (st == DYNAMO_ERROR) return STORE_ERROR;
-        if (st == DYNAMO_CONDITION_FAILED) continue; /* raced a redelivery */
-        if (sk[0] == '\0') return STORE_OK;
         int done;
-        if (soft_delete(s, pk, sk, message_id, removed, &done, err) != STORE_OK)
+        if (soft_delete(s, &target, message_id, removed, &done, err) != STORE_OK)
             return STORE_ERROR;
         if (done) {
             *found = 1;
+            /* a target the turn's window does not show is noted too */
+            if (!turn_covers(s, chat_id, target.at_ms)) {
+                char sk[KEY_MAX];
+                feed_key(&target, sk);
+                return note_undone(s, chat_id, message_id, sk, err);
+            }
             return STORE_OK;
         }
-        /* someone else removed it first (or the index lagged): forget the
-         * target and take the next one */
-        char msk[KEY_MAX], message[STORE_ERR_MAX];
-        message_key(message_id, msk);
-        cJSON *req = new_request(s);
-        add_key(req, pk, msk);
-        dynamo_status del = dynamo_call(s->client, "DeleteItem", req, NULL,
-                                        message, sizeof message);
-        cJSON_Delete(req);
-        if (del != DYNAMO_OK) return fail(err, message);
     }
     return fail(err, "store: undo kept racing with other changes; try again");
 }
@@ -588,22 +784,23 @@ static int dyn_undo_last(store *base, int64_t chat_id, int64_t message_id,
 static int dyn_remove(store *base, int64_t chat_id, int64_t message_id,
                       int line, store_feeding *removed, int *found, char *err) {
     dynamo_store *s = impl(base);
-    char pk[KEY_MAX];
-    chat_key(chat_id, pk);
+    message_collector was;
     *found = 0;
-    cJSON *msg;
-    if (get_message(s, chat_id, message_id, &msg, err) != STORE_OK)
-        return STORE_ERROR;
+    /* the Undo button of an old reply: its message may be older than the
+     * turn, so look in the whole history when the turn does not have it */
     int status = STORE_OK;
-    const cJSON *it;
-    cJSON_ArrayForEach(it, message_items(msg)) {
-        const cJSON *item = cJSON_GetObjectItem(it, "M");
-        if (get_n(item, "line") == line) {
-            status = soft_delete(s, pk, get_s(item, "sk"), 0, removed, found, err);
+    memset(&was, 0, sizeof was);
+    was.message_id = message_id;
+    if (turn_covers(s, chat_id, s->turn.from_ms))
+        status = message_items(s, chat_id, message_id, &was, err);
+    if (status == STORE_OK && was.count == 0)
+        status = query_history(s, chat_id, collect_message, &was, err);
+    for (size_t i = 0; status == STORE_OK && i < was.count; i++)
+        if (was.items[i].f.line == line && !was.items[i].removed) {
+            status = soft_delete(s, &was.items[i].f, 0, removed, found, err);
             break;
         }
-    }
-    cJSON_Delete(msg);
+    free(was.items);
     return status;
 }
 
@@ -611,63 +808,35 @@ static int dyn_replace_message(store *base, int64_t chat_id,
                                int64_t message_id, const store_feeding *feeds,
                                size_t n, store_list *old, char *err) {
     dynamo_store *s = impl(base);
-    char pk[KEY_MAX], message[STORE_ERR_MAX];
-    chat_key(chat_id, pk);
-    cJSON *msg;
-    if (get_message(s, chat_id, message_id, &msg, err) != STORE_OK)
-        return STORE_ERROR;
-    const cJSON *listed = message_items(msg);
-    if (listed && read_listed(s, listed, old, err) != STORE_OK) {
-        cJSON_Delete(msg);
+    char sk[KEY_MAX], new_sk[KEY_MAX];
+    message_collector was;
+    if (message_items(s, chat_id, message_id, &was, err) != STORE_OK) {
+        free(was.items);
         return STORE_ERROR;
     }
-    /* the new feedings first, then the old ones retired, the message item
-     * last: interrupted anywhere, the edit delivered again completes */
-    cJSON *items = cJSON_CreateArray();
     int status = STORE_OK;
+    for (size_t j = 0; j < was.count && status == STORE_OK; j++)
+        if (!was.items[j].removed && store_list_push(old, &was.items[j].f) != STORE_OK)
+            status = fail(err, "store: out of memory");
+    if (old->count > 1) sort_feedings(old->items, old->count, by_entry);
+    /* the new feedings first, then the old ones retired: interrupted, the
+     * edit delivered again completes it */
     for (size_t i = 0; i < n && status == STORE_OK; i++) {
-        cJSON *item = feeding_item(&feeds[i]);
-        cJSON_AddItemToArray(items, item);
-        cJSON *req = new_request(s);
-        cJSON_AddItemToObject(req, "Item", cJSON_Duplicate(item, 1));
-        if (dynamo_call(s->client, "PutItem", req, NULL, message, sizeof message) !=
-            DYNAMO_OK)
-            status = fail(err, message);
-        cJSON_Delete(req);
+        int ok;
+        status = put_feeding(s, &feeds[i], 0, &ok, err);
     }
-    cJSON_ArrayForEach(listed, message_items(msg)) {
-        if (status != STORE_OK) break;
-        const char *sk = get_s(cJSON_GetObjectItem(listed, "M"), "sk");
+    for (size_t j = 0; j < was.count && status == STORE_OK; j++) {
+        if (was.items[j].removed) continue;
         int rewritten = 0, done;
-        const cJSON *item;
-        cJSON_ArrayForEach(item, items) rewritten |= strcmp(get_s(item, "sk"), sk) == 0;
-        if (!rewritten) status = soft_delete(s, pk, sk, -1, NULL, &done, err);
+        feed_key(&was.items[j].f, sk);
+        for (size_t i = 0; i < n && !rewritten; i++) {
+            feed_key(&feeds[i], new_sk);
+            rewritten = strcmp(sk, new_sk) == 0;
+        }
+        if (!rewritten) status = soft_delete(s, &was.items[j].f, -1, NULL, &done, err);
     }
-    if (status == STORE_OK &&
-        put_message(s, chat_id, message_id, "record", items, NULL, 0, err) != DYNAMO_OK)
-        status = STORE_ERROR;
-    cJSON_Delete(items);
-    cJSON_Delete(msg);
+    free(was.items);
     return status;
-}
-
-static int dyn_get_chat(store *base, int64_t chat_id, store_chat *out,
-                        char *err) {
-    dynamo_store *s = impl(base);
-    char pk[KEY_MAX], message[STORE_ERR_MAX];
-    memset(out, 0, sizeof *out);
-    chat_key(chat_id, pk);
-    cJSON *req = new_request(s);
-    add_key(req, pk, "settings");
-    cJSON_AddBoolToObject(req, "ConsistentRead", 1);
-    cJSON *res;
-    dynamo_status st = dynamo_call(s->client, "GetItem", req, &res, message,
-                                   sizeof message);
-    cJSON_Delete(req);
-    if (st != DYNAMO_OK) return fail(err, message);
-    snprintf(out->tz, sizeof out->tz, "%s", get_s(cJSON_GetObjectItem(res, "Item"), "tz"));
-    cJSON_Delete(res);
-    return STORE_OK;
 }
 
 static int dyn_set_tz(store *base, int64_t chat_id, const char *tz, char *err) {
@@ -682,37 +851,35 @@ static int dyn_set_tz(store *base, int64_t chat_id, const char *tz, char *err) {
     dynamo_status st = dynamo_call(s->client, "UpdateItem", req, NULL, message,
                                    sizeof message);
     cJSON_Delete(req);
-    return st == DYNAMO_OK ? STORE_OK : fail(err, message);
+    if (st != DYNAMO_OK) return fail(err, message);
+    if (s->turn.loaded && s->turn.chat_id == chat_id)
+        snprintf(s->turn.tz, sizeof s->turn.tz, "%s", tz);
+    return STORE_OK;
+}
+
+/* The highest message id among feedings, their removers and noted undos. */
+static int max_visit(const cJSON *item, void *ctx) {
+    int64_t *max = ctx;
+    const int64_t ids[2] = {get_n(item, "message_id"), get_n(item, "removed_by")};
+    for (int i = 0; i < 2; i++)
+        if (ids[i] > *max) *max = ids[i];
+    const cJSON *note;
+    cJSON_ArrayForEach(note, cJSON_GetObjectItem(cJSON_GetObjectItem(item, "undone"), "M")) {
+        int64_t id = strtoll(note->string, NULL, 10);
+        if (id > *max) *max = id;
+    }
+    return 0;
 }
 
 static int dyn_max_message_id(store *base, int64_t chat_id, int64_t *out,
                               char *err) {
-    dynamo_store *s = impl(base);
-    char pk[KEY_MAX], message[STORE_ERR_MAX];
-    chat_key(chat_id, pk);
-    /* message items sort by id: the last one is the highest */
-    cJSON *req = new_request(s);
-    cJSON_AddStringToObject(req, "KeyConditionExpression",
-                            "pk = :pk AND begins_with(sk, :msg)");
-    cJSON *values = cJSON_AddObjectToObject(req, "ExpressionAttributeValues");
-    put_s(values, ":pk", pk);
-    put_s(values, ":msg", "msg#");
-    cJSON_AddBoolToObject(req, "ScanIndexForward", 0);
-    cJSON_AddNumberToObject(req, "Limit", 1);
-    cJSON_AddBoolToObject(req, "ConsistentRead", 1);
-    cJSON *res;
-    dynamo_status st = dynamo_call(s->client, "Query", req, &res, message,
-                                   sizeof message);
-    cJSON_Delete(req);
-    if (st != DYNAMO_OK) return fail(err, message);
-    *out = get_n(cJSON_GetArrayItem(cJSON_GetObjectItem(res, "Items"), 0),
-                 "message_id");
-    cJSON_Delete(res);
-    return STORE_OK;
+    *out = 0;
+    return query_history(impl(base), chat_id, max_visit, out, err);
 }
 
 static void dyn_close(store *base) {
     dynamo_store *s = impl(base);
+    turn_clear(s);
     dynamo_client_free(s->client);
     free(s);
 }

@@ -362,8 +362,9 @@ static int sqlite_replace_message(store *base, int64_t chat_id,
     return commit(s, err);
 }
 
-static int sqlite_get_chat(store *base, int64_t chat_id, store_chat *out,
-                           char *err) {
+static int sqlite_get_chat(store *base, int64_t chat_id, int64_t now_ms,
+                           store_chat *out, char *err) {
+    (void)now_ms; /* nothing to read ahead: SQLite answers in microseconds */
     sqlite_store *s = impl(base);
     sqlite3_stmt *st = s->st[ST_GET_CHAT];
     memset(out, 0, sizeof *out);
