@@ -76,7 +76,8 @@ class Proxy(BaseHTTPRequestHandler):
         cls = type(self)
         cls.requests += 1
         fault = cls.plan.pop(0) if cls.plan else cls.forever
-        if fault:
+        applied = fault == "applied-500"  # DynamoDB did it, the answer is lost
+        if fault and not applied:
             cls.faults += 1
             if fault == "throttle":
                 self.answer(400, {"__type": "com.amazonaws.dynamodb.v20120810#ThrottlingException",
@@ -95,6 +96,11 @@ class Proxy(BaseHTTPRequestHandler):
             status, data = e.code, e.read()
         except OSError:
             self.close_connection = True  # upstream gone: drop like a dead server
+            return
+        if applied:
+            cls.faults += 1
+            self.answer(500, {"__type": "com.amazonaws.dynamodb.v20120810#InternalServerError",
+                              "message": "Internal server error"})
             return
         self.send_response(status)
         self.send_header("Content-Type", "application/x-amz-json-1.0")
@@ -166,13 +172,21 @@ with tempfile.TemporaryDirectory() as tmp:
         aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="secret")
 
     chat = Chat(env)
-    # throttled twice, then fine: retried, and one feeding results
-    Proxy.plan, Proxy.faults = ["throttle", "500"], 0
+    # the write throttled, then a 500, then fine: retried, one feeding results
+    Proxy.plan, Proxy.faults = [None, "throttle", "500"], 0
     reply = chat.say("12pm 120ml milk")
     check("retried: the reply", reply == "🍼 120 ml milk at 12:00 — today 120 ml in 1 feed", reply)
     check("retried: faults were served", Proxy.faults == 2, str(Proxy.faults))
     items = feed_items(client)
     check("retried: one write results", len(items) == 1, str(items))
+
+    # the write applied but its answer lost: the retry finds it, still one
+    Proxy.plan, Proxy.faults = [None, "applied-500"], 0
+    reply = chat.say("11am 10ml")
+    check("applied, answer lost: the reply", reply == "🍼 10 ml milk at 11:00 — today 130 ml in 2 feeds", reply)
+    check("applied, answer lost: a fault was served", Proxy.faults == 1, str(Proxy.faults))
+    items = feed_items(client)
+    check("applied, answer lost: one write results", len(items) == 2, str(items))
 
     # failing every time: a clear error after 3 attempts, nothing written
     Proxy.forever, Proxy.faults = "500", 0
@@ -181,7 +195,7 @@ with tempfile.TemporaryDirectory() as tmp:
           and "InternalServerError" in reply and "after 3 attempts" in reply, reply)
     check("failing: 3 attempts", Proxy.faults == 3, str(Proxy.faults))
     Proxy.forever = None
-    check("failing: nothing written", len(feed_items(client)) == 1, str(feed_items(client)))
+    check("failing: nothing written", len(feed_items(client)) == 2, str(feed_items(client)))
 
     # failing halfway through a message of two lines: the redelivery
     # completes it, exactly once
@@ -189,13 +203,13 @@ with tempfile.TemporaryDirectory() as tmp:
     chat.say("8am 50ml \\")
     reply = chat.say("9am 60ml")
     check("halfway: a clear reply", "Couldn't reach the feeding log" in reply, reply)
-    check("halfway: line 1 was written", len(feed_items(client)) == 2, str(feed_items(client)))
+    check("halfway: line 1 was written", len(feed_items(client)) == 3, str(feed_items(client)))
     reply = chat.say(":again")
     check("halfway: the redelivery completes it", "🍼 50 ml milk at 08:00" in reply
           and "🍼 60 ml milk at 09:00" in reply, reply)
     reply = chat.say(":again")
     items = feed_items(client)
-    check("halfway: exactly once", sorted(a for _, a, _ in items) == ["120", "50", "60"], str(items))
+    check("halfway: exactly once", sorted(a for _, a, _ in items) == ["10", "120", "50", "60"], str(items))
 
     # the database goes away mid-conversation, and comes back
     db.stop()
@@ -207,7 +221,7 @@ with tempfile.TemporaryDirectory() as tmp:
     check("database back: the redelivery records it", reply.startswith("🍼 30 ml milk at 14:00"), reply)
     reply = chat.say(":again")
     reply = chat.say("total")
-    check("database back: recorded once", reply.startswith("Today (Sat 28 Nov): 260 ml in 4 feeds"), reply)
+    check("database back: recorded once", reply.startswith("Today (Sat 28 Nov): 270 ml in 5 feeds"), reply)
     chat.close()
     proxy.shutdown()
     db.stop()

@@ -475,8 +475,11 @@ static int put_feeding(dynamo_store *s, const store_feeding *f, int only_new,
     cJSON_Delete(req);
     *written = st == DYNAMO_OK;
     if (st == DYNAMO_ERROR) return fail(err, message);
-    if (st == DYNAMO_OK && turn_covers(s, f->chat_id, f->at_ms) &&
-        turn_add(s, f, 0, 0, sent) != 0)
+    /* A failed condition here means the item appeared after the turn was
+     * read: an earlier attempt of this very request that DynamoDB applied
+     * but whose answer was lost (a 5xx, a timeout), or this message
+     * delivered twice at once. Either way it is this feeding, live. */
+    if (turn_covers(s, f->chat_id, f->at_ms) && turn_add(s, f, 0, 0, sent) != 0)
         return fail(err, "store: out of memory");
     return STORE_OK;
 }
