@@ -10,6 +10,8 @@ static const char usage[] =
     "Commands:\n"
     "  chat     talk to the bot in the terminal, on a local store\n"
     "  parse    show how a feeding phrase is understood (milkbot parse --help)\n"
+    "  invoke EVENT.json\n"
+    "           run one Lambda webhook event through the handler\n"
     "  create-table TABLE\n"
     "           create the DynamoDB table (for local development)\n"
     "  help     this help\n";
@@ -22,6 +24,7 @@ int main(int argc, char **argv) {
     const char *command = argv[1];
     if (strcmp(command, "parse") == 0) return cli_parse(argc - 1, argv + 1);
     if (strcmp(command, "chat") == 0) return cli_chat(argc - 1, argv + 1);
+    if (strcmp(command, "invoke") == 0) return cli_invoke(argc - 1, argv + 1);
     if (strcmp(command, "create-table") == 0)
         return cli_create_table(argc - 1, argv + 1);
     if (strcmp(command, "help") == 0 || strcmp(command, "--help") == 0 ||

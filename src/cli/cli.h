@@ -7,6 +7,8 @@
 int cli_parse(int argc, char **argv);
 /* milkbot chat: see chat_command.c */
 int cli_chat(int argc, char **argv);
+/* milkbot invoke: see invoke_command.c */
+int cli_invoke(int argc, char **argv);
 /* milkbot create-table: see table_command.c */
 int cli_create_table(int argc, char **argv);
 

@@ -1,0 +1,46 @@
+/* update.h -- a Telegram Bot API Update, as much of it as the bot uses.
+ *
+ * Decoded with cJSON from the webhook body. Telegram ids are 64-bit (user
+ * ids up to 52 significant bits, group ids negative): int64_t, never int.
+ * Optional fields (from.username, from.last_name, ...) may be absent. */
+#ifndef MILKBOT_TG_UPDATE_H
+#define MILKBOT_TG_UPDATE_H
+
+#include <cjson/cJSON.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum {
+    TG_OTHER = 0,   /* stickers, photos, joins, channel posts, ...: no reply */
+    TG_MESSAGE,     /* a text message */
+    TG_EDITED,      /* an edited text message */
+    TG_CALLBACK     /* an inline button was pressed */
+} tg_kind;
+
+#define TG_NAME_MAX 64
+
+typedef struct {
+    cJSON *root;            /* owned; text points into it */
+    tg_kind kind;
+    int64_t update_id;
+    /* the message (of TG_MESSAGE/TG_EDITED; of the button for TG_CALLBACK) */
+    int64_t chat_id, message_id;
+    int64_t date;           /* seconds; for an edit, the original's */
+    const char *text;       /* NULL for TG_CALLBACK */
+    /* the sender (of the message, or who pressed the button) */
+    int64_t from_id;
+    int from_is_bot;
+    char from_name[TG_NAME_MAX]; /* first name (and last name) */
+    /* TG_CALLBACK */
+    const char *callback_id;
+    const char *callback_data;   /* NULL when absent */
+} tg_update;
+
+/* Decodes an update. Returns 0 (kind TG_OTHER for updates the bot does not
+ * answer), or -1 with a message when the body is not JSON or not an update.
+ * Free with tg_update_free in either case. */
+int tg_update_decode(const char *body, size_t len, tg_update *out, char *err,
+                     size_t errlen);
+void tg_update_free(tg_update *u);
+
+#endif

@@ -1,0 +1,224 @@
+/* webhook.c -- see webhook.h. */
+#include "webhook.h"
+
+#include "lambda/http_event.h"
+#include "telegram/update.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int webhook_config_set_allowed(webhook_config *c, const char *list, char *err,
+                               size_t errlen) {
+    free(c->allowed);
+    c->allowed = NULL;
+    c->nallowed = 0;
+    size_t cap = 1;
+    for (const char *p = list; *p; p++) cap += *p == ',';
+    c->allowed = calloc(cap, sizeof *c->allowed);
+    if (c->allowed == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    const char *p = list;
+    while (*p) {
+        while (*p == ' ' || *p == ',') p++;
+        if (*p == '\0') break;
+        char *end;
+        errno = 0;
+        long long id = strtoll(p, &end, 10);
+        if (end == p || errno || (*end && *end != ',' && *end != ' ')) {
+            snprintf(err, errlen, "ALLOWED_USER_IDS must be Telegram user ids "
+                     "separated by commas, like 123456789,987654321");
+            return -1;
+        }
+        c->allowed[c->nallowed++] = id;
+        p = end;
+    }
+    if (c->nallowed == 0) {
+        snprintf(err, errlen, "ALLOWED_USER_IDS is empty: give the Telegram "
+                 "user ids of the family, separated by commas");
+        return -1;
+    }
+    return 0;
+}
+
+int webhook_config_from_env(webhook_config *c, char *err, size_t errlen) {
+    memset(c, 0, sizeof *c);
+    const char *secret = getenv("MILKBOT_WEBHOOK_SECRET");
+    const char *allowed = getenv("ALLOWED_USER_IDS");
+    if (secret == NULL || secret[0] == '\0') {
+        snprintf(err, errlen, "MILKBOT_WEBHOOK_SECRET is not set (the secret "
+                 "token given to Telegram's setWebhook)");
+        return -1;
+    }
+    if (strlen(secret) >= sizeof c->secret) {
+        snprintf(err, errlen, "MILKBOT_WEBHOOK_SECRET is too long (Telegram "
+                 "allows 256 characters)");
+        return -1;
+    }
+    snprintf(c->secret, sizeof c->secret, "%s", secret);
+    if (allowed == NULL) {
+        snprintf(err, errlen, "ALLOWED_USER_IDS is not set (the Telegram user "
+                 "ids of the family, separated by commas)");
+        return -1;
+    }
+    return webhook_config_set_allowed(c, allowed, err, errlen);
+}
+
+void webhook_config_free(webhook_config *c) {
+    free(c->allowed);
+    memset(c, 0, sizeof *c);
+}
+
+/* Compares in time that depends only on the secret's length, not on where
+ * a guess first differs. */
+static int secret_matches(const char *expected, const char *given) {
+    size_t n = strlen(expected), m = given ? strlen(given) : 0;
+    unsigned char diff = (unsigned char)(n != m) | (unsigned char)(given == NULL);
+    for (size_t i = 0; i < n; i++)
+        diff |= (unsigned char)expected[i] ^ (unsigned char)(i < m ? given[i] : 0);
+    return diff == 0;
+}
+
+static int allowed(const webhook_config *c, int64_t user) {
+    for (size_t i = 0; i < c->nallowed; i++)
+        if (c->allowed[i] == user) return 1;
+    return 0;
+}
+
+static char *respond(webhook_result *result, int status, const char *outcome,
+                     cJSON *method) {
+    result->status = status;
+    result->outcome = outcome;
+    char *body = method ? cJSON_PrintUnformatted(method) : NULL;
+    cJSON_Delete(method);
+    char *json = http_response_json(status, "application/json", body ? body : "");
+    cJSON_free(body);
+    return json;
+}
+
+/* {"method":"sendMessage","chat_id":...,"text":...} quoting the message. */
+static cJSON *send_message(int64_t chat_id, int64_t reply_to, const char *text) {
+    cJSON *m = cJSON_CreateObject();
+    cJSON_AddStringToObject(m, "method", "sendMessage");
+    cJSON_AddNumberToObject(m, "chat_id", (double)chat_id);
+    cJSON_AddStringToObject(m, "text", text);
+    /* reply_to_message_id is gone since Bot API 7.0 */
+    cJSON *reply = cJSON_AddObjectToObject(m, "reply_parameters");
+    cJSON_AddNumberToObject(reply, "message_id", (double)reply_to);
+    cJSON_AddBoolToObject(reply, "allow_sending_without_reply", 1);
+    return m;
+}
+
+/* An "Undo" button for the feeding (message, line): callback_data
+ * "undo:<message>.<line>", at most 64 bytes as Telegram requires. */
+static void add_undo_button(cJSON *m, int64_t message_id, int line) {
+    char data[64];
+    snprintf(data, sizeof data, "undo:%lld.%d", (long long)message_id, line);
+    cJSON *row = cJSON_CreateArray();
+    cJSON *button = cJSON_CreateObject();
+    cJSON_AddStringToObject(button, "text", "Undo");
+    cJSON_AddStringToObject(button, "callback_data", data);
+    cJSON_AddItemToArray(row, button);
+    cJSON *keyboard = cJSON_AddArrayToObject(
+        cJSON_AddObjectToObject(m, "reply_markup"), "inline_keyboard");
+    cJSON_AddItemToArray(keyboard, row);
+}
+
+/* answerCallbackQuery's text is at most 200 characters: cut at a character
+ * boundary well before. */
+static cJSON *answer_callback(const char *id, const char *text) {
+    char shown[192];
+    size_t n = strlen(text);
+    if (n >= sizeof shown) {
+        n = sizeof shown - 4;
+        while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80) n--;
+        snprintf(shown, sizeof shown, "%.*s\xE2\x80\xA6", (int)n, text);
+    } else {
+        snprintf(shown, sizeof shown, "%s", text);
+    }
+    cJSON *m = cJSON_CreateObject();
+    cJSON_AddStringToObject(m, "method", "answerCallbackQuery");
+    cJSON_AddStringToObject(m, "callback_query_id", id);
+    cJSON_AddStringToObject(m, "text", shown);
+    return m;
+}
+
+static char *handle_update(const webhook_config *c, bot *b, const tg_update *u,
+                           int64_t wall_ms, webhook_result *result) {
+    if (u->kind == TG_OTHER) return respond(result, 200, "ignored", NULL);
+    if (u->from_is_bot) return respond(result, 200, "ignored (a bot)", NULL);
+    if (!allowed(c, u->from_id)) {
+        char text[256];
+        snprintf(text, sizeof text,
+                 "Sorry, this bot keeps one family's feeding log. Your "
+                 "Telegram user id is %lld: ask the family to add it.",
+                 (long long)u->from_id);
+        if (u->kind == TG_CALLBACK)
+            return respond(result, 200, "unknown user",
+                           answer_callback(u->callback_id, text));
+        return respond(result, 200, "unknown user",
+                       send_message(u->chat_id, u->message_id, text));
+    }
+
+    bot_result r;
+    if (u->kind == TG_CALLBACK) {
+        long long message_id;
+        int line, used = 0;
+        if (u->callback_data == NULL ||
+            sscanf(u->callback_data, "undo:%lld.%d%n", &message_id, &line, &used) != 2 ||
+            u->callback_data[used] != '\0')
+            return respond(result, 200, "unknown button",
+                           answer_callback(u->callback_id, "That button does nothing any more."));
+        if (u->chat_id == 0)
+            return respond(result, 200, "button on an old message",
+                           answer_callback(u->callback_id, "That message is too old to change."));
+        if (bot_undo_feeding(b, u->chat_id, message_id, line, wall_ms, &r) != BOT_OK)
+            return respond(result, 500, "store failed", NULL);
+        return respond(result, 200, "undone by button",
+                       answer_callback(u->callback_id, r.reply.text));
+    }
+
+    bot_message m = {
+        .chat_id = u->chat_id, .message_id = u->message_id,
+        .who = u->from_name, .text = u->text, .len = strlen(u->text),
+        /* the message's own time: a late redelivery or an edit resolves
+         * "20 min ago" against when it was written */
+        .now_ms = u->date > 0 ? u->date * 1000 : wall_ms,
+        .entered_ms = wall_ms, .edited = u->kind == TG_EDITED,
+    };
+    if (bot_handle(b, &m, &r) != BOT_OK)
+        return respond(result, 500, "store failed", NULL);
+    cJSON *reply = send_message(u->chat_id, u->message_id, r.reply.text);
+    if (r.recorded) add_undo_button(reply, r.first_message_id, r.first_line);
+    return respond(result, 200, r.recorded ? "recorded" : "answered", reply);
+}
+
+char *webhook_handle(const webhook_config *c, bot *b, const char *event,
+                     size_t len, int64_t wall_ms, webhook_result *result) {
+    http_event e;
+    char err[256];
+    char *response;
+    if (http_event_decode(event, len, &e, err, sizeof err) != 0) {
+        response = respond(result, 400, "not an HTTP event", NULL);
+    } else if (strcmp(e.method, "POST") != 0) {
+        response = respond(result, 405, "not a POST", NULL);
+    } else if (e.body_len > WEBHOOK_BODY_MAX) {
+        response = respond(result, 413, "body too large", NULL);
+    } else if (!secret_matches(c->secret, http_event_header(&e, "X-Telegram-Bot-Api-Secret-Token"))) {
+        /* nothing parsed or stored for a caller without the secret */
+        response = respond(result, 401, "wrong secret token", NULL);
+    } else {
+        tg_update u;
+        if (tg_update_decode(e.body, e.body_len, &u, err, sizeof err) != 0)
+            response = respond(result, 400, "not a Telegram update", NULL);
+        else
+            response = handle_update(c, b, &u, wall_ms, result);
+        tg_update_free(&u);
+    }
+    http_event_free(&e);
+    return response;
+}
