@@ -79,6 +79,13 @@ tz=$(aws_ddb get-item --table-name "$table" --key '{"pk":{"S":"chat#1"},"sk":{"S
     | python3 -c 'import json, sys; print(json.load(sys.stdin)["Item"]["tz"]["S"])')
 check "cross-read: the chat's zone" "Asia/Kolkata" "$tz"
 
+# --- milkbot invoke works on DynamoDB too ----------------------------------------
+events=$(dirname "$0")/../events
+out=$(MILKBOT_WEBHOOK_SECRET=example-webhook-secret ALLOWED_USER_IDS=1111111 \
+    "$milkbot" invoke --store "dynamodb:$table" --tz Europe/London "$events/record.json")
+contains "invoke on dynamodb" '"statusCode":200' "$out"
+contains "invoke on dynamodb: the reply" '120 ml milk at 12:00' "$out"
+
 # --- missing settings are named -----------------------------------------------------
 err=$(echo total | env -u AWS_ACCESS_KEY_ID "$milkbot" chat --store "dynamodb:$table" 2>&1 >/dev/null); rc=$?
 check "no credentials: exit 1" 1 "$rc"

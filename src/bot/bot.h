@@ -34,7 +34,8 @@ enum { BOT_OK = 0, BOT_STORE_FAILED = -1 };
 typedef struct {
     reply_text reply;
     /* What this message recorded (0 for a command, an error or a
-     * redelivery); the first one's key lets a reply carry an Undo button. */
+     * redelivery), and the key of its first feeding (also for a
+     * redelivery; 0 when none), for the reply's Undo button. */
     int recorded;
     int64_t first_message_id;
     int first_line;

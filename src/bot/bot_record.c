@@ -174,8 +174,8 @@ int bot_record(bot_turn *t) {
     if (t->bot->store->ops->add_message(t->bot->store, pm.feeds, &n, &already,
                                         t->err) != STORE_OK)
         return bot_store_failed(t);
-    if (!already) {
-        t->out->recorded = (int)n;
+    if (!already) t->out->recorded = (int)n;
+    if (n) { /* a redelivery answers with the same Undo button */
         t->out->first_message_id = pm.feeds[0].message_id;
         t->out->first_line = pm.feeds[0].line;
     }

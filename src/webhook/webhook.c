@@ -83,7 +83,7 @@ static int secret_matches(const char *expected, const char *given) {
     return diff == 0;
 }
 
-static int allowed(const webhook_config *c, int64_t user) {
+static int is_allowed(const webhook_config *c, int64_t user) {
     for (size_t i = 0; i < c->nallowed; i++)
         if (c->allowed[i] == user) return 1;
     return 0;
@@ -151,7 +151,7 @@ static char *handle_update(const webhook_config *c, bot *b, const tg_update *u,
                            int64_t wall_ms, webhook_result *result) {
     if (u->kind == TG_OTHER) return respond(result, 200, "ignored", NULL);
     if (u->from_is_bot) return respond(result, 200, "ignored (a bot)", NULL);
-    if (!allowed(c, u->from_id)) {
+    if (!is_allowed(c, u->from_id)) {
         char text[256];
         snprintf(text, sizeof text,
                  "Sorry, this bot keeps one family's feeding log. Your "
@@ -193,7 +193,7 @@ static char *handle_update(const webhook_config *c, bot *b, const tg_update *u,
     if (bot_handle(b, &m, &r) != BOT_OK)
         return respond(result, 500, "store failed", NULL);
     cJSON *reply = send_message(u->chat_id, u->message_id, r.reply.text);
-    if (r.recorded) add_undo_button(reply, r.first_message_id, r.first_line);
+    if (r.first_message_id) add_undo_button(reply, r.first_message_id, r.first_line);
     return respond(result, 200, r.recorded ? "recorded" : "answered", reply);
 }
 

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# invoke_test.sh -- `milkbot invoke` over the sample events in events/, in
+# order on one store: what each answers, and what reaches the store.
+# usage: tests/invoke_test.sh path/to/milkbot
+set -u
+milkbot=${1:?usage: invoke_test.sh path/to/milkbot}
+events=$(dirname "$0")/../events
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib.sh"
+export MILKBOT_WEBHOOK_SECRET=example-webhook-secret ALLOWED_USER_IDS=1111111
+export MILKBOT_STORE=sqlite:$tmp/bot.db MILKBOT_TZ=Europe/London
+
+invoke() { # invoke EVENT: prints "STATUS METHOD TEXT"
+    "$milkbot" invoke "$events/$1" | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+call = json.loads(r["body"]) if r["body"] else {}
+print(r["statusCode"], call.get("method", "-"), call.get("text", ""))'
+}
+
+check "record" "200 sendMessage 🍼 120 ml milk at 12:00 — today 120 ml in 1 feed" "$(invoke record.json)"
+check "the same update again: the same answer" "200 sendMessage 🍼 120 ml milk at 12:00 — today 120 ml in 1 feed" "$(invoke record.json)"
+check "two lines" "200 sendMessage 🍼 90 ml formula at 06:00
+🍼 60 ml breast milk at 09:30
+Today: 270 ml in 3 feeds" "$(invoke record-multiline.json)"
+contains "total" "200 sendMessage Today (Sat 28 Nov): 270 ml in 3 feeds" "$(invoke total.json)"
+contains "week" "200 sendMessage Last 7 days" "$(invoke week.json)"
+check "undo" "200 sendMessage ↩️ Removed 60 ml breast milk at 09:30 today (entered by Alex). Today: 210 ml in 2 feeds." "$(invoke undo.json)"
+check "edit" "200 sendMessage ✏️ Updated: 🍼 130 ml milk at 12:00 — today 220 ml in 2 feeds" "$(invoke edit.json)"
+# (a button press has no date of its own: the day is seen from the real clock)
+contains "the Undo button" "200 answerCallbackQuery ↩️ Removed 130 ml milk at 12:00" "$(invoke callback-undo.json)"
+contains "payload 1.0" "200 sendMessage Last feed: 90 ml formula at 06:00" "$(invoke payload-v1-rest-api.json)"
+contains "Function URL" "200 sendMessage 🍼 Send a feeding" "$(invoke function-url.json)"
+contains "base64 body" "200 sendMessage 🍼 118 ml formula at 11:40" "$(invoke base64-body.json)"
+check "wrong secret" "401 - " "$(invoke wrong-secret.json)"
+contains "unknown user" "200 sendMessage Sorry, this bot keeps one family's feeding log. Your Telegram user id is 2222222" "$(invoke unknown-user.json)"
+check "sticker" "200 - " "$(invoke sticker.json)"
+check "malformed JSON" "400 - " "$(invoke malformed-json.json)"
+# nothing from the wrong secret or the stranger reached the store
+check "the store" "2" "$(sqlite3 "$tmp/bot.db" 'SELECT count(*) FROM feedings WHERE removed_by IS NULL')"
+check "the stranger's chat" "0" "$(sqlite3 "$tmp/bot.db" 'SELECT count(*) FROM feedings WHERE chat_id = 2222222')"
+
+# configuration errors name the setting and fail
+err=$(env -u MILKBOT_WEBHOOK_SECRET "$milkbot" invoke "$events/record.json" 2>&1 >/dev/null); rc=$?
+check "no secret: exit 1" 1 "$rc"
+contains "no secret: named" "MILKBOT_WEBHOOK_SECRET" "$err"
+err=$(ALLOWED_USER_IDS=me "$milkbot" invoke "$events/record.json" 2>&1 >/dev/null); rc=$?
+check "bad user ids: exit 1" 1 "$rc"
+contains "bad user ids: named" "ALLOWED_USER_IDS" "$err"
+err=$("$milkbot" invoke "$tmp/none.json" 2>&1 >/dev/null); rc=$?
+check "missing event file: exit 1" 1 "$rc"
+"$milkbot" invoke > /dev/null 2>&1; check "no event: exit 2" 2 $?
+out=$("$milkbot" invoke - < "$events/total.json"); rc=$?
+check "event on stdin" 0 "$rc"
+
+finish "invoke"
