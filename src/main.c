@@ -1,5 +1,6 @@
 /* main.c -- `milkbot`: dispatches to a subcommand, and nothing else. */
 #include "cli/cli.h"
+#include "lambda/runtime.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -10,6 +11,7 @@ static const char usage[] =
     "Commands:\n"
     "  chat     talk to the bot in the terminal, on a local store\n"
     "  parse    show how a feeding phrase is understood (milkbot parse --help)\n"
+    "  lambda   the AWS Lambda custom runtime (also run as \"bootstrap\")\n"
     "  invoke EVENT.json\n"
     "           run one Lambda webhook event through the handler\n"
     "  create-table TABLE\n"
@@ -17,6 +19,10 @@ static const char usage[] =
     "  help     this help\n";
 
 int main(int argc, char **argv) {
+    /* Lambda starts the deployment package's "bootstrap": that is us */
+    const char *name = strrchr(argv[0], '/');
+    name = name ? name + 1 : argv[0];
+    if (strcmp(name, "bootstrap") == 0) return lambda_run();
     if (argc < 2) {
         fputs(usage, stderr);
         return 2;
@@ -25,6 +31,7 @@ int main(int argc, char **argv) {
     if (strcmp(command, "parse") == 0) return cli_parse(argc - 1, argv + 1);
     if (strcmp(command, "chat") == 0) return cli_chat(argc - 1, argv + 1);
     if (strcmp(command, "invoke") == 0) return cli_invoke(argc - 1, argv + 1);
+    if (strcmp(command, "lambda") == 0) return lambda_run();
     if (strcmp(command, "create-table") == 0)
         return cli_create_table(argc - 1, argv + 1);
     if (strcmp(command, "help") == 0 || strcmp(command, "--help") == 0 ||

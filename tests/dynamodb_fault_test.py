@@ -10,7 +10,6 @@ usage: dynamodb_fault_test.py path/to/milkbot"""
 import json
 import os
 import select
-import socket
 import subprocess
 import sys
 import tempfile
@@ -21,8 +20,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import botocore.session
 
+from services import Dynalite
+
 MILKBOT = sys.argv[1]
-ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 passed = failed = 0
 
 
@@ -33,34 +33,6 @@ def check(name, ok, detail=""):
     else:
         failed += 1
         print(f"FAIL {name}\n  {detail}")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Dynalite:
-    def __init__(self, path):
-        self.path, self.port, self.proc = path, free_port(), None
-
-    def start(self):
-        self.proc = subprocess.Popen(
-            [os.path.join(ROOT, "node_modules/.bin/dynalite"), "--host", "127.0.0.1",
-             "--port", str(self.port), "--path", self.path, "--createTableMs", "0"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", self.port), 0.1).close()
-                return
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError("dynalite did not start")
-
-    def stop(self):
-        self.proc.terminate()
-        self.proc.wait()
 
 
 class Proxy(BaseHTTPRequestHandler):

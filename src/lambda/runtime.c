@@ -1,0 +1,327 @@
+/* runtime.c -- see runtime.h.
+ *
+ * Configuration, read once at start (a missing or invalid setting fails
+ * the initialisation with a message naming it):
+ *   AWS_LAMBDA_RUNTIME_API   host:port of the Runtime API (set by Lambda)
+ *   MILKBOT_STORE            dynamodb:TABLE (or sqlite:PATH for local runs)
+ *   MILKBOT_TZ               zone of chats that have not chosen one (UTC)
+ *   ALLOWED_USER_IDS         the family's Telegram user ids
+ *   MILKBOT_WEBHOOK_SECRET   the webhook's secret token, or else
+ *   WEBHOOK_SECRET_PARAM     the SSM parameter holding it, read through the
+ *                            Parameters and Secrets Lambda Extension
+ *                            (PARAMETERS_SECRETS_EXTENSION_HTTP_PORT, 2773)
+ *                            on the first invocation: the extension only
+ *                            answers during invocations, not during init
+ *   TELEGRAM_BOT_TOKEN / BOT_TOKEN_PARAM  likewise, for calls to the Bot API */
+#include "runtime.h"
+
+#include "bot/bot.h"
+#include "lambda/log.h"
+#include "store/store.h"
+#include "webhook/webhook.h"
+
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+typedef struct {
+    char *data;
+    size_t len, cap;
+} buffer;
+
+static size_t on_data(char *data, size_t size, size_t n, void *user) {
+    buffer *b = user;
+    size_t bytes = size * n;
+    if (b->len + bytes + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 16384;
+        while (cap < b->len + bytes + 1) cap *= 2;
+        char *more = realloc(b->data, cap);
+        if (more == NULL) return 0;
+        b->data = more;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, data, bytes);
+    b->len += bytes;
+    b->data[b->len] = '\0';
+    return bytes;
+}
+
+/* The invocation's headers we use. */
+typedef struct {
+    char request_id[128];
+    char trace_id[512];
+    long long deadline_ms;
+} invocation;
+
+static size_t on_header(char *data, size_t size, size_t n, void *user) {
+    invocation *inv = user;
+    size_t bytes = size * n;
+    char line[640];
+    size_t len = bytes < sizeof line - 1 ? bytes : sizeof line - 1;
+    memcpy(line, data, len);
+    line[len] = '\0';
+    line[strcspn(line, "\r\n")] = '\0';
+    char *colon = strchr(line, ':');
+    if (colon == NULL) return bytes;
+    *colon = '\0';
+    char *value = colon + 1;
+    while (*value == ' ') value++;
+    if (strcasecmp(line, "Lambda-Runtime-Aws-Request-Id") == 0)
+        snprintf(inv->request_id, sizeof inv->request_id, "%s", value);
+    else if (strcasecmp(line, "Lambda-Runtime-Trace-Id") == 0)
+        snprintf(inv->trace_id, sizeof inv->trace_id, "%s", value);
+    else if (strcasecmp(line, "Lambda-Runtime-Deadline-Ms") == 0)
+        inv->deadline_ms = atoll(value);
+    return bytes;
+}
+
+typedef struct {
+    CURL *curl;       /* one handle for the Runtime API, reused */
+    char base[300];   /* http://HOST:PORT/2018-06-01/runtime */
+    webhook_config config;
+    char secret_param[512];
+    store *store;
+    bot *bot;
+} runtime;
+
+/* POSTs a JSON body to the Runtime API; returns the HTTP status (0: none). */
+static long post(runtime *rt, const char *path, const char *body,
+                 const char *error_type) {
+    char url[600];
+    struct curl_slist *headers = NULL;
+    snprintf(url, sizeof url, "%s%s", rt->base, path);
+    headers = curl_slist_append(headers, "Content-Type: application/json");
+    headers = curl_slist_append(headers, "Expect:"); /* no 100-continue wait */
+    if (error_type) {
+        char type_header[200]; /* curl_slist_append copies it */
+        snprintf(type_header, sizeof type_header,
+                 "Lambda-Runtime-Function-Error-Type: %s", error_type);
+        headers = curl_slist_append(headers, type_header);
+    }
+    buffer ignored = {0};
+    curl_easy_reset(rt->curl);
+    curl_easy_setopt(rt->curl, CURLOPT_URL, url);
+    curl_easy_setopt(rt->curl, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(rt->curl, CURLOPT_POSTFIELDS, body);
+    curl_easy_setopt(rt->curl, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+    curl_easy_setopt(rt->curl, CURLOPT_WRITEFUNCTION, on_data);
+    curl_easy_setopt(rt->curl, CURLOPT_WRITEDATA, &ignored);
+    curl_easy_setopt(rt->curl, CURLOPT_TIMEOUT_MS, 10000L);
+    long status = 0;
+    if (curl_easy_perform(rt->curl) == CURLE_OK)
+        curl_easy_getinfo(rt->curl, CURLINFO_RESPONSE_CODE, &status);
+    curl_slist_free_all(headers);
+    free(ignored.data);
+    return status;
+}
+
+static char *error_json(const char *type, const char *message) {
+    cJSON *e = cJSON_CreateObject();
+    cJSON_AddStringToObject(e, "errorType", type);
+    cJSON_AddStringToObject(e, "errorMessage", message);
+    char *json = cJSON_PrintUnformatted(e);
+    cJSON_Delete(e);
+    return json;
+}
+
+static int init_failed(runtime *rt, const char *message) {
+    log_line("error", NULL, message, NULL);
+    if (rt->curl) {
+        char *body = error_json("Runtime.InitError", message);
+        post(rt, "/init/error", body, "Runtime.InitError");
+        free(body);
+    }
+    return 1;
+}
+
+/* A parameter through the Parameters and Secrets extension:
+ * GET /systemsmanager/parameters/get?name=...&withDecryption=true with the
+ * session token as the X-Aws-Parameters-Secrets-Token header. */
+static int fetch_parameter(const char *name, char *out, size_t outlen,
+                           char *err, size_t errlen) {
+    const char *port = getenv("PARAMETERS_SECRETS_EXTENSION_HTTP_PORT");
+    const char *token = getenv("AWS_SESSION_TOKEN");
+    CURL *c = curl_easy_init();
+    if (c == NULL) {
+        snprintf(err, errlen, "libcurl could not be initialised");
+        return -1;
+    }
+    char *escaped = curl_easy_escape(c, name, 0);
+    char url[1024], header[4200];
+    snprintf(url, sizeof url,
+             "http://localhost:%s/systemsmanager/parameters/get?name=%s&withDecryption=true",
+             port && port[0] ? port : "2773", escaped ? escaped : "");
+    curl_free(escaped);
+    snprintf(header, sizeof header, "X-Aws-Parameters-Secrets-Token: %s",
+             token ? token : "");
+    struct curl_slist *headers = curl_slist_append(NULL, header);
+    buffer body = {0};
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 5000L);
+    long status = 0;
+    CURLcode rc = curl_easy_perform(c);
+    if (rc == CURLE_OK) curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    curl_slist_free_all(headers);
+    memset(header, 0, sizeof header);
+    curl_easy_cleanup(c);
+    int result = -1;
+    cJSON *json = body.data ? cJSON_Parse(body.data) : NULL;
+    const char *value = cJSON_GetStringValue(cJSON_GetObjectItem(
+        cJSON_GetObjectItem(json, "Parameter"), "Value"));
+    if (rc != CURLE_OK)
+        snprintf(err, errlen, "reading parameter %.200s: %s", name, curl_easy_strerror(rc));
+    else if (status != 200 || value == NULL)
+        snprintf(err, errlen, "reading parameter %.200s: HTTP %ld", name, status);
+    else if (strlen(value) >= outlen)
+        snprintf(err, errlen, "parameter %.200s is too long", name);
+    else {
+        snprintf(out, outlen, "%s", value);
+        result = 0;
+    }
+    if (body.data) memset(body.data, 0, body.len);
+    cJSON_Delete(json);
+    free(body.data);
+    return result;
+}
+
+static int init(runtime *rt, char *err, size_t errlen) {
+    const char *api = getenv("AWS_LAMBDA_RUNTIME_API");
+    if (api == NULL || api[0] == '\0') {
+        snprintf(err, errlen, "AWS_LAMBDA_RUNTIME_API is not set: run this "
+                 "inside Lambda (or an emulator)");
+        return -1;
+    }
+    snprintf(rt->base, sizeof rt->base, "http://%s/2018-06-01/runtime", api);
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK ||
+        (rt->curl = curl_easy_init()) == NULL) {
+        snprintf(err, errlen, "libcurl could not be initialised");
+        return -1;
+    }
+    const char *spec = getenv("MILKBOT_STORE");
+    const char *tz = getenv("MILKBOT_TZ");
+    if (spec == NULL || spec[0] == '\0') {
+        snprintf(err, errlen, "MILKBOT_STORE is not set (dynamodb:TABLE)");
+        return -1;
+    }
+    if (tz == NULL || tz[0] == '\0') tz = "UTC";
+
+    /* the secret: a value for local runs, else an SSM parameter read on
+     * the first invocation */
+    const char *secret = getenv("MILKBOT_WEBHOOK_SECRET");
+    const char *param = getenv("WEBHOOK_SECRET_PARAM");
+    if ((secret == NULL || secret[0] == '\0') && param && param[0]) {
+        snprintf(rt->secret_param, sizeof rt->secret_param, "%s", param);
+        setenv("MILKBOT_WEBHOOK_SECRET", "(from SSM)", 1); /* placeholder */
+    } else if (secret == NULL || secret[0] == '\0') {
+        snprintf(err, errlen, "neither MILKBOT_WEBHOOK_SECRET nor "
+                 "WEBHOOK_SECRET_PARAM is set");
+        return -1;
+    }
+    if (webhook_config_from_env(&rt->config, err, errlen) != 0) return -1;
+    if (rt->secret_param[0]) rt->config.secret[0] = '\0';
+    if (clock_init(err, errlen) != 0) return -1;
+    char id[CLOCK_ZONE_ID_MAX];
+    if (clock_zone_canonical(tz, id, sizeof id, err, errlen) != 0) {
+        char detail[300];
+        snprintf(detail, sizeof detail, "MILKBOT_TZ: %.280s", err);
+        snprintf(err, errlen, "%s", detail);
+        return -1;
+    }
+    rt->store = store_open(spec, err, errlen);
+    if (rt->store == NULL) return -1;
+    rt->bot = bot_new(rt->store, id, err, errlen);
+    return rt->bot ? 0 : -1;
+}
+
+/* One invocation: the event in, the response posted. */
+static void invoke(runtime *rt, const invocation *inv, const buffer *event) {
+    char err[512], path[300];
+    if (inv->trace_id[0]) setenv("_X_AMZN_TRACE_ID", inv->trace_id, 1);
+    if (rt->config.secret[0] == '\0' &&
+        fetch_parameter(rt->secret_param, rt->config.secret,
+                        sizeof rt->config.secret, err, sizeof err) != 0) {
+        /* a function error: API Gateway answers 5xx, Telegram retries */
+        log_line("error", inv->request_id, err, NULL);
+        char *body = error_json("Runtime.SecretUnavailable", err);
+        snprintf(path, sizeof path, "/invocation/%s/error", inv->request_id);
+        post(rt, path, body, "Runtime.SecretUnavailable");
+        free(body);
+        return;
+    }
+    int64_t start = clock_now_ms();
+    webhook_result result;
+    char *response = webhook_handle(&rt->config, rt->bot, event->data ? event->data : "",
+                                    event->len, start, &result);
+    snprintf(path, sizeof path, "/invocation/%s/response", inv->request_id);
+    if (response == NULL) {
+        char *body = error_json("Runtime.OutOfMemory", "out of memory");
+        snprintf(path, sizeof path, "/invocation/%s/error", inv->request_id);
+        post(rt, path, body, "Runtime.OutOfMemory");
+        free(body);
+        return;
+    }
+    /* logged before the response is posted: after it, Lambda may freeze
+     * the process before the line is out */
+    cJSON *fields = cJSON_CreateObject();
+    cJSON_AddNumberToObject(fields, "status", result.status);
+    cJSON_AddStringToObject(fields, "outcome", result.outcome ? result.outcome : "");
+    cJSON_AddNumberToObject(fields, "ms", (double)(clock_now_ms() - start));
+    log_line(result.status >= 500 ? "error" : "info", inv->request_id,
+             "handled", fields);
+    post(rt, path, response, NULL);
+    free(response);
+}
+
+int lambda_run(void) {
+    runtime rt;
+    char err[512];
+    memset(&rt, 0, sizeof rt);
+    if (init(&rt, err, sizeof err) != 0) {
+        int status = init_failed(&rt, err);
+        bot_free(rt.bot);
+        store_close(rt.store);
+        if (rt.curl) curl_easy_cleanup(rt.curl);
+        webhook_config_free(&rt.config);
+        return status;
+    }
+    log_line("info", NULL, "initialised", NULL);
+    char next[400];
+    snprintf(next, sizeof next, "%s/invocation/next", rt.base);
+    for (;;) {
+        invocation inv;
+        buffer event = {0};
+        memset(&inv, 0, sizeof inv);
+        curl_easy_reset(rt.curl);
+        curl_easy_setopt(rt.curl, CURLOPT_URL, next);
+        curl_easy_setopt(rt.curl, CURLOPT_WRITEFUNCTION, on_data);
+        curl_easy_setopt(rt.curl, CURLOPT_WRITEDATA, &event);
+        curl_easy_setopt(rt.curl, CURLOPT_HEADERFUNCTION, on_header);
+        curl_easy_setopt(rt.curl, CURLOPT_HEADERDATA, &inv);
+        /* No timeout: Lambda freezes the process between events, and the
+         * wait for the next one may last any time. */
+        curl_easy_setopt(rt.curl, CURLOPT_TIMEOUT_MS, 0L);
+        CURLcode rc = curl_easy_perform(rt.curl);
+        long status = 0;
+        if (rc == CURLE_OK) curl_easy_getinfo(rt.curl, CURLINFO_RESPONSE_CODE, &status);
+        if (rc != CURLE_OK || status != 200 || inv.request_id[0] == '\0') {
+            /* the Runtime API is gone: the container is being shut down */
+            log_line("error", NULL, rc != CURLE_OK ? curl_easy_strerror(rc)
+                                                   : "bad answer from the Runtime API",
+                     NULL);
+            free(event.data);
+            break;
+        }
+        invoke(&rt, &inv, &event);
+        free(event.data);
+    }
+    bot_free(rt.bot);
+    store_close(rt.store);
+    curl_easy_cleanup(rt.curl);
+    webhook_config_free(&rt.config);
+    return 1;
+}

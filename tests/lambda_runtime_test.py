@@ -1,0 +1,262 @@
+#!/usr/bin/env python3
+"""lambda_runtime_test.py -- the real `bootstrap` process end to end, as
+Lambda runs it: a Runtime API emulator hands it events, a fake Parameters
+and Secrets extension holds the webhook secret, a private dynalite is the
+table. The process gets only Lambda's environment (as `env -i` would).
+usage: lambda_runtime_test.py path/to/milkbot"""
+import json
+import os
+import queue
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import botocore.session
+
+from services import Dynalite, free_port
+
+MILKBOT = os.path.abspath(sys.argv[1])
+SECRET = "s3cret-token-from-ssm"
+SESSION_TOKEN = "IQoJb3JpZ2luX2VjEXAMPLESESSION"
+USER = 111111111
+NOON = 1795867200  # 2026-11-28T12:00:00Z
+passed = failed = 0
+
+
+def check(name, ok, detail=""):
+    global passed, failed
+    if ok:
+        passed += 1
+    else:
+        failed += 1
+        print(f"FAIL {name}\n  {detail}")
+
+
+class RuntimeAPI(BaseHTTPRequestHandler):
+    """The Lambda Runtime API, version 2018-06-01."""
+    protocol_version = "HTTP/1.1"
+    events = queue.Queue()
+    results = {}
+    done = {}
+    init_errors = []
+
+    def do_GET(self):
+        if self.path != "/2018-06-01/runtime/invocation/next":
+            return self.reply(404, b"{}")
+        request_id, event = self.events.get()
+        body = event.encode()
+        self.send_response(200)
+        self.send_header("Lambda-Runtime-Aws-Request-Id", request_id)
+        self.send_header("Lambda-Runtime-Deadline-Ms", str(int(time.time() * 1000) + 10000))
+        self.send_header("Lambda-Runtime-Trace-Id", f"Root=1-00000000-{request_id}")
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        parts = self.path.split("/")
+        if self.path == "/2018-06-01/runtime/init/error":
+            type(self).init_errors.append((self.headers.get("Lambda-Runtime-Function-Error-Type"),
+                                           json.loads(body)))
+        elif len(parts) == 6 and parts[3] == "invocation" and parts[5] in ("response", "error"):
+            type(self).results[parts[4]] = (parts[5], json.loads(body))
+            type(self).done[parts[4]].set()
+        else:
+            return self.reply(404, b"{}")
+        self.reply(202, b'{"status":"OK"}')
+
+    def reply(self, status, body):
+        self.send_response(status)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+class Parameters(BaseHTTPRequestHandler):
+    """The AWS Parameters and Secrets Lambda Extension's HTTP interface."""
+    values = {"/milkbot/webhook-secret": SECRET}
+    calls = 0
+
+    def do_GET(self):
+        url = urllib.parse.urlparse(self.path)
+        query = urllib.parse.parse_qs(url.query)
+        type(self).calls += 1
+        name = query.get("name", [""])[0]
+        if (url.path != "/systemsmanager/parameters/get" or query.get("withDecryption") != ["true"]
+                or self.headers.get("X-Aws-Parameters-Secrets-Token") != SESSION_TOKEN
+                or name not in self.values):
+            body = b'{"message":"forbidden or not found"}'
+            self.send_response(400)
+        else:
+            body = json.dumps({"Parameter": {"Name": name, "Type": "SecureString",
+                                             "Value": self.values[name], "Version": 1}}).encode()
+            self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def serve(handler):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+counter = 0
+
+
+def invoke(update, secret=SECRET):
+    """Hands an API Gateway event to the runtime; returns (kind, payload)."""
+    global counter
+    counter += 1
+    request_id = f"req-{counter}"
+    headers = {"content-type": "application/json"}
+    if secret:
+        headers["x-telegram-bot-api-secret-token"] = secret
+    event = {"version": "2.0", "routeKey": "POST /webhook", "rawPath": "/webhook",
+             "headers": headers, "requestContext": {"http": {"method": "POST", "path": "/webhook"}},
+             "body": json.dumps(update), "isBase64Encoded": False}
+    RuntimeAPI.done[request_id] = threading.Event()
+    RuntimeAPI.events.put((request_id, json.dumps(event)))
+    if not RuntimeAPI.done[request_id].wait(30):
+        return ("timeout", None)
+    return RuntimeAPI.results[request_id]
+
+
+def message(update_id, message_id, text, user=USER, kind="message"):
+    return {"update_id": update_id, kind: {
+        "message_id": message_id, "date": NOON,
+        "from": {"id": user, "is_bot": False, "first_name": "Ana"},
+        "chat": {"id": user, "type": "private"}, "text": text}}
+
+
+def reply_of(result):
+    kind, payload = result
+    if kind != "response":
+        return kind, None
+    body = json.loads(payload["body"]) if payload["body"] else None
+    return payload["statusCode"], body
+
+
+with tempfile.TemporaryDirectory() as tmp:
+    db = Dynalite(os.path.join(tmp, "db"))
+    db.start()
+    runtime = serve(RuntimeAPI)
+    parameters = serve(Parameters)
+    lambda_env = {  # what Lambda gives a provided.al2023 function, and ours
+        "AWS_LAMBDA_RUNTIME_API": f"127.0.0.1:{runtime.server_address[1]}",
+        "AWS_REGION": "eu-west-1", "AWS_DEFAULT_REGION": "eu-west-1",
+        "AWS_ACCESS_KEY_ID": "ASIAEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret",
+        "AWS_SESSION_TOKEN": SESSION_TOKEN, "_HANDLER": "bootstrap",
+        "LAMBDA_TASK_ROOT": tmp, "AWS_LAMBDA_FUNCTION_NAME": "milkbot",
+        "AWS_ENDPOINT_URL_DYNAMODB": db.endpoint,
+        "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT": str(parameters.server_address[1]),
+        "MILKBOT_STORE": "dynamodb:feedings", "MILKBOT_TZ": "Europe/London",
+        "ALLOWED_USER_IDS": f"{USER}", "WEBHOOK_SECRET_PARAM": "/milkbot/webhook-secret",
+    }
+    subprocess.run([MILKBOT, "create-table", "feedings"], check=True, capture_output=True,
+                   env=dict(lambda_env, PATH=os.environ.get("PATH", "")))
+    client = botocore.session.get_session().create_client(
+        "dynamodb", region_name="eu-west-1", endpoint_url=db.endpoint,
+        aws_access_key_id="ASIAEXAMPLE", aws_secret_access_key="secret")
+
+    def live_feedings(chat=USER):
+        items = client.query(TableName="feedings", ConsistentRead=True,
+                             KeyConditionExpression="pk = :pk AND begins_with(sk, :f)",
+                             ExpressionAttributeValues={":pk": {"S": f"chat#{chat}"},
+                                                        ":f": {"S": "feed#"}})["Items"]
+        return [i for i in items if "removed_by" not in i]
+
+    # the deployment package's entry point is the binary itself, as "bootstrap"
+    bootstrap = os.path.join(tmp, "bootstrap")
+    os.symlink(MILKBOT, bootstrap)
+    log = open(os.path.join(tmp, "log"), "w+")
+    proc = subprocess.Popen([bootstrap], env=lambda_env, stdout=log, stderr=subprocess.STDOUT)
+
+    status, body = reply_of(invoke(message(1, 41, "12pm 120ml milk")))
+    check("record: 200", status == 200, str(status))
+    check("record: the reply", body and body["text"] == "🍼 120 ml milk at 12:00 — today 120 ml in 1 feed",
+          str(body))
+    button = body["reply_markup"]["inline_keyboard"][0][0]["callback_data"] if body else ""
+    check("record: the Undo button", button == "undo:41.1", button)
+    check("record: stored", len(live_feedings()) == 1, str(live_feedings()))
+
+    status, body = reply_of(invoke(message(1, 41, "12pm 120ml milk")))
+    check("the same update again: one record", len(live_feedings()) == 1)
+    check("the same update again: the same answer", body and body["text"].startswith("🍼 120 ml milk"))
+
+    status, body = reply_of(invoke(message(2, 43, "total?")))
+    check("total", body and body["text"].startswith("Today (Sat 28 Nov): 120 ml in 1 feed"), str(body))
+
+    status, body = reply_of(invoke(message(3, 41, "12pm 150ml milk", kind="edited_message")))
+    check("edit", body and body["text"].startswith("✏️ Updated: 🍼 150 ml milk at 12:00"), str(body))
+
+    status, body = reply_of(invoke({"update_id": 4, "callback_query": {
+        "id": "cb-1", "from": {"id": USER, "is_bot": False, "first_name": "Ana"},
+        "chat_instance": "1", "data": button,
+        "message": {"message_id": 42, "date": NOON, "chat": {"id": USER, "type": "private"}}}}))
+    check("undo by button", body and body["method"] == "answerCallbackQuery"
+          and "Removed 150 ml milk at 12:00" in body["text"], str(body))
+    check("undo by button: removed", len(live_feedings()) == 0, str(live_feedings()))
+
+    status, body = reply_of(invoke(message(5, 45, "90ml"), secret="wrong"))
+    check("wrong secret: 401", status == 401, str(status))
+    status, body = reply_of(invoke(message(6, 46, "90ml", user=222222222)))
+    check("unknown user: told their id", body and "222222222" in body["text"], str(body))
+    check("wrong secret, unknown user: nothing stored",
+          len(live_feedings()) == 0 and len(live_feedings(222222222)) == 0)
+    check("the secret was read once, on the first invocation", Parameters.calls == 1,
+          str(Parameters.calls))
+
+    # the table goes away: 500, so Telegram delivers the update again
+    db.stop()
+    status, body = reply_of(invoke(message(7, 47, "2pm 60ml")))
+    check("dynalite down: 500", status == 500, str(status))
+    db.start()
+    status, body = reply_of(invoke(message(7, 47, "2pm 60ml")))
+    check("dynalite back: the redelivery records", status == 200 and body
+          and body["text"].startswith("🍼 60 ml milk at 14:00"), str(body))
+    status, body = reply_of(invoke(message(7, 47, "2pm 60ml")))
+    check("dynalite back: once", len(live_feedings()) == 1, str(live_feedings()))
+
+    proc.terminate()
+    proc.wait(10)
+    log.seek(0)
+    lines = [line for line in log.read().splitlines() if line.strip()]
+    records = []
+    for line in lines:
+        try:
+            records.append(json.loads(line))
+        except ValueError:
+            check("logs: one JSON object per line", False, line)
+    handled = [r for r in records if r.get("message") == "handled"]
+    check("logs: one line per invocation", len(handled) == counter, f"{len(handled)} of {counter}")
+    check("logs: request id and level", all(r.get("request_id") and r.get("level") for r in handled))
+    text = "\n".join(lines)
+    check("logs: no secret", SECRET not in text and SESSION_TOKEN not in text)
+    check("logs: no message text", "120ml" not in text and "150ml" not in text)
+
+    # an initialisation that cannot work is reported to /init/error
+    bad = dict(lambda_env)
+    del bad["ALLOWED_USER_IDS"]
+    result = subprocess.run([bootstrap], env=bad, capture_output=True, timeout=30)
+    check("init error: exit status", result.returncode != 0, str(result.returncode))
+    check("init error: reported", len(RuntimeAPI.init_errors) == 1
+          and "ALLOWED_USER_IDS" in RuntimeAPI.init_errors[0][1]["errorMessage"],
+          str(RuntimeAPI.init_errors))
+    db.stop()
+
+print(f"lambda runtime: {passed} passed, {failed} failed")
+sys.exit(1 if failed else 0)

@@ -1,0 +1,39 @@
+"""services.py -- local stand-ins for the cloud, shared by the Python tests:
+a private dynalite (on disk, so it survives a restart) and free ports."""
+import os
+import socket
+import subprocess
+import time
+
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Dynalite:
+    """node_modules/.bin/dynalite on a free loopback port, data in `path`."""
+
+    def __init__(self, path):
+        self.path, self.port, self.proc = path, free_port(), None
+        self.endpoint = f"http://127.0.0.1:{self.port}"
+
+    def start(self):
+        self.proc = subprocess.Popen(
+            [os.path.join(ROOT, "node_modules/.bin/dynalite"), "--host", "127.0.0.1",
+             "--port", str(self.port), "--path", self.path, "--createTableMs", "0"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", self.port), 0.1).close()
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("dynalite did not start")
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait()
