@@ -68,7 +68,7 @@ int main(int argc, char **argv) {
                  i + 1, i + 1, date, text);
         webhook_result result;
         double w0 = now_s(CLOCK_MONOTONIC), c0 = now_s(CLOCK_PROCESS_CPUTIME_ID);
-        char *response = webhook_handle(&config, b, event, strlen(event), date * 1000, &result);
+        char *response = webhook_handle(&config, b, NULL, event, strlen(event), date * 1000, &result);
         cpu += now_s(CLOCK_PROCESS_CPUTIME_ID) - c0;
         wall += now_s(CLOCK_MONOTONIC) - w0;
         failures += response == NULL || result.status != 200;

@@ -77,7 +77,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         len = size - 1;
     }
     webhook_result result;
-    char *response = webhook_handle(&config, shared_bot, event, len,
+    char *response = webhook_handle(&config, shared_bot, NULL, event, len,
                                     1795867200000LL, &result);
     if (response == NULL) abort();
     cJSON *r = cJSON_Parse(response);

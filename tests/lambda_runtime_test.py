@@ -22,6 +22,7 @@ from services import Dynalite, free_port
 MILKBOT = os.path.abspath(sys.argv[1])
 SECRET = "s3cret-token-from-ssm"
 SESSION_TOKEN = "IQoJb3JpZ2luX2VjEXAMPLESESSION"
+BOT_TOKEN = "123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11"
 USER = 111111111
 NOON = 1795867200  # 2026-11-28T12:00:00Z
 passed = failed = 0
@@ -39,6 +40,7 @@ def check(name, ok, detail=""):
 class RuntimeAPI(BaseHTTPRequestHandler):
     """The Lambda Runtime API, version 2018-06-01."""
     protocol_version = "HTTP/1.1"
+    deadline_s = 10
     events = queue.Queue()
     results = {}
     done = {}
@@ -51,7 +53,8 @@ class RuntimeAPI(BaseHTTPRequestHandler):
         body = event.encode()
         self.send_response(200)
         self.send_header("Lambda-Runtime-Aws-Request-Id", request_id)
-        self.send_header("Lambda-Runtime-Deadline-Ms", str(int(time.time() * 1000) + 10000))
+        self.send_header("Lambda-Runtime-Deadline-Ms",
+                         str(int((time.time() + type(self).deadline_s) * 1000)))
         self.send_header("Lambda-Runtime-Trace-Id", f"Root=1-00000000-{request_id}")
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
@@ -83,7 +86,7 @@ class RuntimeAPI(BaseHTTPRequestHandler):
 
 class Parameters(BaseHTTPRequestHandler):
     """The AWS Parameters and Secrets Lambda Extension's HTTP interface."""
-    values = {"/milkbot/webhook-secret": SECRET}
+    values = {"/milkbot/webhook-secret": SECRET, "/milkbot/bot-token": BOT_TOKEN}
     calls = 0
 
     def do_GET(self):
@@ -108,8 +111,33 @@ class Parameters(BaseHTTPRequestHandler):
         pass
 
 
+class TelegramAPI(BaseHTTPRequestHandler):
+    """The Bot API, as far as the runtime calls it."""
+    calls = []
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        type(self).calls.append((self.path, json.loads(body)))
+        reply = b'{"ok":true,"result":true}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(reply)))
+        self.end_headers()
+        self.wfile.write(reply)
+
+    def log_message(self, *args):
+        pass
+
+
+class QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        pass  # a runtime stopped mid-connection is expected here
+
+
 def serve(handler):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = QuietServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 
@@ -155,6 +183,7 @@ with tempfile.TemporaryDirectory() as tmp:
     db.start()
     runtime = serve(RuntimeAPI)
     parameters = serve(Parameters)
+    telegram = serve(TelegramAPI)
     lambda_env = {  # what Lambda gives a provided.al2023 function, and ours
         "AWS_LAMBDA_RUNTIME_API": f"127.0.0.1:{runtime.server_address[1]}",
         "AWS_REGION": "eu-west-1", "AWS_DEFAULT_REGION": "eu-west-1",
@@ -165,6 +194,8 @@ with tempfile.TemporaryDirectory() as tmp:
         "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT": str(parameters.server_address[1]),
         "MILKBOT_STORE": "dynamodb:feedings", "MILKBOT_TZ": "Europe/London",
         "ALLOWED_USER_IDS": f"{USER}", "WEBHOOK_SECRET_PARAM": "/milkbot/webhook-secret",
+        "BOT_TOKEN_PARAM": "/milkbot/bot-token",
+        "TELEGRAM_API_URL": f"http://127.0.0.1:{telegram.server_address[1]}",
     }
     subprocess.run([MILKBOT, "create-table", "feedings"], check=True, capture_output=True,
                    env=dict(lambda_env, PATH=os.environ.get("PATH", "")))
@@ -210,6 +241,10 @@ with tempfile.TemporaryDirectory() as tmp:
     check("undo by button", body and body["method"] == "answerCallbackQuery"
           and "Removed 150 ml milk at 12:00" in body["text"], str(body))
     check("undo by button: removed", len(live_feedings()) == 0, str(live_feedings()))
+    edits = [c for c in TelegramAPI.calls if c[0] == f"/bot{BOT_TOKEN}/editMessageText"]
+    check("undo by button: the bot's message is edited", len(edits) == 1
+          and edits[0][1]["chat_id"] == USER and edits[0][1]["message_id"] == 42
+          and "Removed 150 ml milk at 12:00" in edits[0][1]["text"], str(TelegramAPI.calls))
 
     status, body = reply_of(invoke(message(5, 45, "90ml"), secret="wrong"))
     check("wrong secret: 401", status == 401, str(status))
@@ -217,8 +252,8 @@ with tempfile.TemporaryDirectory() as tmp:
     check("unknown user: told their id", body and "222222222" in body["text"], str(body))
     check("wrong secret, unknown user: nothing stored",
           len(live_feedings()) == 0 and len(live_feedings(222222222)) == 0)
-    check("the secret was read once, on the first invocation", Parameters.calls == 1,
-          str(Parameters.calls))
+    check("the secret and the token were read once, on the first invocation",
+          Parameters.calls == 2, str(Parameters.calls))
 
     # the table goes away: 500, so Telegram delivers the update again
     db.stop()
@@ -245,8 +280,30 @@ with tempfile.TemporaryDirectory() as tmp:
     check("logs: one line per invocation", len(handled) == counter, f"{len(handled)} of {counter}")
     check("logs: request id and level", all(r.get("request_id") and r.get("level") for r in handled))
     text = "\n".join(lines)
-    check("logs: no secret", SECRET not in text and SESSION_TOKEN not in text)
+    check("logs: no secret", SECRET not in text and SESSION_TOKEN not in text
+          and BOT_TOKEN not in text and BOT_TOKEN.split(":")[1] not in text)
     check("logs: no message text", "120ml" not in text and "150ml" not in text)
+
+    # a table that never answers: the invocation still answers (500) before
+    # its deadline, instead of being killed (30 s of curl timeouts and retries
+    # would outlast the emulator's wait)
+    import socket
+    hole = socket.socket()
+    hole.bind(("127.0.0.1", 0))
+    hole.listen(16)
+    held = []
+    threading.Thread(target=lambda: [held.append(hole.accept()) for _ in range(16)],
+                     daemon=True).start()
+    stuck = dict(lambda_env, AWS_ENDPOINT_URL_DYNAMODB=f"http://127.0.0.1:{hole.getsockname()[1]}")
+    RuntimeAPI.deadline_s = 3
+    proc = subprocess.Popen([bootstrap], env=stuck, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    kind, payload = invoke(message(8, 48, "120ml"))
+    check("store hangs: answered before the deadline", kind == "response"
+          and payload["statusCode"] == 500, f"{kind} {payload}")
+    proc.terminate()
+    proc.wait(10)
+    RuntimeAPI.deadline_s = 10
 
     # an initialisation that cannot work is reported to /init/error
     bad = dict(lambda_env)
@@ -255,6 +312,12 @@ with tempfile.TemporaryDirectory() as tmp:
     check("init error: exit status", result.returncode != 0, str(result.returncode))
     check("init error: reported", len(RuntimeAPI.init_errors) == 1
           and "ALLOWED_USER_IDS" in RuntimeAPI.init_errors[0][1]["errorMessage"],
+          str(RuntimeAPI.init_errors))
+    bad = dict(lambda_env)
+    del bad["BOT_TOKEN_PARAM"]
+    result = subprocess.run([bootstrap], env=bad, capture_output=True, timeout=30)
+    check("no bot token: init error names it", len(RuntimeAPI.init_errors) == 2
+          and "BOT_TOKEN_PARAM" in RuntimeAPI.init_errors[1][1]["errorMessage"],
           str(RuntimeAPI.init_errors))
     db.stop()
 

@@ -88,7 +88,7 @@ typedef struct {
 
 static answer handle(fixture *fx, const char *event) {
     webhook_result result;
-    char *json = webhook_handle(&fx->config, fx->bot, event, strlen(event),
+    char *json = webhook_handle(&fx->config, fx->bot, NULL, event, strlen(event),
                                 NOON * 1000 + 5000, &result);
     assert_non_null(json);
     cJSON *response = cJSON_Parse(json);
@@ -183,6 +183,24 @@ static void test_redelivery(void **state) {
     assert_int_equal(feedings(fx, USER), 1);
     cJSON_Delete(first.method);
     cJSON_Delete(again.method);
+}
+
+/* Scheduled messages all have message_id 0: each update is its own
+ * feeding, and a redelivered one is still recorded once. */
+static void test_scheduled_messages(void **state) {
+    fixture *fx = *state;
+    for (int round = 0; round < 2; round++)
+        for (int update = 1; update <= 2; update++) {
+            char *body = text_update(update, USER, USER, 0, update == 1 ? "8am 50ml" : "9am 60ml",
+                                     "message");
+            char *event = event_v2(body, SECRET, "POST");
+            answer a = handle(fx, event);
+            assert_int_equal(a.status, 200);
+            cJSON_Delete(a.method);
+            free(event);
+            free(body);
+        }
+    assert_int_equal(feedings(fx, USER), 2);
 }
 
 /* An edited message replaces its feeding. */
@@ -482,6 +500,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_record_and_undo_button, setup, teardown),
         cmocka_unit_test_setup_teardown(test_redelivery, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_scheduled_messages, setup, teardown),
         cmocka_unit_test_setup_teardown(test_edit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_secret, setup, teardown),
         cmocka_unit_test_setup_teardown(test_users, setup, teardown),

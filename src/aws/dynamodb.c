@@ -23,6 +23,7 @@ struct dynamo_client {
     char userpwd[400];
     int max_attempts, base_ms, cap_ms;
     unsigned long requests;
+    int64_t deadline_ms;
     uint64_t rng;
     /* the response body of the request in flight */
     char *body;
@@ -94,6 +95,22 @@ void dynamo_set_retry(dynamo_client *c, int max_attempts, int base_ms,
 
 unsigned long dynamo_request_count(const dynamo_client *c) { return c->requests; }
 
+void dynamo_set_deadline(dynamo_client *c, int64_t deadline_ms) {
+    c->deadline_ms = deadline_ms;
+}
+
+/* Milliseconds a request may take: 10 s, or what is left before the
+ * deadline; 0 when nothing is left. */
+static long request_budget(const dynamo_client *c) {
+    if (c->deadline_ms == 0) return 10000;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    int64_t now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    int64_t left = c->deadline_ms - now;
+    if (left <= 0) return 0;
+    return left < 10000 ? (long)left : 10000;
+}
+
 /* Full jitter: a random delay in [0, min(cap, base * 2^attempt)]. */
 static void backoff(dynamo_client *c, int attempt) {
     long limit = c->base_ms;
@@ -145,8 +162,9 @@ static long send_once(dynamo_client *c, const char *op, const char *body,
     curl_easy_setopt(h, CURLOPT_USERPWD, c->userpwd);
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, c);
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, 3000L);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 10000L);
+    long budget = request_budget(c);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, budget < 3000 ? budget : 3000L);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, budget);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
     c->len = 0;
@@ -176,6 +194,11 @@ dynamo_status dynamo_call(dynamo_client *c, const char *op,
     int attempts = 0;
     for (int attempt = 0; attempt < c->max_attempts; attempt++) {
         if (attempt) backoff(c, attempt);
+        if (request_budget(c) == 0) { /* the invocation must answer now */
+            snprintf(err, errlen, "DynamoDB %s: no time left before the "
+                     "Lambda deadline", op);
+            break;
+        }
         attempts++;
         long status = send_once(c, op, body, err, errlen);
         if (status == 0) continue; /* transport error: try again */

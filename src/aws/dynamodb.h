@@ -12,6 +12,7 @@
 
 #include <cjson/cJSON.h>
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct dynamo_client dynamo_client;
 
@@ -37,6 +38,11 @@ dynamo_status dynamo_call(dynamo_client *c, const char *op,
 /* Retry policy (tests make it fast): attempts >= 1, delays in ms. */
 void dynamo_set_retry(dynamo_client *c, int max_attempts, int base_ms,
                       int cap_ms);
+
+/* Requests must end by this wall-clock time (epoch ms; 0: no deadline):
+ * a Lambda invocation's deadline, less a margin to answer. A request
+ * waits at most until then, and no retry starts after it. */
+void dynamo_set_deadline(dynamo_client *c, int64_t deadline_ms);
 
 /* HTTP requests sent so far, retries included (for benchmarks and tests). */
 unsigned long dynamo_request_count(const dynamo_client *c);

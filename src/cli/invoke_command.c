@@ -4,10 +4,13 @@
  *
  * Configuration as in Lambda, from the environment: MILKBOT_STORE (default
  * the local SQLite file), MILKBOT_TZ, MILKBOT_WEBHOOK_SECRET,
- * ALLOWED_USER_IDS; --store and --tz override the first two. */
+ * ALLOWED_USER_IDS; --store and --tz override the first two. With
+ * TELEGRAM_BOT_TOKEN (and TELEGRAM_API_URL), an Undo button also edits
+ * the bot's message, as in Lambda; without, that edit is skipped. */
 #include "bot/bot.h"
 #include "cli.h"
 #include "store/store.h"
+#include "telegram/bot_api.h"
 #include "webhook/webhook.h"
 
 #include <getopt.h>
@@ -91,18 +94,24 @@ int cli_invoke(int argc, char **argv) {
     }
     store *s = store_open(spec, err, sizeof err);
     bot *b = s ? bot_new(s, tz, err, sizeof err) : NULL;
+    const char *token = getenv("TELEGRAM_BOT_TOKEN");
+    tg_api *api = b && token && token[0]
+                      ? tg_api_new(getenv("TELEGRAM_API_URL"), token, err, sizeof err)
+                      : NULL;
     int status = 1;
     if (b == NULL) {
         fprintf(stderr, "milkbot invoke: %s\n", err);
     } else {
         webhook_result result;
-        char *response = webhook_handle(&config, b, event, len, clock_now_ms(), &result);
+        char *response = webhook_handle(&config, b, api, event, len, clock_now_ms(), &result);
         if (response) {
             printf("%s\n", response);
             status = 0;
         }
+        if (result.note[0]) fprintf(stderr, "milkbot invoke: %s\n", result.note);
         free(response);
     }
+    tg_api_free(api);
     bot_free(b);
     store_close(s);
     free(event);

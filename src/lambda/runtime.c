@@ -12,12 +12,15 @@
  *                            (PARAMETERS_SECRETS_EXTENSION_HTTP_PORT, 2773)
  *                            on the first invocation: the extension only
  *                            answers during invocations, not during init
- *   TELEGRAM_BOT_TOKEN / BOT_TOKEN_PARAM  likewise, for calls to the Bot API */
+ *   TELEGRAM_BOT_TOKEN / BOT_TOKEN_PARAM  likewise, for the Bot API call an
+ *                            Undo button needs (TELEGRAM_API_URL for tests) */
 #include "runtime.h"
 
 #include "bot/bot.h"
 #include "lambda/log.h"
 #include "store/store.h"
+#include "store/store_dynamodb.h"
+#include "telegram/bot_api.h"
 #include "webhook/webhook.h"
 
 #include <curl/curl.h>
@@ -81,8 +84,12 @@ typedef struct {
     CURL *curl;       /* one handle for the Runtime API, reused */
     char base[300];   /* http://HOST:PORT/2018-06-01/runtime */
     webhook_config config;
-    char secret_param[512];
+    char secret_param[512]; /* read on the first invocation, if set */
+    char token_param[512];
+    char token[256];
+    tg_api *api;            /* the Bot API, once the token is known */
     store *store;
+    dynamo_client *dynamodb; /* the store's client, when it is DynamoDB */
     bot *bot;
 } runtime;
 
@@ -224,6 +231,23 @@ static int init(runtime *rt, char *err, size_t errlen) {
     }
     if (webhook_config_from_env(&rt->config, err, errlen) != 0) return -1;
     if (rt->secret_param[0]) rt->config.secret[0] = '\0';
+
+    /* the bot token, for the Bot API call an Undo button needs */
+    const char *token = getenv("TELEGRAM_BOT_TOKEN");
+    param = getenv("BOT_TOKEN_PARAM");
+    if (token && token[0]) {
+        if (strlen(token) >= sizeof rt->token) {
+            snprintf(err, errlen, "TELEGRAM_BOT_TOKEN is too long");
+            return -1;
+        }
+        snprintf(rt->token, sizeof rt->token, "%s", token);
+    } else if (param && param[0]) {
+        snprintf(rt->token_param, sizeof rt->token_param, "%s", param);
+    } else {
+        snprintf(err, errlen, "neither TELEGRAM_BOT_TOKEN nor BOT_TOKEN_PARAM "
+                 "is set");
+        return -1;
+    }
     if (clock_init(err, errlen) != 0) return -1;
     char id[CLOCK_ZONE_ID_MAX];
     if (clock_zone_canonical(tz, id, sizeof id, err, errlen) != 0) {
@@ -234,6 +258,7 @@ static int init(runtime *rt, char *err, size_t errlen) {
     }
     rt->store = store_open(spec, err, errlen);
     if (rt->store == NULL) return -1;
+    if (strncmp(spec, "dynamodb:", 9) == 0) rt->dynamodb = store_dynamodb_client(rt->store);
     rt->bot = bot_new(rt->store, id, err, errlen);
     return rt->bot ? 0 : -1;
 }
@@ -242,9 +267,17 @@ static int init(runtime *rt, char *err, size_t errlen) {
 static void invoke(runtime *rt, const invocation *inv, const buffer *event) {
     char err[512], path[300];
     if (inv->trace_id[0]) setenv("_X_AMZN_TRACE_ID", inv->trace_id, 1);
-    if (rt->config.secret[0] == '\0' &&
-        fetch_parameter(rt->secret_param, rt->config.secret,
-                        sizeof rt->config.secret, err, sizeof err) != 0) {
+    /* secrets from SSM, once per container: the extension answers only now */
+    int missing = (rt->config.secret[0] == '\0' &&
+                   fetch_parameter(rt->secret_param, rt->config.secret,
+                                   sizeof rt->config.secret, err, sizeof err) != 0) ||
+                  (rt->token[0] == '\0' &&
+                   fetch_parameter(rt->token_param, rt->token, sizeof rt->token,
+                                   err, sizeof err) != 0);
+    if (!missing && rt->api == NULL &&
+        (rt->api = tg_api_new(getenv("TELEGRAM_API_URL"), rt->token, err, sizeof err)) == NULL)
+        missing = 1;
+    if (missing) {
         /* a function error: API Gateway answers 5xx, Telegram retries */
         log_line("error", inv->request_id, err, NULL);
         char *body = error_json("Runtime.SecretUnavailable", err);
@@ -254,8 +287,13 @@ static void invoke(runtime *rt, const invocation *inv, const buffer *event) {
         return;
     }
     int64_t start = clock_now_ms();
+    /* answer before Lambda's deadline, with time to post the answer: a
+     * store that hangs becomes a 500 (Telegram retries), not a killed
+     * invocation */
+    if (rt->dynamodb)
+        dynamo_set_deadline(rt->dynamodb, inv->deadline_ms ? inv->deadline_ms - 500 : 0);
     webhook_result result;
-    char *response = webhook_handle(&rt->config, rt->bot, event->data ? event->data : "",
+    char *response = webhook_handle(&rt->config, rt->bot, rt->api, event->data ? event->data : "",
                                     event->len, start, &result);
     snprintf(path, sizeof path, "/invocation/%s/response", inv->request_id);
     if (response == NULL) {
@@ -270,6 +308,7 @@ static void invoke(runtime *rt, const invocation *inv, const buffer *event) {
     cJSON *fields = cJSON_CreateObject();
     cJSON_AddNumberToObject(fields, "status", result.status);
     cJSON_AddStringToObject(fields, "outcome", result.outcome ? result.outcome : "");
+    if (result.note[0]) cJSON_AddStringToObject(fields, "note", result.note);
     cJSON_AddNumberToObject(fields, "ms", (double)(clock_now_ms() - start));
     log_line(result.status >= 500 ? "error" : "info", inv->request_id,
              "handled", fields);
@@ -319,9 +358,11 @@ int lambda_run(void) {
         invoke(&rt, &inv, &event);
         free(event.data);
     }
+    tg_api_free(rt.api);
     bot_free(rt.bot);
     store_close(rt.store);
     curl_easy_cleanup(rt.curl);
     webhook_config_free(&rt.config);
+    memset(rt.token, 0, sizeof rt.token);
     return 1;
 }

@@ -147,8 +147,26 @@ static cJSON *answer_callback(const char *id, const char *text) {
     return m;
 }
 
-static char *handle_update(const webhook_config *c, bot *b, const tg_update *u,
-                           int64_t wall_ms, webhook_result *result) {
+/* The bot's message with the pressed button now says what was undone (and
+ * loses its button); done through the Bot API, since the webhook response
+ * is answering the button. A failure only leaves the old text. */
+static void edit_button_message(tg_api *api, const tg_update *u, const char *text,
+                                webhook_result *result) {
+    if (api == NULL) return;
+    cJSON *params = cJSON_CreateObject();
+    cJSON_AddNumberToObject(params, "chat_id", (double)u->chat_id);
+    cJSON_AddNumberToObject(params, "message_id", (double)u->message_id);
+    cJSON_AddStringToObject(params, "text", text);
+    if (tg_api_call(api, "editMessageText", params, result->note,
+                    sizeof result->note) != 0 &&
+        result->note[0] == '\0')
+        snprintf(result->note, sizeof result->note, "editMessageText failed");
+    cJSON_Delete(params);
+}
+
+static char *handle_update(const webhook_config *c, bot *b, tg_api *api,
+                           const tg_update *u, int64_t wall_ms,
+                           webhook_result *result) {
     if (u->kind == TG_OTHER) return respond(result, 200, "ignored", NULL);
     if (u->from_is_bot) return respond(result, 200, "ignored (a bot)", NULL);
     if (!is_allowed(c, u->from_id)) {
@@ -178,12 +196,17 @@ static char *handle_update(const webhook_config *c, bot *b, const tg_update *u,
                            answer_callback(u->callback_id, "That message is too old to change."));
         if (bot_undo_feeding(b, u->chat_id, message_id, line, wall_ms, &r) != BOT_OK)
             return respond(result, 500, "store failed", NULL);
+        edit_button_message(api, u, r.reply.text, result);
         return respond(result, 200, "undone by button",
                        answer_callback(u->callback_id, r.reply.text));
     }
 
     bot_message m = {
-        .chat_id = u->chat_id, .message_id = u->message_id,
+        /* message_id is 0 for scheduled messages: then the update's own
+         * id (negative, apart from every real message id) keys it, which
+         * a redelivery repeats */
+        .chat_id = u->chat_id,
+        .message_id = u->message_id ? u->message_id : -u->update_id,
         .who = u->from_name, .text = u->text, .len = strlen(u->text),
         /* the message's own time: a late redelivery or an edit resolves
          * "20 min ago" against when it was written */
@@ -197,11 +220,13 @@ static char *handle_update(const webhook_config *c, bot *b, const tg_update *u,
     return respond(result, 200, r.recorded ? "recorded" : "answered", reply);
 }
 
-char *webhook_handle(const webhook_config *c, bot *b, const char *event,
-                     size_t len, int64_t wall_ms, webhook_result *result) {
+char *webhook_handle(const webhook_config *c, bot *b, tg_api *api,
+                     const char *event, size_t len, int64_t wall_ms,
+                     webhook_result *result) {
     http_event e;
     char err[256];
     char *response;
+    result->note[0] = '\0';
     if (http_event_decode(event, len, &e, err, sizeof err) != 0) {
         response = respond(result, 400, "not an HTTP event", NULL);
     } else if (strcmp(e.method, "POST") != 0) {
@@ -216,7 +241,7 @@ char *webhook_handle(const webhook_config *c, bot *b, const char *event,
         if (tg_update_decode(e.body, e.body_len, &u, err, sizeof err) != 0)
             response = respond(result, 400, "not a Telegram update", NULL);
         else
-            response = handle_update(c, b, &u, wall_ms, result);
+            response = handle_update(c, b, api, &u, wall_ms, result);
         tg_update_free(&u);
     }
     http_event_free(&e);

@@ -10,6 +10,7 @@
 #define MILKBOT_WEBHOOK_H
 
 #include "bot/bot.h"
+#include "telegram/bot_api.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -36,13 +37,17 @@ typedef struct {
     int status;          /* the HTTP status answered */
     const char *outcome; /* for logs: "recorded", "unauthorized", ... (never
                             message text) */
+    char note[256];      /* for logs: what else went wrong, "" if nothing */
 } webhook_result;
 
-/* Handles one event at wall-clock time wall_ms. Returns the Lambda response
- * JSON (free it; NULL only when out of memory). A 5xx means the store
- * failed and Telegram should deliver the update again; bad input is never
- * answered 5xx, because that would hold back the chat's later messages. */
-char *webhook_handle(const webhook_config *c, bot *b, const char *event,
-                     size_t len, int64_t wall_ms, webhook_result *result);
+/* Handles one event at wall-clock time wall_ms. With `api` (may be NULL),
+ * an Undo button also edits the bot's message through the Bot API. Returns
+ * the Lambda response JSON (free it; NULL only when out of memory). A 5xx
+ * means the store failed and Telegram should deliver the update again; bad
+ * input is never answered 5xx, because that would hold back the chat's
+ * later messages. */
+char *webhook_handle(const webhook_config *c, bot *b, tg_api *api,
+                     const char *event, size_t len, int64_t wall_ms,
+                     webhook_result *result);
 
 #endif

@@ -1,0 +1,90 @@
+/* bot_api.c -- see bot_api.h. */
+#include "bot_api.h"
+
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct tg_api {
+    CURL *curl; /* reused: keep-alive to Telegram across invocations */
+    char base[4200];
+    char *body;
+    size_t len, cap;
+};
+
+static size_t on_body(char *data, size_t size, size_t n, void *user) {
+    tg_api *a = user;
+    size_t bytes = size * n;
+    if (a->len + bytes + 1 > a->cap) {
+        size_t cap = a->cap ? a->cap * 2 : 4096;
+        while (cap < a->len + bytes + 1) cap *= 2;
+        char *more = realloc(a->body, cap);
+        if (more == NULL) return 0;
+        a->body = more;
+        a->cap = cap;
+    }
+    memcpy(a->body + a->len, data, bytes);
+    a->len += bytes;
+    a->body[a->len] = '\0';
+    return bytes;
+}
+
+tg_api *tg_api_new(const char *base_url, const char *token, char *err,
+                   size_t errlen) {
+    tg_api *a = calloc(1, sizeof *a);
+    if (a == NULL || (a->curl = curl_easy_init()) == NULL) {
+        free(a);
+        snprintf(err, errlen, "libcurl could not be initialised");
+        return NULL;
+    }
+    if (base_url == NULL || base_url[0] == '\0') base_url = "https://api.telegram.org";
+    snprintf(a->base, sizeof a->base, "%s/bot%s", base_url, token);
+    return a;
+}
+
+void tg_api_free(tg_api *a) {
+    if (a == NULL) return;
+    curl_easy_cleanup(a->curl);
+    memset(a->base, 0, sizeof a->base); /* it holds the token */
+    free(a->body);
+    free(a);
+}
+
+int tg_api_call(tg_api *a, const char *method, const cJSON *params, char *err,
+                size_t errlen) {
+    char url[4300];
+    char *json = cJSON_PrintUnformatted(params);
+    if (json == NULL) {
+        snprintf(err, errlen, "%s: out of memory", method);
+        return -1;
+    }
+    snprintf(url, sizeof url, "%s/%s", a->base, method);
+    struct curl_slist *headers = curl_slist_append(NULL, "Content-Type: application/json");
+    curl_easy_reset(a->curl);
+    curl_easy_setopt(a->curl, CURLOPT_URL, url);
+    curl_easy_setopt(a->curl, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(a->curl, CURLOPT_POSTFIELDS, json);
+    curl_easy_setopt(a->curl, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(a->curl, CURLOPT_WRITEDATA, a);
+    curl_easy_setopt(a->curl, CURLOPT_TIMEOUT_MS, 5000L);
+    curl_easy_setopt(a->curl, CURLOPT_NOSIGNAL, 1L);
+    a->len = 0;
+    CURLcode rc = curl_easy_perform(a->curl);
+    memset(url, 0, sizeof url);
+    curl_slist_free_all(headers);
+    cJSON_free(json);
+    if (rc != CURLE_OK) {
+        /* curl's message names no URL, so no token */
+        snprintf(err, errlen, "%s: %s", method, curl_easy_strerror(rc));
+        return -1;
+    }
+    cJSON *answer = a->len ? cJSON_ParseWithLength(a->body, a->len) : NULL;
+    int ok = cJSON_IsTrue(cJSON_GetObjectItem(answer, "ok"));
+    if (!ok) {
+        const char *why = cJSON_GetStringValue(cJSON_GetObjectItem(answer, "description"));
+        snprintf(err, errlen, "%s: %.200s", method, why ? why : "no answer");
+    }
+    cJSON_Delete(answer);
+    return ok ? 0 : -1;
+}
