@@ -20,19 +20,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import botocore.session
 
-from services import Dynalite
+from services import Dynalite, Checks
 
 MILKBOT = sys.argv[1]
-passed = failed = 0
+check = Checks("dynamodb faults")
 
 
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print(f"FAIL {name}\n  {detail}")
 
 
 class Proxy(BaseHTTPRequestHandler):
@@ -198,5 +191,4 @@ with tempfile.TemporaryDirectory() as tmp:
     proxy.shutdown()
     db.stop()
 
-print(f"dynamodb faults: {passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+check.finish()

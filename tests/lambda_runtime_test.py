@@ -17,7 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import botocore.session
 
-from services import Dynalite, free_port
+from services import Dynalite, free_port, Checks
 
 MILKBOT = os.path.abspath(sys.argv[1])
 SECRET = "s3cret-token-from-ssm"
@@ -25,16 +25,9 @@ SESSION_TOKEN = "IQoJb3JpZ2luX2VjEXAMPLESESSION"
 BOT_TOKEN = "123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11"
 USER = 111111111
 NOON = 1795867200  # 2026-11-28T12:00:00Z
-passed = failed = 0
+check = Checks("lambda runtime")
 
 
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print(f"FAIL {name}\n  {detail}")
 
 
 class RuntimeAPI(BaseHTTPRequestHandler):
@@ -321,5 +314,4 @@ with tempfile.TemporaryDirectory() as tmp:
           str(RuntimeAPI.init_errors))
     db.stop()
 
-print(f"lambda runtime: {passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+check.finish()

@@ -37,3 +37,22 @@ class Dynalite:
     def stop(self):
         self.proc.terminate()
         self.proc.wait()
+
+
+class Checks:
+    """Counts what a test checks and ends with the plain closing line
+    "NAME: N passed, N failed"; check(what, ok, detail) prints failures."""
+
+    def __init__(self, name):
+        self.name, self.passed, self.failed = name, 0, 0
+
+    def __call__(self, what, ok, detail=""):
+        if ok:
+            self.passed += 1
+        else:
+            self.failed += 1
+            print(f"FAIL {what}\n  {detail}")
+
+    def finish(self):
+        print(f"{self.name}: {self.passed} passed, {self.failed} failed")
+        raise SystemExit(1 if self.failed else 0)

@@ -18,9 +18,11 @@ from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
+from services import Checks
+
 MILKBOT = sys.argv[1]
 captured = []
-passed = failed = 0
+check = Checks("sigv4")
 
 
 class Capture(BaseHTTPRequestHandler):
@@ -42,13 +44,6 @@ class Capture(BaseHTTPRequestHandler):
         pass
 
 
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print(f"FAIL {name}\n  {detail}")
 
 
 def botocore_authorization(headers, body, port, key, secret, token, region):
@@ -106,5 +101,4 @@ run_case("long-term credentials", "AKIDEXAMPLE", "secret+/=key", None, "eu-west-
 run_case("UTF-8 bodies", "AKIDEXAMPLE", "s3cr3t", "token", "ap-southeast-1",
          ["120ml Léa 🍼 \"quoted\" \\ backslash", "tz Asia/Singapore"])
 
-print(f"sigv4: {passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+check.finish()

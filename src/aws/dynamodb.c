@@ -7,6 +7,8 @@
  * add only the headers DynamoDB needs and remove none. */
 #include "dynamodb.h"
 
+#include "util/buffer.h"
+
 #include <curl/curl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -25,27 +27,8 @@ struct dynamo_client {
     unsigned long requests;
     int64_t deadline_ms;
     uint64_t rng;
-    /* the response body of the request in flight */
-    char *body;
-    size_t len, cap;
+    buffer body; /* the response body of the request in flight */
 };
-
-static size_t on_body(char *data, size_t size, size_t n, void *user) {
-    dynamo_client *c = user;
-    size_t bytes = size * n;
-    if (c->len + bytes + 1 > c->cap) {
-        size_t cap = c->cap ? c->cap : 4096;
-        while (cap < c->len + bytes + 1) cap *= 2;
-        char *body = realloc(c->body, cap);
-        if (body == NULL) return 0; /* curl reports a write error */
-        c->body = body;
-        c->cap = cap;
-    }
-    memcpy(c->body + c->len, data, bytes);
-    c->len += bytes;
-    c->body[c->len] = '\0';
-    return bytes;
-}
 
 dynamo_client *dynamo_client_new(const aws_config *config, char *err,
                                  size_t errlen) {
@@ -79,7 +62,7 @@ dynamo_client *dynamo_client_new(const aws_config *config, char *err,
 void dynamo_client_free(dynamo_client *c) {
     if (c == NULL) return;
     curl_easy_cleanup(c->curl);
-    free(c->body);
+    buffer_free(&c->body);
     /* the secret stays in memory no longer than the client */
     memset(c->userpwd, 0, sizeof c->userpwd);
     memset(&c->config, 0, sizeof c->config);
@@ -160,15 +143,14 @@ static long send_once(dynamo_client *c, const char *op, const char *body,
     curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
     curl_easy_setopt(h, CURLOPT_AWS_SIGV4, c->sigv4);
     curl_easy_setopt(h, CURLOPT_USERPWD, c->userpwd);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, c);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, buffer_curl_write);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &c->body);
     long budget = request_budget(c);
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, budget < 3000 ? budget : 3000L);
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, budget);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
-    c->len = 0;
-    if (c->body) c->body[0] = '\0';
+    buffer_reset(&c->body);
     c->requests++;
     CURLcode rc = curl_easy_perform(h);
     long status = 0;
@@ -202,7 +184,7 @@ dynamo_status dynamo_call(dynamo_client *c, const char *op,
         attempts++;
         long status = send_once(c, op, body, err, errlen);
         if (status == 0) continue; /* transport error: try again */
-        cJSON *json = c->len ? cJSON_ParseWithLength(c->body, c->len) : NULL;
+        cJSON *json = c->body.len ? cJSON_ParseWithLength(c->body.data, c->body.len) : NULL;
         if (status == 200 && json) {
             if (response)
                 *response = json;

@@ -21,6 +21,7 @@
 #include "store/store.h"
 #include "store/store_dynamodb.h"
 #include "telegram/bot_api.h"
+#include "util/buffer.h"
 #include "webhook/webhook.h"
 
 #include <curl/curl.h>
@@ -28,28 +29,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-typedef struct {
-    char *data;
-    size_t len, cap;
-} buffer;
-
-static size_t on_data(char *data, size_t size, size_t n, void *user) {
-    buffer *b = user;
-    size_t bytes = size * n;
-    if (b->len + bytes + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 16384;
-        while (cap < b->len + bytes + 1) cap *= 2;
-        char *more = realloc(b->data, cap);
-        if (more == NULL) return 0;
-        b->data = more;
-        b->cap = cap;
-    }
-    memcpy(b->data + b->len, data, bytes);
-    b->len += bytes;
-    b->data[b->len] = '\0';
-    return bytes;
-}
 
 /* The invocation's headers we use. */
 typedef struct {
@@ -113,14 +92,14 @@ static long post(runtime *rt, const char *path, const char *body,
     curl_easy_setopt(rt->curl, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(rt->curl, CURLOPT_POSTFIELDS, body);
     curl_easy_setopt(rt->curl, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
-    curl_easy_setopt(rt->curl, CURLOPT_WRITEFUNCTION, on_data);
+    curl_easy_setopt(rt->curl, CURLOPT_WRITEFUNCTION, buffer_curl_write);
     curl_easy_setopt(rt->curl, CURLOPT_WRITEDATA, &ignored);
     curl_easy_setopt(rt->curl, CURLOPT_TIMEOUT_MS, 10000L);
     long status = 0;
     if (curl_easy_perform(rt->curl) == CURLE_OK)
         curl_easy_getinfo(rt->curl, CURLINFO_RESPONSE_CODE, &status);
     curl_slist_free_all(headers);
-    free(ignored.data);
+    buffer_free(&ignored);
     return status;
 }
 
@@ -167,7 +146,7 @@ static int fetch_parameter(const char *name, char *out, size_t outlen,
     buffer body = {0};
     curl_easy_setopt(c, CURLOPT_URL, url);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, buffer_curl_write);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
     curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 5000L);
     long status = 0;
@@ -337,7 +316,7 @@ int lambda_run(void) {
         memset(&inv, 0, sizeof inv);
         curl_easy_reset(rt.curl);
         curl_easy_setopt(rt.curl, CURLOPT_URL, next);
-        curl_easy_setopt(rt.curl, CURLOPT_WRITEFUNCTION, on_data);
+        curl_easy_setopt(rt.curl, CURLOPT_WRITEFUNCTION, buffer_curl_write);
         curl_easy_setopt(rt.curl, CURLOPT_WRITEDATA, &event);
         curl_easy_setopt(rt.curl, CURLOPT_HEADERFUNCTION, on_header);
         curl_easy_setopt(rt.curl, CURLOPT_HEADERDATA, &inv);

@@ -1,6 +1,8 @@
 /* bot_api.c -- see bot_api.h. */
 #include "bot_api.h"
 
+#include "util/buffer.h"
+
 #include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,26 +11,8 @@
 struct tg_api {
     CURL *curl; /* reused: keep-alive to Telegram across invocations */
     char base[4200];
-    char *body;
-    size_t len, cap;
+    buffer body;
 };
-
-static size_t on_body(char *data, size_t size, size_t n, void *user) {
-    tg_api *a = user;
-    size_t bytes = size * n;
-    if (a->len + bytes + 1 > a->cap) {
-        size_t cap = a->cap ? a->cap * 2 : 4096;
-        while (cap < a->len + bytes + 1) cap *= 2;
-        char *more = realloc(a->body, cap);
-        if (more == NULL) return 0;
-        a->body = more;
-        a->cap = cap;
-    }
-    memcpy(a->body + a->len, data, bytes);
-    a->len += bytes;
-    a->body[a->len] = '\0';
-    return bytes;
-}
 
 tg_api *tg_api_new(const char *base_url, const char *token, char *err,
                    size_t errlen) {
@@ -47,7 +31,7 @@ void tg_api_free(tg_api *a) {
     if (a == NULL) return;
     curl_easy_cleanup(a->curl);
     memset(a->base, 0, sizeof a->base); /* it holds the token */
-    free(a->body);
+    buffer_free(&a->body);
     free(a);
 }
 
@@ -65,11 +49,11 @@ int tg_api_call(tg_api *a, const char *method, const cJSON *params, char *err,
     curl_easy_setopt(a->curl, CURLOPT_URL, url);
     curl_easy_setopt(a->curl, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(a->curl, CURLOPT_POSTFIELDS, json);
-    curl_easy_setopt(a->curl, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(a->curl, CURLOPT_WRITEDATA, a);
+    curl_easy_setopt(a->curl, CURLOPT_WRITEFUNCTION, buffer_curl_write);
+    curl_easy_setopt(a->curl, CURLOPT_WRITEDATA, &a->body);
     curl_easy_setopt(a->curl, CURLOPT_TIMEOUT_MS, 5000L);
     curl_easy_setopt(a->curl, CURLOPT_NOSIGNAL, 1L);
-    a->len = 0;
+    buffer_reset(&a->body);
     CURLcode rc = curl_easy_perform(a->curl);
     memset(url, 0, sizeof url);
     curl_slist_free_all(headers);
@@ -79,7 +63,7 @@ int tg_api_call(tg_api *a, const char *method, const cJSON *params, char *err,
         snprintf(err, errlen, "%s: %s", method, curl_easy_strerror(rc));
         return -1;
     }
-    cJSON *answer = a->len ? cJSON_ParseWithLength(a->body, a->len) : NULL;
+    cJSON *answer = a->body.len ? cJSON_ParseWithLength(a->body.data, a->body.len) : NULL;
     int ok = cJSON_IsTrue(cJSON_GetObjectItem(answer, "ok"));
     if (!ok) {
         const char *why = cJSON_GetStringValue(cJSON_GetObjectItem(answer, "description"));
