@@ -14,6 +14,10 @@ static const char usage[] =
     "  lambda   the AWS Lambda custom runtime (also run as \"bootstrap\")\n"
     "  invoke EVENT.json\n"
     "           run one Lambda webhook event through the handler\n"
+    "  webhook set --url URL | info | delete\n"
+    "           point Telegram at the deployed bot (TELEGRAM_BOT_TOKEN)\n"
+    "  commands set\n"
+    "           give the bot its command menu\n"
     "  create-table TABLE\n"
     "           create the DynamoDB table (for local development)\n"
     "  help     this help\n";
@@ -32,6 +36,8 @@ int main(int argc, char **argv) {
     if (strcmp(command, "chat") == 0) return cli_chat(argc - 1, argv + 1);
     if (strcmp(command, "invoke") == 0) return cli_invoke(argc - 1, argv + 1);
     if (strcmp(command, "lambda") == 0) return lambda_run();
+    if (strcmp(command, "webhook") == 0 || strcmp(command, "commands") == 0)
+        return cli_telegram(argc - 1, argv + 1);
     if (strcmp(command, "create-table") == 0)
         return cli_create_table(argc - 1, argv + 1);
     if (strcmp(command, "help") == 0 || strcmp(command, "--help") == 0 ||

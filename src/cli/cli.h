@@ -9,6 +9,8 @@ int cli_parse(int argc, char **argv);
 int cli_chat(int argc, char **argv);
 /* milkbot invoke: see invoke_command.c */
 int cli_invoke(int argc, char **argv);
+/* milkbot webhook ... and milkbot commands set: see webhook_command.c */
+int cli_telegram(int argc, char **argv);
 /* milkbot create-table: see table_command.c */
 int cli_create_table(int argc, char **argv);
 

@@ -37,6 +37,12 @@ void tg_api_free(tg_api *a) {
 
 int tg_api_call(tg_api *a, const char *method, const cJSON *params, char *err,
                 size_t errlen) {
+    return tg_api_call_result(a, method, params, NULL, err, errlen);
+}
+
+int tg_api_call_result(tg_api *a, const char *method, const cJSON *params,
+                       cJSON **result, char *err, size_t errlen) {
+    if (result) *result = NULL;
     char url[4300];
     char *json = cJSON_PrintUnformatted(params);
     if (json == NULL) {
@@ -65,6 +71,7 @@ int tg_api_call(tg_api *a, const char *method, const cJSON *params, char *err,
     }
     cJSON *answer = a->body.len ? cJSON_ParseWithLength(a->body.data, a->body.len) : NULL;
     int ok = cJSON_IsTrue(cJSON_GetObjectItem(answer, "ok"));
+    if (ok && result) *result = cJSON_DetachItemFromObject(answer, "result");
     if (!ok) {
         const char *why = cJSON_GetStringValue(cJSON_GetObjectItem(answer, "description"));
         snprintf(err, errlen, "%s: %.200s", method, why ? why : "no answer");

@@ -19,5 +19,8 @@ void tg_api_free(tg_api *a);
  * -1 with its description or the transport error (never the token). */
 int tg_api_call(tg_api *a, const char *method, const cJSON *params, char *err,
                 size_t errlen);
+/* The same, handing over Telegram's "result" (free it) in *result. */
+int tg_api_call_result(tg_api *a, const char *method, const cJSON *params,
+                       cJSON **result, char *err, size_t errlen);
 
 #endif

@@ -1,0 +1,164 @@
+/* webhook_command.c -- setting the bot up with Telegram from the shell:
+ *
+ *   milkbot webhook set --url URL [--drop-pending]
+ *   milkbot webhook info
+ *   milkbot webhook delete [--drop-pending]
+ *   milkbot commands set
+ *
+ * The bot token comes from TELEGRAM_BOT_TOKEN, the webhook's secret token
+ * (for `set`) from MILKBOT_WEBHOOK_SECRET; TELEGRAM_API_URL points
+ * elsewhere than https://api.telegram.org (tests). Neither secret is ever
+ * printed. */
+#include "cli.h"
+#include "telegram/bot_api.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] =
+    "usage: milkbot webhook set --url URL [--drop-pending]\n"
+    "       milkbot webhook info\n"
+    "       milkbot webhook delete [--drop-pending]\n"
+    "       milkbot commands set\n";
+
+static tg_api *open_api(const char *command, char *err, size_t errlen) {
+    const char *token = getenv("TELEGRAM_BOT_TOKEN");
+    if (token == NULL || token[0] == '\0') {
+        snprintf(err, errlen, "TELEGRAM_BOT_TOKEN is not set (the token "
+                 "BotFather gave, or: export TELEGRAM_BOT_TOKEN=$(aws ssm "
+                 "get-parameter --name /milkbot/bot-token --with-decryption "
+                 "--query Parameter.Value --output text))");
+        return NULL;
+    }
+    (void)command;
+    return tg_api_new(getenv("TELEGRAM_API_URL"), token, err, errlen);
+}
+
+static int call(tg_api *api, const char *method, cJSON *params, cJSON **result) {
+    char err[512];
+    int rc = tg_api_call_result(api, method, params, result, err, sizeof err);
+    cJSON_Delete(params);
+    if (rc != 0) fprintf(stderr, "milkbot: %s\n", err);
+    return rc;
+}
+
+static int webhook_set(tg_api *api, int argc, char **argv) {
+    const char *url = NULL;
+    int drop = 0;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--url") == 0 && i + 1 < argc) url = argv[++i];
+        else if (strcmp(argv[i], "--drop-pending") == 0) drop = 1;
+        else {
+            fputs(usage, stderr);
+            return 2;
+        }
+    }
+    const char *secret = getenv("MILKBOT_WEBHOOK_SECRET");
+    if (url == NULL || strncmp(url, "https://", 8) != 0) {
+        fprintf(stderr, "milkbot webhook set: --url must be the stack's https:// "
+                "WebhookUrl output\n");
+        return 2;
+    }
+    if (secret == NULL || secret[0] == '\0') {
+        fprintf(stderr, "milkbot webhook set: MILKBOT_WEBHOOK_SECRET is not set "
+                "(the value stored in the webhook secret's SSM parameter)\n");
+        return 1;
+    }
+    cJSON *p = cJSON_CreateObject();
+    cJSON_AddStringToObject(p, "url", url);
+    cJSON_AddStringToObject(p, "secret_token", secret);
+    cJSON *updates = cJSON_AddArrayToObject(p, "allowed_updates");
+    cJSON_AddItemToArray(updates, cJSON_CreateString("message"));
+    cJSON_AddItemToArray(updates, cJSON_CreateString("edited_message"));
+    cJSON_AddItemToArray(updates, cJSON_CreateString("callback_query"));
+    if (drop) cJSON_AddBoolToObject(p, "drop_pending_updates", 1);
+    if (call(api, "setWebhook", p, NULL) != 0) return 1;
+    printf("webhook set to %s\n", url);
+    return 0;
+}
+
+static int webhook_info(tg_api *api) {
+    cJSON *info;
+    if (call(api, "getWebhookInfo", cJSON_CreateObject(), &info) != 0) return 1;
+    const char *url = cJSON_GetStringValue(cJSON_GetObjectItem(info, "url"));
+    printf("url: %s\n", url && url[0] ? url : "(none)");
+    printf("pending updates: %d\n",
+           (int)cJSON_GetNumberValue(cJSON_GetObjectItem(info, "pending_update_count")));
+    const char *last = cJSON_GetStringValue(cJSON_GetObjectItem(info, "last_error_message"));
+    const cJSON *when = cJSON_GetObjectItem(info, "last_error_date");
+    if (last)
+        printf("last error: %s (at %.0f, Unix time)\n", last,
+               cJSON_IsNumber(when) ? when->valuedouble : 0);
+    else
+        printf("last error: none\n");
+    cJSON_Delete(info);
+    return 0;
+}
+
+static int webhook_delete(tg_api *api, int argc, char **argv) {
+    cJSON *p = cJSON_CreateObject();
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--drop-pending") == 0) {
+            cJSON_AddBoolToObject(p, "drop_pending_updates", 1);
+        } else {
+            cJSON_Delete(p);
+            fputs(usage, stderr);
+            return 2;
+        }
+    }
+    if (call(api, "deleteWebhook", p, NULL) != 0) return 1;
+    printf("webhook deleted\n");
+    return 0;
+}
+
+static int commands_set(tg_api *api) {
+    static const struct { const char *command, *description; } commands[] = {
+        {"total", "today's feedings and total"},
+        {"week", "the last 7 days"},
+        {"last", "the last feeding, and how long ago"},
+        {"undo", "remove the feeding entered last"},
+        {"tz", "show or set the time zone"},
+        {"help", "how to record a feeding"},
+    };
+    cJSON *p = cJSON_CreateObject();
+    cJSON *list = cJSON_AddArrayToObject(p, "commands");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        cJSON *c = cJSON_CreateObject();
+        cJSON_AddStringToObject(c, "command", commands[i].command);
+        cJSON_AddStringToObject(c, "description", commands[i].description);
+        cJSON_AddItemToArray(list, c);
+    }
+    if (call(api, "setMyCommands", p, NULL) != 0) return 1;
+    printf("commands set: /total /week /last /undo /tz /help\n");
+    return 0;
+}
+
+int cli_telegram(int argc, char **argv) {
+    /* argv[0] is "webhook" or "commands" */
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        fputs(usage, argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    int is_webhook = strcmp(argv[0], "webhook") == 0;
+    const char *what = argv[1];
+    if (!(is_webhook ? (!strcmp(what, "set") || !strcmp(what, "info") || !strcmp(what, "delete"))
+                     : !strcmp(what, "set"))) {
+        fprintf(stderr, "milkbot %s: unknown action \"%s\"\n", argv[0], what);
+        fputs(usage, stderr);
+        return 2;
+    }
+    char err[512];
+    tg_api *api = open_api(argv[0], err, sizeof err);
+    if (api == NULL) {
+        fprintf(stderr, "milkbot %s: %s\n", argv[0], err);
+        return 1;
+    }
+    int status;
+    if (!is_webhook) status = commands_set(api);
+    else if (!strcmp(what, "set")) status = webhook_set(api, argc - 2, argv + 2);
+    else if (!strcmp(what, "info")) status = webhook_info(api);
+    else status = webhook_delete(api, argc - 2, argv + 2);
+    tg_api_free(api);
+    return status;
+}

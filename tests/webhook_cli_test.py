@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+"""webhook_cli_test.py -- `milkbot webhook set|info|delete` and `milkbot
+commands set` against a local fake of the Bot API: the exact calls, the
+token in the path only, and clear errors.
+usage: webhook_cli_test.py path/to/milkbot"""
+import json
+import os
+import subprocess
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from services import Checks
+
+MILKBOT = sys.argv[1]
+TOKEN = "123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11"
+SECRET = "x2Kf9-webhook-secret_0123"
+check = Checks("webhook cli")
+
+
+class BotAPI(BaseHTTPRequestHandler):
+    calls = []
+    answers = {
+        "getWebhookInfo": {"url": "https://abc.execute-api.eu-west-1.amazonaws.com/webhook",
+                           "has_custom_certificate": False, "pending_update_count": 2,
+                           "last_error_date": 1795867200,
+                           "last_error_message": "Wrong response from the webhook: 500"},
+    }
+
+    def do_POST(self):
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        type(self).calls.append((self.path, body))
+        method = self.path.rsplit("/", 1)[-1]
+        if self.path.split("/")[1] != f"bot{TOKEN}":
+            answer = {"ok": False, "error_code": 401, "description": "Unauthorized"}
+            self.send_response(401)
+        else:
+            answer = {"ok": True, "result": self.answers.get(method, True)}
+            self.send_response(200)
+        data = json.dumps(answer).encode()
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):
+        pass
+
+
+server = ThreadingHTTPServer(("127.0.0.1", 0), BotAPI)
+threading.Thread(target=server.serve_forever, daemon=True).start()
+env = dict(os.environ, TELEGRAM_BOT_TOKEN=TOKEN, MILKBOT_WEBHOOK_SECRET=SECRET,
+           TELEGRAM_API_URL=f"http://127.0.0.1:{server.server_address[1]}")
+
+
+def run(*args, **extra):
+    return subprocess.run([MILKBOT, *args], env=dict(env, **extra), capture_output=True,
+                          text=True, timeout=30)
+
+
+url = "https://abc.execute-api.eu-west-1.amazonaws.com/webhook"
+r = run("webhook", "set", "--url", url, "--drop-pending")
+check("set: exit 0", r.returncode == 0, r.stderr)
+path, body = BotAPI.calls[-1]
+check("set: setWebhook with the token in the path", path == f"/bot{TOKEN}/setWebhook", path)
+check("set: the parameters", body == {"url": url, "secret_token": SECRET,
+      "allowed_updates": ["message", "edited_message", "callback_query"],
+      "drop_pending_updates": True}, str(body))
+check("set: no secret printed", SECRET not in r.stdout + r.stderr and TOKEN not in r.stdout + r.stderr)
+
+r = run("webhook", "info")
+check("info: the calls", BotAPI.calls[-1][0] == f"/bot{TOKEN}/getWebhookInfo")
+check("info: url, pending, last error", url in r.stdout and "pending updates: 2" in r.stdout
+      and "Wrong response from the webhook: 500" in r.stdout, r.stdout)
+
+r = run("webhook", "delete")
+check("delete", r.returncode == 0 and BotAPI.calls[-1] == (f"/bot{TOKEN}/deleteWebhook", {}),
+      str(BotAPI.calls[-1]))
+
+r = run("commands", "set")
+path, body = BotAPI.calls[-1]
+check("commands: setMyCommands", path == f"/bot{TOKEN}/setMyCommands" and
+      [c["command"] for c in body["commands"]] == ["total", "week", "last", "undo", "tz", "help"],
+      str(body))
+
+# errors: named, and the token never shown
+r = run("webhook", "info", TELEGRAM_BOT_TOKEN="999:wrong")
+check("wrong token: exit 1 and Telegram's words", r.returncode == 1 and "Unauthorized" in r.stderr,
+      r.stderr)
+check("wrong token: not shown", "999:wrong" not in r.stderr)
+r = run("webhook", "set", "--url", url, MILKBOT_WEBHOOK_SECRET="")
+check("no secret: named", r.returncode == 1 and "MILKBOT_WEBHOOK_SECRET" in r.stderr, r.stderr)
+r = run("webhook", "set", "--url", "http://insecure/webhook")
+check("an http URL: refused", r.returncode == 2 and "https://" in r.stderr, r.stderr)
+r = run("webhook", "info", TELEGRAM_BOT_TOKEN="")
+check("no token: named", r.returncode == 1 and "TELEGRAM_BOT_TOKEN" in r.stderr, r.stderr)
+r = run("webhook", "frob")
+check("unknown action: exit 2", r.returncode == 2)
+env["TELEGRAM_API_URL"] = "http://127.0.0.1:1"
+r = run("webhook", "info")
+check("Telegram unreachable: a clear error", r.returncode == 1 and "getWebhookInfo" in r.stderr,
+      r.stderr)
+server.shutdown()
+check.finish()
