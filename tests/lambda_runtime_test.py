@@ -3,7 +3,9 @@
 Lambda runs it: a Runtime API emulator hands it events, a fake Parameters
 and Secrets extension holds the webhook secret, a private dynalite is the
 table. The process gets only Lambda's environment (as `env -i` would).
-usage: lambda_runtime_test.py path/to/milkbot"""
+With ZIP, the bootstrap is the deployment package's, unzipped into an
+empty directory as Lambda does (so a library missing from it fails here).
+usage: lambda_runtime_test.py path/to/milkbot [milkbot-lambda.zip]"""
 import json
 import os
 import queue
@@ -13,6 +15,7 @@ import tempfile
 import threading
 import time
 import urllib.parse
+import zipfile
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import botocore.session
@@ -20,12 +23,13 @@ import botocore.session
 from services import Dynalite, free_port, Checks
 
 MILKBOT = os.path.abspath(sys.argv[1])
+PACKAGE = os.path.abspath(sys.argv[2]) if len(sys.argv) > 2 else None
 SECRET = "s3cret-token-from-ssm"
 SESSION_TOKEN = "IQoJb3JpZ2luX2VjEXAMPLESESSION"
 BOT_TOKEN = "123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11"
 USER = 111111111
 NOON = 1795867200  # 2026-11-28T12:00:00Z
-check = Checks("lambda runtime")
+check = Checks("lambda runtime (packaged)" if len(sys.argv) > 2 else "lambda runtime")
 
 
 
@@ -204,8 +208,17 @@ with tempfile.TemporaryDirectory() as tmp:
         return [i for i in items if "removed_by" not in i]
 
     # the deployment package's entry point is the binary itself, as "bootstrap"
-    bootstrap = os.path.join(tmp, "bootstrap")
-    os.symlink(MILKBOT, bootstrap)
+    task = os.path.join(tmp, "task")
+    os.mkdir(task)
+    bootstrap = os.path.join(task, "bootstrap")
+    if PACKAGE:
+        with zipfile.ZipFile(PACKAGE) as z:
+            for info in z.infolist():
+                z.extract(info, task)
+                os.chmod(os.path.join(task, info.filename), (info.external_attr >> 16) & 0o777)
+        lambda_env["LAMBDA_TASK_ROOT"] = task
+    else:
+        os.symlink(MILKBOT, bootstrap)
     log = open(os.path.join(tmp, "log"), "w+")
     proc = subprocess.Popen([bootstrap], env=lambda_env, stdout=log, stderr=subprocess.STDOUT)
 

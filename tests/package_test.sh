@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# package_test.sh -- the Lambda zip will run on provided.al2023: bootstrap
+# is a native executable, no libc or loader is bundled, no file needs a
+# glibc symbol newer than Amazon Linux 2023's 2.34, bootstrap finds lib/
+# through RPATH (which wins over Lambda's LD_LIBRARY_PATH), and every
+# library it needs is in lib/ or glibc.  usage: package_test.sh ZIP
+set -u
+zip=${1:?usage: package_test.sh milkbot-lambda.zip}
+. "$(dirname "$0")/lib.sh"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+unzip -q "$zip" -d "$tmp"
+
+check "bootstrap is executable" 0 "$([ -x "$tmp/bootstrap" ]; echo $?)"
+check "bootstrap is ELF, not a script" "$(printf '\177ELF')" "$(head -c 4 "$tmp/bootstrap")"
+bundled_glibc=$(ls "$tmp/lib" | grep -E '^(libc|ld-linux|libm|libpthread|libdl|librt)[.-]' || true)
+check "no libc or loader bundled" "" "$bundled_glibc"
+newest=""
+for f in "$tmp/bootstrap" "$tmp"/lib/*; do
+    [ "$(head -c 4 "$f")" == "$(printf '\177ELF')" ] || continue
+    v=$(objdump -T "$f" | grep -o 'GLIBC_[0-9.]*' | sort -uV | tail -1)
+    if [ -n "$v" ] && [ "$(printf '%s\nGLIBC_2.34\n' "$v" | sort -V | tail -1)" != "GLIBC_2.34" ]; then
+        newest+="$(basename "$f") needs $v; "
+    fi
+done
+check "no symbol above GLIBC_2.34 in any ELF file" "" "$newest"
+check "RPATH \$ORIGIN/lib (not RUNPATH)" '[$ORIGIN/lib]' \
+    "$(readelf -d "$tmp/bootstrap" | awk '/\(RPATH\)/ { print $NF }')"
+missing=$(cd "$tmp" && env -i LD_LIBRARY_PATH= ldd ./bootstrap | grep 'not found' || true)
+check "every library found (lib/ or glibc)" "" "$missing"
+size=$(stat -c %s "$zip")
+check "zip at most 12 MB ($size bytes)" 1 "$([ "$size" -le $((12 * 1024 * 1024)) ] && echo 1 || echo 0)"
+finish "package"
