@@ -20,92 +20,20 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import botocore.session
 
-from services import Dynalite, free_port, Checks
+from services import Checks, Dynalite, Parameters, RuntimeAPI, serve
 
 MILKBOT = os.path.abspath(sys.argv[1])
 PACKAGE = os.path.abspath(sys.argv[2]) if len(sys.argv) > 2 else None
 SECRET = "s3cret-token-from-ssm"
 SESSION_TOKEN = "IQoJb3JpZ2luX2VjEXAMPLESESSION"
 BOT_TOKEN = "123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11"
+Parameters.token = SESSION_TOKEN
+Parameters.values = {"/milkbot/webhook-secret": SECRET, "/milkbot/bot-token": BOT_TOKEN}
 USER = 111111111
 NOON = 1795867200  # 2026-11-28T12:00:00Z
 check = Checks("lambda runtime (packaged)" if len(sys.argv) > 2 else "lambda runtime")
 
 
-
-
-class RuntimeAPI(BaseHTTPRequestHandler):
-    """The Lambda Runtime API, version 2018-06-01."""
-    protocol_version = "HTTP/1.1"
-    deadline_s = 10
-    events = queue.Queue()
-    results = {}
-    done = {}
-    init_errors = []
-
-    def do_GET(self):
-        if self.path != "/2018-06-01/runtime/invocation/next":
-            return self.reply(404, b"{}")
-        request_id, event = self.events.get()
-        body = event.encode()
-        self.send_response(200)
-        self.send_header("Lambda-Runtime-Aws-Request-Id", request_id)
-        self.send_header("Lambda-Runtime-Deadline-Ms",
-                         str(int((time.time() + type(self).deadline_s) * 1000)))
-        self.send_header("Lambda-Runtime-Trace-Id", f"Root=1-00000000-{request_id}")
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def do_POST(self):
-        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        parts = self.path.split("/")
-        if self.path == "/2018-06-01/runtime/init/error":
-            type(self).init_errors.append((self.headers.get("Lambda-Runtime-Function-Error-Type"),
-                                           json.loads(body)))
-        elif len(parts) == 6 and parts[3] == "invocation" and parts[5] in ("response", "error"):
-            type(self).results[parts[4]] = (parts[5], json.loads(body))
-            type(self).done[parts[4]].set()
-        else:
-            return self.reply(404, b"{}")
-        self.reply(202, b'{"status":"OK"}')
-
-    def reply(self, status, body):
-        self.send_response(status)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
-class Parameters(BaseHTTPRequestHandler):
-    """The AWS Parameters and Secrets Lambda Extension's HTTP interface."""
-    values = {"/milkbot/webhook-secret": SECRET, "/milkbot/bot-token": BOT_TOKEN}
-    calls = 0
-
-    def do_GET(self):
-        url = urllib.parse.urlparse(self.path)
-        query = urllib.parse.parse_qs(url.query)
-        type(self).calls += 1
-        name = query.get("name", [""])[0]
-        if (url.path != "/systemsmanager/parameters/get" or query.get("withDecryption") != ["true"]
-                or self.headers.get("X-Aws-Parameters-Secrets-Token") != SESSION_TOKEN
-                or name not in self.values):
-            body = b'{"message":"forbidden or not found"}'
-            self.send_response(400)
-        else:
-            body = json.dumps({"Parameter": {"Name": name, "Type": "SecureString",
-                                             "Value": self.values[name], "Version": 1}}).encode()
-            self.send_response(200)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
 
 
 class TelegramAPI(BaseHTTPRequestHandler):
@@ -124,19 +52,6 @@ class TelegramAPI(BaseHTTPRequestHandler):
 
     def log_message(self, *args):
         pass
-
-
-class QuietServer(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request, client_address):
-        pass  # a runtime stopped mid-connection is expected here
-
-
-def serve(handler):
-    server = QuietServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
 
 
 counter = 0

@@ -1,9 +1,15 @@
-"""services.py -- local stand-ins for the cloud, shared by the Python tests:
-a private dynalite (on disk, so it survives a restart) and free ports."""
+"""services.py -- local stand-ins for the cloud, shared by the Python tests
+and benchmarks: a private dynalite (on disk, so it survives a restart), the
+Lambda Runtime API, the Parameters and Secrets extension, free ports."""
+import json
 import os
+import queue
 import socket
 import subprocess
+import threading
 import time
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 
@@ -56,3 +62,96 @@ class Checks:
     def finish(self):
         print(f"{self.name}: {self.passed} passed, {self.failed} failed")
         raise SystemExit(1 if self.failed else 0)
+
+
+class RuntimeAPI(BaseHTTPRequestHandler):
+    """The Lambda Runtime API, version 2018-06-01."""
+    protocol_version = "HTTP/1.1"
+    deadline_s = 10
+    events = queue.Queue()
+    results = {}
+    result_times = {}
+    done = {}
+    init_errors = []
+
+    next_times = []  # when each /next arrived (time.perf_counter)
+
+    def do_GET(self):
+        if self.path != "/2018-06-01/runtime/invocation/next":
+            return self.reply(404, b"{}")
+        type(self).next_times.append(time.perf_counter())
+        request_id, event = self.events.get()
+        body = event.encode()
+        self.send_response(200)
+        self.send_header("Lambda-Runtime-Aws-Request-Id", request_id)
+        self.send_header("Lambda-Runtime-Deadline-Ms",
+                         str(int((time.time() + type(self).deadline_s) * 1000)))
+        self.send_header("Lambda-Runtime-Trace-Id", f"Root=1-00000000-{request_id}")
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        parts = self.path.split("/")
+        if self.path == "/2018-06-01/runtime/init/error":
+            type(self).init_errors.append((self.headers.get("Lambda-Runtime-Function-Error-Type"),
+                                           json.loads(body)))
+        elif len(parts) == 6 and parts[3] == "invocation" and parts[5] in ("response", "error"):
+            type(self).results[parts[4]] = (parts[5], json.loads(body))
+            type(self).result_times[parts[4]] = time.perf_counter()
+            type(self).done[parts[4]].set()
+        else:
+            return self.reply(404, b"{}")
+        self.reply(202, b'{"status":"OK"}')
+
+    def reply(self, status, body):
+        self.send_response(status)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+class Parameters(BaseHTTPRequestHandler):
+    """The AWS Parameters and Secrets Lambda Extension's HTTP interface."""
+    values = {}  # name -> value
+    token = ""   # the session token the extension must be given
+    calls = 0
+
+    def do_GET(self):
+        url = urllib.parse.urlparse(self.path)
+        query = urllib.parse.parse_qs(url.query)
+        type(self).calls += 1
+        name = query.get("name", [""])[0]
+        if (url.path != "/systemsmanager/parameters/get" or query.get("withDecryption") != ["true"]
+                or self.headers.get("X-Aws-Parameters-Secrets-Token") != self.token
+                or name not in self.values):
+            body = b'{"message":"forbidden or not found"}'
+            self.send_response(400)
+        else:
+            body = json.dumps({"Parameter": {"Name": name, "Type": "SecureString",
+                                             "Value": self.values[name], "Version": 1}}).encode()
+            self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+class QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        pass  # a runtime stopped mid-connection is expected here
+
+
+def serve(handler):
+    server = QuietServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server

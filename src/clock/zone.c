@@ -151,9 +151,15 @@ static const char *zone_lookup(const char *typed) {
 int clock_zone_canonical(const char *typed, char *id, size_t idlen,
                          char *err, size_t errlen) {
     const char *found = NULL;
+    char exact[CLOCK_ZONE_ID_MAX];
     size_t typed_len = strlen(typed);
-    if (typed_len > 0 && typed_len < CLOCK_ZONE_ID_MAX &&
-        zone_names_load() == 0)
+    /* an id spelled exactly as ICU knows it needs no table: the common
+     * case, and at a Lambda cold start the table's millisecond counts */
+    if (typed_len > 0 && typed_len < CLOCK_ZONE_ID_MAX && strchr(typed, ' ') == NULL &&
+        canonical_of(typed, exact, sizeof exact) == 0)
+        found = exact;
+    else if (typed_len > 0 && typed_len < CLOCK_ZONE_ID_MAX &&
+             zone_names_load() == 0)
         found = zone_lookup(typed);
     if (found == NULL || strlen(found) >= idlen) {
         if (err)

@@ -1,0 +1,87 @@
+#!/usr/bin/env python3
+"""cold_start.py -- the packaged `bootstrap` started fresh again and again,
+as Lambda does for nearly every message (feedings are hours apart), under
+the Runtime API emulator with a fake Parameters and Secrets extension and a
+local dynalite. Reports, over RUNS starts, median and max of:
+  init            exec -> its first /next request
+  first response  exec -> the response to a record message, posted (the two
+                  secrets read from the extension, the table written)
+  peak RSS        the process's VmHWM after that response
+and the zip's size. Prints figures; asserts nothing.
+usage: bench/cold_start.py path/to/milkbot path/to/milkbot-lambda.zip [RUNS]"""
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import zipfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests"))
+from services import Dynalite, Parameters, RuntimeAPI, serve  # noqa: E402
+
+MILKBOT, ZIP = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+RUNS = int(sys.argv[3]) if len(sys.argv) > 3 else 20
+USER = 111111111
+Parameters.token = "session-token"
+Parameters.values = {"/milkbot/webhook-secret": "cold-secret", "/milkbot/bot-token": "1:token"}
+
+
+def event(n):
+    update = {"update_id": n, "message": {
+        "message_id": n, "date": int(time.time()), "text": "120ml formula",
+        "from": {"id": USER, "is_bot": False, "first_name": "Ana"},
+        "chat": {"id": USER, "type": "private"}}}
+    return json.dumps({"version": "2.0", "headers": {"x-telegram-bot-api-secret-token": "cold-secret"},
+                       "requestContext": {"http": {"method": "POST"}},
+                       "body": json.dumps(update), "isBase64Encoded": False})
+
+
+with tempfile.TemporaryDirectory() as tmp:
+    task = os.path.join(tmp, "task")
+    with zipfile.ZipFile(ZIP) as z:
+        for info in z.infolist():
+            z.extract(info, task)
+            os.chmod(os.path.join(task, info.filename), (info.external_attr >> 16) & 0o777)
+    db = Dynalite(os.path.join(tmp, "db"))
+    db.start()
+    runtime, parameters = serve(RuntimeAPI), serve(Parameters)
+    env = {"AWS_LAMBDA_RUNTIME_API": f"127.0.0.1:{runtime.server_address[1]}",
+           "AWS_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "ASIA", "AWS_SECRET_ACCESS_KEY": "s",
+           "AWS_SESSION_TOKEN": "session-token", "LAMBDA_TASK_ROOT": task, "_HANDLER": "bootstrap",
+           "AWS_ENDPOINT_URL_DYNAMODB": db.endpoint,
+           "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT": str(parameters.server_address[1]),
+           "MILKBOT_STORE": "dynamodb:feedings", "MILKBOT_TZ": "Europe/London",
+           "ALLOWED_USER_IDS": str(USER), "WEBHOOK_SECRET_PARAM": "/milkbot/webhook-secret",
+           "BOT_TOKEN_PARAM": "/milkbot/bot-token", "TELEGRAM_API_URL": "http://127.0.0.1:9"}
+    subprocess.run([MILKBOT, "create-table", "feedings"], env=dict(env, PATH=os.environ["PATH"]),
+                   check=True, capture_output=True)
+    inits, firsts, rss = [], [], []
+    for n in range(1, RUNS + 1):
+        request_id = f"cold-{n}"
+        RuntimeAPI.done[request_id] = threading.Event()
+        RuntimeAPI.events.put((request_id, event(n)))
+        RuntimeAPI.next_times.clear()
+        start = time.perf_counter()
+        proc = subprocess.Popen([os.path.join(task, "bootstrap")], env=env,
+                                stdout=open(os.path.join(tmp, "log"), "a"), stderr=subprocess.STDOUT)
+        if not RuntimeAPI.done[request_id].wait(30):
+            sys.exit("no response from bootstrap: " + open(os.path.join(tmp, "log")).read())
+        kind, payload = RuntimeAPI.results[request_id]
+        if kind != "response" or payload["statusCode"] != 200:
+            sys.exit(f"bad response: {kind} {payload}")
+        inits.append((RuntimeAPI.next_times[0] - start) * 1000)
+        firsts.append((RuntimeAPI.result_times[request_id] - start) * 1000)
+        with open(f"/proc/{proc.pid}/status") as status:
+            rss.append(next(int(line.split()[1]) for line in status if line.startswith("VmHWM")) / 1024)
+        proc.kill()
+        proc.wait()
+    db.stop()
+
+print(f"cold start of the packaged bootstrap, {RUNS} runs (median / max):")
+print(f"  init (exec -> first /next)       {statistics.median(inits):6.1f} / {max(inits):6.1f} ms")
+print(f"  first response (record, dynalite) {statistics.median(firsts):5.1f} / {max(firsts):6.1f} ms")
+print(f"  peak RSS                         {statistics.median(rss):6.1f} / {max(rss):6.1f} MB")
+print(f"  zip                              {os.path.getsize(ZIP) / 1e6:6.1f} MB")
