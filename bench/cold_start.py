@@ -7,7 +7,10 @@ local dynalite. Reports, over RUNS starts, median and max of:
   first response  exec -> the response to a record message, posted (the two
                   secrets read from the extension, the table written)
   peak RSS        the process's VmHWM after that response
-and the zip's size. Prints figures; asserts nothing.
+and the zip's size. The same harness times a minimal C client that only
+connects and asks for /next (its "init" is the harness's own cost: Python
+starting a process, the emulator answering), to be subtracted. Prints
+figures; asserts nothing.
 usage: bench/cold_start.py path/to/milkbot path/to/milkbot-lambda.zip [RUNS]"""
 import json
 import os
@@ -27,6 +30,30 @@ RUNS = int(sys.argv[3]) if len(sys.argv) > 3 else 20
 USER = 111111111
 Parameters.token = "session-token"
 Parameters.values = {"/milkbot/webhook-secret": "cold-secret", "/milkbot/bot-token": "1:token"}
+
+
+BASELINE_C = r"""
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+int main(void) { /* GET /next and wait, as bootstrap's first act */
+    const char *api = getenv("AWS_LAMBDA_RUNTIME_API");
+    struct sockaddr_in a = {.sin_family = AF_INET};
+    a.sin_port = htons(atoi(strchr(api, ':') + 1));
+    inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+    int s = socket(AF_INET, SOCK_STREAM, 0);
+    if (connect(s, (struct sockaddr *)&a, sizeof a) != 0) return 1;
+    const char req[] = "GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\nHost: x\r\n\r\n";
+    write(s, req, sizeof req - 1);
+    char buf[4096];
+    read(s, buf, sizeof buf);
+    pause();
+}
+"""
 
 
 def event(n):
@@ -58,6 +85,21 @@ with tempfile.TemporaryDirectory() as tmp:
            "BOT_TOKEN_PARAM": "/milkbot/bot-token", "TELEGRAM_API_URL": "http://127.0.0.1:9"}
     subprocess.run([MILKBOT, "create-table", "feedings"], env=dict(env, PATH=os.environ["PATH"]),
                    check=True, capture_output=True)
+    baseline_bin = os.path.join(tmp, "baseline")
+    with open(baseline_bin + ".c", "w") as f:
+        f.write(BASELINE_C)
+    subprocess.run(["cc", "-O2", "-w", baseline_bin + ".c", "-o", baseline_bin], check=True)
+    baseline = []
+    for n in range(RUNS):
+        RuntimeAPI.events.put((f"baseline-{n}", "{}"))
+        RuntimeAPI.next_times.clear()
+        start = time.perf_counter()
+        proc = subprocess.Popen([baseline_bin], env=env)
+        while not RuntimeAPI.next_times:
+            time.sleep(0.0005)
+        baseline.append((RuntimeAPI.next_times[0] - start) * 1000)
+        proc.kill()
+        proc.wait()
     inits, firsts, rss = [], [], []
     for n in range(1, RUNS + 1):
         request_id = f"cold-{n}"
@@ -85,3 +127,6 @@ print(f"  init (exec -> first /next)       {statistics.median(inits):6.1f} / {ma
 print(f"  first response (record, dynalite) {statistics.median(firsts):5.1f} / {max(firsts):6.1f} ms")
 print(f"  peak RSS                         {statistics.median(rss):6.1f} / {max(rss):6.1f} MB")
 print(f"  zip                              {os.path.getsize(ZIP) / 1e6:6.1f} MB")
+print(f"  harness (a minimal C client's exec -> /next) {statistics.median(baseline):.1f} / "
+      f"{max(baseline):.1f} ms: bootstrap's own init is about "
+      f"{statistics.median(inits) - statistics.median(baseline):.1f} ms")
