@@ -106,7 +106,7 @@ with tempfile.TemporaryDirectory() as tmp:
         "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT": str(parameters.server_address[1]),
         "MILKBOT_STORE": "dynamodb:feedings", "MILKBOT_TZ": "Europe/London",
         "ALLOWED_USER_IDS": f"{USER}", "WEBHOOK_SECRET_PARAM": "/milkbot/webhook-secret",
-        "BOT_TOKEN_PARAM": "/milkbot/bot-token",
+        "BOT_TOKEN_PARAM": "/milkbot/bot-token", "GNUTLS_NO_IMPLICIT_INIT": "1",
         "TELEGRAM_API_URL": f"http://127.0.0.1:{telegram.server_address[1]}",
     }
     subprocess.run([MILKBOT, "create-table", "feedings"], check=True, capture_output=True,

@@ -51,7 +51,8 @@ check("function: architecture parameter, x86_64 by default",
 check("function: the extension layer", fn["Layers"] == [{"Ref": "ParametersSecretsExtensionArn"}])
 env = fn["Environment"]["Variables"]
 check("function: its settings", set(env) == {"MILKBOT_STORE", "MILKBOT_TZ", "ALLOWED_USER_IDS",
-                                             "WEBHOOK_SECRET_PARAM", "BOT_TOKEN_PARAM"}, str(env))
+                                             "WEBHOOK_SECRET_PARAM", "BOT_TOKEN_PARAM",
+                                             "GNUTLS_NO_IMPLICIT_INIT"}, str(env))
 check("function: the store is the table", env["MILKBOT_STORE"] == {"Sub": "dynamodb:${FeedingsTable}"})
 event = fn["Events"]["Webhook"]
 check("function: POST /webhook on the HTTP API", event["Type"] == "HttpApi"
