@@ -21,6 +21,7 @@
  */
 #include "cli/chat_session.h"
 #include "dynalite_env.h"
+#include "test_files.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -50,22 +51,6 @@ static store *fresh_store(char *err, size_t errlen) {
     return store_open(spec, err, errlen);
 }
 
-static char *read_file(const char *path) {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) return NULL;
-    fseek(f, 0, SEEK_END);
-    long size = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *text = malloc((size_t)size + 1);
-    if (text && fread(text, 1, (size_t)size, f) != (size_t)size) {
-        free(text);
-        text = NULL;
-    }
-    if (text) text[size] = '\0';
-    fclose(f);
-    return text;
-}
-
 static void add_line(char **buf, size_t *len, const char *line) {
     size_t n = strlen(line);
     *buf = realloc(*buf, *len + n + 2);
@@ -77,7 +62,7 @@ static void add_line(char **buf, size_t *len, const char *line) {
 /* Runs one transcript. With `print`, writes it out with the actual replies
  * and returns 0; otherwise returns the number of replies that differ. */
 static int run_transcript(const char *path, int print) {
-    char *text = read_file(path);
+    char *text = read_test_file(path, NULL);
     if (text == NULL) {
         fprintf(stderr, "%s: cannot read\n", path);
         return 1;

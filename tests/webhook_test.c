@@ -5,6 +5,7 @@
 #include "store/store.h"
 #include "telegram/update.h"
 #include "webhook/webhook.h"
+#include "test_files.h"
 
 #include <dirent.h>
 #include <setjmp.h>
@@ -398,19 +399,6 @@ static void test_config(void **state) {
 
 /* --- the shared fixtures ------------------------------------------------------ */
 
-static char *read_file(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)n + 1);
-    *len = fread(buf, 1, (size_t)n, f);
-    buf[*len] = '\0';
-    fclose(f);
-    return buf;
-}
-
 /* Every real API Gateway / Function URL event decodes; none carries the
  * secret, so a POST is 401, a GET 405, a response object 400. */
 static void test_shared_apigw_fixtures(void **state) {
@@ -424,9 +412,9 @@ static void test_shared_apigw_fixtures(void **state) {
     while ((ent = readdir(d)) != NULL) {
         if (strstr(ent->d_name, ".json") == NULL) continue;
         char path[1024], err[256];
-        size_t len;
+        size_t len = 0;
         snprintf(path, sizeof path, "%s/%s", dir, ent->d_name);
-        char *json = read_file(path, &len);
+        char *json = read_test_file(path, &len);
         assert_non_null(json);
         http_event e;
         int decoded = http_event_decode(json, len, &e, err, sizeof err);
@@ -463,9 +451,9 @@ static void test_shared_telegram_fixtures(void **state) {
     while ((ent = readdir(d)) != NULL) {
         if (strstr(ent->d_name, ".json") == NULL) continue;
         char path[1024], err[256];
-        size_t len;
+        size_t len = 0;
         snprintf(path, sizeof path, "%s/%s", dir, ent->d_name);
-        char *json = read_file(path, &len);
+        char *json = read_test_file(path, &len);
         assert_non_null(json);
         tg_update u;
         if (tg_update_decode(json, len, &u, err, sizeof err) != 0) {

@@ -84,16 +84,8 @@ int cli_chat(int argc, char **argv) {
             }
             break;
         case 'h': fputs(usage, stdout); fputs(help, stdout); return 0;
-        case ':':
-            fprintf(stderr, "milkbot chat: option %s needs a value\n",
-                    argv[optind - 1]);
-            fputs(usage, stderr);
-            return 2;
         default:
-            fprintf(stderr, "milkbot chat: unknown option \"%s\"\n",
-                    argv[optind - 1]);
-            fputs(usage, stderr);
-            return 2;
+            return cli_option_error("chat", c, argv, usage);
         }
     }
     if (optind < argc) {

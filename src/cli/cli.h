@@ -3,6 +3,12 @@
 #ifndef MILKBOT_CLI_H
 #define MILKBOT_CLI_H
 
+/* After getopt_long (optstring starting with ':') returned `c`, ':' for a
+ * missing value or '?' for an unknown option: says which, prints `usage`
+ * to stderr, and returns the usage-error exit status, 2. */
+int cli_option_error(const char *command, int c, char **argv,
+                     const char *usage);
+
 /* milkbot parse: see parse_command.c */
 int cli_parse(int argc, char **argv);
 /* milkbot chat: see chat_command.c */

@@ -117,16 +117,8 @@ int cli_parse(int argc, char **argv) {
         case 'n': now_text = optarg; break;
         case 't': tz = optarg; break;
         case 'h': fputs(usage, stdout); fputs(help, stdout); return 0;
-        case ':':
-            fprintf(stderr, "milkbot parse: option %s needs a value\n",
-                    argv[optind - 1]);
-            fputs(usage, stderr);
-            return 2;
         default:
-            fprintf(stderr, "milkbot parse: unknown option \"%s\"\n",
-                    argv[optind - 1]);
-            fputs(usage, stderr);
-            return 2;
+            return cli_option_error("parse", c, argv, usage);
         }
     }
     if (now_text) {
