@@ -399,88 +399,90 @@ static void test_config(void **state) {
 
 /* --- the shared fixtures ------------------------------------------------------ */
 
-/* Every real API Gateway / Function URL event decodes; none carries the
- * secret, so a POST is 401, a GET 405, a response object 400. */
-static void test_shared_apigw_fixtures(void **state) {
-    fixture *fx = *state;
+/* Calls `check` with every .json file of FIXTURES_DIR/`sub` (name, bytes,
+ * length); returns how many there were. Skips the test when ../shared is
+ * not beside this checkout. */
+static int each_fixture(fixture *fx, const char *sub,
+                        void (*check)(fixture *, const char *, const char *, size_t,
+                                      int *),
+                        int *counter) {
     char dir[512];
-    snprintf(dir, sizeof dir, "%s/apigw", FIXTURES_DIR);
+    snprintf(dir, sizeof dir, "%s/%s", FIXTURES_DIR, sub);
     DIR *d = opendir(dir);
-    if (d == NULL) skip(); /* ../shared is not beside this checkout */
+    if (d == NULL) skip();
     struct dirent *ent;
     int seen = 0;
     while ((ent = readdir(d)) != NULL) {
         if (strstr(ent->d_name, ".json") == NULL) continue;
-        char path[1024], err[256];
+        char path[1024];
         size_t len = 0;
         snprintf(path, sizeof path, "%s/%s", dir, ent->d_name);
         char *json = read_test_file(path, &len);
         assert_non_null(json);
-        http_event e;
-        int decoded = http_event_decode(json, len, &e, err, sizeof err);
-        int is_response = strstr(ent->d_name, "response") != NULL;
-        if (decoded != 0 && !is_response) {
-            print_error("%s: %s\n", ent->d_name, err);
-            fail();
-        }
-        int expect = is_response ? 400 : strcmp(e.method, "POST") == 0 ? 401 : 405;
-        http_event_free(&e);
-        answer a = handle(fx, json);
-        if (a.status != expect) {
-            print_error("%s: status %d, expected %d\n", ent->d_name, a.status, expect);
-            fail();
-        }
+        check(fx, ent->d_name, json, len, counter);
         free(json);
         seen++;
     }
     closedir(d);
-    assert_true(seen >= 7);
+    return seen;
 }
 
-/* Every Telegram update fixture, delivered with the secret by an allowed
- * user, is handled: 200, and a reply exactly when it is a text message or
- * a button from a person. */
-static void test_shared_telegram_fixtures(void **state) {
-    fixture *fx = *state;
-    char dir[512];
-    snprintf(dir, sizeof dir, "%s/telegram", FIXTURES_DIR);
-    DIR *d = opendir(dir);
-    if (d == NULL) skip();
-    struct dirent *ent;
-    int seen = 0, replies = 0;
-    while ((ent = readdir(d)) != NULL) {
-        if (strstr(ent->d_name, ".json") == NULL) continue;
-        char path[1024], err[256];
-        size_t len = 0;
-        snprintf(path, sizeof path, "%s/%s", dir, ent->d_name);
-        char *json = read_test_file(path, &len);
-        assert_non_null(json);
-        tg_update u;
-        if (tg_update_decode(json, len, &u, err, sizeof err) != 0) {
-            print_error("%s: %s\n", ent->d_name, err);
-            fail();
-        }
-        char allowed[64];
-        snprintf(allowed, sizeof allowed, "%lld", (long long)u.from_id);
-        int expect_reply = (u.kind == TG_MESSAGE || u.kind == TG_EDITED ||
-                            u.kind == TG_CALLBACK) && !u.from_is_bot;
-        tg_update_free(&u);
-        assert_int_equal(webhook_config_set_allowed(&fx->config, allowed, err, sizeof err), 0);
-        char *event = event_v2(json, SECRET, "POST");
-        answer a = handle(fx, event);
-        if (a.status != 200 || (a.method != NULL) != expect_reply) {
-            print_error("%s: status %d, %s reply\n", ent->d_name, a.status,
-                        a.method ? "a" : "no");
-            fail();
-        }
-        replies += a.method != NULL;
-        cJSON_Delete(a.method);
-        free(event);
-        free(json);
-        seen++;
+/* A real API Gateway / Function URL event decodes; none carries the
+ * secret, so a POST is 401, a GET 405, a response object 400. */
+static void check_apigw(fixture *fx, const char *name, const char *json, size_t len,
+                        int *counter) {
+    (void)counter;
+    char err[256];
+    http_event e;
+    int decoded = http_event_decode(json, len, &e, err, sizeof err);
+    int is_response = strstr(name, "response") != NULL;
+    if (decoded != 0 && !is_response) {
+        print_error("%s: %s\n", name, err);
+        fail();
     }
-    closedir(d);
-    assert_true(seen >= 39);
+    int expect = is_response ? 400 : strcmp(e.method, "POST") == 0 ? 401 : 405;
+    http_event_free(&e);
+    answer a = handle(fx, json);
+    if (a.status != expect) {
+        print_error("%s: status %d, expected %d\n", name, a.status, expect);
+        fail();
+    }
+}
+
+static void test_shared_apigw_fixtures(void **state) {
+    assert_true(each_fixture(*state, "apigw", check_apigw, NULL) >= 7);
+}
+
+/* A Telegram update fixture, delivered with the secret by an allowed user,
+ * is handled: 200, and a reply exactly when it is a text message or a
+ * button from a person. */
+static void check_update(fixture *fx, const char *name, const char *json, size_t len,
+                         int *replies) {
+    char err[256], allowed[64];
+    tg_update u;
+    if (tg_update_decode(json, len, &u, err, sizeof err) != 0) {
+        print_error("%s: %s\n", name, err);
+        fail();
+    }
+    snprintf(allowed, sizeof allowed, "%lld", (long long)u.from_id);
+    int expect_reply = (u.kind == TG_MESSAGE || u.kind == TG_EDITED ||
+                        u.kind == TG_CALLBACK) && !u.from_is_bot;
+    tg_update_free(&u);
+    assert_int_equal(webhook_config_set_allowed(&fx->config, allowed, err, sizeof err), 0);
+    char *event = event_v2(json, SECRET, "POST");
+    answer a = handle(fx, event);
+    if (a.status != 200 || (a.method != NULL) != expect_reply) {
+        print_error("%s: status %d, %s reply\n", name, a.status, a.method ? "a" : "no");
+        fail();
+    }
+    *replies += a.method != NULL;
+    cJSON_Delete(a.method);
+    free(event);
+}
+
+static void test_shared_telegram_fixtures(void **state) {
+    int replies = 0;
+    assert_true(each_fixture(*state, "telegram", check_update, &replies) >= 39);
     assert_true(replies >= 15);
 }
 
