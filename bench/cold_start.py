@@ -23,7 +23,7 @@ import time
 import zipfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests"))
-from services import Dynalite, Parameters, RuntimeAPI, serve  # noqa: E402
+from services import Dynalite, Parameters, RuntimeAPI, serve, tls_certificate  # noqa: E402
 
 MILKBOT, ZIP = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 RUNS = int(sys.argv[3]) if len(sys.argv) > 3 else 20
@@ -83,7 +83,10 @@ with tempfile.TemporaryDirectory() as tmp:
            "MILKBOT_STORE": "dynamodb:feedings", "MILKBOT_TZ": "Europe/London",
            "ALLOWED_USER_IDS": str(USER), "WEBHOOK_SECRET_PARAM": "/milkbot/webhook-secret",
            "BOT_TOKEN_PARAM": "/milkbot/bot-token", "TELEGRAM_API_URL": "http://127.0.0.1:9",
-           "GNUTLS_NO_IMPLICIT_INIT": "1"}  # as template.yaml sets it
+           "GNUTLS_NO_IMPLICIT_INIT": "1",  # as template.yaml sets it
+           # (read, not used: dynalite is plain HTTP; on Amazon Linux, the
+           # template's /etc/pki/tls/certs/ca-bundle.crt)
+           "MILKBOT_CA_BUNDLE": tls_certificate(tmp)[0]}
     subprocess.run([MILKBOT, "create-table", "feedings"], env=dict(env, PATH=os.environ["PATH"]),
                    check=True, capture_output=True)
     baseline_bin = os.path.join(tmp, "baseline")

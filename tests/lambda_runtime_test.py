@@ -20,7 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import botocore.session
 
-from services import Checks, Dynalite, Parameters, RuntimeAPI, serve
+from services import Checks, Dynalite, Parameters, RuntimeAPI, serve, tls_certificate
 
 MILKBOT = os.path.abspath(sys.argv[1])
 PACKAGE = os.path.abspath(sys.argv[2]) if len(sys.argv) > 2 else None
@@ -55,6 +55,7 @@ class TelegramAPI(BaseHTTPRequestHandler):
 
 
 counter = 0
+proc = None  # the bootstrap process under test
 
 
 def invoke(update, secret=SECRET):
@@ -70,9 +71,13 @@ def invoke(update, secret=SECRET):
              "body": json.dumps(update), "isBase64Encoded": False}
     RuntimeAPI.done[request_id] = threading.Event()
     RuntimeAPI.events.put((request_id, json.dumps(event)))
-    if not RuntimeAPI.done[request_id].wait(30):
-        return ("timeout", None)
-    return RuntimeAPI.results[request_id]
+    for _ in range(300):
+        if RuntimeAPI.done[request_id].wait(0.1):
+            return RuntimeAPI.results[request_id]
+        if proc.poll() is not None:  # it will never answer
+            RuntimeAPI.events.get()  # the event is not for the next process
+            return (f"exited with {proc.returncode}", RuntimeAPI.init_errors)
+    return ("timeout", None)
 
 
 def message(update_id, message_id, text, user=USER, kind="message"):
@@ -95,7 +100,10 @@ with tempfile.TemporaryDirectory() as tmp:
     db.start()
     runtime = serve(RuntimeAPI)
     parameters = serve(Parameters)
-    telegram = serve(TelegramAPI)
+    # the Bot API over HTTPS with a certificate only MILKBOT_CA_BUNDLE trusts:
+    # the Undo button's call reaching it proves the setting is used
+    ca, key = tls_certificate(tmp)
+    telegram = serve(TelegramAPI, tls=(ca, key))
     lambda_env = {  # what Lambda gives a provided.al2023 function, and ours
         "AWS_LAMBDA_RUNTIME_API": f"127.0.0.1:{runtime.server_address[1]}",
         "AWS_REGION": "eu-west-1", "AWS_DEFAULT_REGION": "eu-west-1",
@@ -107,7 +115,8 @@ with tempfile.TemporaryDirectory() as tmp:
         "MILKBOT_STORE": "dynamodb:feedings", "MILKBOT_TZ": "Europe/London",
         "ALLOWED_USER_IDS": f"{USER}", "WEBHOOK_SECRET_PARAM": "/milkbot/webhook-secret",
         "BOT_TOKEN_PARAM": "/milkbot/bot-token", "GNUTLS_NO_IMPLICIT_INIT": "1",
-        "TELEGRAM_API_URL": f"http://127.0.0.1:{telegram.server_address[1]}",
+        "TELEGRAM_API_URL": f"https://127.0.0.1:{telegram.server_address[1]}",
+        "MILKBOT_CA_BUNDLE": ca,
     }
     subprocess.run([MILKBOT, "create-table", "feedings"], check=True, capture_output=True,
                    env=dict(lambda_env, PATH=os.environ.get("PATH", "")))
@@ -240,6 +249,21 @@ with tempfile.TemporaryDirectory() as tmp:
     check("no bot token: init error names it", len(RuntimeAPI.init_errors) == 2
           and "BOT_TOKEN_PARAM" in RuntimeAPI.init_errors[1][1]["errorMessage"],
           str(RuntimeAPI.init_errors))
+
+    # no CA certificates where they are looked for: a clear init error
+    bad = dict(lambda_env, MILKBOT_CA_BUNDLE="/nonexistent/ca.pem")
+    result = subprocess.run([bootstrap], env=bad, capture_output=True, timeout=30)
+    check("CA bundle missing: init error names it and the setting", len(RuntimeAPI.init_errors) == 3
+          and "/nonexistent/ca.pem" in RuntimeAPI.init_errors[2][1]["errorMessage"]
+          and "MILKBOT_CA_BUNDLE" in RuntimeAPI.init_errors[2][1]["errorMessage"],
+          str(RuntimeAPI.init_errors))
+    if not os.path.exists("/etc/pki/tls/certs/ca-bundle.crt"):  # not Amazon Linux
+        bad = dict(lambda_env)
+        del bad["MILKBOT_CA_BUNDLE"]
+        result = subprocess.run([bootstrap], env=bad, capture_output=True, timeout=30)
+        check("CA bundle: Amazon Linux's by default", len(RuntimeAPI.init_errors) == 4
+              and "/etc/pki/tls/certs/ca-bundle.crt" in RuntimeAPI.init_errors[3][1]["errorMessage"],
+              str(RuntimeAPI.init_errors))
     db.stop()
 
 check.finish()

@@ -1,10 +1,12 @@
 """services.py -- local stand-ins for the cloud, shared by the Python tests
 and benchmarks: a private dynalite (on disk, so it survives a restart), the
-Lambda Runtime API, the Parameters and Secrets extension, free ports."""
+Lambda Runtime API, the Parameters and Secrets extension, HTTPS with a
+throw-away certificate authority, free ports."""
 import json
 import os
 import queue
 import socket
+import ssl
 import subprocess
 import threading
 import time
@@ -151,7 +153,90 @@ class QuietServer(ThreadingHTTPServer):
         pass  # a runtime stopped mid-connection is expected here
 
 
-def serve(handler):
+def botocore_authorization(headers, body, port, key, secret, token, region,
+                           service="dynamodb"):
+    """What botocore's SigV4 signer computes for a request our client sent
+    (headers lower-cased), at the time the request says it was signed."""
+    import datetime
+    from unittest import mock
+
+    import botocore.auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+    auth = headers["authorization"]
+    signed = auth.split("SignedHeaders=")[1].split(",")[0].split(";")
+    # host and x-amz-date botocore sets itself; the token it adds from the
+    # credentials
+    given = {h: headers[h] for h in signed if h not in ("host", "x-amz-date", "x-amz-security-token")}
+    request = AWSRequest(method="POST", url=f"http://127.0.0.1:{port}/", data=body, headers=given)
+    when = datetime.datetime.strptime(headers["x-amz-date"], "%Y%m%dT%H%M%SZ")
+    with mock.patch.object(botocore.auth, "get_current_datetime", return_value=when):
+        botocore.auth.SigV4Auth(Credentials(key, secret, token), service, region).add_auth(request)
+    return request.headers["Authorization"]
+
+
+class SSM(BaseHTTPRequestHandler):
+    """AWS Systems Manager's GetParameter, as far as `milkbot webhook` uses
+    it: every request's SigV4 signature is recomputed with botocore and a
+    wrong one refused, as AWS would."""
+    values = {}  # name -> value
+    credentials = ("AKIDEXAMPLE", "secret", None, "eu-west-1")  # key, secret, token, region
+    requests = []  # (target, body) of each request
+    bad_signatures = 0
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        request = json.loads(body)
+        type(self).requests.append((headers.get("x-amz-target"), request))
+        key, secret, token, region = self.credentials
+        expected = botocore_authorization(headers, body, self.server.server_address[1],
+                                          key, secret, token, region, "ssm")
+        if headers.get("authorization") != expected or headers.get("x-amz-security-token") != token:
+            type(self).bad_signatures += 1
+            return self.answer(400, {"__type": "InvalidSignatureException",
+                                     "message": "The request signature we calculated does not match"})
+        if (headers.get("x-amz-target") != "AmazonSSM.GetParameter"
+                or headers.get("content-type") != "application/x-amz-json-1.1"):
+            return self.answer(400, {"__type": "UnknownOperationException"})
+        name = request.get("Name")
+        if name not in self.values:
+            return self.answer(400, {"__type": "ParameterNotFound", "message": ""})
+        self.answer(200, {"Parameter": {"Name": name, "Type": "SecureString", "Version": 1,
+                                        "Value": self.values[name] if request.get("WithDecryption")
+                                        else "AQICAHencrypted=="}})
+
+    def answer(self, status, document):
+        data = json.dumps(document).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/x-amz-json-1.1")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):
+        pass
+
+
+def tls_certificate(directory, name="server"):
+    """A self-signed certificate for 127.0.0.1 and localhost, made with the
+    openssl command: returns (certificate, key) paths. The certificate is
+    its own CA: a client trusts it only when told to (MILKBOT_CA_BUNDLE)."""
+    cert, key = os.path.join(directory, name + ".pem"), os.path.join(directory, name + ".key")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-subj", "/CN=localhost", "-keyout", key, "-out", cert,
+                    "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"],
+                   check=True, capture_output=True)
+    return cert, key
+
+
+def serve(handler, tls=None):
+    """Serves handler on a free port of 127.0.0.1, over HTTPS when tls is
+    a (certificate, key) pair."""
     server = QuietServer(("127.0.0.1", 0), handler)
+    if tls:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(*tls)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server

@@ -4,21 +4,14 @@ libcurl's CURLOPT_AWS_SIGV4) must carry exactly the Authorization header that
 botocore's SigV4 signer computes for the same credentials, session token,
 region, time and request. The requests are captured by a loopback server
 standing in for DynamoDB.  usage: sigv4_test.py path/to/milkbot"""
-import datetime
 import json
 import os
 import subprocess
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
-from unittest import mock
 
-import botocore.auth
-from botocore.auth import SigV4Auth
-from botocore.awsrequest import AWSRequest
-from botocore.credentials import Credentials
-
-from services import Checks
+from services import Checks, botocore_authorization
 
 MILKBOT = sys.argv[1]
 captured = []
@@ -44,20 +37,6 @@ class Capture(BaseHTTPRequestHandler):
         pass
 
 
-
-
-def botocore_authorization(headers, body, port, key, secret, token, region):
-    """What botocore signs for the request curl sent, at curl's time."""
-    auth = headers["authorization"]
-    signed = auth.split("SignedHeaders=")[1].split(",")[0].split(";")
-    # host and x-amz-date botocore sets itself; the token it adds from the
-    # credentials
-    given = {h: headers[h] for h in signed if h not in ("host", "x-amz-date", "x-amz-security-token")}
-    request = AWSRequest(method="POST", url=f"http://127.0.0.1:{port}/", data=body, headers=given)
-    when = datetime.datetime.strptime(headers["x-amz-date"], "%Y%m%dT%H%M%SZ")
-    with mock.patch.object(botocore.auth, "get_current_datetime", return_value=when):
-        SigV4Auth(Credentials(key, secret, token), "dynamodb", region).add_auth(request)
-    return request.headers["Authorization"]
 
 
 def run_case(name, key, secret, token, region, messages):

@@ -52,7 +52,9 @@ check("function: the extension layer", fn["Layers"] == [{"Ref": "ParametersSecre
 env = fn["Environment"]["Variables"]
 check("function: its settings", set(env) == {"MILKBOT_STORE", "MILKBOT_TZ", "ALLOWED_USER_IDS",
                                              "WEBHOOK_SECRET_PARAM", "BOT_TOKEN_PARAM",
-                                             "GNUTLS_NO_IMPLICIT_INIT"}, str(env))
+                                             "GNUTLS_NO_IMPLICIT_INIT", "MILKBOT_CA_BUNDLE"}, str(env))
+check("function: Amazon Linux's CA certificates",
+      env["MILKBOT_CA_BUNDLE"] == "/etc/pki/tls/certs/ca-bundle.crt", env["MILKBOT_CA_BUNDLE"])
 check("function: the store is the table", env["MILKBOT_STORE"] == {"Sub": "dynamodb:${FeedingsTable}"})
 event = fn["Events"]["Webhook"]
 check("function: POST /webhook on the HTTP API", event["Type"] == "HttpApi"

@@ -1,16 +1,18 @@
 #!/usr/bin/env python3
 """webhook_cli_test.py -- `milkbot webhook set|info|delete` and `milkbot
 commands set` against a local fake of the Bot API: the exact calls, the
-token in the path only, and clear errors.
+token in the path only, the secrets read from (a fake, signature-checking)
+SSM, the Bot API over HTTPS with MILKBOT_CA_BUNDLE, and clear errors.
 usage: webhook_cli_test.py path/to/milkbot"""
 import json
 import os
 import subprocess
 import sys
+import tempfile
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from services import Checks
+from services import SSM, Checks, serve, tls_certificate
 
 MILKBOT = sys.argv[1]
 TOKEN = "123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11"
@@ -101,4 +103,74 @@ r = run("webhook", "info")
 check("Telegram unreachable: a clear error", r.returncode == 1 and "getWebhookInfo" in r.stderr,
       r.stderr)
 server.shutdown()
+
+# the secrets from SSM (AWS credentials from the environment)
+ssm = serve(SSM)
+SSM.values = {"/milkbot/bot-token": TOKEN, "/milkbot/webhook-secret": SECRET}
+server = ThreadingHTTPServer(("127.0.0.1", 0), BotAPI)
+threading.Thread(target=server.serve_forever, daemon=True).start()
+aws = {"AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret",
+       "AWS_REGION": "eu-west-1", "AWS_SESSION_TOKEN": "",
+       "AWS_ENDPOINT_URL_SSM": f"http://127.0.0.1:{ssm.server_address[1]}"}
+env = {k: v for k, v in env.items() if k not in ("TELEGRAM_BOT_TOKEN", "MILKBOT_WEBHOOK_SECRET",
+                                                  "BOT_TOKEN_PARAM", "WEBHOOK_SECRET_PARAM")}
+env.update(aws, TELEGRAM_API_URL=f"http://127.0.0.1:{server.server_address[1]}")
+r = run("webhook", "set", "--token-param", "/milkbot/bot-token", "--url", url,
+        "--secret-param", "/milkbot/webhook-secret")
+check("ssm: set with both secrets from SSM", r.returncode == 0, r.stderr)
+check("ssm: setWebhook got them", BotAPI.calls[-1][0] == f"/bot{TOKEN}/setWebhook"
+      and BotAPI.calls[-1][1]["secret_token"] == SECRET, str(BotAPI.calls[-1]))
+check("ssm: two GetParameter requests, decrypted, signed as botocore signs",
+      [(t, b["Name"], b["WithDecryption"]) for t, b in SSM.requests] ==
+      [("AmazonSSM.GetParameter", "/milkbot/bot-token", True),
+       ("AmazonSSM.GetParameter", "/milkbot/webhook-secret", True)]
+      and SSM.bad_signatures == 0, f"{SSM.requests} bad={SSM.bad_signatures}")
+check("ssm: no secret printed", SECRET not in r.stdout + r.stderr and TOKEN not in r.stdout + r.stderr)
+r = run("webhook", "info", BOT_TOKEN_PARAM="/milkbot/bot-token")
+check("ssm: the parameter's name from BOT_TOKEN_PARAM, as in Lambda",
+      r.returncode == 0 and BotAPI.calls[-1][0] == f"/bot{TOKEN}/getWebhookInfo", r.stderr)
+SSM.credentials = ("ASIAEXAMPLE", "secret2", "session-token-x", "eu-west-1")
+r = run("commands", "set", "--token-param", "/milkbot/bot-token", AWS_ACCESS_KEY_ID="ASIAEXAMPLE",
+        AWS_SECRET_ACCESS_KEY="secret2", AWS_SESSION_TOKEN="session-token-x")
+check("ssm: session credentials", r.returncode == 0 and SSM.bad_signatures == 0, r.stderr)
+SSM.credentials = ("AKIDEXAMPLE", "secret", None, "eu-west-1")
+calls = len(BotAPI.calls)
+r = run("webhook", "info", "--token-param", "/milkbot/no-such")
+check("ssm: unknown parameter: named, with AWS's error", r.returncode == 1
+      and "/milkbot/no-such" in r.stderr and "ParameterNotFound" in r.stderr, r.stderr)
+check("ssm: unknown parameter: Telegram not called", len(BotAPI.calls) == calls)
+r = run("webhook", "info", "--token-param", "/milkbot/bot-token", AWS_SECRET_ACCESS_KEY="wrong")
+check("ssm: refused signature: AWS's error", r.returncode == 1
+      and "InvalidSignatureException" in r.stderr, r.stderr)
+r = run("webhook", "info", "--token-param", "/milkbot/bot-token", AWS_ACCESS_KEY_ID="")
+check("ssm: no AWS credentials: named", r.returncode == 1 and "AWS_ACCESS_KEY_ID" in r.stderr,
+      r.stderr)
+r = run("webhook", "set", "--url", url, "--token-param", "/milkbot/bot-token")
+check("ssm: no webhook secret anywhere: both ways named", r.returncode == 1
+      and "MILKBOT_WEBHOOK_SECRET" in r.stderr and "--secret-param" in r.stderr, r.stderr)
+r = run("webhook", "info")
+check("no token anywhere: both ways named", r.returncode == 1 and "TELEGRAM_BOT_TOKEN" in r.stderr
+      and "--token-param" in r.stderr, r.stderr)
+r = run("webhook", "info", "--token-param")
+check("--token-param without a name: exit 2", r.returncode == 2 and "--token-param" in r.stderr,
+      r.stderr)
+server.shutdown()
+
+# the Bot API over HTTPS: trusted through MILKBOT_CA_BUNDLE only
+with tempfile.TemporaryDirectory() as tmp:
+    ca, key = tls_certificate(tmp)
+    other, _ = tls_certificate(tmp, "other")
+    server = serve(BotAPI, tls=(ca, key))
+    env.update(TELEGRAM_BOT_TOKEN=TOKEN,
+               TELEGRAM_API_URL=f"https://127.0.0.1:{server.server_address[1]}")
+    r = run("webhook", "info", MILKBOT_CA_BUNDLE=ca)
+    check("https: the CA bundle trusted", r.returncode == 0 and "pending updates: 2" in r.stdout,
+          r.stderr)
+    r = run("webhook", "info", MILKBOT_CA_BUNDLE=other)
+    check("https: another CA: refused, saying why", r.returncode == 1
+          and "certificate" in r.stderr.lower(), r.stderr)
+    r = run("webhook", "info", MILKBOT_CA_BUNDLE=os.path.join(tmp, "missing.pem"))
+    check("https: a missing CA bundle: named", r.returncode == 1 and "missing.pem" in r.stderr
+          and "MILKBOT_CA_BUNDLE" in r.stderr, r.stderr)
+    server.shutdown()
 check.finish()

@@ -1,20 +1,17 @@
-/* dynamodb.h -- DynamoDB's JSON protocol over libcurl, signed with AWS
- * Signature V4 by libcurl itself (CURLOPT_AWS_SIGV4): no AWS SDK.
- *
- * One curl easy handle per client, reused for every request (keep-alive),
- * since a warm Lambda serves many messages. Throttling, internal errors,
- * 5xx answers and transport failures are retried with capped exponential
- * backoff and full jitter, up to 3 attempts (the SDKs' "standard" mode). */
+/* dynamodb.h -- DynamoDB: an AWS JSON-protocol client (aws_json.h, libcurl
+ * signing with SigV4, retries with backoff) that tells a failed condition
+ * from other errors, and the bot's table. */
 #ifndef MILKBOT_DYNAMODB_H
 #define MILKBOT_DYNAMODB_H
 
 #include "aws/aws_config.h"
+#include "aws/aws_json.h"
 
 #include <cjson/cJSON.h>
 #include <stddef.h>
 #include <stdint.h>
 
-typedef struct dynamo_client dynamo_client;
+typedef aws_json_client dynamo_client;
 
 typedef enum {
     DYNAMO_OK = 0,

@@ -5,11 +5,15 @@
  *   milkbot webhook delete [--drop-pending]
  *   milkbot commands set
  *
- * The bot token comes from TELEGRAM_BOT_TOKEN, the webhook's secret token
- * (for `set`) from MILKBOT_WEBHOOK_SECRET; TELEGRAM_API_URL points
- * elsewhere than https://api.telegram.org (tests). Neither secret is ever
- * printed. */
+ * The bot token comes from TELEGRAM_BOT_TOKEN, or else from the SSM
+ * parameter named by --token-param (or BOT_TOKEN_PARAM, as in Lambda);
+ * the webhook's secret token (for `set`) from MILKBOT_WEBHOOK_SECRET, or
+ * else the parameter named by --secret-param (WEBHOOK_SECRET_PARAM).
+ * Parameters are read with the AWS credentials and region of the
+ * environment. TELEGRAM_API_URL points elsewhere than
+ * https://api.telegram.org (tests). Neither secret is ever printed. */
 #include "cli.h"
+#include "aws/ssm.h"
 #include "telegram/bot_api.h"
 
 #include <stdio.h>
@@ -17,22 +21,68 @@
 #include <string.h>
 
 static const char usage[] =
-    "usage: milkbot webhook set --url URL [--drop-pending]\n"
-    "       milkbot webhook info\n"
-    "       milkbot webhook delete [--drop-pending]\n"
-    "       milkbot commands set\n";
+    "usage: milkbot webhook set --url URL [--drop-pending] [SECRETS]\n"
+    "       milkbot webhook info [SECRETS]\n"
+    "       milkbot webhook delete [--drop-pending] [SECRETS]\n"
+    "       milkbot commands set [SECRETS]\n"
+    "SECRETS: the bot token is TELEGRAM_BOT_TOKEN, else read from SSM:\n"
+    "  --token-param NAME   the token's SSM parameter (or BOT_TOKEN_PARAM)\n"
+    "  --secret-param NAME  for `set`: the webhook secret's parameter, when\n"
+    "                       MILKBOT_WEBHOOK_SECRET is not set (or\n"
+    "                       WEBHOOK_SECRET_PARAM)\n";
 
-static tg_api *open_api(const char *command, char *err, size_t errlen) {
-    const char *token = getenv("TELEGRAM_BOT_TOKEN");
-    if (token == NULL || token[0] == '\0') {
-        snprintf(err, errlen, "TELEGRAM_BOT_TOKEN is not set (the token "
-                 "BotFather gave, or: export TELEGRAM_BOT_TOKEN=$(aws ssm "
-                 "get-parameter --name /milkbot/bot-token --with-decryption "
-                 "--query Parameter.Value --output text))");
-        return NULL;
+/* Where the two secrets come from: the command line's parameter names. */
+typedef struct {
+    const char *token_param, *secret_param;
+} secret_sources;
+
+static const char *env(const char *name) {
+    const char *v = getenv(name);
+    return v && v[0] ? v : NULL;
+}
+
+/* A secret from environment variable `value_env`, else from SSM parameter
+ * `param` (else the one named by `param_env`). Returns 0, or -1 with a
+ * message saying how to provide it. */
+static int read_secret(const char *value_env, const char *param,
+                       const char *param_env, const char *option, char *out,
+                       size_t outlen, char *err, size_t errlen) {
+    const char *value = env(value_env);
+    if (value) {
+        if (strlen(value) >= outlen) {
+            snprintf(err, errlen, "%s is too long", value_env);
+            return -1;
+        }
+        snprintf(out, outlen, "%s", value);
+        return 0;
     }
-    (void)command;
-    return tg_api_new(getenv("TELEGRAM_API_URL"), token, err, errlen);
+    if (param == NULL) param = env(param_env);
+    if (param == NULL) {
+        snprintf(err, errlen, "%s is not set, and no SSM parameter is named "
+                 "(%s NAME or %s)", value_env, option, param_env);
+        return -1;
+    }
+    aws_config aws;
+    char detail[400];
+    if (aws_config_from_env(&aws, "ssm", detail, sizeof detail) != 0 ||
+        ssm_get_parameter(&aws, param, out, outlen, detail, sizeof detail) != 0) {
+        snprintf(err, errlen, "reading %s from SSM parameter %.120s: %.300s",
+                 value_env, param, detail);
+        memset(&aws, 0, sizeof aws);
+        return -1;
+    }
+    memset(&aws, 0, sizeof aws);
+    return 0;
+}
+
+static tg_api *open_api(const secret_sources *from, char *err, size_t errlen) {
+    char token[256];
+    if (read_secret("TELEGRAM_BOT_TOKEN", from->token_param, "BOT_TOKEN_PARAM",
+                    "--token-param", token, sizeof token, err, errlen) != 0)
+        return NULL;
+    tg_api *api = tg_api_new(getenv("TELEGRAM_API_URL"), token, err, errlen);
+    memset(token, 0, sizeof token);
+    return api;
 }
 
 static int call(tg_api *api, const char *method, cJSON *params, cJSON **result) {
@@ -43,7 +93,8 @@ static int call(tg_api *api, const char *method, cJSON *params, cJSON **result) 
     return rc;
 }
 
-static int webhook_set(tg_api *api, int argc, char **argv) {
+static int webhook_set(tg_api *api, const secret_sources *from, int argc,
+                       char **argv) {
     const char *url = NULL;
     int drop = 0;
     for (int i = 0; i < argc; i++) {
@@ -54,15 +105,16 @@ static int webhook_set(tg_api *api, int argc, char **argv) {
             return 2;
         }
     }
-    const char *secret = getenv("MILKBOT_WEBHOOK_SECRET");
     if (url == NULL || strncmp(url, "https://", 8) != 0) {
         fprintf(stderr, "milkbot webhook set: --url must be the stack's https:// "
                 "WebhookUrl output\n");
         return 2;
     }
-    if (secret == NULL || secret[0] == '\0') {
-        fprintf(stderr, "milkbot webhook set: MILKBOT_WEBHOOK_SECRET is not set "
-                "(the value stored in the webhook secret's SSM parameter)\n");
+    char secret[256], err[512];
+    if (read_secret("MILKBOT_WEBHOOK_SECRET", from->secret_param,
+                    "WEBHOOK_SECRET_PARAM", "--secret-param", secret,
+                    sizeof secret, err, sizeof err) != 0) {
+        fprintf(stderr, "milkbot webhook set: %s\n", err);
         return 1;
     }
     cJSON *p = cJSON_CreateObject();
@@ -73,7 +125,9 @@ static int webhook_set(tg_api *api, int argc, char **argv) {
     cJSON_AddItemToArray(updates, cJSON_CreateString("edited_message"));
     cJSON_AddItemToArray(updates, cJSON_CreateString("callback_query"));
     if (drop) cJSON_AddBoolToObject(p, "drop_pending_updates", 1);
-    if (call(api, "setWebhook", p, NULL) != 0) return 1;
+    memset(secret, 0, sizeof secret);
+    int rc = call(api, "setWebhook", p, NULL); /* frees p */
+    if (rc != 0) return 1;
     printf("webhook set to %s\n", url);
     return 0;
 }
@@ -148,15 +202,31 @@ int cli_telegram(int argc, char **argv) {
         fputs(usage, stderr);
         return 2;
     }
+    /* the secrets' sources may come anywhere after the action */
+    secret_sources from = {NULL, NULL};
+    int rest = 0;
+    for (int i = 2; i < argc; i++) {
+        int token = strcmp(argv[i], "--token-param") == 0;
+        if (token || strcmp(argv[i], "--secret-param") == 0) {
+            if (i + 1 >= argc || argv[i + 1][0] == '\0') {
+                fprintf(stderr, "milkbot %s: %s needs a parameter name\n", argv[0], argv[i]);
+                return 2;
+            }
+            *(token ? &from.token_param : &from.secret_param) = argv[++i];
+        } else {
+            argv[2 + rest++] = argv[i];
+        }
+    }
+    argc = 2 + rest;
     char err[512];
-    tg_api *api = open_api(argv[0], err, sizeof err);
+    tg_api *api = open_api(&from, err, sizeof err);
     if (api == NULL) {
         fprintf(stderr, "milkbot %s: %s\n", argv[0], err);
         return 1;
     }
     int status;
     if (!is_webhook) status = commands_set(api);
-    else if (!strcmp(what, "set")) status = webhook_set(api, argc - 2, argv + 2);
+    else if (!strcmp(what, "set")) status = webhook_set(api, &from, argc - 2, argv + 2);
     else if (!strcmp(what, "info")) status = webhook_info(api);
     else status = webhook_delete(api, argc - 2, argv + 2);
     tg_api_free(api);

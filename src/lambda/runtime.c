@@ -13,7 +13,9 @@
  *                            on the first invocation: the extension only
  *                            answers during invocations, not during init
  *   TELEGRAM_BOT_TOKEN / BOT_TOKEN_PARAM  likewise, for the Bot API call an
- *                            Undo button needs (TELEGRAM_API_URL for tests) */
+ *                            Undo button needs (TELEGRAM_API_URL for tests)
+ *   MILKBOT_CA_BUNDLE        CA certificates for HTTPS; by default Amazon
+ *                            Linux's, /etc/pki/tls/certs/ca-bundle.crt */
 #include "runtime.h"
 
 #include "bot/bot.h"
@@ -22,6 +24,7 @@
 #include "store/store_dynamodb.h"
 #include "telegram/bot_api.h"
 #include "util/buffer.h"
+#include "util/ca_bundle.h"
 #include "webhook/webhook.h"
 
 #include <curl/curl.h>
@@ -235,6 +238,9 @@ static int init(runtime *rt, char *err, size_t errlen) {
         snprintf(err, errlen, "%s", detail);
         return -1;
     }
+    /* Debian's libcurl (linked in) would look where Amazon Linux has none */
+    ca_bundle_set_default(CA_BUNDLE_AMAZON_LINUX);
+    if (ca_bundle_check(err, errlen) != 0) return -1;
     rt->store = store_open(spec, err, errlen);
     if (rt->store == NULL) return -1;
     if (strncmp(spec, "dynamodb:", 9) == 0) rt->dynamodb = store_dynamodb_client(rt->store);

@@ -2,6 +2,7 @@
 #include "bot_api.h"
 
 #include "util/buffer.h"
+#include "util/ca_bundle.h"
 
 #include <curl/curl.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@ struct tg_api {
 
 tg_api *tg_api_new(const char *base_url, const char *token, char *err,
                    size_t errlen) {
+    if (ca_bundle_check(err, errlen) != 0) return NULL;
     tg_api *a = calloc(1, sizeof *a);
     if (a == NULL || (a->curl = curl_easy_init()) == NULL) {
         free(a);
@@ -59,6 +61,7 @@ int tg_api_call_result(tg_api *a, const char *method, const cJSON *params,
     curl_easy_setopt(a->curl, CURLOPT_WRITEDATA, &a->body);
     curl_easy_setopt(a->curl, CURLOPT_TIMEOUT_MS, 5000L);
     curl_easy_setopt(a->curl, CURLOPT_NOSIGNAL, 1L);
+    ca_bundle_apply(a->curl);
     buffer_reset(&a->body);
     CURLcode rc = curl_easy_perform(a->curl);
     memset(url, 0, sizeof url);

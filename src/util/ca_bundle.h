@@ -1,0 +1,31 @@
+/* ca_bundle.h -- the CA certificates libcurl checks HTTPS servers against.
+ *
+ * Debian's libcurl looks for them at /etc/ssl/certs/ca-certificates.crt,
+ * which Amazon Linux (provided.al2023) does not have: there they are at
+ * /etc/pki/tls/certs/ca-bundle.crt. So the file is a setting:
+ * MILKBOT_CA_BUNDLE when set, else the process's default (the Lambda
+ * runtime sets Amazon Linux's), else libcurl's own. */
+#ifndef MILKBOT_CA_BUNDLE_H
+#define MILKBOT_CA_BUNDLE_H
+
+#include <curl/curl.h>
+#include <stddef.h>
+
+/* Amazon Linux's bundle: the default inside Lambda. */
+#define CA_BUNDLE_AMAZON_LINUX "/etc/pki/tls/certs/ca-bundle.crt"
+
+/* The default when MILKBOT_CA_BUNDLE is not set (NULL: libcurl's own).
+ * `path` must outlive its use (a string literal). */
+void ca_bundle_set_default(const char *path);
+
+/* The file in use, or NULL for libcurl's own. */
+const char *ca_bundle_path(void);
+
+/* Returns 0 when the file in use can be read (or is libcurl's own), else
+ * -1 with a message naming the file and the setting. */
+int ca_bundle_check(char *err, size_t errlen);
+
+/* Sets CURLOPT_CAINFO on `curl` (after any curl_easy_reset). */
+void ca_bundle_apply(CURL *curl);
+
+#endif
