@@ -87,11 +87,17 @@ contains "invoke on dynamodb" '"statusCode":200' "$out"
 contains "invoke on dynamodb: the reply" '120 ml milk at 12:00' "$out"
 
 # --- missing settings are named -----------------------------------------------------
+# (and no AWS CLI profile of this machine's user to fall back on)
+export AWS_SHARED_CREDENTIALS_FILE=/nonexistent AWS_CONFIG_FILE=/nonexistent
 err=$(echo total | env -u AWS_ACCESS_KEY_ID "$milkbot" chat --store "dynamodb:$table" 2>&1 >/dev/null); rc=$?
 check "no credentials: exit 1" 1 "$rc"
 contains "no credentials: message" "AWS_ACCESS_KEY_ID" "$err"
 err=$(echo total | env -u AWS_REGION -u AWS_DEFAULT_REGION "$milkbot" chat --store "dynamodb:$table" 2>&1 >/dev/null); rc=$?
 contains "no region: message" "AWS_REGION" "$err"
+err=$(echo total | env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN "$milkbot" chat --store "dynamodb:$table" 2>&1 >/dev/null); rc=$?
+check "no credentials anywhere: exit 1" 1 "$rc"
+contains "no credentials anywhere: how to give them" "aws configure" "$err"
+
 err=$(echo total | "$milkbot" chat --store "dynamodb:no-such-table" --now "$now" 2>&1 >/dev/null); rc=$?
 check "missing table: exit 1" 1 "$rc"
 contains "missing table: a clear message" "ResourceNotFoundException" "$err"

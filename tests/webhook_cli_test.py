@@ -51,7 +51,8 @@ class BotAPI(BaseHTTPRequestHandler):
 
 server = ThreadingHTTPServer(("127.0.0.1", 0), BotAPI)
 threading.Thread(target=server.serve_forever, daemon=True).start()
-env = dict(os.environ, TELEGRAM_BOT_TOKEN=TOKEN, MILKBOT_WEBHOOK_SECRET=SECRET,
+env = dict(os.environ, AWS_SHARED_CREDENTIALS_FILE="", AWS_CONFIG_FILE="", AWS_PROFILE="",
+           TELEGRAM_BOT_TOKEN=TOKEN, MILKBOT_WEBHOOK_SECRET=SECRET,
            TELEGRAM_API_URL=f"http://127.0.0.1:{server.server_address[1]}")
 
 
@@ -143,8 +144,37 @@ r = run("webhook", "info", "--token-param", "/milkbot/bot-token", AWS_SECRET_ACC
 check("ssm: refused signature: AWS's error", r.returncode == 1
       and "InvalidSignatureException" in r.stderr, r.stderr)
 r = run("webhook", "info", "--token-param", "/milkbot/bot-token", AWS_ACCESS_KEY_ID="")
-check("ssm: no AWS credentials: named", r.returncode == 1 and "AWS_ACCESS_KEY_ID" in r.stderr,
+check("ssm: half the AWS credentials: named", r.returncode == 1 and "AWS_ACCESS_KEY_ID" in r.stderr,
       r.stderr)
+r = run("webhook", "info", "--token-param", "/milkbot/bot-token", AWS_ACCESS_KEY_ID="",
+        AWS_SECRET_ACCESS_KEY="")
+check("ssm: no AWS credentials anywhere: how to give them", r.returncode == 1
+      and "AWS_ACCESS_KEY_ID" in r.stderr and "aws configure" in r.stderr, r.stderr)
+
+# or, when the environment has none, the AWS CLI's profile (aws configure)
+with tempfile.TemporaryDirectory() as home:
+    os.mkdir(os.path.join(home, ".aws"))
+    with open(os.path.join(home, ".aws", "credentials"), "w") as f:
+        f.write("[default]\naws_access_key_id = AKIDDEFAULT\naws_secret_access_key = s1\n\n"
+                "# the family's account\n[family]\n  aws_access_key_id=AKIDFAMILY  \n"
+                "aws_secret_access_key = s2\naws_session_token = tok-family\n")
+    with open(os.path.join(home, ".aws", "config"), "w") as f:
+        f.write("[default]\nregion = us-west-2\n[profile family]\nregion = ap-southeast-2\n"
+                "output = json\n")
+    no_env = dict(AWS_ACCESS_KEY_ID="", AWS_SECRET_ACCESS_KEY="", AWS_REGION="",
+                  AWS_SESSION_TOKEN="", AWS_DEFAULT_REGION="", HOME=home)
+    SSM.credentials = ("AKIDDEFAULT", "s1", None, "us-west-2")
+    SSM.bad_signatures = 0  # counted from here
+    r = run("webhook", "info", "--token-param", "/milkbot/bot-token", **no_env)
+    check("profile: default credentials and region from ~/.aws", r.returncode == 0
+          and SSM.bad_signatures == 0, r.stderr)
+    SSM.credentials = ("AKIDFAMILY", "s2", "tok-family", "ap-southeast-2")
+    r = run("webhook", "info", "--token-param", "/milkbot/bot-token", AWS_PROFILE="family", **no_env)
+    check("profile: AWS_PROFILE's, with its session token", r.returncode == 0
+          and SSM.bad_signatures == 0, r.stderr)
+    r = run("webhook", "info", "--token-param", "/milkbot/bot-token", AWS_PROFILE="nobody", **no_env)
+    check("profile: an unknown one: named", r.returncode == 1 and '"nobody"' in r.stderr, r.stderr)
+    SSM.credentials = ("AKIDEXAMPLE", "secret", None, "eu-west-1")
 r = run("webhook", "set", "--url", url, "--token-param", "/milkbot/bot-token")
 check("ssm: no webhook secret anywhere: both ways named", r.returncode == 1
       and "MILKBOT_WEBHOOK_SECRET" in r.stderr and "--secret-param" in r.stderr, r.stderr)

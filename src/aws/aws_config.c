@@ -1,6 +1,8 @@
 /* aws_config.c -- see aws_config.h. */
 #include "aws_config.h"
 
+#include "aws/aws_profile.h"
+
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,23 +29,39 @@ int aws_config_from_env(aws_config *c, const char *service, char *err,
     const char *key = env("AWS_ACCESS_KEY_ID"), *secret = env("AWS_SECRET_ACCESS_KEY");
     const char *region = env("AWS_REGION");
     if (region == NULL) region = env("AWS_DEFAULT_REGION");
-    if (key == NULL || secret == NULL) {
+    if (key || secret) { /* the environment, as Lambda gives them */
+        if (key == NULL || secret == NULL) {
+            snprintf(err, errlen, "AWS credentials incomplete: set both "
+                     "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY");
+            return -1;
+        }
+        if (copy(c->access_key, sizeof c->access_key, key, "AWS_ACCESS_KEY_ID", err, errlen) ||
+            copy(c->secret_key, sizeof c->secret_key, secret, "AWS_SECRET_ACCESS_KEY", err, errlen))
+            return -1;
+        const char *token = env("AWS_SESSION_TOKEN");
+        if (token && copy(c->session_token, sizeof c->session_token, token,
+                          "AWS_SESSION_TOKEN", err, errlen))
+            return -1;
+    } else if (!aws_profile_value("aws_access_key_id", c->access_key, sizeof c->access_key) ||
+               !aws_profile_value("aws_secret_access_key", c->secret_key, sizeof c->secret_key)) {
+        memset(c, 0, sizeof *c);
         snprintf(err, errlen, "AWS credentials missing: set AWS_ACCESS_KEY_ID "
-                 "and AWS_SECRET_ACCESS_KEY");
+                 "and AWS_SECRET_ACCESS_KEY, or run `aws configure` (profile "
+                 "\"%.100s\" of ~/.aws/credentials; for SSO: eval \"$(aws "
+                 "configure export-credentials --format env)\")",
+                 aws_profile_name());
+        return -1;
+    } else {
+        aws_profile_value("aws_session_token", c->session_token, sizeof c->session_token);
+    }
+    if (region) {
+        if (copy(c->region, sizeof c->region, region, "AWS_REGION", err, errlen)) return -1;
+    } else if (!aws_profile_value("region", c->region, sizeof c->region)) {
+        snprintf(err, errlen, "AWS region missing: set AWS_REGION (or the "
+                 "region of profile \"%.100s\" in ~/.aws/config)",
+                 aws_profile_name());
         return -1;
     }
-    if (region == NULL) {
-        snprintf(err, errlen, "AWS region missing: set AWS_REGION");
-        return -1;
-    }
-    if (copy(c->access_key, sizeof c->access_key, key, "AWS_ACCESS_KEY_ID", err, errlen) ||
-        copy(c->secret_key, sizeof c->secret_key, secret, "AWS_SECRET_ACCESS_KEY", err, errlen) ||
-        copy(c->region, sizeof c->region, region, "AWS_REGION", err, errlen))
-        return -1;
-    const char *token = env("AWS_SESSION_TOKEN");
-    if (token && copy(c->session_token, sizeof c->session_token, token,
-                      "AWS_SESSION_TOKEN", err, errlen))
-        return -1;
 
     /* AWS_ENDPOINT_URL_<SERVICE>, the SDKs' per-service override */
     char name[64] = "AWS_ENDPOINT_URL_";

@@ -14,10 +14,11 @@ typedef struct {
 } aws_config;
 
 /* Reads AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,
- * AWS_REGION (else AWS_DEFAULT_REGION), and the endpoint for `service`
- * ("dynamodb"): AWS_ENDPOINT_URL_DYNAMODB, else AWS_ENDPOINT_URL, else
- * https://dynamodb.REGION.amazonaws.com. Returns 0, or -1 with a message
- * naming what is missing (never a secret's value). */
+ * AWS_REGION (else AWS_DEFAULT_REGION) -- or, for what the environment
+ * lacks, the AWS CLI's profile (aws_profile.h) -- and the endpoint for
+ * `service` ("dynamodb"): AWS_ENDPOINT_URL_DYNAMODB, else AWS_ENDPOINT_URL,
+ * else https://dynamodb.REGION.amazonaws.com. Returns 0, or -1 with a
+ * message naming what is missing (never a secret's value). */
 int aws_config_from_env(aws_config *c, const char *service, char *err,
                         size_t errlen);
 
