@@ -7,7 +7,6 @@ the database going away mid-conversation and coming back.
 A private dynalite (on disk, so it survives a restart) sits behind a
 loopback proxy that injects the faults; `milkbot chat` talks to the proxy.
 usage: dynamodb_fault_test.py path/to/milkbot"""
-import json
 import os
 import select
 import subprocess
@@ -16,11 +15,11 @@ import tempfile
 import threading
 import time
 import urllib.request
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 
 import botocore.session
 
-from services import Dynalite, Checks
+from services import Checks, Dynalite, JSONHandler
 
 MILKBOT = sys.argv[1]
 check = Checks("dynamodb faults")
@@ -28,9 +27,10 @@ check = Checks("dynamodb faults")
 
 
 
-class Proxy(BaseHTTPRequestHandler):
+class Proxy(JSONHandler):
     """Forwards to dynalite, except that `plan` may answer instead."""
     protocol_version = "HTTP/1.1"
+    content_type = "application/x-amz-json-1.0"
     upstream = None
     plan = []       # per request: None (forward), "throttle", "500"; then forward
     forever = None  # a fault for every request once the plan is used up
@@ -68,21 +68,11 @@ class Proxy(BaseHTTPRequestHandler):
                               "message": "Internal server error"})
             return
         self.send_response(status)
-        self.send_header("Content-Type", "application/x-amz-json-1.0")
+        self.send_header("Content-Type", self.content_type)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
 
-    def answer(self, status, obj):
-        data = json.dumps(obj).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/x-amz-json-1.0")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args):
-        pass
 
 
 class Chat:

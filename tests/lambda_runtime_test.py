@@ -236,33 +236,28 @@ with tempfile.TemporaryDirectory() as tmp:
     RuntimeAPI.deadline_s = 10
 
     # an initialisation that cannot work is reported to /init/error
-    bad = dict(lambda_env)
-    del bad["ALLOWED_USER_IDS"]
-    result = subprocess.run([bootstrap], env=bad, capture_output=True, timeout=30)
-    check("init error: exit status", result.returncode != 0, str(result.returncode))
-    check("init error: reported", len(RuntimeAPI.init_errors) == 1
-          and "ALLOWED_USER_IDS" in RuntimeAPI.init_errors[0][1]["errorMessage"],
-          str(RuntimeAPI.init_errors))
-    bad = dict(lambda_env)
-    del bad["BOT_TOKEN_PARAM"]
-    result = subprocess.run([bootstrap], env=bad, capture_output=True, timeout=30)
-    check("no bot token: init error names it", len(RuntimeAPI.init_errors) == 2
-          and "BOT_TOKEN_PARAM" in RuntimeAPI.init_errors[1][1]["errorMessage"],
-          str(RuntimeAPI.init_errors))
+    def init_error(without=(), **settings):
+        """Starts bootstrap with lambda_env less `without`, plus `settings`;
+        returns (exit status, the one init error it reported, or "")."""
+        env = {k: v for k, v in dict(lambda_env, **settings).items() if k not in without}
+        before = len(RuntimeAPI.init_errors)
+        result = subprocess.run([bootstrap], env=env, capture_output=True, timeout=30)
+        reported = RuntimeAPI.init_errors[before:]
+        return result.returncode, reported[0][1]["errorMessage"] if len(reported) == 1 else ""
+
+    status, error = init_error(without=["ALLOWED_USER_IDS"])
+    check("init error: exit status", status != 0, str(status))
+    check("init error: reported", "ALLOWED_USER_IDS" in error, str(RuntimeAPI.init_errors))
+    status, error = init_error(without=["BOT_TOKEN_PARAM"])
+    check("no bot token: init error names it", "BOT_TOKEN_PARAM" in error, str(RuntimeAPI.init_errors))
 
     # no CA certificates where they are looked for: a clear init error
-    bad = dict(lambda_env, MILKBOT_CA_BUNDLE="/nonexistent/ca.pem")
-    result = subprocess.run([bootstrap], env=bad, capture_output=True, timeout=30)
-    check("CA bundle missing: init error names it and the setting", len(RuntimeAPI.init_errors) == 3
-          and "/nonexistent/ca.pem" in RuntimeAPI.init_errors[2][1]["errorMessage"]
-          and "MILKBOT_CA_BUNDLE" in RuntimeAPI.init_errors[2][1]["errorMessage"],
-          str(RuntimeAPI.init_errors))
+    status, error = init_error(MILKBOT_CA_BUNDLE="/nonexistent/ca.pem")
+    check("CA bundle missing: init error names it and the setting",
+          "/nonexistent/ca.pem" in error and "MILKBOT_CA_BUNDLE" in error, str(RuntimeAPI.init_errors))
     if not os.path.exists("/etc/pki/tls/certs/ca-bundle.crt"):  # not Amazon Linux
-        bad = dict(lambda_env)
-        del bad["MILKBOT_CA_BUNDLE"]
-        result = subprocess.run([bootstrap], env=bad, capture_output=True, timeout=30)
-        check("CA bundle: Amazon Linux's by default", len(RuntimeAPI.init_errors) == 4
-              and "/etc/pki/tls/certs/ca-bundle.crt" in RuntimeAPI.init_errors[3][1]["errorMessage"],
+        status, error = init_error(without=["MILKBOT_CA_BUNDLE"])
+        check("CA bundle: Amazon Linux's by default", "/etc/pki/tls/certs/ca-bundle.crt" in error,
               str(RuntimeAPI.init_errors))
     db.stop()
 

@@ -175,10 +175,27 @@ def botocore_authorization(headers, body, port, key, secret, token, region,
     return request.headers["Authorization"]
 
 
-class SSM(BaseHTTPRequestHandler):
+class JSONHandler(BaseHTTPRequestHandler):
+    """A stand-in's request handler: answers JSON documents, logs nothing."""
+    content_type = "application/json"
+
+    def answer(self, status, document):
+        data = json.dumps(document).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", self.content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):
+        pass
+
+
+class SSM(JSONHandler):
     """AWS Systems Manager's GetParameter, as far as `milkbot webhook` uses
     it: every request's SigV4 signature is recomputed with botocore and a
     wrong one refused, as AWS would."""
+    content_type = "application/x-amz-json-1.1"
     values = {}  # name -> value
     credentials = ("AKIDEXAMPLE", "secret", None, "eu-west-1")  # key, secret, token, region
     requests = []  # (target, body) of each request
@@ -205,17 +222,6 @@ class SSM(BaseHTTPRequestHandler):
         self.answer(200, {"Parameter": {"Name": name, "Type": "SecureString", "Version": 1,
                                         "Value": self.values[name] if request.get("WithDecryption")
                                         else "AQICAHencrypted=="}})
-
-    def answer(self, status, document):
-        data = json.dumps(document).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/x-amz-json-1.1")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args):
-        pass
 
 
 def tls_certificate(directory, name="server"):
