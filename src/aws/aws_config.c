@@ -42,8 +42,12 @@ int aws_config_from_env(aws_config *c, const char *service, char *err,
         if (token && copy(c->session_token, sizeof c->session_token, token,
                           "AWS_SESSION_TOKEN", err, errlen))
             return -1;
-    } else if (!aws_profile_value("aws_access_key_id", c->access_key, sizeof c->access_key) ||
-               !aws_profile_value("aws_secret_access_key", c->secret_key, sizeof c->secret_key)) {
+    }
+    if (region && copy(c->region, sizeof c->region, region, "AWS_REGION", err, errlen))
+        return -1;
+    /* what the environment lacks, from the AWS CLI's profile */
+    aws_profile_fill(c, key == NULL, region == NULL);
+    if (c->access_key[0] == '\0' || c->secret_key[0] == '\0') {
         memset(c, 0, sizeof *c);
         snprintf(err, errlen, "AWS credentials missing: set AWS_ACCESS_KEY_ID "
                  "and AWS_SECRET_ACCESS_KEY, or run `aws configure` (profile "
@@ -51,12 +55,8 @@ int aws_config_from_env(aws_config *c, const char *service, char *err,
                  "configure export-credentials --format env)\")",
                  aws_profile_name());
         return -1;
-    } else {
-        aws_profile_value("aws_session_token", c->session_token, sizeof c->session_token);
     }
-    if (region) {
-        if (copy(c->region, sizeof c->region, region, "AWS_REGION", err, errlen)) return -1;
-    } else if (!aws_profile_value("region", c->region, sizeof c->region)) {
+    if (c->region[0] == '\0') {
         snprintf(err, errlen, "AWS region missing: set AWS_REGION (or the "
                  "region of profile \"%.100s\" in ~/.aws/config)",
                  aws_profile_name());

@@ -32,14 +32,21 @@ static int file_path(const char *env, const char *name, char *out, size_t outlen
     return n < 0 || (size_t)n >= outlen ? -1 : 0;
 }
 
-/* `key` in section `section` of the INI file at `path`. */
-static int lookup(const char *path, const char *section, const char *key,
-                  char *out, size_t outlen) {
+/* A value the caller wants: where it goes, and whether it is still wanted. */
+typedef struct {
+    const char *key;
+    char *out;
+    size_t outlen;
+} wanted;
+
+/* Copies the keys of section `section` of the INI file `path` into the
+ * wanted slots still empty. */
+static void read_section(const char *path, const char *section, wanted *w, size_t n) {
     FILE *f = fopen(path, "r");
-    if (f == NULL) return 0;
+    if (f == NULL) return;
     char line[4096];
-    int in_section = 0, found = 0;
-    while (!found && fgets(line, sizeof line, f)) {
+    int in_section = 0;
+    while (fgets(line, sizeof line, f)) {
         char *s = trim(line);
         if (*s == '#' || *s == ';' || *s == '\0') continue;
         if (*s == '[') {
@@ -52,30 +59,34 @@ static int lookup(const char *path, const char *section, const char *key,
         char *eq = strchr(s, '=');
         if (!in_section || eq == NULL) continue;
         *eq = '\0';
-        if (strcmp(trim(s), key) != 0) continue;
-        char *value = trim(eq + 1);
-        if (strlen(value) < outlen) {
-            memcpy(out, value, strlen(value) + 1);
-            found = 1;
-        } else {
-            break;
-        }
+        const char *key = trim(s), *value = trim(eq + 1);
+        for (size_t i = 0; i < n; i++)
+            if (w[i].out[0] == '\0' && strcmp(key, w[i].key) == 0 &&
+                strlen(value) < w[i].outlen)
+                memcpy(w[i].out, value, strlen(value) + 1);
     }
     memset(line, 0, sizeof line); /* it may have held a secret */
     fclose(f);
-    return found;
 }
 
-int aws_profile_value(const char *key, char *out, size_t outlen) {
+void aws_profile_fill(aws_config *c, int credentials, int region) {
+    wanted w[4];
+    size_t n = 0;
+    if (credentials) {
+        w[n++] = (wanted){"aws_access_key_id", c->access_key, sizeof c->access_key};
+        w[n++] = (wanted){"aws_secret_access_key", c->secret_key, sizeof c->secret_key};
+        w[n++] = (wanted){"aws_session_token", c->session_token, sizeof c->session_token};
+    }
+    if (region) w[n++] = (wanted){"region", c->region, sizeof c->region};
+    if (n == 0) return;
     const char *profile = aws_profile_name();
     char path[4096], section[300];
-    if (file_path("AWS_SHARED_CREDENTIALS_FILE", "credentials", path, sizeof path) == 0 &&
-        lookup(path, profile, key, out, outlen))
-        return 1;
+    if (file_path("AWS_SHARED_CREDENTIALS_FILE", "credentials", path, sizeof path) == 0)
+        read_section(path, profile, w, n);
     if (strcmp(profile, "default") == 0)
         snprintf(section, sizeof section, "default");
     else
         snprintf(section, sizeof section, "profile %.280s", profile);
-    return file_path("AWS_CONFIG_FILE", "config", path, sizeof path) == 0 &&
-           lookup(path, section, key, out, outlen);
+    if (file_path("AWS_CONFIG_FILE", "config", path, sizeof path) == 0)
+        read_section(path, section, w, n);
 }

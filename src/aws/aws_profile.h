@@ -5,17 +5,18 @@
 #ifndef MILKBOT_AWS_PROFILE_H
 #define MILKBOT_AWS_PROFILE_H
 
-#include <stddef.h>
+#include "aws/aws_config.h"
 
-/* Reads `key` (e.g. "aws_access_key_id") of the profile AWS_PROFILE (else
- * "default"): from the credentials file (AWS_SHARED_CREDENTIALS_FILE, else
- * ~/.aws/credentials; sections [NAME]) and, failing that, the config file
- * (AWS_CONFIG_FILE, else ~/.aws/config; sections [profile NAME] or
- * [default]). Returns 1 with the value in out, or 0 when absent (or too
- * long for out). */
-int aws_profile_value(const char *key, char *out, size_t outlen);
+/* Fills what `c` still lacks -- access key and secret (and session token)
+ * when credentials is set, the region when region is set -- from the
+ * profile AWS_PROFILE (else "default"): first the credentials file
+ * (AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/credentials; sections [NAME]),
+ * then the config file (AWS_CONFIG_FILE, else ~/.aws/config; sections
+ * [profile NAME] or [default]). Each file is read once; what is absent (or
+ * too long) stays empty. */
+void aws_profile_fill(aws_config *c, int credentials, int region);
 
-/* The profile those values come from, and where, for messages. */
+/* The profile those values come from, for messages. */
 const char *aws_profile_name(void);
 
 #endif
