@@ -1,23 +1,23 @@
 /* ssm.c -- see ssm.h. */
 #include "ssm.h"
 
-#include "aws/aws_json.h"
-
 #include <stdio.h>
 #include <string.h>
 
 static const aws_json_service ssm = {"SSM", "ssm", "AmazonSSM", "1.1"};
 
-int ssm_get_parameter(const aws_config *config, const char *name, char *out,
+aws_json_client *ssm_client_new(const aws_config *config, char *err,
+                                size_t errlen) {
+    return aws_json_client_new(config, &ssm, err, errlen);
+}
+
+int ssm_get_parameter(aws_json_client *c, const char *name, char *out,
                       size_t outlen, char *err, size_t errlen) {
-    aws_json_client *c = aws_json_client_new(config, &ssm, err, errlen);
-    if (c == NULL) return -1;
     cJSON *request = cJSON_CreateObject(), *response = NULL;
     cJSON_AddStringToObject(request, "Name", name);
     cJSON_AddBoolToObject(request, "WithDecryption", 1);
     int rc = aws_json_call(c, "GetParameter", request, &response, NULL, 0, err, errlen);
     cJSON_Delete(request);
-    aws_json_client_free(c);
     if (rc != 0) return -1;
     /* {"Parameter": {"Name": ..., "Type": "SecureString", "Value": ...}} */
     cJSON *value = cJSON_GetObjectItem(cJSON_GetObjectItem(response, "Parameter"), "Value");

@@ -5,13 +5,18 @@
 #define MILKBOT_SSM_H
 
 #include "aws/aws_config.h"
+#include "aws/aws_json.h"
 
 #include <stddef.h>
 
+/* A client of SSM for `config` (aws_config_from_env(&config, "ssm", ...)),
+ * to free with aws_json_client_free. NULL with a message. */
+aws_json_client *ssm_client_new(const aws_config *config, char *err,
+                                size_t errlen);
+
 /* Reads parameter `name` (GetParameter, WithDecryption) into out. Returns
- * 0, or -1 with a message (never the value). `config` is for service
- * "ssm" (aws_config_from_env(&config, "ssm", ...)). */
-int ssm_get_parameter(const aws_config *config, const char *name, char *out,
+ * 0, or -1 with a message (never the value). */
+int ssm_get_parameter(aws_json_client *ssm, const char *name, char *out,
                       size_t outlen, char *err, size_t errlen);
 
 #endif

@@ -31,9 +31,11 @@ static const char usage[] =
     "                       MILKBOT_WEBHOOK_SECRET is not set (or\n"
     "                       WEBHOOK_SECRET_PARAM)\n";
 
-/* Where the two secrets come from: the command line's parameter names. */
+/* Where the two secrets come from: the command line's parameter names,
+ * and SSM, connected to once when a secret is read from it. */
 typedef struct {
     const char *token_param, *secret_param;
+    aws_json_client *ssm;
 } secret_sources;
 
 static const char *env(const char *name) {
@@ -44,9 +46,10 @@ static const char *env(const char *name) {
 /* A secret from environment variable `value_env`, else from SSM parameter
  * `param` (else the one named by `param_env`). Returns 0, or -1 with a
  * message saying how to provide it. */
-static int read_secret(const char *value_env, const char *param,
-                       const char *param_env, const char *option, char *out,
-                       size_t outlen, char *err, size_t errlen) {
+static int read_secret(secret_sources *from, const char *value_env,
+                       const char *param, const char *param_env,
+                       const char *option, char *out, size_t outlen,
+                       char *err, size_t errlen) {
     const char *value = env(value_env);
     if (value) {
         if (strlen(value) >= outlen) {
@@ -62,22 +65,25 @@ static int read_secret(const char *value_env, const char *param,
                  "(%s NAME or %s)", value_env, option, param_env);
         return -1;
     }
-    aws_config aws;
     char detail[400];
-    if (aws_config_from_env(&aws, "ssm", detail, sizeof detail) != 0 ||
-        ssm_get_parameter(&aws, param, out, outlen, detail, sizeof detail) != 0) {
+    if (from->ssm == NULL) {
+        aws_config aws;
+        if (aws_config_from_env(&aws, "ssm", detail, sizeof detail) == 0)
+            from->ssm = ssm_client_new(&aws, detail, sizeof detail);
+        memset(&aws, 0, sizeof aws);
+    }
+    if (from->ssm == NULL ||
+        ssm_get_parameter(from->ssm, param, out, outlen, detail, sizeof detail) != 0) {
         snprintf(err, errlen, "reading %s from SSM parameter %.120s: %.300s",
                  value_env, param, detail);
-        memset(&aws, 0, sizeof aws);
         return -1;
     }
-    memset(&aws, 0, sizeof aws);
     return 0;
 }
 
-static tg_api *open_api(const secret_sources *from, char *err, size_t errlen) {
+static tg_api *open_api(secret_sources *from, char *err, size_t errlen) {
     char token[256];
-    if (read_secret("TELEGRAM_BOT_TOKEN", from->token_param, "BOT_TOKEN_PARAM",
+    if (read_secret(from, "TELEGRAM_BOT_TOKEN", from->token_param, "BOT_TOKEN_PARAM",
                     "--token-param", token, sizeof token, err, errlen) != 0)
         return NULL;
     tg_api *api = tg_api_new(getenv("TELEGRAM_API_URL"), token, err, errlen);
@@ -93,7 +99,7 @@ static int call(tg_api *api, const char *method, cJSON *params, cJSON **result) 
     return rc;
 }
 
-static int webhook_set(tg_api *api, const secret_sources *from, int argc,
+static int webhook_set(tg_api *api, secret_sources *from, int argc,
                        char **argv) {
     const char *url = NULL;
     int drop = 0;
@@ -111,7 +117,7 @@ static int webhook_set(tg_api *api, const secret_sources *from, int argc,
         return 2;
     }
     char secret[256], err[512];
-    if (read_secret("MILKBOT_WEBHOOK_SECRET", from->secret_param,
+    if (read_secret(from, "MILKBOT_WEBHOOK_SECRET", from->secret_param,
                     "WEBHOOK_SECRET_PARAM", "--secret-param", secret,
                     sizeof secret, err, sizeof err) != 0) {
         fprintf(stderr, "milkbot webhook set: %s\n", err);
@@ -203,7 +209,7 @@ int cli_telegram(int argc, char **argv) {
         return 2;
     }
     /* the secrets' sources may come anywhere after the action */
-    secret_sources from = {NULL, NULL};
+    secret_sources from = {NULL, NULL, NULL};
     int rest = 0;
     for (int i = 2; i < argc; i++) {
         int token = strcmp(argv[i], "--token-param") == 0;
@@ -222,6 +228,7 @@ int cli_telegram(int argc, char **argv) {
     tg_api *api = open_api(&from, err, sizeof err);
     if (api == NULL) {
         fprintf(stderr, "milkbot %s: %s\n", argv[0], err);
+        aws_json_client_free(from.ssm);
         return 1;
     }
     int status;
@@ -230,5 +237,6 @@ int cli_telegram(int argc, char **argv) {
     else if (!strcmp(what, "info")) status = webhook_info(api);
     else status = webhook_delete(api, argc - 2, argv + 2);
     tg_api_free(api);
+    aws_json_client_free(from.ssm);
     return status;
 }
