@@ -44,9 +44,12 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
     char err[256];
     if (clock_init(err, sizeof err) != 0) abort();
     strcpy(config.secret, SECRET);
-    /* the users of the seeds: events/ and the shared fixtures */
-    if (webhook_config_set_allowed(&config, "1111111,111111111,222222222,123456789", err,
-                                   sizeof err) != 0)
+    /* the users of the seeds: events/, tests/fixtures (Maya and Tom) and
+     * the shared fixtures */
+    if (webhook_config_set_allowed(&config,
+                                   "1111111,111111111,222222222,123456789,"
+                                   "738251904,6120457389",
+                                   err, sizeof err) != 0)
         abort();
     return 0;
 }

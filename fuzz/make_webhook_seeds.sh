@@ -1,19 +1,24 @@
 #!/usr/bin/env bash
-# make_webhook_seeds.sh -- seeds for fuzz_webhook: every sample event in
-# events/ and every shared API Gateway event as a whole event (first byte
-# even), every shared Telegram update as a body (first byte odd).
+# make_webhook_seeds.sh -- seeds for fuzz_webhook: whole Lambda events
+# (first byte even) and Telegram update bodies (first byte odd; the harness
+# wraps them with its secret). From the project itself: events/ and
+# tests/fixtures/events/ as events, tests/fixtures/updates/ as bodies; and,
+# when it is there, ../shared/fixtures (apigw/ as events, telegram/ as
+# bodies), which a clone alone does not have.
 # usage: fuzz/make_webhook_seeds.sh OUTPUT_DIR [SHARED_FIXTURES_DIR]
 set -eu
 out=${1:?usage: make_webhook_seeds.sh OUTPUT_DIR [SHARED_FIXTURES_DIR]}
-shared=${2:-$(dirname "$0")/../../shared/fixtures}
+root=$(dirname "$0")/..
+shared=${2:-$root/../shared/fixtures}
+[ -d "$shared" ] || echo "make_webhook_seeds: no $shared, seeding from the project's fixtures only" >&2
 mkdir -p "$out"
 i=0
-for f in "$(dirname "$0")"/../events/*.json "$shared"/apigw/*.json; do
+for f in "$root"/events/*.json "$root"/tests/fixtures/events/*.json "$shared"/apigw/*.json; do
     [ -f "$f" ] || continue
     i=$((i + 1))
     { printf '\000'; cat "$f"; } > "$out/seed-$i"
 done
-for f in "$shared"/telegram/*.json; do
+for f in "$root"/tests/fixtures/updates/*.json "$shared"/telegram/*.json; do
     [ -f "$f" ] || continue
     i=$((i + 1))
     { printf '\001'; cat "$f"; } > "$out/seed-$i"

@@ -1,0 +1,94 @@
+/* forwarding_store.c -- see forwarding_store.h. */
+#include "forwarding_store.h"
+
+#include <stdlib.h>
+
+static forwarding_store *impl(store *s) { return (forwarding_store *)s; }
+
+/* The hook's verdict on `op`: STORE_OK when the real store may run it. */
+static int admit(store *s, forward_op op, int64_t chat_id, char *err) {
+    forwarding_store *f = impl(s);
+    return f->before ? f->before(f, op, chat_id, err) : STORE_OK;
+}
+
+#define REAL(s) (impl(s)->real)
+
+static int fwd_add(store *s, store_feeding *feeds, size_t *n, int *already,
+                   char *err) {
+    if (admit(s, FORWARD_ADD_MESSAGE, feeds[0].chat_id, err) != STORE_OK)
+        return STORE_ERROR;
+    return REAL(s)->ops->add_message(REAL(s), feeds, n, already, err);
+}
+
+static int fwd_list(store *s, int64_t chat_id, int64_t from_ms, int64_t to_ms,
+                    store_list *out, char *err) {
+    if (admit(s, FORWARD_LIST_RANGE, chat_id, err) != STORE_OK) return STORE_ERROR;
+    return REAL(s)->ops->list_range(REAL(s), chat_id, from_ms, to_ms, out, err);
+}
+
+static int fwd_latest(store *s, int64_t chat_id, int64_t before_ms,
+                      store_feeding *out, int *found, char *err) {
+    if (admit(s, FORWARD_LATEST_BEFORE, chat_id, err) != STORE_OK) return STORE_ERROR;
+    return REAL(s)->ops->latest_before(REAL(s), chat_id, before_ms, out, found, err);
+}
+
+static int fwd_undo(store *s, int64_t chat_id, int64_t message_id,
+                    store_feeding *removed, int *found, char *err) {
+    if (admit(s, FORWARD_UNDO_LAST, chat_id, err) != STORE_OK) return STORE_ERROR;
+    return REAL(s)->ops->undo_last(REAL(s), chat_id, message_id, removed, found, err);
+}
+
+static int fwd_remove(store *s, int64_t chat_id, int64_t message_id, int line,
+                      store_feeding *removed, int *found, char *err) {
+    if (admit(s, FORWARD_REMOVE, chat_id, err) != STORE_OK) return STORE_ERROR;
+    return REAL(s)->ops->remove(REAL(s), chat_id, message_id, line, removed, found, err);
+}
+
+static int fwd_replace(store *s, int64_t chat_id, int64_t message_id,
+                       const store_feeding *feeds, size_t n, store_list *old,
+                       char *err) {
+    if (admit(s, FORWARD_REPLACE_MESSAGE, chat_id, err) != STORE_OK) return STORE_ERROR;
+    return REAL(s)->ops->replace_message(REAL(s), chat_id, message_id, feeds, n, old, err);
+}
+
+static int fwd_get_chat(store *s, int64_t chat_id, int64_t now_ms,
+                        store_chat *out, char *err) {
+    if (admit(s, FORWARD_GET_CHAT, chat_id, err) != STORE_OK) return STORE_ERROR;
+    return REAL(s)->ops->get_chat(REAL(s), chat_id, now_ms, out, err);
+}
+
+static int fwd_set_tz(store *s, int64_t chat_id, const char *tz, char *err) {
+    if (admit(s, FORWARD_SET_TZ, chat_id, err) != STORE_OK) return STORE_ERROR;
+    return REAL(s)->ops->set_tz(REAL(s), chat_id, tz, err);
+}
+
+static int fwd_max_message_id(store *s, int64_t chat_id, int64_t *out,
+                              char *err) {
+    if (admit(s, FORWARD_MAX_MESSAGE_ID, chat_id, err) != STORE_OK) return STORE_ERROR;
+    return REAL(s)->ops->max_message_id(REAL(s), chat_id, out, err);
+}
+
+static void fwd_close(store *s) {
+    store_close(REAL(s));
+    free(s);
+}
+
+static const store_ops forwarding_ops = {
+    fwd_add, fwd_list, fwd_latest, fwd_undo, fwd_remove,
+    fwd_replace, fwd_get_chat, fwd_set_tz, fwd_max_message_id, fwd_close,
+};
+
+forwarding_store *forwarding_store_new(store *real, forward_hook before,
+                                       void *ctx) {
+    if (real == NULL) return NULL;
+    forwarding_store *f = calloc(1, sizeof *f);
+    if (f == NULL) {
+        store_close(real);
+        return NULL;
+    }
+    f->base.ops = &forwarding_ops;
+    f->real = real;
+    f->before = before;
+    f->ctx = ctx;
+    return f;
+}
