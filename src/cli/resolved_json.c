@@ -1,5 +1,5 @@
 /* resolved_json.c -- a resolved command as the compact JSON object of
- * PHRASES.md ("intent" first, then the intent's fields), built with cJSON. */
+ * `milkbot parse --json` ("intent" first, then the intent's fields), built with cJSON. */
 #include "resolved_json.h"
 
 #include <cjson/cJSON.h>

@@ -1,4 +1,5 @@
-/* resolve.c -- PHRASES.md's six rules for placing a feeding in time.
+/* resolve.c -- the six rules for placing a feeding in time (for users:
+ * docs/phrases.md, "How a time finds its day").
  *
  * The one subtle rule is 4: a clock time without a day is its most recent
  * past occurrence. Every candidate (today and yesterday; for a bare hour

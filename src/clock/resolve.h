@@ -1,6 +1,6 @@
 /* resolve.h -- a parsed phrase, given now and the chat's zone, becomes a
- * command with real instants and local dates (PHRASES.md, "Resolving the
- * time", rules 1-6).
+ * command with real instants and local dates (rules 1-6 of
+ * resolve.c; docs/phrases.md, "How a time finds its day").
  *
  * The parser knows no clock; this module knows no words. The result is what
  * the bot acts on and what `milkbot parse` prints. */

@@ -3,9 +3,9 @@
  * phrase_parse() turns one line of text into a `phrase`: the intent and the
  * pieces that were written (amount, kind, clock time, day word, ...). It
  * knows no clock and no time zone: turning "yesterday 7:30" into an instant is
- * the resolver's job (src/clock/). The language itself is specified in
- * PHRASES.md and implemented by grammar/phrase_lexer.re (words → tokens) and
- * grammar/phrase_grammar.y (tokens → this struct).
+ * the resolver's job (src/clock/). The language is specified by
+ * grammar/phrase_lexer.re (words → tokens) and grammar/phrase_grammar.y
+ * (tokens → this struct); docs/phrases.md describes it for its users.
  *
  * The struct owns all its text (fixed buffers), so it outlives the input and
  * needs no freeing. */

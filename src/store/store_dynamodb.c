@@ -24,7 +24,8 @@
  *    message's feedings in the turn: a redelivered message records nothing
  *    twice, and one cut off halfway (line 1 written, line 2 not) is
  *    completed by its redelivery, never doubled. A message's feedings lie
- *    within 48 hours before it (PHRASES.md), well inside the window.
+ *    within 48 hours before it (the phrase language's limits), well inside
+ *    the window.
  *  - Undo does not delete: one UpdateItem marks the feeding removed_by the
  *    asking message and takes it out of the "by_entry" index. A redelivered
  *    undo finds that mark in its turn and removes nothing more; an undo that
@@ -403,7 +404,7 @@ static int turn_covers(const dynamo_store *s, int64_t chat_id, int64_t from_ms) 
 
 /* Within a turn, add_message and replace_message concern the turn's own
  * message, written at the turn's now: its feedings lie within 48 hours
- * before it (PHRASES.md's limits), well inside the 8-day window. */
+ * before it (the phrase language's limits), well inside the 8-day window. */
 static int turn_has_message(const dynamo_store *s, int64_t chat_id) {
     return turn_covers(s, chat_id, s->turn.now_ms - 3 * 24 * 3600 * 1000LL);
 }
