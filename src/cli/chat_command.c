@@ -14,8 +14,6 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 
 static const char usage[] =
     "usage: milkbot chat [--store SPEC] [--tz ZONE] [--now RFC3339] "
@@ -37,7 +35,28 @@ static const char help[] =
     "Type feedings (\"12pm 120ml milk\") and questions (\"total?\"); type\n"
     "\"help\" for more, \":help\" for the chat commands. Ctrl-D ends.\n";
 
-int cli_chat(int argc, char **argv) {
+/* What the command line asks for. */
+typedef struct {
+    const char *spec, *tz, *user;
+    int64_t chat_id, now_ms;
+    int fixed_now;
+} chat_options;
+
+/* The bot on its store, and the session that talks to it. */
+typedef struct {
+    store *store;
+    bot *bot;
+    chat_session session;
+} chat_parts;
+
+/* What the steps below return when the chat goes on; any other value is
+ * the exit status to end with. */
+enum { CHAT_GOES_ON = -1 };
+
+/* Reads the options into *opt (their defaults from the environment).
+ * Returns CHAT_GOES_ON, or 0 after --help, or 2 after saying what is
+ * wrong with them. */
+static int read_options(int argc, char **argv, chat_options *opt) {
     static const struct option longopts[] = {
         {"store", required_argument, NULL, 's'},
         {"tz", required_argument, NULL, 't'},
@@ -47,35 +66,27 @@ int cli_chat(int argc, char **argv) {
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *spec = getenv("MILKBOT_STORE");
-    const char *tz = getenv("MILKBOT_TZ");
-    const char *user = getenv("USER");
-    int64_t chat_id = 1, now_ms = 0;
-    int fixed_now = 0, c;
-    char err[512];
-
-    if (spec == NULL || spec[0] == '\0') spec = "sqlite";
-    if (tz == NULL || tz[0] == '\0') tz = "UTC";
-    if (user == NULL || user[0] == '\0') user = "me";
+    int c;
+    *opt = (chat_options){
+        .spec = cli_env("MILKBOT_STORE", "sqlite"),
+        .tz = cli_env("MILKBOT_TZ", "UTC"),
+        .user = cli_env("USER", "me"),
+        .chat_id = 1,
+    };
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
         char *end;
         switch (c) {
-        case 's': spec = optarg; break;
-        case 't': tz = optarg; break;
-        case 'u': user = optarg; break;
+        case 's': opt->spec = optarg; break;
+        case 't': opt->tz = optarg; break;
+        case 'u': opt->user = optarg; break;
         case 'n':
-            if (clock_parse_rfc3339(optarg, &now_ms) != 0) {
-                fprintf(stderr, "milkbot chat: --now \"%s\" is not an RFC 3339 "
-                        "time like 2026-11-28T15:00:00+08:00\n", optarg);
-                fputs(usage, stderr);
-                return 2;
-            }
-            fixed_now = 1;
+            if (cli_option_now("chat", optarg, usage, &opt->now_ms) != 0) return 2;
+            opt->fixed_now = 1;
             break;
         case 'c':
-            chat_id = strtoll(optarg, &end, 10);
+            opt->chat_id = strtoll(optarg, &end, 10);
             if (*end != '\0' || end == optarg) {
                 fprintf(stderr, "milkbot chat: --chat \"%s\" is not a number\n",
                         optarg);
@@ -94,59 +105,86 @@ int cli_chat(int argc, char **argv) {
         fputs(usage, stderr);
         return 2;
     }
+    return CHAT_GOES_ON;
+}
+
+/* Opens the store, the bot (chats without a zone of their own in opt->tz)
+ * and the session. Returns CHAT_GOES_ON, or after saying why: 2 for a zone
+ * that does not exist, 1 for what fails on this machine (nothing is left
+ * open then). */
+static int chat_open(chat_parts *chat, const chat_options *opt) {
+    char err[512], zone[CLOCK_ZONE_ID_MAX];
     if (clock_init(err, sizeof err) != 0) {
         fprintf(stderr, "milkbot chat: %s\n", err);
         return 1;
     }
-    char id[CLOCK_ZONE_ID_MAX];
-    if (clock_zone_canonical(tz, id, sizeof id, err, sizeof err) != 0) {
+    if (clock_zone_canonical(opt->tz, zone, sizeof zone, err, sizeof err) != 0) {
         fprintf(stderr, "milkbot chat: --tz: %s\n", err);
         fputs(usage, stderr);
         return 2;
     }
-    store *s = store_open(spec, err, sizeof err);
-    if (s == NULL) {
+    chat->store = store_open(opt->spec, err, sizeof err);
+    if (chat->store == NULL) {
         fprintf(stderr, "milkbot chat: %s\n", err);
         return 1;
     }
-    bot *b = bot_new(s, id, err, sizeof err);
-    chat_session cs;
-    if (b == NULL || chat_session_start(&cs, b, s, chat_id, user, fixed_now,
-                                        now_ms, err, sizeof err) != 0) {
+    chat->bot = bot_new(chat->store, zone, err, sizeof err);
+    if (chat->bot == NULL ||
+        chat_session_start(&chat->session, chat->bot, chat->store, opt->chat_id,
+                           opt->user, opt->fixed_now, opt->now_ms, err,
+                           sizeof err) != 0) {
         fprintf(stderr, "milkbot chat: %s\n", err);
-        bot_free(b);
-        store_close(s);
+        bot_free(chat->bot);
+        store_close(chat->store);
         return 1;
     }
+    return CHAT_GOES_ON;
+}
 
-    int interactive = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+static void chat_close(chat_parts *chat) {
+    chat_session_end(&chat->session);
+    bot_free(chat->bot);
+    store_close(chat->store);
+}
+
+/* At a terminal: what to type next, a message or the rest of one. */
+static const char *prompt(const chat_session *cs, int interactive) {
+    if (!interactive) return NULL;
+    return cs->pending ? "  ...> " : "you> ";
+}
+
+/* Each line typed is a message, each reply printed, until the input ends.
+ * Returns the exit status: 1 when a reply could not be written or a
+ * message not stored, else 0. */
+static int converse(chat_session *cs) {
+    int interactive = cli_interactive();
+    cli_lines in = {0};
+    const char *line;
+    size_t len;
+    reply_text reply;
+    int status = 0;
     if (interactive)
         fprintf(stderr, "milkbot: type a feeding (\"12pm 120ml milk\"), "
                 "\"total?\", \"undo\" or \"help\"; Ctrl-D ends.\n");
-    char *line = NULL;
-    size_t cap = 0;
-    reply_text reply;
-    int status = 0;
-    for (;;) {
-        if (interactive) {
-            fputs(cs.pending ? "  ...> " : "you> ", stderr);
-            fflush(stderr);
-        }
-        ssize_t n = getline(&line, &cap, stdin);
-        if (n < 0) break;
-        if (n > 0 && line[n - 1] == '\n') n--;
-        if (n > 0 && line[n - 1] == '\r') n--;
-        if (chat_session_line(&cs, line, (size_t)n, &reply) == 0) continue;
+    while (cli_lines_next(&in, prompt(cs, interactive), &line, &len) == 0) {
+        if (chat_session_line(cs, line, len, &reply) == 0) continue;
         if (printf(interactive ? "%s\n\n" : "%s\n", reply.text) < 0) {
             status = 1;
             break;
         }
         fflush(stdout);
     }
-    free(line);
-    if (cs.store_failed) status = 1;
-    chat_session_end(&cs);
-    bot_free(b);
-    store_close(s);
+    cli_lines_free(&in);
+    return cs->store_failed ? 1 : status;
+}
+
+int cli_chat(int argc, char **argv) {
+    chat_options opt;
+    chat_parts chat;
+    int status = read_options(argc, argv, &opt);
+    if (status == CHAT_GOES_ON) status = chat_open(&chat, &opt);
+    if (status != CHAT_GOES_ON) return status;
+    status = converse(&chat.session);
+    chat_close(&chat);
     return status;
 }

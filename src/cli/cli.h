@@ -1,13 +1,53 @@
-/* cli.h -- the `milkbot` subcommands. Each takes its own argv (argv[0] is
- * the subcommand's name) and returns the process exit status. */
+/* cli.h -- the `milkbot` subcommands, and what they share. Each subcommand
+ * takes its own argv (argv[0] is the subcommand's name) and returns the
+ * process exit status: 0, 1 when the machine fails (a store, a network),
+ * 2 for a usage error. */
 #ifndef MILKBOT_CLI_H
 #define MILKBOT_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* --- options: cli_options.c --------------------------------------------- */
+
+/* The value of environment variable `name`, or `fallback` when it is unset
+ * or empty: a setting emptied in the shell means "not set". */
+const char *cli_env(const char *name, const char *fallback);
 
 /* After getopt_long (optstring starting with ':') returned `c`, ':' for a
  * missing value or '?' for an unknown option: says which, prints `usage`
  * to stderr, and returns the usage-error exit status, 2. */
 int cli_option_error(const char *command, int c, char **argv,
                      const char *usage);
+
+/* Reads `text`, the value of --now, into *now_ms. Returns 0, or says that
+ * it is not an RFC 3339 time, prints `usage` to stderr and returns 2. */
+int cli_option_now(const char *command, const char *text, const char *usage,
+                   int64_t *now_ms);
+
+/* --- standard input, a line at a time: cli_lines.c ----------------------- */
+
+/* Whether a person is at a terminal (standard input and output both are
+ * one): then a command prompts and answers at once; piped, it writes only
+ * its answers, for scripts. */
+int cli_interactive(void);
+
+/* The reader's buffer: zero-initialise, free with cli_lines_free. */
+typedef struct {
+    char *buf;
+    size_t cap;
+} cli_lines;
+
+/* Shows `prompt` on stderr (none when NULL), then reads the next line of
+ * standard input into *line and *len, without its "\n" or "\r\n"; the line
+ * lasts until the next call. Returns 0, or -1 at the end of the input or on
+ * a read error (ferror(stdin) tells which). */
+int cli_lines_next(cli_lines *in, const char *prompt, const char **line,
+                   size_t *len);
+
+void cli_lines_free(cli_lines *in);
+
+/* --- the subcommands ------------------------------------------------------ */
 
 /* milkbot parse: see parse_command.c */
 int cli_parse(int argc, char **argv);

@@ -50,11 +50,10 @@ int cli_invoke(int argc, char **argv) {
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *spec = getenv("MILKBOT_STORE"), *tz = getenv("MILKBOT_TZ");
+    const char *spec = cli_env("MILKBOT_STORE", "sqlite");
+    const char *tz = cli_env("MILKBOT_TZ", "UTC");
     char err[512];
     int c;
-    if (spec == NULL || spec[0] == '\0') spec = "sqlite";
-    if (tz == NULL || tz[0] == '\0') tz = "UTC";
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
@@ -94,8 +93,8 @@ int cli_invoke(int argc, char **argv) {
     }
     store *s = store_open(spec, err, sizeof err);
     bot *b = s ? bot_new(s, tz, err, sizeof err) : NULL;
-    const char *token = getenv("TELEGRAM_BOT_TOKEN");
-    tg_api *api = b && token && token[0]
+    const char *token = cli_env("TELEGRAM_BOT_TOKEN", NULL);
+    tg_api *api = b && token
                       ? tg_api_new(getenv("TELEGRAM_API_URL"), token, err, sizeof err)
                       : NULL;
     int status = 1;

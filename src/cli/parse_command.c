@@ -17,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 static const char usage[] =
     "usage: milkbot parse [--json] [--now RFC3339] [--tz ZONE] [PHRASE...]\n";
@@ -63,22 +62,15 @@ static int parse_one(const parse_options *opt, const char *text, size_t len,
 }
 
 static int parse_stdin(const parse_options *opt) {
-    char *buf = NULL;
-    size_t cap = 0;
-    int interactive = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+    int interactive = cli_interactive();
+    cli_lines in = {0};
+    const char *line;
+    size_t len;
     int status = 0;
 
     if (!interactive) setvbuf(stdout, NULL, _IOFBF, 1 << 16);
-    for (;;) {
-        if (interactive) {
-            fputs("phrase> ", stderr);
-            fflush(stderr);
-        }
-        ssize_t n = getline(&buf, &cap, stdin);
-        if (n < 0) break;
-        if (n > 0 && buf[n - 1] == '\n') n--;
-        if (n > 0 && buf[n - 1] == '\r') n--;
-        if (parse_one(opt, buf, (size_t)n, stdout) != 0) {
+    while (cli_lines_next(&in, interactive ? "phrase> " : NULL, &line, &len) == 0) {
+        if (parse_one(opt, line, len, stdout) != 0) {
             status = 1;
             break;
         }
@@ -88,7 +80,7 @@ static int parse_stdin(const parse_options *opt) {
         fprintf(stderr, "milkbot parse: error reading standard input\n");
         status = 1;
     }
-    free(buf);
+    cli_lines_free(&in);
     if (fflush(stdout) != 0) status = 1;
     if (status) fprintf(stderr, "milkbot parse: error writing output\n");
     return status;
@@ -103,12 +95,11 @@ int cli_parse(int argc, char **argv) {
         {NULL, 0, NULL, 0},
     };
     parse_options opt = {0};
-    const char *tz = getenv("MILKBOT_TZ");
+    const char *tz = cli_env("MILKBOT_TZ", "UTC");
     const char *now_text = NULL;
     char err[256];
     int c;
 
-    if (tz == NULL || tz[0] == '\0') tz = "UTC";
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
@@ -121,13 +112,9 @@ int cli_parse(int argc, char **argv) {
             return cli_option_error("parse", c, argv, usage);
         }
     }
+    /* after all the options: a bad option is reported before a bad --now */
     if (now_text) {
-        if (clock_parse_rfc3339(now_text, &opt.now_ms) != 0) {
-            fprintf(stderr, "milkbot parse: --now \"%s\" is not an RFC 3339 "
-                    "time like 2026-11-28T15:00:00+08:00\n", now_text);
-            fputs(usage, stderr);
-            return 2;
-        }
+        if (cli_option_now("parse", now_text, usage, &opt.now_ms) != 0) return 2;
         opt.fixed_now = 1;
     }
     if (clock_init(err, sizeof err) != 0) {

@@ -13,6 +13,7 @@
  * environment. TELEGRAM_API_URL points elsewhere than
  * https://api.telegram.org (tests). Neither secret is ever printed. */
 #include "cli.h"
+#include "aws/secret_source.h"
 #include "aws/ssm.h"
 #include "telegram/bot_api.h"
 
@@ -38,11 +39,6 @@ typedef struct {
     aws_json_client *ssm;
 } secret_sources;
 
-static const char *env(const char *name) {
-    const char *v = getenv(name);
-    return v && v[0] ? v : NULL;
-}
-
 /* A secret from environment variable `value_env`, else from SSM parameter
  * `param` (else the one named by `param_env`). Returns 0, or -1 with a
  * message saying how to provide it. */
@@ -50,20 +46,15 @@ static int read_secret(secret_sources *from, const char *value_env,
                        const char *param, const char *param_env,
                        const char *option, char *out, size_t outlen,
                        char *err, size_t errlen) {
-    const char *value = env(value_env);
-    if (value) {
-        if (strlen(value) >= outlen) {
-            snprintf(err, errlen, "%s is too long", value_env);
-            return -1;
-        }
-        snprintf(out, outlen, "%s", value);
-        return 0;
-    }
-    if (param == NULL) param = env(param_env);
-    if (param == NULL) {
+    switch (secret_source_find(value_env, param, param_env, out, outlen,
+                               &param, err, errlen)) {
+    case SECRET_IN_VALUE: return 0;
+    case SECRET_TOO_LONG: return -1;
+    case SECRET_NOWHERE:
         snprintf(err, errlen, "%s is not set, and no SSM parameter is named "
                  "(%s NAME or %s)", value_env, option, param_env);
         return -1;
+    case SECRET_IN_PARAM: break;
     }
     char detail[400];
     if (from->ssm == NULL) {

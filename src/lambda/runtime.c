@@ -18,6 +18,7 @@
  *                            Linux's, /etc/pki/tls/certs/ca-bundle.crt */
 #include "runtime.h"
 
+#include "aws/secret_source.h"
 #include "bot/bot.h"
 #include "lambda/log.h"
 #include "store/store.h"
@@ -178,6 +179,27 @@ static int fetch_parameter(const char *name, char *out, size_t outlen,
     return result;
 }
 
+/* A secret's value from environment variable `value_env` into `value`
+ * (none copied when NULL), else the name of the SSM parameter holding it,
+ * from `param_env`, into `param` for the first invocation to read. Returns
+ * 0, or -1 with a message. */
+static int find_secret(const char *value_env, const char *param_env,
+                       char *value, size_t valuelen, char *param,
+                       size_t paramlen, char *err, size_t errlen) {
+    const char *name;
+    switch (secret_source_find(value_env, NULL, param_env, value, valuelen,
+                               &name, err, errlen)) {
+    case SECRET_IN_VALUE: return 0;
+    case SECRET_TOO_LONG: return -1;
+    case SECRET_NOWHERE:
+        snprintf(err, errlen, "neither %s nor %s is set", value_env, param_env);
+        return -1;
+    case SECRET_IN_PARAM: break;
+    }
+    snprintf(param, paramlen, "%s", name);
+    return 0;
+}
+
 static int init(runtime *rt, char *err, size_t errlen) {
     const char *api = getenv("AWS_LAMBDA_RUNTIME_API");
     if (api == NULL || api[0] == '\0') {
@@ -201,35 +223,19 @@ static int init(runtime *rt, char *err, size_t errlen) {
 
     /* the secret: a value for local runs, else an SSM parameter read on
      * the first invocation */
-    const char *secret = getenv("MILKBOT_WEBHOOK_SECRET");
-    const char *param = getenv("WEBHOOK_SECRET_PARAM");
-    if ((secret == NULL || secret[0] == '\0') && param && param[0]) {
-        snprintf(rt->secret_param, sizeof rt->secret_param, "%s", param);
-        setenv("MILKBOT_WEBHOOK_SECRET", "(from SSM)", 1); /* placeholder */
-    } else if (secret == NULL || secret[0] == '\0') {
-        snprintf(err, errlen, "neither MILKBOT_WEBHOOK_SECRET nor "
-                 "WEBHOOK_SECRET_PARAM is set");
+    if (find_secret("MILKBOT_WEBHOOK_SECRET", "WEBHOOK_SECRET_PARAM", NULL, 0,
+                    rt->secret_param, sizeof rt->secret_param, err, errlen) != 0)
         return -1;
-    }
+    if (rt->secret_param[0])
+        setenv("MILKBOT_WEBHOOK_SECRET", "(from SSM)", 1); /* placeholder */
     if (webhook_config_from_env(&rt->config, err, errlen) != 0) return -1;
     if (rt->secret_param[0]) rt->config.secret[0] = '\0';
 
     /* the bot token, for the Bot API call an Undo button needs */
-    const char *token = getenv("TELEGRAM_BOT_TOKEN");
-    param = getenv("BOT_TOKEN_PARAM");
-    if (token && token[0]) {
-        if (strlen(token) >= sizeof rt->token) {
-            snprintf(err, errlen, "TELEGRAM_BOT_TOKEN is too long");
-            return -1;
-        }
-        snprintf(rt->token, sizeof rt->token, "%s", token);
-    } else if (param && param[0]) {
-        snprintf(rt->token_param, sizeof rt->token_param, "%s", param);
-    } else {
-        snprintf(err, errlen, "neither TELEGRAM_BOT_TOKEN nor BOT_TOKEN_PARAM "
-                 "is set");
+    if (find_secret("TELEGRAM_BOT_TOKEN", "BOT_TOKEN_PARAM", rt->token,
+                    sizeof rt->token, rt->token_param, sizeof rt->token_param,
+                    err, errlen) != 0)
         return -1;
-    }
     if (clock_init(err, errlen) != 0) return -1;
     char id[CLOCK_ZONE_ID_MAX];
     if (clock_zone_canonical(tz, id, sizeof id, err, errlen) != 0) {
