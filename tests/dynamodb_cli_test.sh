@@ -52,7 +52,8 @@ Today (Sat 28 Nov): 268 ml in 3 feeds
 09:00  118 ml breast milk — Alex
 10:00  30 ml milk — Alex
 12:00  120 ml milk — Alex" "$out"
-# a second run continues the message ids: a new message, not a redelivery
+# a second run continues the message ids (the store numbers every message
+# the chat sends, total? included): a new message, not a redelivery
 out=$(printf '2pm 60ml\nundo\n' | chat)
 check "second run" "🍼 60 ml milk at 14:00 — today 328 ml in 4 feeds
 ↩️ Removed 60 ml milk at 14:00 today (entered by Alex). Today: 268 ml in 3 feeds." "$out"
@@ -65,7 +66,7 @@ check "cross-read: the feed items" "feed#2026-11-27T07:30:00.000Z#000000000002.0
 feed#2026-11-28T09:00:00.000Z#000000000003.0001 118 breastmilk 2026-11-28T09:00:00+00:00 2026-11-28 Alex 1795878000000 9am 4oz bm  live
 feed#2026-11-28T10:00:00.000Z#000000000003.0002 30 milk 2026-11-28T10:00:00+00:00 2026-11-28 Alex 1795878000000 10am 30ml live
 feed#2026-11-28T12:00:00.000Z#000000000001.0001 120 milk 2026-11-28T12:00:00+00:00 2026-11-28 Alex 1795878000000 12pm 120ml milk live
-feed#2026-11-28T14:00:00.000Z#000000000004.0001 60 milk 2026-11-28T14:00:00+00:00 2026-11-28 Alex 1795878000000 2pm 60ml removed by 5" \
+feed#2026-11-28T14:00:00.000Z#000000000005.0001 60 milk 2026-11-28T14:00:00+00:00 2026-11-28 Alex 1795878000000 2pm 60ml removed by 6" \
     "$(python3 -c '
 import json, sys
 for i in json.load(sys.stdin)["Items"]:
@@ -73,7 +74,15 @@ for i in json.load(sys.stdin)["Items"]:
     print(i["sk"]["S"], i["amount_ml"]["N"], i["kind"]["S"], i["at"]["S"], i["day"]["S"],
           i["who"]["S"], i["entered_at"]["N"], i["text"]["S"], state)' <<< "$items")"
 settings=$(aws_ddb get-item --table-name "$table" --key '{"pk":{"S":"chat#1"},"sk":{"S":"settings"}}')
-check "cross-read: no settings until a zone is chosen" "" "$settings"
+check "cross-read: no zone until one is chosen" "no tz" "$(python3 -c '
+import json, sys
+print(json.load(sys.stdin)["Item"].get("tz", {}).get("S", "no tz"))' <<< "$settings")"
+# the undo's receipt: what it removed, so that a redelivery answers the same
+check "cross-read: the undo's receipt" "done feed#2026-11-28T14:00:00.000Z#000000000005.0001 60" \
+    "$(python3 -c '
+import json, sys
+r = json.load(sys.stdin)["Item"]["undone"]["M"]["6"]["M"]
+print(r["state"]["S"], r["target"]["S"], r["feeding"]["M"]["amount_ml"]["N"])' <<< "$settings")"
 printf 'tz Asia/Kolkata\n' | chat > /dev/null
 tz=$(aws_ddb get-item --table-name "$table" --key '{"pk":{"S":"chat#1"},"sk":{"S":"settings"}}' \
     | python3 -c 'import json, sys; print(json.load(sys.stdin)["Item"]["tz"]["S"])')

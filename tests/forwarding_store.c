@@ -39,9 +39,10 @@ static int fwd_undo(store *s, int64_t chat_id, int64_t message_id,
 }
 
 static int fwd_remove(store *s, int64_t chat_id, int64_t message_id, int line,
-                      store_feeding *removed, int *found, char *err) {
+                      const char *press, store_feeding *removed, int *found,
+                      char *err) {
     if (admit(s, FORWARD_REMOVE, chat_id, err) != STORE_OK) return STORE_ERROR;
-    return REAL(s)->ops->remove(REAL(s), chat_id, message_id, line, removed, found, err);
+    return REAL(s)->ops->remove(REAL(s), chat_id, message_id, line, press, removed, found, err);
 }
 
 static int fwd_replace(store *s, int64_t chat_id, int64_t message_id,
@@ -62,10 +63,10 @@ static int fwd_set_tz(store *s, int64_t chat_id, const char *tz, char *err) {
     return REAL(s)->ops->set_tz(REAL(s), chat_id, tz, err);
 }
 
-static int fwd_max_message_id(store *s, int64_t chat_id, int64_t *out,
+static int fwd_next_message_id(store *s, int64_t chat_id, int64_t *out,
                               char *err) {
     if (admit(s, FORWARD_MAX_MESSAGE_ID, chat_id, err) != STORE_OK) return STORE_ERROR;
-    return REAL(s)->ops->max_message_id(REAL(s), chat_id, out, err);
+    return REAL(s)->ops->next_message_id(REAL(s), chat_id, out, err);
 }
 
 static void fwd_close(store *s) {
@@ -75,7 +76,7 @@ static void fwd_close(store *s) {
 
 static const store_ops forwarding_ops = {
     fwd_add, fwd_list, fwd_latest, fwd_undo, fwd_remove,
-    fwd_replace, fwd_get_chat, fwd_set_tz, fwd_max_message_id, fwd_close,
+    fwd_replace, fwd_get_chat, fwd_set_tz, fwd_next_message_id, fwd_close,
 };
 
 forwarding_store *forwarding_store_new(store *real, forward_hook before,

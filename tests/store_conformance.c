@@ -75,9 +75,9 @@ static store_list list_all(store *s, int64_t chat) {
 static void test_empty_store(void **state) {
     store *s = *state;
     char err[STORE_ERR_MAX];
-    int64_t max_id = -1;
-    assert_int_equal(s->ops->max_message_id(s, 1, &max_id, err), STORE_OK);
-    assert_int_equal(max_id, 0);
+    int64_t next_id = -1;
+    assert_int_equal(s->ops->next_message_id(s, 1, &next_id, err), STORE_OK);
+    assert_int_equal(next_id, 1);
     store_list list = list_all(s, 1);
     assert_int_equal(list.count, 0);
     store_feeding f;
@@ -86,7 +86,7 @@ static void test_empty_store(void **state) {
     assert_int_equal(found, 0);
     assert_int_equal(s->ops->undo_last(s, 1, 1001, &f, &found, err), STORE_OK);
     assert_int_equal(found, 0);
-    assert_int_equal(s->ops->remove(s, 1, 1, 1, &f, &found, err), STORE_OK);
+    assert_int_equal(s->ops->remove(s, 1, 1, 1, "press-1", &f, &found, err), STORE_OK);
     assert_int_equal(found, 0);
     store_chat chat;
     assert_int_equal(s->ops->get_chat(s, 1, T0, &chat, err), STORE_OK);
@@ -282,7 +282,9 @@ static void test_undo_is_once_per_message(void **state) {
     assert_int_equal(f.amount_ml, 99);
 }
 
-/* Removing by key takes exactly that feeding, once. */
+/* Removing by key takes exactly that feeding, once: the same press again
+ * (a redelivery, or a retry after a lost answer) reports the same feeding,
+ * another press finds it gone. */
 static void test_remove_by_key(void **state) {
     store *s = *state;
     char err[STORE_ERR_MAX];
@@ -291,10 +293,15 @@ static void test_remove_by_key(void **state) {
     add_one(s, 2, 9, T0, 99); /* same key in another chat */
     store_feeding f;
     int found;
-    assert_int_equal(s->ops->remove(s, 1, 9, 2, &f, &found, err), STORE_OK);
+    assert_int_equal(s->ops->remove(s, 1, 9, 2, "press-A", &f, &found, err), STORE_OK);
     assert_int_equal(found, 1);
     assert_int_equal(f.amount_ml, 20);
-    assert_int_equal(s->ops->remove(s, 1, 9, 2, &f, &found, err), STORE_OK);
+    memset(&f, 0, sizeof f);
+    assert_int_equal(s->ops->remove(s, 1, 9, 2, "press-A", &f, &found, err), STORE_OK);
+    assert_int_equal(found, 1);
+    assert_int_equal(f.amount_ml, 20);
+    assert_int_equal(f.line, 2);
+    assert_int_equal(s->ops->remove(s, 1, 9, 2, "press-B", &f, &found, err), STORE_OK);
     assert_int_equal(found, 0);
     store_list list = list_all(s, 1);
     assert_int_equal(list.count, 1);
@@ -303,6 +310,154 @@ static void test_remove_by_key(void **state) {
     list = list_all(s, 2);
     assert_int_equal(list.count, 1);
     store_list_free(&list);
+}
+
+/* Undoes as message `undo`, after beginning its turn at `now_ms` as the bot
+ * does; asserts the answer: the feeding of `amount` ml, or (0) nothing. A
+ * failure names the line of the call. */
+#define undo_answers(s, chat, undo, now_ms, amount) \
+    undo_answers_at(s, chat, undo, now_ms, amount, __FILE__, __LINE__)
+static void undo_answers_at(store *s, int64_t chat, int64_t undo, int64_t now_ms,
+                            int amount, const char *file, int line) {
+    char err[STORE_ERR_MAX];
+    store_chat settings;
+    store_feeding f;
+    int found = -1;
+    assert_int_equal(s->ops->get_chat(s, chat, now_ms, &settings, err), STORE_OK);
+    assert_int_equal(s->ops->undo_last(s, chat, undo, &f, &found, err), STORE_OK);
+    _assert_int_equal(cast_to_largest_integral_type(found),
+                      cast_to_largest_integral_type(amount != 0), file, line);
+    if (amount)
+        _assert_int_equal(cast_to_largest_integral_type(f.amount_ml),
+                          cast_to_largest_integral_type(amount), file, line);
+}
+
+/* Edits message `message` to the feedings `amounts` (0 ends), one a line. */
+static void edit_to(store *s, int64_t chat, int64_t message, const int *amounts) {
+    char err[STORE_ERR_MAX];
+    store_feeding feeds[STORE_MESSAGE_MAX_FEEDINGS];
+    size_t n = 0;
+    for (; amounts[n]; n++)
+        feeds[n] = feeding(chat, message, (int)n + 1, T0 + (int64_t)n, amounts[n]);
+    store_list old = {0};
+    assert_int_equal(s->ops->replace_message(s, chat, message, feeds, n, &old, err),
+                     STORE_OK);
+    store_list_free(&old);
+}
+
+/* Asserts the amounts listed for a chat, in time order, as "10 25". */
+#define assert_amounts(s, chat, expected) \
+    assert_amounts_at(s, chat, expected, __FILE__, __LINE__)
+static void assert_amounts_at(store *s, int64_t chat, const char *expected,
+                              const char *file, int line) {
+    char got[256] = "";
+    size_t len = 0;
+    store_list list = list_all(s, chat);
+    for (size_t i = 0; i < list.count && len < sizeof got; i++)
+        len += (size_t)snprintf(got + len, sizeof got - len, "%s%d", i ? " " : "",
+                                list.items[i].amount_ml);
+    store_list_free(&list);
+    _assert_string_equal(got, expected, file, line);
+}
+
+/* #11, defect 5: an edit makes the message's feedings what it now says, so
+ * an undone line comes back if the text still has it; and a redelivered
+ * undo, before or after that edit, answers what it answered the first time
+ * and removes nothing more. */
+static void test_undo_redelivered_after_edit(void **state) {
+    store *s = *state;
+    store_feeding lines[2] = {feeding(1, 5, 1, T0, 10), feeding(1, 5, 2, T0 + 1, 20)};
+    add(s, lines, 2);
+    undo_answers(s, 1, 50, T0, 20);
+    assert_amounts(s, 1, "10");
+    edit_to(s, 1, 5, (const int[]){10, 25, 0}); /* line 2 is back, as 25 */
+    assert_amounts(s, 1, "10 25");
+    undo_answers(s, 1, 50, T0, 20); /* the first answer, not 25 */
+    assert_amounts(s, 1, "10 25");
+    undo_answers(s, 1, 51, T0, 25); /* a new undo: the newest entry */
+    assert_amounts(s, 1, "10");
+    edit_to(s, 1, 5, (const int[]){12, 26, 0});
+    assert_amounts(s, 1, "12 26");
+    undo_answers(s, 1, 50, T0, 20);
+    undo_answers(s, 1, 51, T0, 25);
+    assert_amounts(s, 1, "12 26");
+    /* an edit to nothing, then back: the undos still answer as they did */
+    edit_to(s, 1, 5, (const int[]){0});
+    assert_amounts(s, 1, "");
+    edit_to(s, 1, 5, (const int[]){13, 0});
+    undo_answers(s, 1, 51, T0, 25);
+    undo_answers(s, 1, 50, T0, 20);
+    assert_amounts(s, 1, "13");
+}
+
+/* #11, defect 5: an undo that found nothing answers "nothing" again when
+ * delivered again, after feedings were recorded and edited since. */
+static void test_undo_of_nothing_redelivered_after_edit(void **state) {
+    store *s = *state;
+    undo_answers(s, 1, 40, T0, 0);
+    add_one(s, 1, 41, T0, 10);
+    edit_to(s, 1, 41, (const int[]){11, 0});
+    undo_answers(s, 1, 40, T0, 0);
+    assert_amounts(s, 1, "11");
+}
+
+/* #11, defect 5: a redelivered undo answers as it did even when it comes
+ * long after, its feeding older than any window a backend reads. */
+static void test_undo_redelivered_much_later(void **state) {
+    store *s = *state;
+    const int64_t day = 24 * HOUR_MS;
+    add_one(s, 1, 1, T0 - 2 * HOUR_MS, 40);
+    add_one(s, 1, 2, T0, 10);
+    add_one(s, 1, 3, T0 - HOUR_MS, 30); /* back-dated: entered last */
+    undo_answers(s, 1, 10, T0, 30);
+    undo_answers(s, 1, 10, T0 + 30 * day, 30);
+    undo_answers(s, 1, 11, T0, 10);
+    undo_answers(s, 1, 11, T0 + 30 * day, 10);
+    undo_answers(s, 1, 10, T0 + 400 * day, 30);
+    assert_amounts(s, 1, "40");
+    /* the same with an edit between: the undone line back, then asked again */
+    edit_to(s, 1, 3, (const int[]){33, 0});
+    undo_answers(s, 1, 10, T0 + 400 * day, 30);
+    undo_answers(s, 1, 11, T0 + 400 * day, 10);
+    assert_amounts(s, 1, "40 33");
+}
+
+/* #11: the Undo button's press, delivered again after the feeding's message
+ * was edited (its line back): the first answer again, nothing removed; a
+ * new press of that button removes the line that came back. */
+static void test_remove_press_redelivered_after_edit(void **state) {
+    store *s = *state;
+    char err[STORE_ERR_MAX];
+    store_feeding lines[2] = {feeding(1, 9, 1, T0, 10), feeding(1, 9, 2, T0 + 1, 20)};
+    add(s, lines, 2);
+    store_feeding f;
+    int found;
+    assert_int_equal(s->ops->remove(s, 1, 9, 2, "press-A", &f, &found, err), STORE_OK);
+    assert_int_equal(found, 1);
+    edit_to(s, 1, 9, (const int[]){10, 22, 0});
+    assert_amounts(s, 1, "10 22");
+    memset(&f, 0, sizeof f);
+    assert_int_equal(s->ops->remove(s, 1, 9, 2, "press-A", &f, &found, err), STORE_OK);
+    assert_int_equal(found, 1);
+    assert_int_equal(f.amount_ml, 20);
+    assert_amounts(s, 1, "10 22");
+    assert_int_equal(s->ops->remove(s, 1, 9, 2, "press-B", &f, &found, err), STORE_OK);
+    assert_int_equal(found, 1);
+    assert_int_equal(f.amount_ml, 22);
+    assert_amounts(s, 1, "10");
+    /* much later, both presses still answer as they did */
+    store_chat settings;
+    assert_int_equal(s->ops->get_chat(s, 1, T0 + 400 * 24 * HOUR_MS, &settings, err),
+                     STORE_OK);
+    assert_int_equal(s->ops->remove(s, 1, 9, 2, "press-A", &f, &found, err), STORE_OK);
+    assert_int_equal(found, 1);
+    assert_int_equal(f.amount_ml, 20);
+    assert_int_equal(s->ops->remove(s, 1, 9, 2, "press-B", &f, &found, err), STORE_OK);
+    assert_int_equal(found, 1);
+    assert_int_equal(f.amount_ml, 22);
+    assert_int_equal(s->ops->remove(s, 1, 9, 2, "press-C", &f, &found, err), STORE_OK);
+    assert_int_equal(found, 0);
+    assert_amounts(s, 1, "10");
 }
 
 /* An edit replaces exactly its message's feedings and returns the old ones. */
@@ -387,31 +542,44 @@ static void test_chat_settings(void **state) {
     assert_string_equal(chat.tz, "Europe/London");
 }
 
-/* The highest message id that recorded or undid, undone and edited ones
- * included. */
-static void test_max_message_id(void **state) {
+/* A new message id is above every id the chat had used when the store
+ * began numbering it (ones that only undid or were edited included), and
+ * each call allocates a new one. Once a chat's messages are numbered by
+ * the store, all its ids come from here (`milkbot chat`). */
+static void test_next_message_id(void **state) {
     store *s = *state;
     char err[STORE_ERR_MAX];
-    int64_t max_id;
+    int64_t id, previous;
     add_one(s, 1, 5, T0, 10);
     add_one(s, 1, 3, T0, 10);
     add_one(s, 2, 9, T0, 10);
-    assert_int_equal(s->ops->max_message_id(s, 1, &max_id, err), STORE_OK);
-    assert_int_equal(max_id, 5);
+    assert_int_equal(s->ops->next_message_id(s, 1, &id, err), STORE_OK);
+    assert_true(id > 5);
+    previous = id;
+    assert_int_equal(s->ops->next_message_id(s, 1, &id, err), STORE_OK);
+    assert_true(id > previous); /* allocated, not just read */
+    previous = id;
+    assert_int_equal(s->ops->next_message_id(s, 2, &id, err), STORE_OK);
+    assert_true(id > 9); /* each chat its own */
+    assert_int_equal(s->ops->next_message_id(s, 1, &id, err), STORE_OK);
+    assert_true(id > previous);
+    assert_int_equal(s->ops->next_message_id(s, 3, &id, err), STORE_OK);
+    assert_int_equal(id, 1);
+
+    /* ids that undid or were edited count too */
+    add_one(s, 4, 2, T0, 10);
     store_feeding f;
     int found;
-    assert_int_equal(s->ops->undo_last(s, 1, 6, &f, &found, err), STORE_OK);
-    assert_int_equal(f.message_id, 5);
-    assert_int_equal(s->ops->max_message_id(s, 1, &max_id, err), STORE_OK);
-    assert_int_equal(max_id, 6);
-    store_feeding edited = feeding(1, 7, 1, T0, 70);
+    assert_int_equal(s->ops->undo_last(s, 4, 7, &f, &found, err), STORE_OK);
+    assert_int_equal(f.message_id, 2);
+    assert_int_equal(s->ops->next_message_id(s, 4, &id, err), STORE_OK);
+    assert_true(id > 7);
+    store_feeding edited = feeding(5, 8, 1, T0, 70);
     store_list old = {0};
-    assert_int_equal(s->ops->replace_message(s, 1, 7, &edited, 1, &old, err), STORE_OK);
+    assert_int_equal(s->ops->replace_message(s, 5, 8, &edited, 1, &old, err), STORE_OK);
     store_list_free(&old);
-    assert_int_equal(s->ops->max_message_id(s, 1, &max_id, err), STORE_OK);
-    assert_int_equal(max_id, 7);
-    assert_int_equal(s->ops->max_message_id(s, 3, &max_id, err), STORE_OK);
-    assert_int_equal(max_id, 0);
+    assert_int_equal(s->ops->next_message_id(s, 5, &id, err), STORE_OK);
+    assert_true(id > 8);
 }
 
 /* The last feeding before an instant: by instant, then by entry. */
@@ -458,9 +626,13 @@ int store_conformance_run(const store_backend *b) {
         cmocka_unit_test_setup_teardown(test_undo_is_once_per_message, open_store, close_store),
         cmocka_unit_test_setup_teardown(test_remove_by_key, open_store, close_store),
         cmocka_unit_test_setup_teardown(test_replace_message, open_store, close_store),
+        cmocka_unit_test_setup_teardown(test_undo_redelivered_after_edit, open_store, close_store),
+        cmocka_unit_test_setup_teardown(test_undo_of_nothing_redelivered_after_edit, open_store, close_store),
+        cmocka_unit_test_setup_teardown(test_undo_redelivered_much_later, open_store, close_store),
+        cmocka_unit_test_setup_teardown(test_remove_press_redelivered_after_edit, open_store, close_store),
         cmocka_unit_test_setup_teardown(test_chats_are_separate, open_store, close_store),
         cmocka_unit_test_setup_teardown(test_chat_settings, open_store, close_store),
-        cmocka_unit_test_setup_teardown(test_max_message_id, open_store, close_store),
+        cmocka_unit_test_setup_teardown(test_next_message_id, open_store, close_store),
         cmocka_unit_test_setup_teardown(test_latest_before, open_store, close_store),
         cmocka_unit_test_setup_teardown(test_many_feedings, open_store, close_store),
     };

@@ -47,6 +47,20 @@ static int64_t pragma_int(const char *path, const char *sql) {
     return v;
 }
 
+static int integrity_ok(const char *path) {
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    int ok = 0;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, NULL),
+                     SQLITE_OK);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        ok = strcmp((const char *)sqlite3_column_text(st, 0), "ok") == 0;
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return ok;
+}
+
 /* A new file gets the current schema version, in WAL mode, and keeps its
  * data when opened again. */
 static void test_schema_and_reopen(void **state) {
@@ -57,7 +71,7 @@ static void test_schema_and_reopen(void **state) {
     assert_non_null(s);
     assert_int_equal(s->ops->set_tz(s, 7, "Asia/Kolkata", err), STORE_OK);
     store_close(s);
-    assert_int_equal(pragma_int(path, "PRAGMA user_version"), 1);
+    assert_int_equal(pragma_int(path, "PRAGMA user_version"), 2);
     sqlite3 *db;
     sqlite3_stmt *st;
     assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
@@ -73,6 +87,102 @@ static void test_schema_and_reopen(void **state) {
     assert_int_equal(s->ops->get_chat(s, 7, 0, &chat, err), STORE_OK);
     assert_string_equal(chat.tz, "Asia/Kolkata");
     store_close(s);
+}
+
+/* A file as milkbot wrote it at schema version 1: feedings 10 and 20 of
+ * message 1 and 30 of message 2; message 3 undid 30, the Undo button
+ * removed 20; the chat's zone is Asia/Kolkata. */
+static const char schema_1_file[] =
+    "CREATE TABLE feedings ("
+    "  id INTEGER PRIMARY KEY, chat_id INTEGER NOT NULL,"
+    "  message_id INTEGER NOT NULL, line INTEGER NOT NULL,"
+    "  at_ms INTEGER NOT NULL, at_local TEXT NOT NULL, day TEXT NOT NULL,"
+    "  amount_ml INTEGER NOT NULL CHECK (amount_ml BETWEEN 1 AND 1000),"
+    "  kind TEXT NOT NULL CHECK (kind IN ('milk', 'formula', 'breastmilk')),"
+    "  who TEXT NOT NULL, note TEXT NOT NULL, text TEXT NOT NULL,"
+    "  entered_at_ms INTEGER NOT NULL, removed_by INTEGER,"
+    "  UNIQUE (chat_id, message_id, line));"
+    "CREATE INDEX feedings_by_time ON feedings (chat_id, at_ms)"
+    "  WHERE removed_by IS NULL;"
+    "CREATE INDEX feedings_by_entry ON feedings (chat_id, message_id, line)"
+    "  WHERE removed_by IS NULL;"
+    "CREATE INDEX feedings_removed ON feedings (chat_id, removed_by)"
+    "  WHERE removed_by IS NOT NULL;"
+    "CREATE TABLE messages (chat_id INTEGER NOT NULL,"
+    "  message_id INTEGER NOT NULL,"
+    "  PRIMARY KEY (chat_id, message_id)) WITHOUT ROWID;"
+    "CREATE TABLE chats (chat_id INTEGER PRIMARY KEY,"
+    "  tz TEXT NOT NULL DEFAULT '');"
+    "INSERT INTO feedings VALUES"
+    "  (1, 7, 1, 1, 1000, '2025-11-28T08:00:00Z', '2025-11-28', 10, 'milk',"
+    "   'Alex', '', '10ml', 1000, NULL),"
+    "  (2, 7, 1, 2, 2000, '2025-11-28T08:00:02Z', '2025-11-28', 20, 'milk',"
+    "   'Alex', '', '20ml', 1000, 0),"
+    "  (3, 7, 2, 1, 3000, '2025-11-28T08:00:03Z', '2025-11-28', 30, 'formula',"
+    "   'Sam', 'warm', '30ml formula warm', 3000, 3);"
+    "INSERT INTO messages VALUES (7, 1), (7, 2), (7, 3);"
+    "INSERT INTO chats VALUES (7, 'Asia/Kolkata');"
+    "PRAGMA user_version = 1;";
+
+/* #11: a schema 1 file is migrated to 2 with everything it held: live and
+ * removed feedings, the undo receipts, the messages seen, the zone; then an
+ * edit can bring an undone line back beside its removed row. */
+static void test_migrates_schema_1(void **state) {
+    (void)state;
+    char path[256], err[STORE_ERR_MAX];
+    snprintf(path, sizeof path, "%s/schema1.db", dir);
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, schema_1_file, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+
+    store *s = store_sqlite_open(path, 0, err, sizeof err);
+    assert_non_null(s);
+    assert_int_equal(pragma_int(path, "PRAGMA user_version"), 2);
+    store_list list = {0};
+    assert_int_equal(s->ops->list_range(s, 7, 0, 10000, &list, err), STORE_OK);
+    assert_int_equal(list.count, 1);
+    assert_int_equal(list.items[0].amount_ml, 10);
+    store_list_free(&list);
+    store_chat chat;
+    assert_int_equal(s->ops->get_chat(s, 7, 0, &chat, err), STORE_OK);
+    assert_string_equal(chat.tz, "Asia/Kolkata");
+    /* the undo's receipt came along, whole */
+    store_feeding f;
+    int found;
+    assert_int_equal(s->ops->undo_last(s, 7, 3, &f, &found, err), STORE_OK);
+    assert_int_equal(found, 1);
+    assert_int_equal(f.amount_ml, 30);
+    assert_int_equal(f.kind, PHRASE_FORMULA);
+    assert_string_equal(f.note, "warm");
+    assert_string_equal(f.who, "Sam");
+    /* messages seen before are still redeliveries, new ids above them */
+    store_feeding again[STORE_MESSAGE_MAX_FEEDINGS] = {{.chat_id = 7, .message_id = 2,
+        .line = 1, .at_ms = 3000, .amount_ml = 30, .kind = PHRASE_MILK}};
+    size_t n = 1;
+    int already = 0;
+    assert_int_equal(s->ops->add_message(s, again, &n, &already, err), STORE_OK);
+    assert_int_equal(already, 1);
+    int64_t id;
+    assert_int_equal(s->ops->next_message_id(s, 7, &id, err), STORE_OK);
+    assert_int_equal(id, 4);
+    /* an edit brings the undone line back: a live row beside the removed */
+    store_feeding edited = again[0];
+    edited.amount_ml = 35;
+    store_list old = {0};
+    assert_int_equal(s->ops->replace_message(s, 7, 2, &edited, 1, &old, err), STORE_OK);
+    assert_int_equal(old.count, 0);
+    store_list_free(&old);
+    assert_int_equal(s->ops->list_range(s, 7, 0, 10000, &list, err), STORE_OK);
+    assert_int_equal(list.count, 2);
+    store_list_free(&list);
+    assert_int_equal(s->ops->undo_last(s, 7, 3, &f, &found, err), STORE_OK);
+    assert_int_equal(f.amount_ml, 30);
+    /* the button's earlier removal had no press to recognise: found gone */
+    assert_int_equal(s->ops->remove(s, 7, 1, 2, "press-1", &f, &found, err), STORE_OK);
+    assert_int_equal(found, 0);
+    store_close(s);
+    assert_true(integrity_ok(path));
 }
 
 /* A database from a newer milkbot is refused, not damaged. */
@@ -136,7 +246,9 @@ static void test_default_path(void **state) {
     assert_int_equal(store_default_sqlite_path(path, sizeof path), -1);
 }
 
-/* Two processes on one file: the second writer waits, nothing is lost. */
+/* Two connections on one file: the second writer waits, nothing is lost,
+ * and each new message id is new to both. (sqlite_processes_test does it
+ * with processes.) */
 static void test_two_connections(void **state) {
     (void)state;
     char path[256], err[STORE_ERR_MAX];
@@ -158,6 +270,16 @@ static void test_two_connections(void **state) {
     assert_int_equal(a->ops->list_range(a, 1, 0, 100, &list, err), STORE_OK);
     assert_int_equal(list.count, 20);
     store_list_free(&list);
+    /* message ids are counted in the file, not in a connection */
+    int64_t ids[4];
+    for (int i = 0; i < 4; i++) {
+        store *s = i % 2 ? a : b;
+        assert_int_equal(s->ops->next_message_id(s, 1, &ids[i], err), STORE_OK);
+    }
+    assert_int_equal(ids[0], 21);
+    assert_int_equal(ids[1], 22);
+    assert_int_equal(ids[2], 23);
+    assert_int_equal(ids[3], 24);
     store_close(a);
     store_close(b);
 }
@@ -173,6 +295,7 @@ int main(void) {
     failed += store_conformance_run(&memory);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_schema_and_reopen),
+        cmocka_unit_test(test_migrates_schema_1),
         cmocka_unit_test(test_newer_schema_is_refused),
         cmocka_unit_test(test_bad_files),
         cmocka_unit_test(test_default_path),

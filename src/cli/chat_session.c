@@ -5,11 +5,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+static int64_t session_now(const chat_session *cs) {
+    return cs->fixed_now ? cs->now_ms : clock_now_ms();
+}
+
 int chat_session_start(chat_session *cs, bot *b, store *s, int64_t chat_id,
                        const char *user, int fixed_now, int64_t now_ms,
                        char *err, size_t errlen) {
-    int64_t last_id;
     char store_err[STORE_ERR_MAX];
+    store_chat settings;
     memset(cs, 0, sizeof *cs);
     cs->bot = b;
     cs->store = s;
@@ -17,12 +21,15 @@ int chat_session_start(chat_session *cs, bot *b, store *s, int64_t chat_id,
     snprintf(cs->user, sizeof cs->user, "%s", user);
     cs->fixed_now = fixed_now;
     cs->now_ms = now_ms;
-    if (s->ops->max_message_id(s, chat_id, &last_id, store_err) != STORE_OK) {
+    /* A store that cannot be read is reported now rather than at the
+     * first message. No message id is taken yet: one taken now and used
+     * minutes later would place this session's first message before what
+     * other processes entered meanwhile, and "undo" would skip it. */
+    if (s->ops->get_chat(s, chat_id, session_now(cs), &settings, store_err) !=
+        STORE_OK) {
         snprintf(err, errlen, "%s", store_err);
         return -1;
     }
-    /* Never reuse an id the store has seen: that would be a redelivery. */
-    cs->next_id = last_id + 1;
     return 0;
 }
 
@@ -31,10 +38,6 @@ void chat_session_end(chat_session *cs) {
         free(cs->sent[i].text);
     free(cs->pending);
     cs->pending = NULL;
-}
-
-static int64_t session_now(const chat_session *cs) {
-    return cs->fixed_now ? cs->now_ms : clock_now_ms();
 }
 
 static int deliver(chat_session *cs, int64_t id, const char *text, size_t len,
@@ -50,10 +53,31 @@ static int deliver(chat_session *cs, int64_t id, const char *text, size_t len,
     return 1;
 }
 
-/* The history slot of message `id`, or NULL. */
+/* The history slot of message `id`, or -1. */
 static int find_sent(const chat_session *cs, int64_t id) {
-    for (int i = 0; i < cs->nsent && i < CHAT_HISTORY; i++)
+    for (int i = 0; id > 0 && i < cs->nsent && i < CHAT_HISTORY; i++)
         if (cs->sent[i].id == id) return i;
+    return -1;
+}
+
+/* Gives the message in history slot `slot` its id, unless it has one. Each
+ * new message is numbered by the store as it is sent, as Telegram would:
+ * another process on the same store may have sent some since this one's
+ * last, and a shared id would make it look like their redelivery. A
+ * message the store could not number stays in history without one (it
+ * never reached the bot), and :again or :edit numbers it then. Returns 0,
+ * or -1 with the failure as the reply. */
+static int number(chat_session *cs, int slot, reply_text *out) {
+    char err[STORE_ERR_MAX];
+    if (cs->sent[slot].id > 0) return 0;
+    if (cs->store->ops->next_message_id(cs->store, cs->chat_id,
+                                        &cs->sent[slot].id, err) == STORE_OK)
+        return 0;
+    cs->sent[slot].id = 0;
+    cs->store_failed = 1;
+    /* what the bot answers when its store fails (bot_store_failed) */
+    reply_add(out, "\xE2\x9A\xA0\xEF\xB8\x8F Couldn't reach the feeding log "
+              "(%s). Nothing was changed; please send that again.", err);
     return -1;
 }
 
@@ -65,11 +89,12 @@ static int send_new(chat_session *cs, const char *text, size_t len,
     if (copy == NULL) abort();
     memcpy(copy, text, len);
     copy[len] = '\0';
-    cs->sent[slot].id = cs->next_id++;
+    cs->sent[slot].id = 0;
     cs->sent[slot].now_ms = session_now(cs);
     cs->sent[slot].text = copy;
     cs->sent[slot].len = len;
     cs->nsent++;
+    if (number(cs, slot, out) != 0) return 1;
     return deliver(cs, cs->sent[slot].id, copy, len, cs->sent[slot].now_ms, 0,
                    out);
 }
@@ -81,13 +106,16 @@ static int last_slot(const chat_session *cs) {
 /* ":edit TEXT" or ":edit #N TEXT" */
 static int edit(chat_session *cs, const char *args, reply_text *out) {
     int slot = last_slot(cs);
-    int64_t id = slot >= 0 ? cs->sent[slot].id : 0;
+    int64_t id = 0;
     if (args[0] == '#') {
         char *end;
         id = strtoll(args + 1, &end, 10);
         while (*end == ' ') end++;
         args = end;
         slot = find_sent(cs, id);
+    } else if (slot >= 0) {
+        if (number(cs, slot, out) != 0) return 1;
+        id = cs->sent[slot].id;
     }
     if (id <= 0) {
         reply_add(out, "(nothing to edit yet)");
@@ -134,6 +162,7 @@ static int chat_command(chat_session *cs, const char *line, reply_text *out) {
             reply_add(out, "(nothing to deliver again yet)");
             return 1;
         }
+        if (number(cs, slot, out) != 0) return 1;
         return deliver(cs, cs->sent[slot].id, cs->sent[slot].text,
                        cs->sent[slot].len, cs->sent[slot].now_ms, 0, out);
     }

@@ -1,10 +1,11 @@
 /* chat_session.h -- one person chatting with the bot from a terminal: what
  * `milkbot chat` and the transcript tests share.
  *
- * Each typed line is one message from one user in one chat, with increasing
- * message ids that continue across runs on the same store (they start after
- * the highest id the store has recorded for the chat). A few chat commands
- * stand in for what Telegram does:
+ * Each typed line is one message from one user in one chat. As Telegram
+ * would, the store numbers the messages (store_ops.next_message_id): ids
+ * increase across runs and across processes on one store, and no two
+ * messages share one, so a new message is never taken for a redelivery.
+ * A few chat commands stand in for what Telegram does:
  *   a line ending in "\"   the message goes on at the next line
  *   :again                 the last message is delivered again
  *   :again #N              message N is delivered again
@@ -27,7 +28,6 @@ typedef struct {
     char user[STORE_WHO_MAX];
     int fixed_now;
     int64_t now_ms;
-    int64_t next_id;
     /* the last messages sent: id, text and time, for :again and :edit */
     struct {
         int64_t id, now_ms;
@@ -40,8 +40,8 @@ typedef struct {
     int store_failed; /* some message could not be stored */
 } chat_session;
 
-/* Starts a session (message ids continue after the store's). Returns 0, or
- * -1 with a message when the store cannot be read. */
+/* Starts a session. Returns 0, or -1 with a message when the store cannot
+ * be read. */
 int chat_session_start(chat_session *cs, bot *b, store *s, int64_t chat_id,
                        const char *user, int fixed_now, int64_t now_ms,
                        char *err, size_t errlen);

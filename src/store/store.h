@@ -90,9 +90,16 @@ typedef struct {
      * nothing more and returns what it removed the first time. */
     int (*undo_last)(store *s, int64_t chat_id, int64_t message_id,
                      store_feeding *removed, int *found, char *err);
-    /* Removes one feeding by its key, if it is still there. */
+    /* Removes one feeding by its key, if it is still there: the Undo button
+     * of a reply. `press` names the button press that asks (Telegram's
+     * callback query id; "" when there is none, as in tests): the same
+     * press again (a redelivery, or a retry after a lost answer) finds the
+     * feeding it removed and reports it again, *found = 1, never
+     * "already removed"; another press of an already removed one finds
+     * nothing (*found = 0). */
     int (*remove)(store *s, int64_t chat_id, int64_t message_id, int line,
-                  store_feeding *removed, int *found, char *err);
+                  const char *press, store_feeding *removed, int *found,
+                  char *err);
     /* An edited message: its feedings become exactly `feeds` (n may be 0).
      * The ones it had are returned in *old. */
     int (*replace_message)(store *s, int64_t chat_id, int64_t message_id,
@@ -106,10 +113,12 @@ typedef struct {
     int (*get_chat)(store *s, int64_t chat_id, int64_t now_ms, store_chat *out,
                     char *err);
     int (*set_tz)(store *s, int64_t chat_id, const char *tz, char *err);
-    /* The highest message id that ever recorded or undid in the chat (undone
-     * ones included), 0 if none: where `milkbot chat` continues numbering, so a
-     * new message never looks like a redelivery. */
-    int (*max_message_id)(store *s, int64_t chat_id, int64_t *out, char *err);
+    /* A new message id for a chat whose messages the store numbers itself
+     * (`milkbot chat`, where no Telegram numbers them): above every id the
+     * chat has used, and allocated atomically, so that two processes on one
+     * store never get the same one (a message taking another's id would
+     * look like its redelivery, and be lost). */
+    int (*next_message_id)(store *s, int64_t chat_id, int64_t *out, char *err);
     void (*close)(store *s);
 } store_ops;
 

@@ -5,8 +5,9 @@
  *             (message id and line zero-padded, so keys sort by instant and
  *             then entry order); attributes amount_ml, kind, at (local
  *             RFC 3339), day, who, note, text, entered_at (epoch ms), ...
- *   settings  pk "chat#<chat>", sk "settings": tz, and `undone`, notes of
- *             undos the turn's window cannot show (see below)
+ *   settings  pk "chat#<chat>", sk "settings": tz; `undone`, the receipts
+ *             of the chat's recent undos (below); `next_message`, the
+ *             counter `milkbot chat` numbers its messages with
  * A day or a week is ONE Query on an sk range whose bounds are the local
  * midnights converted to UTC, so a 23- or 25-hour day is read exactly.
  *
@@ -18,27 +19,47 @@
  * message costs that one read plus its writes: a feeding 2 requests, a
  * total or a week 1.
  *
- * Why no transactions: the local DynamoDB the tests run against (dynalite)
- * has no TransactWriteItems. Every write is one item, made safe to repeat:
+ * Exactly once, without transactions. The local DynamoDB the tests run
+ * against (dynalite) has no TransactWriteItems, so every change is single
+ * item writes, each conditional or safe to repeat, keyed by the update
+ * that caused it. A write whose answer was lost (a 5xx or a timeout after
+ * DynamoDB applied it) is retried by the client and then fails its
+ * condition: every failed condition is resolved by reading the item and
+ * asking whether this update is what changed it. Copies of one update
+ * running at once (Telegram redelivers a slow answer; Lambda runs
+ * containers side by side) meet in the same conditions.
  *  - A feeding is written with attribute_not_exists, after looking for the
  *    message's feedings in the turn: a redelivered message records nothing
  *    twice, and one cut off halfway (line 1 written, line 2 not) is
  *    completed by its redelivery, never doubled. A message's feedings lie
  *    within 48 hours before it (the phrase language's limits), well inside
  *    the window.
- *  - Undo does not delete: one UpdateItem marks the feeding removed_by the
- *    asking message and takes it out of the "by_entry" index. A redelivered
- *    undo finds that mark in its turn and removes nothing more; an undo that
- *    found nothing, or a feeding older than the window, is noted in the
- *    settings item instead.
+ *  - Undo does not delete: an UpdateItem marks the feeding removed_by the
+ *    asking message and takes it out of the "by_entry" index. Which feeding
+ *    an undo message takes is agreed first, in its receipt: entry M of the
+ *    settings item's map `undone`, {state, at, target, feeding}, created
+ *    only if absent. Whoever runs the message -- the first delivery, its
+ *    retry, a concurrent copy, a redelivery days later -- finds the same
+ *    receipt and follows it: a "pending" one's target is marked removed
+ *    by M (a failed condition read back: removed by M is success), then the
+ *    receipt is marked "done"; a "done" one is answered from its copy of
+ *    the feeding, whatever happened to the feeding since (an edit of its
+ *    message, the end of any window). A target someone else removed first
+ *    (another undo, a button, an edit) is replaced in the receipt by the
+ *    next newest entry, conditionally on the old one, so the copies agree
+ *    again. The turn reads the settings item, so a redelivered undo costs
+ *    no extra request; receipts older than the turn's window are dropped
+ *    when the next undo writes its own, so the map stays small.
+ *  - The Undo button marks its feeding removed_by 0 and removed_press, the
+ *    button press's id: the same press again finds its own mark and
+ *    answers as the first time; another press finds the feeding gone.
  *  - Undo finds the most recently entered feeding without scanning: the
- *    turn's window holds it when its message is recent (see dyn_undo_last),
+ *    turn's window holds it when its message is recent (see newest_entry),
  *    else the sparse global index "by_entry" (entry_pk = the chat, entry =
  *    "<message>.<line>"), which holds exactly the live feedings in entry
- *    order, gives it with one Query (ScanIndexForward=false, Limit 1). An
- *    index read can lag a write: the conditional UpdateItem then fails on
- *    an item already removed, and the next one is taken.
- * Only calls made outside a turn (max_message_id at `milkbot chat`'s start,
+ *    order, gives it with one Query (ScanIndexForward=false). An index read
+ *    can lag a write: a candidate found taken is skipped.
+ * Only calls made outside a turn (next_message_id's first use in a chat,
  * the Undo button of an old reply, tests) read a chat's whole history. */
 #include "store_dynamodb.h"
 
@@ -485,10 +506,33 @@ static int put_feeding(dynamo_store *s, const store_feeding *f, int only_new,
     return STORE_OK;
 }
 
-/* Marks a feeding removed by message `by` (0: the Undo button, -1: an
- * edit) if it is still live; *done = 0 when it was not. */
+/* Reads one item with a consistent read: *item is NULL when there is none
+ * (the caller deletes it). */
+static int get_item(dynamo_store *s, const char *pk, const char *sk,
+                    cJSON **item, char *err) {
+    char message[STORE_ERR_MAX];
+    cJSON *req = new_request(s), *res;
+    add_key(req, pk, sk);
+    cJSON_AddBoolToObject(req, "ConsistentRead", 1);
+    dynamo_status st = dynamo_call(s->client, "GetItem", req, &res, message,
+                                   sizeof message);
+    cJSON_Delete(req);
+    *item = NULL;
+    if (st != DYNAMO_OK) return fail(err, message);
+    *item = cJSON_DetachItemFromObject(res, "Item");
+    cJSON_Delete(res);
+    return STORE_OK;
+}
+
+/* Marks a feeding removed by message `by` (0: the Undo button, pressed as
+ * `press`; -1: an edit) if it is still live. *done = 1 when this removal
+ * is the one that took it -- also when an earlier attempt of this very
+ * request was applied and its answer lost, or a copy of the same update
+ * took it first: a failed condition is resolved by reading who removed it.
+ * *done = 0 when it is gone, or was removed by someone else. */
 static int soft_delete(dynamo_store *s, const store_feeding *f, int64_t by,
-                       store_feeding *removed, int *done, char *err) {
+                       const char *press, store_feeding *removed, int *done,
+                       char *err) {
     char pk[KEY_MAX], sk[KEY_MAX], message[STORE_ERR_MAX];
     chat_key(f->chat_id, pk);
     feed_key(f, sk);
@@ -496,53 +540,257 @@ static int soft_delete(dynamo_store *s, const store_feeding *f, int64_t by,
     add_key(req, pk, sk);
     cJSON *values = cJSON_AddObjectToObject(req, "ExpressionAttributeValues");
     put_n(values, ":by", by);
+    put_s(values, ":press", press ? press : "");
     cJSON_AddStringToObject(req, "UpdateExpression",
-                            "SET removed_by = :by REMOVE entry_pk, entry");
+                            "SET removed_by = :by, removed_press = :press "
+                            "REMOVE entry_pk, entry");
     cJSON_AddStringToObject(req, "ConditionExpression",
                             "attribute_exists(pk) AND attribute_not_exists(removed_by)");
     cJSON_AddStringToObject(req, "ReturnValues", "ALL_OLD");
-    cJSON *res;
+    cJSON *res = NULL;
     dynamo_status st = dynamo_call(s->client, "UpdateItem", req, &res, message,
                                    sizeof message);
     cJSON_Delete(req);
-    *done = st == DYNAMO_OK;
+    *done = 0;
+    if (st == DYNAMO_ERROR) return fail(err, message);
     if (st == DYNAMO_OK) {
+        *done = 1;
         if (removed) read_feeding(cJSON_GetObjectItem(res, "Attributes"), removed);
         cJSON_Delete(res);
-        turn_mark_removed(s, f, by);
+    } else {
+        cJSON *item;
+        if (get_item(s, pk, sk, &item, err) != STORE_OK) return STORE_ERROR;
+        *done = item && cJSON_GetObjectItem(item, "removed_by") &&
+                get_n(item, "removed_by") == by &&
+                (by != 0 || strcmp(get_s(item, "removed_press"), press ? press : "") == 0);
+        if (*done && removed) read_feeding(item, removed);
+        cJSON_Delete(item);
     }
-    return st == DYNAMO_ERROR ? fail(err, message) : STORE_OK;
+    if (*done) turn_mark_removed(s, f, by);
+    return STORE_OK;
 }
 
-/* Notes in the settings item that message `by` undid the feeding at `sk`
- * ("" for nothing), for undos the turn's window cannot show later. */
-static int note_undone(dynamo_store *s, int64_t chat_id, int64_t by,
-                       const char *sk, char *err) {
-    char pk[KEY_MAX], key[32], message[STORE_ERR_MAX];
+/* --- undo receipts ----------------------------------------------------------
+ * The record of what undo message M removed: an entry "M" of the settings
+ * item's map `undone`, {state, at, target, feeding}. See the top of the file. */
+
+#define RECEIPT_PENDING "pending"
+#define RECEIPT_DONE "done"
+
+typedef struct {
+    int exists, done;
+    char target[KEY_MAX]; /* the feeding's sk; "" when there was nothing */
+    store_feeding feeding; /* what it was, when target[0] */
+} undo_receipt;
+
+/* An `undone` entry as a receipt: a map (this version), or the string
+ * note of earlier versions (the removed feeding's sk, or ""), which only
+ * ever was written once the undo was done. */
+static void receipt_from_entry(const cJSON *entry, undo_receipt *r) {
+    memset(r, 0, sizeof *r);
+    if (entry == NULL) return;
+    r->exists = 1;
+    const cJSON *m = cJSON_GetObjectItem(entry, "M");
+    if (m == NULL) {
+        r->done = 1;
+        snprintf(r->target, sizeof r->target, "%s",
+                 cJSON_GetStringValue(cJSON_GetObjectItem(entry, "S"))
+                     ? cJSON_GetStringValue(cJSON_GetObjectItem(entry, "S"))
+                     : "");
+        return;
+    }
+    r->done = strcmp(get_s(m, "state"), RECEIPT_DONE) == 0;
+    snprintf(r->target, sizeof r->target, "%s", get_s(m, "target"));
+    if (r->target[0])
+        read_feeding(cJSON_GetObjectItem(cJSON_GetObjectItem(m, "feeding"), "M"),
+                     &r->feeding);
+}
+
+/* The receipt of undo message `by`, read now (consistently). */
+static int receipt_read(dynamo_store *s, int64_t chat_id, const char *key,
+                        undo_receipt *r, char *err) {
+    char pk[KEY_MAX];
     chat_key(chat_id, pk);
-    snprintf(key, sizeof key, "%lld", (long long)by);
-    /* two steps, each safe to repeat: make the map, then set the entry */
-    for (int step = 0; step < 2; step++) {
+    cJSON *settings;
+    if (get_item(s, pk, "settings", &settings, err) != STORE_OK) return STORE_ERROR;
+    receipt_from_entry(cJSON_GetObjectItem(
+                           cJSON_GetObjectItem(cJSON_GetObjectItem(settings, "undone"), "M"),
+                           key),
+                       r);
+    cJSON_Delete(settings);
+    return STORE_OK;
+}
+
+/* An old-version note names a removed feeding by its sk only: read it for
+ * the answer. */
+static int receipt_complete(dynamo_store *s, int64_t chat_id, undo_receipt *r,
+                            char *err) {
+    if (!r->target[0] || r->feeding.chat_id) return STORE_OK;
+    char pk[KEY_MAX];
+    chat_key(chat_id, pk);
+    cJSON *item;
+    if (get_item(s, pk, r->target, &item, err) != STORE_OK) return STORE_ERROR;
+    if (item) read_feeding(item, &r->feeding);
+    else r->target[0] = '\0'; /* gone: nothing to name */
+    cJSON_Delete(item);
+    return STORE_OK;
+}
+
+/* The receipt's map value for a target (NULL: nothing to undo). */
+static cJSON *receipt_value(const store_feeding *target, int done, int64_t at_ms) {
+    char sk[KEY_MAX] = "";
+    cJSON *value = cJSON_CreateObject();
+    cJSON *m = cJSON_AddObjectToObject(value, "M");
+    if (target) feed_key(target, sk);
+    put_s(m, "state", done || !target ? RECEIPT_DONE : RECEIPT_PENDING);
+    put_s(m, "target", sk);
+    put_n(m, "at", at_ms);
+    if (target) {
+        cJSON *f = cJSON_AddObjectToObject(m, "feeding");
+        cJSON_AddItemToObject(f, "M", feeding_item(target, 0));
+    }
+    return value;
+}
+
+/* Appends to `update` " REMOVE #u.#d0, #u.#d1, ..." for the receipts of
+ * `undone` (the map as the turn read it) written before `before`, naming
+ * them in `names`: at most 16 a time, so the request stays small. */
+static void receipt_prune(const cJSON *undone, int64_t before, cJSON *names,
+                          char *update, size_t size) {
+    size_t len = strlen(update);
+    int dropped = 0;
+    for (const cJSON *old = undone ? undone->child : NULL; old && dropped < 16;
+         old = old->next) {
+        const cJSON *m = cJSON_GetObjectItem(old, "M");
+        if (m == NULL || get_n(m, "at") >= before || len + 64 > size) continue;
+        char name[16];
+        snprintf(name, sizeof name, "#d%d", dropped);
+        cJSON_AddStringToObject(names, name, old->string);
+        len += (size_t)snprintf(update + len, size - len, "%s #u.%s",
+                                dropped ? "," : " REMOVE", name);
+        dropped++;
+    }
+}
+
+/* Creates the receipt of undo message `by` naming `target` (NULL: nothing
+ * to undo), unless it exists: then *r is the one that exists, whoever made
+ * it (a copy of this update, or this request's own earlier attempt whose
+ * answer was lost). Entries older than the turn's window are dropped on
+ * the way, so the map stays small. */
+static int receipt_claim(dynamo_store *s, int64_t chat_id, const char *key,
+                         const store_feeding *target, int done, undo_receipt *r,
+                         char *err) {
+    char pk[KEY_MAX], message[STORE_ERR_MAX];
+    chat_key(chat_id, pk);
+    int64_t now = s->turn.loaded && s->turn.chat_id == chat_id ? s->turn.now_ms
+                                                              : clock_now_ms();
+    int have_map = s->turn.loaded && s->turn.chat_id == chat_id && s->turn.undone;
+    for (int tries = 0; tries < 3; tries++) {
         cJSON *req = new_request(s);
         add_key(req, pk, "settings");
-        cJSON *values = cJSON_AddObjectToObject(req, "ExpressionAttributeValues");
         cJSON *names = cJSON_AddObjectToObject(req, "ExpressionAttributeNames");
+        cJSON *values = cJSON_AddObjectToObject(req, "ExpressionAttributeValues");
         cJSON_AddStringToObject(names, "#u", "undone");
-        if (step == 0) {
-            cJSON_AddObjectToObject(cJSON_AddObjectToObject(values, ":empty"), "M");
-            cJSON_AddStringToObject(req, "UpdateExpression",
-                                    "SET #u = if_not_exists(#u, :empty)");
-        } else {
+        if (have_map) {
+            char update[1024] = "SET #u.#m = :r";
+            if (s->turn.loaded && s->turn.chat_id == chat_id)
+                receipt_prune(s->turn.undone, now - TURN_WINDOW_MS, names, update,
+                              sizeof update);
             cJSON_AddStringToObject(names, "#m", key);
-            put_s(values, ":sk", sk);
-            cJSON_AddStringToObject(req, "UpdateExpression", "SET #u.#m = :sk");
+            cJSON_AddItemToObject(values, ":r", receipt_value(target, done, now));
+            cJSON_AddStringToObject(req, "UpdateExpression", update);
+            cJSON_AddStringToObject(req, "ConditionExpression",
+                                    "attribute_not_exists(#u.#m)");
+        } else {
+            /* the chat's first undo makes the map */
+            cJSON *map = cJSON_AddObjectToObject(values, ":map");
+            cJSON_AddItemToObject(cJSON_AddObjectToObject(map, "M"), key,
+                                  receipt_value(target, done, now));
+            cJSON_AddStringToObject(req, "UpdateExpression", "SET #u = :map");
+            cJSON_AddStringToObject(req, "ConditionExpression",
+                                    "attribute_not_exists(#u)");
         }
         dynamo_status st = dynamo_call(s->client, "UpdateItem", req, NULL,
                                        message, sizeof message);
         cJSON_Delete(req);
-        if (st != DYNAMO_OK) return fail(err, message);
+        if (st == DYNAMO_ERROR) return fail(err, message);
+        if (st == DYNAMO_OK) {
+            memset(r, 0, sizeof *r);
+            r->exists = 1;
+            r->done = done || target == NULL;
+            if (target) {
+                feed_key(target, r->target);
+                r->feeding = *target;
+            }
+            return STORE_OK;
+        }
+        /* the entry exists (or, first time, the map does): read it */
+        if (receipt_read(s, chat_id, key, r, err) != STORE_OK) return STORE_ERROR;
+        if (r->exists) return STORE_OK;
+        have_map = 1;
+    }
+    return fail(err, "store: undo kept racing with other changes; try again");
+}
+
+/* Sets the receipt's target from `old_target` to `target` (NULL: nothing
+ * left to undo), unless another copy changed it first: *r is then what
+ * the receipt says now. */
+static int receipt_retarget(dynamo_store *s, int64_t chat_id, const char *key,
+                            const char *old_target, const store_feeding *target,
+                            undo_receipt *r, char *err) {
+    char pk[KEY_MAX], message[STORE_ERR_MAX];
+    chat_key(chat_id, pk);
+    int64_t now = s->turn.loaded && s->turn.chat_id == chat_id ? s->turn.now_ms
+                                                              : clock_now_ms();
+    cJSON *req = new_request(s);
+    add_key(req, pk, "settings");
+    cJSON *names = cJSON_AddObjectToObject(req, "ExpressionAttributeNames");
+    cJSON *values = cJSON_AddObjectToObject(req, "ExpressionAttributeValues");
+    cJSON_AddStringToObject(names, "#u", "undone");
+    cJSON_AddStringToObject(names, "#m", key);
+    cJSON_AddItemToObject(values, ":r", receipt_value(target, 0, now));
+    put_s(values, ":old", old_target);
+    put_s(values, ":pending", RECEIPT_PENDING);
+    cJSON_AddStringToObject(req, "UpdateExpression", "SET #u.#m = :r");
+    cJSON_AddStringToObject(req, "ConditionExpression",
+                            "#u.#m.target = :old AND #u.#m.#s = :pending");
+    cJSON_AddStringToObject(names, "#s", "state");
+    dynamo_status st = dynamo_call(s->client, "UpdateItem", req, NULL, message,
+                                   sizeof message);
+    cJSON_Delete(req);
+    if (st == DYNAMO_ERROR) return fail(err, message);
+    if (st == DYNAMO_CONDITION_FAILED) return receipt_read(s, chat_id, key, r, err);
+    memset(r, 0, sizeof *r);
+    r->exists = 1;
+    r->done = target == NULL;
+    if (target) {
+        feed_key(target, r->target);
+        r->feeding = *target;
     }
     return STORE_OK;
+}
+
+/* Marks the receipt done: its target is removed, by this undo. Safe to
+ * repeat, and a copy that marked it first changes nothing. */
+static int receipt_done(dynamo_store *s, int64_t chat_id, const char *key,
+                        const char *target, char *err) {
+    char pk[KEY_MAX], message[STORE_ERR_MAX];
+    chat_key(chat_id, pk);
+    cJSON *req = new_request(s);
+    add_key(req, pk, "settings");
+    cJSON *names = cJSON_AddObjectToObject(req, "ExpressionAttributeNames");
+    cJSON *values = cJSON_AddObjectToObject(req, "ExpressionAttributeValues");
+    cJSON_AddStringToObject(names, "#u", "undone");
+    cJSON_AddStringToObject(names, "#m", key);
+    cJSON_AddStringToObject(names, "#s", "state");
+    put_s(values, ":done", RECEIPT_DONE);
+    put_s(values, ":target", target);
+    cJSON_AddStringToObject(req, "UpdateExpression", "SET #u.#m.#s = :done");
+    cJSON_AddStringToObject(req, "ConditionExpression", "#u.#m.target = :target");
+    dynamo_status st = dynamo_call(s->client, "UpdateItem", req, NULL, message,
+                                   sizeof message);
+    cJSON_Delete(req);
+    return st == DYNAMO_ERROR ? fail(err, message) : STORE_OK;
 }
 
 /* --- the operations ------------------------------------------------------- */
@@ -556,57 +804,30 @@ static int dyn_get_chat(store *base, int64_t chat_id, int64_t now_ms,
     return STORE_OK;
 }
 
-/* What message `message_id` undid before, if it did: from the turn's window
- * and the settings item's notes, or (no turn) the chat's history. Sets
- * *asked when it had asked; *found and *removed as undo_last reports. */
-typedef struct {
-    int64_t by;
-    int asked, found;
-    store_feeding removed;
-} undo_lookup;
-
-static int find_undone(const cJSON *item, void *ctx) {
-    undo_lookup *u = ctx;
-    const char *sk = get_s(item, "sk");
-    if (strcmp(sk, "settings") == 0) {
-        char key[32];
-        snprintf(key, sizeof key, "%lld", (long long)u->by);
-        const cJSON *entry = cJSON_GetObjectItem(
-            cJSON_GetObjectItem(cJSON_GetObjectItem(item, "undone"), "M"), key);
-        if (entry) u->asked = 1;
-        return 0;
-    }
-    if (cJSON_GetObjectItem(item, "removed_by") && get_n(item, "removed_by") == u->by) {
-        u->asked = u->found = 1;
-        read_feeding(item, &u->removed);
-        return 1;
-    }
-    return 0;
+/* Receipt keys: an undo message's id, or "press:" and a button press's id. */
+#define RECEIPT_KEY_MAX 96
+static void undo_key(int64_t by, char key[RECEIPT_KEY_MAX]) {
+    snprintf(key, RECEIPT_KEY_MAX, "%lld", (long long)by);
 }
 
-/* Did message `message_id` undo before? *asked says so; *found and
- * *removed (when not NULL) what it removed then. From the turn when it
- * covers the chat, else from the chat's history. */
-static int asked_undo(dynamo_store *s, int64_t chat_id, int64_t message_id,
-                      int *asked, store_feeding *removed, int *found,
-                      char *err) {
-    char key[32];
-    snprintf(key, sizeof key, "%lld", (long long)message_id);
-    undo_lookup u = {.by = message_id};
-    if (turn_covers(s, chat_id, s->turn.from_ms)) {
-        for (size_t i = 0; i < s->turn.count && !u.found; i++)
-            if (s->turn.items[i].removed && s->turn.items[i].removed_by == message_id) {
-                u.asked = u.found = 1;
-                u.removed = s->turn.items[i].f;
-            }
-        if (!u.found && s->turn.undone && cJSON_GetObjectItem(s->turn.undone, key))
-            u.asked = 1;
-    } else if (query_history(s, chat_id, find_undone, &u, err) != STORE_OK) {
-        return STORE_ERROR;
-    }
-    *asked = u.asked;
-    if (found) *found = u.found;
-    if (removed && u.found) *removed = u.removed;
+static void press_key(const char *press, char key[RECEIPT_KEY_MAX]) {
+    snprintf(key, RECEIPT_KEY_MAX, "press:%.80s", press);
+}
+
+/* The receipt `key` as the turn read it (free), else read now. For an
+ * undo (`by` > 0), an item of the turn removed by `by` with no receipt
+ * (undone by an earlier version) counts as a done receipt too. */
+static int receipt_find(dynamo_store *s, int64_t chat_id, const char *key,
+                        int64_t by, undo_receipt *r, char *err) {
+    if (!(s->turn.loaded && s->turn.chat_id == chat_id))
+        return receipt_read(s, chat_id, key, r, err);
+    receipt_from_entry(s->turn.undone ? cJSON_GetObjectItem(s->turn.undone, key) : NULL, r);
+    for (size_t i = 0; by > 0 && !r->exists && i < s->turn.count; i++)
+        if (s->turn.items[i].removed && s->turn.items[i].removed_by == by) {
+            r->exists = r->done = 1;
+            feed_key(&s->turn.items[i].f, r->target);
+            r->feeding = s->turn.items[i].f;
+        }
     return STORE_OK;
 }
 
@@ -622,11 +843,14 @@ static int dyn_add_message(store *base, store_feeding *feeds, size_t *n,
         return STORE_ERROR;
     }
     /* a message that undid is not a feeding afterwards */
-    int undid;
-    if (asked_undo(s, chat_id, message_id, &undid, NULL, NULL, err) != STORE_OK) {
+    undo_receipt receipt;
+    char key[RECEIPT_KEY_MAX];
+    undo_key(message_id, key);
+    if (receipt_find(s, chat_id, key, message_id, &receipt, err) != STORE_OK) {
         free(was.items);
         return STORE_ERROR;
     }
+    int undid = receipt.exists;
 
     /* the lines not written yet: all of them for a new message, the rest
      * of one cut off halfway, none for a redelivery */
@@ -711,25 +935,18 @@ static int dyn_latest_before(store *base, int64_t chat_id, int64_t before_ms,
     return status;
 }
 
-static int dyn_undo_last(store *base, int64_t chat_id, int64_t message_id,
-                         store_feeding *removed, int *found, char *err) {
-    dynamo_store *s = impl(base);
-    char pk[KEY_MAX];
-    chat_key(chat_id, pk);
+/* The newest live entry of a chat that is not among `skip` (feedings found
+ * taken meanwhile). The turn has it when its newest one's message was
+ * written less than 6 days before now: a feeding outside the 8-day window
+ * lies at most 48 hours after its message, so it comes from a message
+ * written more than 6 days ago, which has a lower id (Telegram numbers a
+ * chat's messages in time order). Else the by_entry index, which may lag a
+ * removal by a moment: what it still shows is skipped. */
+static int newest_entry(dynamo_store *s, int64_t chat_id, char skip[][KEY_MAX],
+                        int nskip, store_feeding *out, int *found, char *err) {
+    char pk[KEY_MAX], sk[KEY_MAX];
     *found = 0;
-
-    /* asked before by this message (a redelivery): the same answer */
-    int asked;
-    if (asked_undo(s, chat_id, message_id, &asked, removed, found, err) != STORE_OK)
-        return STORE_ERROR;
-    if (asked) return STORE_OK;
-
-    /* The newest live entry. The turn has it when its newest one's message
-     * was written less than 6 days before now: a feeding outside the 8-day
-     * window lies at most 48 hours after its message, so it comes from a
-     * message written more than 6 days ago, which has a lower id (Telegram
-     * numbers a chat's messages in time order). Then undo needs no index. */
-    if (turn_covers(s, chat_id, s->turn.from_ms)) {
+    if (nskip == 0 && turn_covers(s, chat_id, s->turn.from_ms)) {
         const turn_item *newest = NULL;
         for (size_t i = 0; i < s->turn.count; i++) {
             const turn_item *it = &s->turn.items[i];
@@ -737,61 +954,120 @@ static int dyn_undo_last(store *base, int64_t chat_id, int64_t message_id,
                 newest = it;
         }
         if (newest && newest->sent_ms > s->turn.now_ms - 6 * 24 * 3600 * 1000LL) {
-            store_feeding target = newest->f;
-            int done;
-            if (soft_delete(s, &target, message_id, removed, &done, err) != STORE_OK)
-                return STORE_ERROR;
-            if (done) {
-                *found = 1;
-                return STORE_OK;
-            }
-        }
-    }
-    /* else the by_entry index; an index read can lag a write, and another
-     * undo can win: then the next one */
-    for (int tries = 0; tries < 5; tries++) {
-        store_list last = {0};
-        cJSON *req = new_request(s);
-        cJSON_AddStringToObject(req, "IndexName", "by_entry");
-        cJSON_AddStringToObject(req, "KeyConditionExpression", "entry_pk = :pk");
-        cJSON *values = cJSON_AddObjectToObject(req, "ExpressionAttributeValues");
-        put_s(values, ":pk", pk);
-        cJSON_AddBoolToObject(req, "ScanIndexForward", 0);
-        cJSON_AddNumberToObject(req, "Limit", 1);
-        if (query_live(s, req, &last, 1, err) != STORE_OK) {
-            store_list_free(&last);
-            return STORE_ERROR;
-        }
-        if (last.count == 0) { /* nothing to undo: noted, for a redelivery */
-            store_list_free(&last);
-            return note_undone(s, chat_id, message_id, "", err);
-        }
-        store_feeding target = last.items[0];
-        store_list_free(&last);
-        int done;
-        if (soft_delete(s, &target, message_id, removed, &done, err) != STORE_OK)
-            return STORE_ERROR;
-        if (done) {
+            *out = newest->f;
             *found = 1;
-            /* a target the turn's window does not show is noted too */
-            if (!turn_covers(s, chat_id, target.at_ms)) {
-                char sk[KEY_MAX];
-                feed_key(&target, sk);
-                return note_undone(s, chat_id, message_id, sk, err);
-            }
             return STORE_OK;
         }
     }
-    return fail(err, "store: undo kept racing with other changes; try again");
+    store_list last = {0};
+    chat_key(chat_id, pk);
+    cJSON *req = new_request(s);
+    cJSON_AddStringToObject(req, "IndexName", "by_entry");
+    cJSON_AddStringToObject(req, "KeyConditionExpression", "entry_pk = :pk");
+    cJSON *values = cJSON_AddObjectToObject(req, "ExpressionAttributeValues");
+    put_s(values, ":pk", pk);
+    cJSON_AddBoolToObject(req, "ScanIndexForward", 0);
+    cJSON_AddNumberToObject(req, "Limit", nskip + 1);
+    if (query_live(s, req, &last, (size_t)nskip + 1, err) != STORE_OK) {
+        store_list_free(&last);
+        return STORE_ERROR;
+    }
+    for (size_t i = 0; i < last.count && !*found; i++) {
+        int skipped = 0;
+        feed_key(&last.items[i], sk);
+        for (int j = 0; j < nskip && !skipped; j++) skipped = strcmp(skip[j], sk) == 0;
+        if (!skipped) {
+            *out = last.items[i];
+            *found = 1;
+        }
+    }
+    store_list_free(&last);
+    return STORE_OK;
 }
 
-static int dyn_remove(store *base, int64_t chat_id, int64_t message_id,
-                      int line, store_feeding *removed, int *found, char *err) {
+/* Undo, in three steps each safe to repeat and to run in several copies at
+ * once (see the top of the file): the receipt names the target, the target
+ * is marked removed by this message, the receipt is marked done. A copy,
+ * or a redelivery, follows the receipt it finds: it never picks a target
+ * of its own while the receipt's is still there to take. */
+static int dyn_undo_last(store *base, int64_t chat_id, int64_t message_id,
+                         store_feeding *removed, int *found, char *err) {
     dynamo_store *s = impl(base);
-    message_collector was;
+    undo_receipt r;
+    char key[RECEIPT_KEY_MAX];
     *found = 0;
+    undo_key(message_id, key);
+    if (receipt_find(s, chat_id, key, message_id, &r, err) != STORE_OK) return STORE_ERROR;
+    /* done before the turn was read: the turn shows its effect already */
+    int seen_done = r.exists && r.done;
+    if (!r.exists) {
+        store_feeding target;
+        int any;
+        if (newest_entry(s, chat_id, NULL, 0, &target, &any, err) != STORE_OK ||
+            receipt_claim(s, chat_id, key, any ? &target : NULL, 0, &r, err) != STORE_OK)
+            return STORE_ERROR;
+    }
+    char taken[8][KEY_MAX];
+    int ntaken = 0;
+    while (!r.done) {
+        int done;
+        if (soft_delete(s, &r.feeding, message_id, NULL, NULL, &done, err) != STORE_OK)
+            return STORE_ERROR;
+        if (done) {
+            if (receipt_done(s, chat_id, key, r.target, err) != STORE_OK)
+                return STORE_ERROR;
+            r.done = 1;
+            break;
+        }
+        /* someone else took the target first (another undo, a button, an
+         * edit): the next one, agreed through the receipt */
+        if (ntaken == 8)
+            return fail(err, "store: undo kept racing with other changes; try again");
+        snprintf(taken[ntaken++], KEY_MAX, "%s", r.target);
+        store_feeding next;
+        int any;
+        char old_target[KEY_MAX];
+        snprintf(old_target, sizeof old_target, "%s", r.target);
+        if (newest_entry(s, chat_id, taken, ntaken, &next, &any, err) != STORE_OK ||
+            receipt_retarget(s, chat_id, key, old_target, any ? &next : NULL,
+                             &r, err) != STORE_OK)
+            return STORE_ERROR;
+    }
+    if (receipt_complete(s, chat_id, &r, err) != STORE_OK) return STORE_ERROR;
+    if (r.target[0]) {
+        *found = 1;
+        *removed = r.feeding;
+        /* a copy that found the work done after reading its turn: the
+         * totals it answers with must not count the feeding */
+        if (!seen_done) turn_mark_removed(s, &r.feeding, message_id);
+    }
+    return STORE_OK;
+}
+
+/* The Undo button: the feeding (message, line), removed once per press.
+ * The press's receipt, written after the removal (or after finding the
+ * feeding gone), answers the same press again whatever happened since; a
+ * press whose receipt was not written yet finds its own mark on the
+ * feeding (soft_delete). */
+static int dyn_remove(store *base, int64_t chat_id, int64_t message_id,
+                      int line, const char *press, store_feeding *removed,
+                      int *found, char *err) {
+    dynamo_store *s = impl(base);
+    char key[RECEIPT_KEY_MAX];
+    undo_receipt r;
+    *found = 0;
+    press_key(press, key);
+    if (press[0] && receipt_find(s, chat_id, key, 0, &r, err) != STORE_OK)
+        return STORE_ERROR;
+    if (press[0] && r.exists) {
+        if (receipt_complete(s, chat_id, &r, err) != STORE_OK) return STORE_ERROR;
+        *found = r.target[0] != '\0';
+        if (*found) *removed = r.feeding;
+        return STORE_OK;
+    }
     /* the Undo button of an old reply: its message may be older than the
      * turn, so look in the whole history when the turn does not have it */
+    message_collector was;
     int status = STORE_OK;
     memset(&was, 0, sizeof was);
     was.message_id = message_id;
@@ -799,12 +1075,16 @@ static int dyn_remove(store *base, int64_t chat_id, int64_t message_id,
         status = message_items(s, chat_id, message_id, &was, err);
     if (status == STORE_OK && was.count == 0)
         status = query_history(s, chat_id, collect_message, &was, err);
+    /* a removed one too: if this very press removed it (a retry after a
+     * lost answer, a copy of the same update), soft_delete says so */
     for (size_t i = 0; status == STORE_OK && i < was.count; i++)
-        if (was.items[i].f.line == line && !was.items[i].removed) {
-            status = soft_delete(s, &was.items[i].f, 0, removed, found, err);
+        if (was.items[i].f.line == line) {
+            status = soft_delete(s, &was.items[i].f, 0, press, removed, found, err);
             break;
         }
     free(was.items);
+    if (status == STORE_OK && press[0])
+        status = receipt_claim(s, chat_id, key, *found ? removed : NULL, 1, &r, err);
     return status;
 }
 
@@ -837,7 +1117,7 @@ static int dyn_replace_message(store *base, int64_t chat_id,
             feed_key(&feeds[i], new_sk);
             rewritten = strcmp(sk, new_sk) == 0;
         }
-        if (!rewritten) status = soft_delete(s, &was.items[j].f, -1, NULL, &done, err);
+        if (!rewritten) status = soft_delete(s, &was.items[j].f, -1, NULL, NULL, &done, err);
     }
     free(was.items);
     return status;
@@ -875,10 +1155,50 @@ static int max_visit(const cJSON *item, void *ctx) {
     return 0;
 }
 
-static int dyn_max_message_id(store *base, int64_t chat_id, int64_t *out,
-                              char *err) {
+/* Adds one to the settings item's counter `next_message` and returns the
+ * new value: ADD is atomic, so two processes never get the same id. The
+ * counter starts above every id the chat's history holds (feedings, their
+ * removers, undo receipts), read once when the counter does not exist yet;
+ * two processes starting it at once both start from that same maximum
+ * and still get different ids. */
+static int bump_counter(dynamo_store *s, int64_t chat_id, int64_t start,
+                        int64_t *out, char *err) {
+    char pk[KEY_MAX], message[STORE_ERR_MAX];
+    chat_key(chat_id, pk);
+    cJSON *req = new_request(s), *res = NULL;
+    add_key(req, pk, "settings");
+    cJSON *values = cJSON_AddObjectToObject(req, "ExpressionAttributeValues");
+    put_n(values, ":one", 1);
+    if (start < 0) {
+        cJSON_AddStringToObject(req, "UpdateExpression",
+                                "SET next_message = next_message + :one");
+        cJSON_AddStringToObject(req, "ConditionExpression",
+                                "attribute_exists(next_message)");
+    } else {
+        put_n(values, ":start", start);
+        cJSON_AddStringToObject(req, "UpdateExpression",
+                                "SET next_message = if_not_exists(next_message, :start) + :one");
+    }
+    cJSON_AddStringToObject(req, "ReturnValues", "UPDATED_NEW");
+    dynamo_status st = dynamo_call(s->client, "UpdateItem", req, &res, message,
+                                   sizeof message);
+    cJSON_Delete(req);
     *out = 0;
-    return query_history(impl(base), chat_id, max_visit, out, err);
+    if (st == DYNAMO_OK) *out = get_n(cJSON_GetObjectItem(res, "Attributes"), "next_message");
+    cJSON_Delete(res);
+    if (st == DYNAMO_ERROR) return fail(err, message);
+    return STORE_OK;
+}
+
+static int dyn_next_message_id(store *base, int64_t chat_id, int64_t *out,
+                               char *err) {
+    dynamo_store *s = impl(base);
+    if (bump_counter(s, chat_id, -1, out, err) != STORE_OK) return STORE_ERROR;
+    if (*out > 0) return STORE_OK;
+    /* no counter yet: from the history's highest id */
+    int64_t max = 0;
+    if (query_history(s, chat_id, max_visit, &max, err) != STORE_OK) return STORE_ERROR;
+    return bump_counter(s, chat_id, max, out, err);
 }
 
 static void dyn_close(store *base) {
@@ -897,7 +1217,7 @@ static const store_ops dynamo_ops = {
     .replace_message = dyn_replace_message,
     .get_chat = dyn_get_chat,
     .set_tz = dyn_set_tz,
-    .max_message_id = dyn_max_message_id,
+    .next_message_id = dyn_next_message_id,
     .close = dyn_close,
 };
 

@@ -7,14 +7,45 @@
  * one message is one IMMEDIATE transaction, so two processes on one file
  * cannot interleave half-messages; a busy file is waited on for 5 s.
  *
+ * Exactly once (#11). Every change is keyed by the update that caused it,
+ * and a retry or a second copy of that update, in this process or another,
+ * finds the earlier effect in the file and answers from it, never acts again:
+ *   - A message that recorded, undid or was edited is a row of `messages`,
+ *     written in the same IMMEDIATE transaction as its effect, so its copy
+ *     sees it before writing anything.
+ *   - A removed feeding is never deleted or changed again: undo marks it
+ *     `removed_by` the undo message; the Undo button marks it `removed_by` 0
+ *     and `removed_press` the press. A redelivered undo or press reads the
+ *     row it marked and answers the same feeding (or, finding none, nothing)
+ *     whatever happened since: the feeding's age does not matter, and an
+ *     edit deletes and inserts only its message's live rows. Only live rows
+ *     are unique per (chat, message, line) -- a partial unique index -- so
+ *     an undone line that the edited text still has comes back as a new
+ *     live row beside the removed one, and the receipt of the undo stays.
+ *     Schema 2 made it so; schema 1 deleted removed rows on an edit. (A
+ *     receipts table holding copies of what each undo removed would do the
+ *     same with a second copy of every removed row; here the row is its
+ *     own receipt.) Removed rows are few, and every read skips them through
+ *     partial indexes.
+ *   - `milkbot chat` has no Telegram to number its messages: the store
+ *     hands out ids from a per-chat counter (chats.last_message_id), raised
+ *     above every id the chat used in one statement that holds the write
+ *     lock before it reads, so two processes never get the same id.
+ *   - Several processes may open a brand-new file at once. Switching it to
+ *     WAL takes an exclusive lock that SQLite does not wait for, so the
+ *     switch is retried with backoff for up to 10 s; the schema version is
+ *     read again inside the IMMEDIATE transaction that migrates, so the
+ *     first process migrates and the others find it done. A process opens
+ *     the store only once the schema is complete, and a write it was told
+ *     succeeded is committed in WAL mode: nothing acknowledged is lost.
+ *
  * Schema (PRAGMA user_version counts the migrations applied):
- *   feedings  one row per feeding. Undo marks a row `removed_by` the asking
- *             message instead of deleting it, so a redelivered "undo" finds
- *             what it removed and removes nothing more (0: the Undo button)
- *   messages  the (chat, message) pairs that recorded or undid, so a
- *             redelivered message is recognised even after its feedings
- *             were undone, and a redelivered undo removes nothing more
- *   chats     per-chat settings: the time zone */
+ *   feedings  one row per feeding; removed ones stay, marked (see above)
+ *   messages  the (chat, message) pairs that recorded, undid or were edited,
+ *             so a redelivered message is recognised even after its
+ *             feedings were undone, and a redelivered undo removes nothing
+ *   chats     per-chat settings (the time zone) and the last message id
+ *             handed out to `milkbot chat` */
 #include "store_sqlite.h"
 
 #include <errno.h>
@@ -23,6 +54,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 /* Each entry migrates the schema from version i to i + 1. Never edit one
  * that has shipped: add the next. */
@@ -57,6 +89,43 @@ static const char *const migrations[] = {
     "CREATE TABLE chats ("
     "  chat_id INTEGER PRIMARY KEY,"
     "  tz TEXT NOT NULL DEFAULT '');",
+
+    /* 1 -> 2 (#11): removed rows are kept through edits, so only live rows
+     * are unique per key (SQLite cannot drop a table's UNIQUE: the table is
+     * copied); the Undo button's press is kept; chats count the message ids
+     * handed out. */
+    "CREATE TABLE feedings_2 ("
+    "  id INTEGER PRIMARY KEY,"
+    "  chat_id INTEGER NOT NULL,"
+    "  message_id INTEGER NOT NULL,"
+    "  line INTEGER NOT NULL,"
+    "  at_ms INTEGER NOT NULL,"
+    "  at_local TEXT NOT NULL,"
+    "  day TEXT NOT NULL,"
+    "  amount_ml INTEGER NOT NULL CHECK (amount_ml BETWEEN 1 AND 1000),"
+    "  kind TEXT NOT NULL CHECK (kind IN ('milk', 'formula', 'breastmilk')),"
+    "  who TEXT NOT NULL,"
+    "  note TEXT NOT NULL,"
+    "  text TEXT NOT NULL,"
+    "  entered_at_ms INTEGER NOT NULL,"
+    "  removed_by INTEGER,"
+    "  removed_press TEXT,"
+    "  CHECK (removed_press IS NULL OR removed_by = 0));"
+    "INSERT INTO feedings_2 (id, chat_id, message_id, line, at_ms, at_local,"
+    "  day, amount_ml, kind, who, note, text, entered_at_ms, removed_by)"
+    "  SELECT id, chat_id, message_id, line, at_ms, at_local, day, amount_ml,"
+    "  kind, who, note, text, entered_at_ms, removed_by FROM feedings;"
+    "DROP TABLE feedings;"
+    "ALTER TABLE feedings_2 RENAME TO feedings;"
+    "CREATE UNIQUE INDEX feedings_live ON feedings (chat_id, message_id, line)"
+    "  WHERE removed_by IS NULL;"
+    "CREATE INDEX feedings_by_time ON feedings (chat_id, at_ms)"
+    "  WHERE removed_by IS NULL;"
+    "CREATE INDEX feedings_removed ON feedings (chat_id, removed_by)"
+    "  WHERE removed_by IS NOT NULL;"
+    "CREATE INDEX feedings_by_press ON feedings (chat_id, removed_press)"
+    "  WHERE removed_press IS NOT NULL;"
+    "ALTER TABLE chats ADD COLUMN last_message_id INTEGER NOT NULL DEFAULT 0;",
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -76,10 +145,11 @@ enum {
     ST_UNDONE_BY,
     ST_UNDO,
     ST_REMOVE,
+    ST_REMOVED_BY_PRESS,
     ST_DELETE_MESSAGE,
     ST_GET_CHAT,
     ST_SET_TZ,
-    ST_MAX_MESSAGE,
+    ST_NEXT_MESSAGE,
     ST_COUNT
 };
 
@@ -107,15 +177,24 @@ static const char *const statements[ST_COUNT] = {
     [ST_UNDO] = "UPDATE feedings SET removed_by = ?2 WHERE id = (SELECT id "
                 "FROM feedings WHERE chat_id = ?1 AND removed_by IS NULL "
                 "ORDER BY message_id DESC, line DESC LIMIT 1) RETURNING " COLUMNS,
-    [ST_REMOVE] = "UPDATE feedings SET removed_by = 0 WHERE chat_id = ?1 AND "
-                  "message_id = ?2 AND line = ?3 AND removed_by IS NULL "
-                  "RETURNING " COLUMNS,
+    [ST_REMOVE] = "UPDATE feedings SET removed_by = 0, removed_press = ?4 "
+                  "WHERE chat_id = ?1 AND message_id = ?2 AND line = ?3 AND "
+                  "removed_by IS NULL RETURNING " COLUMNS,
+    [ST_REMOVED_BY_PRESS] = "SELECT " COLUMNS " FROM feedings WHERE "
+                            "chat_id = ?1 AND removed_press = ?4 AND "
+                            "message_id = ?2 AND line = ?3",
+    /* only the live rows: removed ones are the receipts of their undo */
     [ST_DELETE_MESSAGE] = "DELETE FROM feedings WHERE chat_id = ?1 AND "
-                          "message_id = ?2",
+                          "message_id = ?2 AND removed_by IS NULL",
     [ST_GET_CHAT] = "SELECT tz FROM chats WHERE chat_id = ?1",
     [ST_SET_TZ] = "INSERT INTO chats (chat_id, tz) VALUES (?1, ?2) "
                   "ON CONFLICT (chat_id) DO UPDATE SET tz = excluded.tz",
-    [ST_MAX_MESSAGE] = "SELECT max(message_id) FROM messages WHERE chat_id = ?1",
+    /* one statement, so SQLite holds the write lock before it reads */
+    [ST_NEXT_MESSAGE] = "INSERT INTO chats (chat_id, last_message_id) "
+                        "SELECT ?1, coalesce(max(message_id), 0) + 1 FROM "
+                        "messages WHERE chat_id = ?1 ON CONFLICT (chat_id) DO "
+                        "UPDATE SET last_message_id = max(last_message_id + 1, "
+                        "excluded.last_message_id) RETURNING last_message_id",
 };
 
 typedef struct {
@@ -322,18 +401,28 @@ static int sqlite_undo_last(store *base, int64_t chat_id, int64_t message_id,
 }
 
 static int sqlite_remove(store *base, int64_t chat_id, int64_t message_id,
-                         int line, store_feeding *removed, int *found,
-                         char *err) {
+                         int line, const char *press, store_feeding *removed,
+                         int *found, char *err) {
     sqlite_store *s = impl(base);
-    sqlite3_stmt *st = s->st[ST_REMOVE];
-    sqlite3_bind_int64(st, 1, chat_id);
-    sqlite3_bind_int64(st, 2, message_id);
-    sqlite3_bind_int(st, 3, line);
-    int rc = one_row(st, removed);
+    int keyed = press != NULL && press[0] != '\0'; /* "": no press to know */
+    if (begin(s, err) != STORE_OK) return STORE_ERROR;
+    int rc = SQLITE_DONE;
+    for (int i = keyed ? 0 : 1; i < 2 && rc == SQLITE_DONE; i++) {
+        /* first what this press removed before (a redelivery), whatever
+         * has happened since; then the feeding, if it is still there */
+        sqlite3_stmt *st = s->st[i == 0 ? ST_REMOVED_BY_PRESS : ST_REMOVE];
+        sqlite3_bind_int64(st, 1, chat_id);
+        sqlite3_bind_int64(st, 2, message_id);
+        sqlite3_bind_int(st, 3, line);
+        if (keyed) sqlite3_bind_text(st, 4, press, -1, SQLITE_STATIC);
+        else sqlite3_bind_null(st, 4);
+        rc = one_row(st, removed);
+        sqlite3_clear_bindings(st);
+    }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return abandon(s, "removing a feeding", err);
     *found = rc == SQLITE_ROW;
-    return rc == SQLITE_ROW || rc == SQLITE_DONE
-               ? STORE_OK
-               : fail(s, "removing a feeding", err);
+    return commit(s, err);
 }
 
 static int sqlite_replace_message(store *base, int64_t chat_id,
@@ -387,17 +476,18 @@ static int sqlite_set_tz(store *base, int64_t chat_id, const char *tz,
                : fail(s, "saving the time zone", err);
 }
 
-static int sqlite_max_message_id(store *base, int64_t chat_id, int64_t *out,
-                                 char *err) {
+static int sqlite_next_message_id(store *base, int64_t chat_id, int64_t *out,
+                                  char *err) {
     sqlite_store *s = impl(base);
-    sqlite3_stmt *st = s->st[ST_MAX_MESSAGE];
+    sqlite3_stmt *st = s->st[ST_NEXT_MESSAGE];
     sqlite3_bind_int64(st, 1, chat_id);
     int rc = sqlite3_step(st);
-    *out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    if (rc == SQLITE_ROW) {
+        *out = sqlite3_column_int64(st, 0);
+        rc = sqlite3_step(st); /* the change is made once it has run */
+    }
     sqlite3_reset(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE
-               ? STORE_OK
-               : fail(s, "reading the chat's messages", err);
+    return rc == SQLITE_DONE ? STORE_OK : fail(s, "numbering a message", err);
 }
 
 static void sqlite_close(store *base) {
@@ -416,7 +506,7 @@ static const store_ops sqlite_ops = {
     .replace_message = sqlite_replace_message,
     .get_chat = sqlite_get_chat,
     .set_tz = sqlite_set_tz,
-    .max_message_id = sqlite_max_message_id,
+    .next_message_id = sqlite_next_message_id,
     .close = sqlite_close,
 };
 
@@ -437,37 +527,109 @@ static int make_parent_dirs(const char *path, char *err, size_t errlen) {
     return 0;
 }
 
-static int migrate(sqlite3 *db, char *err, size_t errlen) {
+/* How long a write waits for another process's, and how long opening
+ * waits for others opening or migrating the same file. */
+#define BUSY_TIMEOUT_MS 5000
+#define OPEN_PATIENCE_MS 10000
+
+/* Another connection holds a lock we need: worth trying again. */
+static int is_busy(int rc) {
+    return (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED;
+}
+
+static int64_t monotonic_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* One step of opening: returns an SQLite result code, with a message in
+ * err when it is not SQLITE_OK. */
+typedef int (*open_step)(sqlite3 *db, const char *path, char *err,
+                         size_t errlen);
+
+/* Runs `step` until it is not refused for a lock, or OPEN_PATIENCE_MS have
+ * passed (plus the step's own wait, up to BUSY_TIMEOUT_MS), pausing between
+ * tries a random 1-100 ms that grows: processes started together must not
+ * keep colliding in step. */
+static int patiently(open_step step, sqlite3 *db, const char *path, char *err,
+                     size_t errlen) {
+    int64_t give_up = monotonic_ms() + OPEN_PATIENCE_MS;
+    unsigned pause_max = 2;
+    for (;;) {
+        int rc = step(db, path, err, errlen);
+        if (!is_busy(rc) || monotonic_ms() >= give_up) return rc;
+        unsigned r;
+        sqlite3_randomness(sizeof r, &r);
+        sqlite3_sleep((int)(1 + r % pause_max));
+        if (pause_max < 100) pause_max *= 2;
+    }
+}
+
+/* WAL mode. On a new file the switch takes an exclusive lock, and SQLite
+ * answers "database is locked" at once instead of waiting for it when
+ * another process is opening the file too: hence `patiently`. A file system
+ * without WAL support keeps its journal (SQLite answers the old mode). */
+static int use_wal(sqlite3 *db, const char *path, char *err, size_t errlen) {
+    int rc = sqlite3_exec(db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+    if (rc != SQLITE_OK)
+        snprintf(err, errlen, "store: cannot use %s: %s", path, sqlite3_errmsg(db));
+    return rc;
+}
+
+static int read_version(sqlite3 *db, int *version) {
     sqlite3_stmt *st;
-    int version = -1;
-    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-        version = sqlite3_column_int(st, 0);
+    int rc = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL);
+    if (rc == SQLITE_OK) rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *version = sqlite3_column_int(st, 0);
+        rc = SQLITE_OK;
+    }
     sqlite3_finalize(st);
-    if (version < 0) {
-        snprintf(err, errlen, "store: %s", sqlite3_errmsg(db));
-        return -1;
+    return rc;
+}
+
+static int newer_schema(int version, char *err, size_t errlen) {
+    snprintf(err, errlen, "store: the database has schema version %d, newer "
+             "than this milkbot knows (%d): upgrade milkbot",
+             version, SCHEMA_VERSION);
+    return SQLITE_ERROR;
+}
+
+/* Brings the schema to SCHEMA_VERSION, all migrations in one IMMEDIATE
+ * transaction. The version is read again once the write lock is held:
+ * another process may have migrated while this one waited for it. */
+static int migrate(sqlite3 *db, const char *path, char *err, size_t errlen) {
+    int version = -1;
+    int rc = read_version(db, &version);
+    if (rc == SQLITE_OK && version == SCHEMA_VERSION) return SQLITE_OK;
+    if (rc == SQLITE_OK && version > SCHEMA_VERSION)
+        return newer_schema(version, err, errlen);
+    if (rc == SQLITE_OK) rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        snprintf(err, errlen, "store: cannot use %s: %s", path, sqlite3_errmsg(db));
+        return rc;
     }
-    if (version > SCHEMA_VERSION) {
-        snprintf(err, errlen, "store: the database has schema version %d, "
-                 "newer than this milkbot knows (%d): upgrade milkbot",
-                 version, SCHEMA_VERSION);
-        return -1;
+    rc = read_version(db, &version);
+    if (rc == SQLITE_OK && version > SCHEMA_VERSION) {
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+        return newer_schema(version, err, errlen);
     }
-    for (; version < SCHEMA_VERSION; version++) {
+    int target = version;
+    while (rc == SQLITE_OK && target < SCHEMA_VERSION)
+        rc = sqlite3_exec(db, migrations[target++], NULL, NULL, NULL);
+    if (rc == SQLITE_OK && target != version) {
         char bump[64];
-        snprintf(bump, sizeof bump, "PRAGMA user_version = %d", version + 1);
-        if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK ||
-            sqlite3_exec(db, migrations[version], NULL, NULL, NULL) != SQLITE_OK ||
-            sqlite3_exec(db, bump, NULL, NULL, NULL) != SQLITE_OK ||
-            sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-            snprintf(err, errlen, "store: migrating to schema version %d: %s",
-                     version + 1, sqlite3_errmsg(db));
-            sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-            return -1;
-        }
+        snprintf(bump, sizeof bump, "PRAGMA user_version = %d", target);
+        rc = sqlite3_exec(db, bump, NULL, NULL, NULL);
     }
-    return 0;
+    if (rc == SQLITE_OK) rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        snprintf(err, errlen, "store: migrating to schema version %d: %s",
+                 target, sqlite3_errmsg(db));
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    }
+    return rc;
 }
 
 store *store_sqlite_open(const char *path, int make_dirs, char *err,
@@ -489,17 +651,16 @@ store *store_sqlite_open(const char *path, int make_dirs, char *err,
         goto failed;
     }
     sqlite3_extended_result_codes(s->db, 1);
-    sqlite3_busy_timeout(s->db, 5000);
+    sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
     /* journal_mode answers "memory" for an in-memory database: fine. */
-    if (sqlite3_exec(s->db,
-                     "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
-                     "PRAGMA foreign_keys = ON;",
+    if (patiently(use_wal, s->db, path, err, errlen) != SQLITE_OK) goto failed;
+    if (sqlite3_exec(s->db, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
                      NULL, NULL, NULL) != SQLITE_OK) {
         snprintf(err, errlen, "store: cannot use %s: %s", path,
                  sqlite3_errmsg(s->db));
         goto failed;
     }
-    if (migrate(s->db, err, errlen) != 0) goto failed;
+    if (patiently(migrate, s->db, path, err, errlen) != SQLITE_OK) goto failed;
     for (int i = 0; i < ST_COUNT; i++)
         if (sqlite3_prepare_v3(s->db, statements[i], -1,
                                SQLITE_PREPARE_PERSISTENT, &s->st[i],
