@@ -11,8 +11,9 @@ trap 'rm -rf "$tmp"' EXIT
 export MILKBOT_WEBHOOK_SECRET=example-webhook-secret ALLOWED_USER_IDS=1111111
 export MILKBOT_STORE=sqlite:$tmp/bot.db MILKBOT_TZ=Europe/London
 
-invoke() { # invoke EVENT: prints "STATUS METHOD TEXT"
-    "$milkbot" invoke "$events/$1" | python3 -c '
+invoke() { # invoke EVENT: prints "STATUS METHOD TEXT" (EVENT in events/, or a path)
+    case $1 in /*) event=$1 ;; *) event=$events/$1 ;; esac
+    "$milkbot" invoke "$event" | python3 -c '
 import json, sys
 r = json.load(sys.stdin)
 call = json.loads(r["body"]) if r["body"] else {}
@@ -40,6 +41,43 @@ check "malformed JSON" "400 - " "$(invoke malformed-json.json)"
 # nothing from the wrong secret or the stranger reached the store
 check "the store" "2" "$(sqlite3 "$tmp/bot.db" 'SELECT count(*) FROM feedings WHERE removed_by IS NULL')"
 check "the stranger's chat" "0" "$(sqlite3 "$tmp/bot.db" 'SELECT count(*) FROM feedings WHERE chat_id = 2222222')"
+
+# a store that fails: 500 (Telegram delivers the update again), and the
+# store's reason on stderr (issue 11, defect 8: it printed nothing)
+status_of() { python3 -c 'import json, sys; print(json.load(sys.stdin)["statusCode"])'; }
+cp "$tmp/bot.db" "$tmp/corrupt.db"
+# every page but the first (the header and schema, read at open) overwritten
+python3 -c 'import os, sys
+f = open(sys.argv[1], "r+b"); f.seek(4096); f.write(b"\xff" * (os.path.getsize(sys.argv[1]) - 4096))' "$tmp/corrupt.db"
+out=$("$milkbot" invoke --store "sqlite:$tmp/corrupt.db" "$events/total.json" 2>"$tmp/err")
+check "corrupt page: 500" 500 "$(status_of <<<"$out")"
+contains "corrupt page: the reason on stderr" "database disk image is malformed" "$(cat "$tmp/err")"
+cp "$tmp/bot.db" "$tmp/dropped.db"
+sqlite3 "$tmp/dropped.db" 'DROP TABLE feedings'
+"$milkbot" invoke --store "sqlite:$tmp/dropped.db" "$events/total.json" >/dev/null 2>"$tmp/err"
+contains "a dropped table: the reason on stderr" "no such table: feedings" "$(cat "$tmp/err")"
+out=$(AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:1 AWS_ACCESS_KEY_ID=AKIDEXAMPLE \
+      AWS_SECRET_ACCESS_KEY=secret AWS_REGION=us-east-1 \
+      "$milkbot" invoke --store dynamodb:feedings "$events/total.json" 2>"$tmp/err")
+check "DynamoDB down: 500" 500 "$(status_of <<<"$out")"
+contains "DynamoDB down: the reason on stderr" "DynamoDB" "$(cat "$tmp/err")"
+check "store errors: no message text" "" "$(grep -i 'total' "$tmp/err")"
+
+# the secret compared whole, before the body is read (issue 11, defect 9)
+python3 - "$events/record.json" "$tmp" <<'PY'
+import json, sys
+event = json.load(open(sys.argv[1]))
+event["headers"]["x-telegram-bot-api-secret-token"] += "\0trailing"
+json.dump(event, open(sys.argv[2] + "/nul-secret.json", "w"))
+event["headers"]["x-telegram-bot-api-secret-token"] = "wrong"
+event.update(body="%%% not base64 %%%", isBase64Encoded=True)
+json.dump(event, open(sys.argv[2] + "/bad-base64-wrong-secret.json", "w"))
+PY
+check "a NUL after the right secret: 401" "401 - " "$(invoke "$tmp/nul-secret.json")"
+check "bad base64, wrong secret: 401" "401 - " "$(invoke "$tmp/bad-base64-wrong-secret.json")"
+err=$(MILKBOT_WEBHOOK_SECRET= "$milkbot" invoke "$events/record.json" 2>&1 >/dev/null); rc=$?
+check "an empty secret: exit 1" 1 "$rc"
+contains "an empty secret: named" "MILKBOT_WEBHOOK_SECRET" "$err"
 
 # configuration errors name the setting and fail
 err=$(env -u MILKBOT_WEBHOOK_SECRET "$milkbot" invoke "$events/record.json" 2>&1 >/dev/null); rc=$?

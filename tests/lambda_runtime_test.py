@@ -9,6 +9,7 @@ usage: lambda_runtime_test.py path/to/milkbot [milkbot-lambda.zip]"""
 import json
 import os
 import queue
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -58,25 +59,27 @@ counter = 0
 proc = None  # the bootstrap process under test
 
 
-def invoke(update, secret=SECRET):
-    """Hands an API Gateway event to the runtime; returns (kind, payload)."""
+def invoke(update, secret=SECRET, body=None, base64=False, api=RuntimeAPI):
+    """Hands an API Gateway event to the runtime (through `api`), with
+    `update` as its body (or the text `body`) and `secret` in the header
+    (None: no header); returns (kind, payload)."""
     global counter
     counter += 1
     request_id = f"req-{counter}"
     headers = {"content-type": "application/json"}
-    if secret:
+    if secret is not None:
         headers["x-telegram-bot-api-secret-token"] = secret
     event = {"version": "2.0", "routeKey": "POST /webhook", "rawPath": "/webhook",
              "headers": headers, "requestContext": {"http": {"method": "POST", "path": "/webhook"}},
-             "body": json.dumps(update), "isBase64Encoded": False}
-    RuntimeAPI.done[request_id] = threading.Event()
-    RuntimeAPI.events.put((request_id, json.dumps(event)))
+             "body": json.dumps(update) if body is None else body, "isBase64Encoded": base64}
+    api.done[request_id] = threading.Event()
+    api.events.put((request_id, json.dumps(event)))
     for _ in range(300):
-        if RuntimeAPI.done[request_id].wait(0.1):
-            return RuntimeAPI.results[request_id]
+        if api.done[request_id].wait(0.1):
+            return api.results[request_id]
         if proc.poll() is not None:  # it will never answer
-            RuntimeAPI.events.get()  # the event is not for the next process
-            return (f"exited with {proc.returncode}", RuntimeAPI.init_errors)
+            api.events.get()  # the event is not for the next process
+            return (f"exited with {proc.returncode}", api.init_errors)
     return ("timeout", None)
 
 
@@ -178,6 +181,11 @@ with tempfile.TemporaryDirectory() as tmp:
 
     status, body = reply_of(invoke(message(5, 45, "90ml"), secret="wrong"))
     check("wrong secret: 401", status == 401, str(status))
+    # the secret compared whole, before the body is read (issue 11, defect 9)
+    status, body = reply_of(invoke(message(5, 45, "90ml"), secret=SECRET + "\0"))
+    check("a NUL after the right secret: 401", status == 401, str(status))
+    status, body = reply_of(invoke(None, secret="wrong", body="%%% not base64 %%%", base64=True))
+    check("bad base64, wrong secret: 401", status == 401, str(status))
     status, body = reply_of(invoke(message(6, 46, "90ml", user=222222222)))
     check("unknown user: told their id", body and "222222222" in body["text"], str(body))
     check("wrong secret, unknown user: nothing stored",
@@ -189,6 +197,7 @@ with tempfile.TemporaryDirectory() as tmp:
     db.stop()
     status, body = reply_of(invoke(message(7, 47, "2pm 60ml")))
     check("dynalite down: 500", status == 500, str(status))
+    down_request = f"req-{counter}"
     db.start()
     status, body = reply_of(invoke(message(7, 47, "2pm 60ml")))
     check("dynalite back: the redelivery records", status == 200 and body
@@ -209,6 +218,10 @@ with tempfile.TemporaryDirectory() as tmp:
     handled = [r for r in records if r.get("message") == "handled"]
     check("logs: one line per invocation", len(handled) == counter, f"{len(handled)} of {counter}")
     check("logs: request id and level", all(r.get("request_id") and r.get("level") for r in handled))
+    # a store failure says why (issue 11, defect 8: it logged only "store failed")
+    down = [r for r in handled if r.get("request_id") == down_request]
+    check("logs: the store's reason for a 500", len(down) == 1 and down[0].get("status") == 500
+          and down[0].get("level") == "error" and "DynamoDB" in down[0].get("note", ""), str(down))
     text = "\n".join(lines)
     check("logs: no secret", SECRET not in text and SESSION_TOKEN not in text
           and BOT_TOKEN not in text and BOT_TOKEN.split(":")[1] not in text)
@@ -235,6 +248,59 @@ with tempfile.TemporaryDirectory() as tmp:
     proc.wait(10)
     RuntimeAPI.deadline_s = 10
 
+    def run_bootstrap(env, *updates, secret=SECRET):
+        """A fresh bootstrap with `env` invoked with each update in turn;
+        returns the results and its log lines (parsed). It has a Runtime API
+        of its own: a process stopped while it waits for an event leaves
+        that wait behind, which would take the next process's event."""
+        global proc
+        api = type("OwnRuntimeAPI", (RuntimeAPI,), {
+            "events": queue.Queue(), "results": {}, "result_times": {}, "done": {},
+            "init_errors": [], "next_times": []})
+        server = serve(api)
+        env = dict(env, AWS_LAMBDA_RUNTIME_API=f"127.0.0.1:{server.server_address[1]}")
+        with open(os.path.join(tmp, "log2"), "w+") as out:
+            proc = subprocess.Popen([bootstrap], env=env, stdout=out, stderr=subprocess.STDOUT)
+            results = [invoke(u, secret=secret, api=api) for u in updates]
+            proc.terminate()
+            proc.wait(10)
+            server.shutdown()
+            server.server_close()
+            out.seek(0)
+            return results, [json.loads(line) for line in out.read().splitlines() if line.strip()]
+
+    # a corrupt SQLite store (sqlite: serves local runs): the reason is logged
+    # (issue 11, defect 8), never the message
+    sqlite_path = os.path.join(tmp, "lambda.db")
+    sqlite_env = dict(lambda_env, MILKBOT_STORE=f"sqlite:{sqlite_path}")
+    results, _ = run_bootstrap(sqlite_env, message(9, 49, "12pm 120ml milk"))
+    check("sqlite: recorded", reply_of(results[0])[0] == 200, str(results))
+    with sqlite3.connect(sqlite_path) as db_file:  # the write-ahead log into the file
+        db_file.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    with open(sqlite_path, "r+b") as f:  # every page but the header and schema
+        f.seek(4096)
+        f.write(b"\xff" * (os.path.getsize(sqlite_path) - 4096))
+    results, lines = run_bootstrap(sqlite_env, message(10, 50, "total?"))
+    check("sqlite corrupt: 500", reply_of(results[0])[0] == 500, str(results))
+    failed = [r for r in lines if r.get("message") == "handled"]
+    check("sqlite corrupt: the reason logged", len(failed) == 1 and
+          "database disk image is malformed" in failed[0].get("note", ""), str(lines))
+    check("sqlite corrupt: no message text logged", "total?" not in json.dumps(lines), str(lines))
+
+    # an empty secret in SSM lets nobody in, an empty header least of all:
+    # each invocation fails, saying why (issue 11, defect 9)
+    Parameters.values["/milkbot/empty-secret"] = ""
+    before = len(live_feedings())
+    results, lines = run_bootstrap(dict(lambda_env, WEBHOOK_SECRET_PARAM="/milkbot/empty-secret"),
+                                   message(11, 51, "90ml"), secret="")
+    kind, payload = results[0]
+    check("empty secret in SSM: the invocation fails", kind == "error"
+          and "/milkbot/empty-secret" in payload.get("errorMessage", "")
+          and "empty" in payload.get("errorMessage", ""), str(results))
+    check("empty secret in SSM: nothing stored", len(live_feedings()) == before, str(live_feedings()))
+    check("empty secret in SSM: logged", any("/milkbot/empty-secret" in r.get("message", "")
+                                             for r in lines), str(lines))
+
     # an initialisation that cannot work is reported to /init/error
     def init_error(without=(), **settings):
         """Starts bootstrap with lambda_env less `without`, plus `settings`;
@@ -248,6 +314,9 @@ with tempfile.TemporaryDirectory() as tmp:
     status, error = init_error(without=["ALLOWED_USER_IDS"])
     check("init error: exit status", status != 0, str(status))
     check("init error: reported", "ALLOWED_USER_IDS" in error, str(RuntimeAPI.init_errors))
+    status, error = init_error(without=["WEBHOOK_SECRET_PARAM"], MILKBOT_WEBHOOK_SECRET="")
+    check("an empty secret: init error names it", "MILKBOT_WEBHOOK_SECRET" in error,
+          str(RuntimeAPI.init_errors))
     status, error = init_error(without=["BOT_TOKEN_PARAM"])
     check("no bot token: init error names it", "BOT_TOKEN_PARAM" in error, str(RuntimeAPI.init_errors))
 

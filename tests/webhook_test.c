@@ -37,7 +37,7 @@ static int setup(void **state) {
     fx->store = store_open("sqlite::memory:", err, sizeof err);
     fx->bot = bot_new(fx->store, "Europe/London", err, sizeof err);
     snprintf(fx->config.secret, sizeof fx->config.secret, "%s", SECRET);
-    if (webhook_config_set_allowed(&fx->config, "111111111, 9007199254740991", err,
+    if (webhook_config_set_allowed(&fx->config, "111111111, 4503599627370495", err,
                                    sizeof err) != 0)
         return -1;
     *state = fx;
@@ -90,9 +90,10 @@ typedef struct {
     cJSON *method; /* the webhook response's Bot API call, NULL if none */
 } answer;
 
-static answer handle(fixture *fx, const char *event) {
+/* Delivers an event of `len` bytes (it may hold NUL bytes). */
+static answer handle_len(fixture *fx, const char *event, size_t len) {
     webhook_result result;
-    char *json = webhook_handle(&fx->config, fx->bot, NULL, event, strlen(event),
+    char *json = webhook_handle(&fx->config, fx->bot, NULL, event, len,
                                 NOON * 1000 + 5000, &result);
     assert_non_null(json);
     cJSON *response = cJSON_Parse(json);
@@ -108,6 +109,10 @@ static answer handle(fixture *fx, const char *event) {
     cJSON_Delete(response);
     free(json);
     return a;
+}
+
+static answer handle(fixture *fx, const char *event) {
+    return handle_len(fx, event, strlen(event));
 }
 
 static answer say(fixture *fx, int64_t message, const char *text) {
@@ -167,8 +172,19 @@ static void test_record_and_undo_button(void **state) {
     assert_non_null(strstr(field(&a, "text"), "Removed 120 ml milk at 12:00"));
     assert_int_equal(feedings(fx, USER), 0);
     cJSON_Delete(a.method);
-    /* pressed again: nothing more removed */
+    /* the same press delivered again (its answer was lost): the same answer */
     a = handle(fx, event);
+    assert_non_null(strstr(field(&a, "text"), "Removed 120 ml milk at 12:00"));
+    assert_int_equal(feedings(fx, USER), 0);
+    cJSON_Delete(a.method);
+    free(event);
+    /* pressed again, a new press: nothing more removed */
+    char *cb1 = strstr(body, "\"cb1\"");
+    assert_non_null(cb1);
+    cb1[3] = '2';
+    event = event_v2(body, SECRET, "POST");
+    a = handle(fx, event);
+    assert_string_equal(field(&a, "callback_query_id"), "cb2");
     assert_string_equal(field(&a, "text"), "That feeding was already removed.");
     cJSON_Delete(a.method);
     free(event);
@@ -239,8 +255,253 @@ static void test_secret(void **state) {
     free(body);
 }
 
+/* Prints one failed case of a table; returns 1, to count it. */
+static int report(const char *fmt, ...) {
+    char what[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    print_error("%s\n", what);
+    return 1;
+}
+
+/* `event` with the first `placeholder` replaced by `rawlen` bytes of raw
+ * JSON text (escapes such as \u0000 kept as written, or NUL bytes); the
+ * result's length in *len. */
+static char *splice(const char *event, const char *placeholder, const char *raw,
+                    size_t rawlen, size_t *len) {
+    const char *at = strstr(event, placeholder);
+    assert_non_null(at);
+    size_t head = (size_t)(at - event), tail = strlen(at + strlen(placeholder));
+    char *out = malloc(head + rawlen + tail + 1);
+    memcpy(out, event, head);
+    memcpy(out + head, raw, rawlen);
+    memcpy(out + head + rawlen, at + strlen(placeholder), tail + 1);
+    *len = head + rawlen + tail;
+    return out;
+}
+
+/* The secret header compared by its real length (issue 11, defect 9):
+ * cJSON keeps "\u0000" as a NUL byte inside its C string, where a C
+ * string comparison stopped, so the right secret with anything after a
+ * NUL got in. */
+static void test_secret_exact_length(void **state) {
+    fixture *fx = *state;
+    int bad = 0;
+    char *body = text_update(1, USER, USER, 1, "120ml", "message");
+    char *event = event_v2(body, "@SECRET@", "POST");
+    static const struct { const char *raw; size_t len; int status; } cases[] = {
+        {SECRET, sizeof SECRET - 1, 200},                  /* the splice itself works */
+        {SECRET "\\u0000", sizeof SECRET + 5, 401},        /* a NUL after the secret */
+        {SECRET "\\u0000x", sizeof SECRET + 6, 401},       /* ... and more */
+        {"\\u0000" SECRET, sizeof SECRET + 5, 401},        /* a NUL before it */
+        {SECRET "\0", sizeof SECRET, 401},                 /* a raw NUL byte in the JSON */
+        {SECRET "\0" SECRET, 2 * sizeof SECRET - 1, 401},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        size_t len;
+        char *spliced = splice(event, "@SECRET@", cases[i].raw, cases[i].len, &len);
+        answer a = handle_len(fx, spliced, len);
+        if (a.status != cases[i].status)
+            bad += report("case %zu: status %d, expected %d", i, a.status, cases[i].status);
+        cJSON_Delete(a.method);
+        free(spliced);
+    }
+    assert_int_equal(bad, 0);
+    assert_int_equal(feedings(fx, USER), 1); /* the first case's only */
+    free(event);
+    free(body);
+}
+
+/* Header values carry their real lengths, as JSON spells them: escapes,
+ * surrogate pairs, NUL bytes (which cJSON keeps inside its C strings). A
+ * NUL in a key or the method is no HTTP request's: refused. */
+static void test_event_string_lengths(void **state) {
+    (void)state;
+    static const struct { const char *raw; size_t rawlen, len; } cases[] = {
+        {"abc", 3, 3},
+        {"a\\u0000b", 8, 3},
+        {"\\u0000", 6, 1},
+        {"a\0b", 3, 3},                      /* a raw NUL byte */
+        {"\\u00e9\\u20AC", 12, 5},           /* 2 + 3 bytes of UTF-8 */
+        {"\\ud83c\\udf7c\\u0000", 18, 5},    /* a surrogate pair: 4 bytes */
+        {"caf\xC3\xA9", 5, 5},
+        {"\\n\\t\\\"\\\\\\/", 10, 5},
+        {"", 0, 0},
+    };
+    static const char head[] = "{\"headers\":{\"X-Test\":\"";
+    static const char tail[] = "\"},\"httpMethod\":\"POST\",\"body\":\"x\\u0000y\"}";
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char json[256], err[256];
+        size_t n = 0;
+        memcpy(json, head, sizeof head - 1);
+        n += sizeof head - 1;
+        memcpy(json + n, cases[i].raw, cases[i].rawlen);
+        n += cases[i].rawlen;
+        memcpy(json + n, tail, sizeof tail - 1);
+        n += sizeof tail - 1;
+        http_event e;
+        if (http_event_decode(json, n, &e, err, sizeof err) != 0) fail_msg("case %zu: %s", i, err);
+        size_t len = 99;
+        assert_non_null(http_event_header(&e, "x-test", &len));
+        if (len != cases[i].len) fail_msg("case %zu: length %zu, expected %zu", i, len, cases[i].len);
+        assert_int_equal(http_event_read_body(&e, err, sizeof err), 0);
+        assert_int_equal(e.body_len, 3);
+        assert_memory_equal(e.body, "x\0y", 4);
+        http_event_free(&e);
+    }
+    static const char *const refused[] = {
+        "{\"headers\":{\"X-Test\\u0000\":\"1\"},\"httpMethod\":\"POST\"}",
+        "{\"httpMethod\":\"POST\\u0000\"}",
+    };
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        char err[256];
+        http_event e;
+        assert_int_equal(http_event_decode(refused[i], strlen(refused[i]), &e, err, sizeof err), -1);
+        assert_non_null(strstr(err, "NUL"));
+        http_event_free(&e);
+    }
+}
+
+/* The secret is checked before the body is decoded (issue 11, defect 9):
+ * a caller without it gets 401 whatever its body, never 400 for bad
+ * base64. */
+static void test_secret_before_body(void **state) {
+    fixture *fx = *state;
+    int bad = 0;
+    static const struct { const char *secret; int status; } cases[] = {
+        {"wrong", 401}, {NULL, 401}, {"", 401}, {SECRET, 400},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        cJSON *e = cJSON_Parse("{\"version\":\"2.0\",\"requestContext\":{\"http\":"
+                               "{\"method\":\"POST\"}},\"body\":\"%%% not base64 %%%\","
+                               "\"isBase64Encoded\":true}");
+        cJSON *headers = cJSON_AddObjectToObject(e, "headers");
+        if (cases[i].secret)
+            cJSON_AddStringToObject(headers, "x-telegram-bot-api-secret-token", cases[i].secret);
+        char *event = cJSON_PrintUnformatted(e);
+        answer a = handle(fx, event);
+        if (a.status != cases[i].status)
+            bad += report("case %zu: status %d, expected %d", i, a.status, cases[i].status);
+        free(event);
+        cJSON_Delete(e);
+    }
+    assert_int_equal(bad, 0);
+}
+
+/* A webhook whose secret is empty (an empty SSM parameter) lets nobody in,
+ * an empty header least of all (issue 11, defect 9). */
+static void test_empty_secret(void **state) {
+    fixture *fx = *state;
+    int bad = 0;
+    fx->config.secret[0] = '\0';
+    char *body = text_update(1, USER, USER, 1, "120ml", "message");
+    static const char *const given[] = {"", NULL, SECRET};
+    for (size_t i = 0; i < sizeof given / sizeof given[0]; i++) {
+        char *event = event_v2(body, given[i], "POST");
+        answer a = handle(fx, event);
+        if (a.status != 401) bad += report("case %zu: status %d, expected 401", i, a.status);
+        cJSON_Delete(a.method);
+        free(event);
+    }
+    assert_int_equal(bad, 0);
+    assert_int_equal(feedings(fx, USER), 0);
+    free(body);
+}
+
+/* A body read by its real length: an update followed by a NUL and more is
+ * not an update (it used to be read up to the NUL and recorded). */
+static void test_body_with_nul(void **state) {
+    fixture *fx = *state;
+    char *update = text_update(1, USER, USER, 1, "120ml", "message");
+    char *body = malloc(strlen(update) + 8);
+    sprintf(body, "%s@NUL@", update);
+    char *event = event_v2(body, SECRET, "POST");
+    size_t len;
+    char *spliced = splice(event, "@NUL@", "\\u0000{}", 8, &len);
+    answer a = handle_len(fx, spliced, len);
+    assert_int_equal(a.status, 400);
+    assert_null(a.method);
+    assert_int_equal(feedings(fx, USER), 0);
+    free(spliced);
+    free(event);
+    free(body);
+    free(update);
+}
+
+/* Ids outside what Telegram sends are refused as the update is decoded
+ * (issue 11, defect 10): message id × 10^4 keys the store's entry order,
+ * and overflowed for ids above 9.2e14. Message and update ids are 32-bit
+ * in the Bot API, chat and user ids at most 52 bits. */
+static void test_ids_out_of_range(void **state) {
+    fixture *fx = *state;
+    int bad = 0;
+    static const struct { int64_t update, chat, from, message; int status; } cases[] = {
+        {1, USER, USER, 922337203685478LL, 400},  /* × 10^4 overflows int64 */
+        {2, USER, USER, 9007199254740991LL, 400}, /* 2^53 - 1 */
+        {3, USER, USER, 2147483648LL, 400},       /* 2^31 */
+        {4, USER, USER, -7, 400},
+        {922337203685478LL, USER, USER, 0, 400},  /* scheduled: keyed by -update_id */
+        {2147483648LL, USER, USER, 0, 400},
+        {5, 4503599627370496LL, USER, 8, 400},    /* chat id 2^52 */
+        {6, -4503599627370496LL, USER, 9, 400},
+        {7, USER, 4503599627370496LL, 10, 400},   /* user id 2^52 */
+        {8, USER, USER, 2147483647LL, 200},       /* the largest message id */
+        {2147483647LL, USER, USER, 0, 200},       /* the largest update id */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        for (int edited = 0; edited < 2; edited++) {
+            char *body = text_update(cases[i].update, cases[i].chat, cases[i].from,
+                                     cases[i].message, "12pm 120ml",
+                                     edited ? "edited_message" : "message");
+            char *event = event_v2(body, SECRET, "POST");
+            answer a = handle(fx, event);
+            if (a.status != cases[i].status)
+                bad += report("case %zu%s: status %d, expected %d", i, edited ? " (edited)" : "",
+                         a.status, cases[i].status);
+            cJSON_Delete(a.method);
+            free(event);
+            free(body);
+        }
+    assert_int_equal(bad, 0);
+    assert_int_equal(feedings(fx, USER), 2);
+    assert_int_equal(feedings(fx, 4503599627370496LL), 0);
+    assert_int_equal(feedings(fx, -4503599627370496LL), 0);
+
+    /* Undo buttons: the largest message id works; one no Telegram message
+     * has is a button that does nothing */
+    static const struct { const char *data, *reply; } buttons[] = {
+        {"undo:922337203685478.1", "That button does nothing any more."},
+        {"undo:99999999999999999999.1", "That button does nothing any more."},
+        {"undo:2147483648.1", "That button does nothing any more."},
+        {"undo:2147483647.100000", "That button does nothing any more."},
+        {"undo:2147483647.1", "Removed 120 ml milk at 12:00"},
+    };
+    for (size_t i = 0; i < sizeof buttons / sizeof buttons[0]; i++) {
+        char body[1024];
+        snprintf(body, sizeof body,
+                 "{\"update_id\":%zu,\"callback_query\":{\"id\":\"cb%zu\",\"from\":{\"id\":%lld,"
+                 "\"is_bot\":false,\"first_name\":\"Ana\"},\"chat_instance\":\"1\",\"data\":\"%s\","
+                 "\"message\":{\"message_id\":42,\"chat\":{\"id\":%lld,\"type\":\"private\"},"
+                 "\"date\":%lld,\"text\":\"...\"}}}",
+                 20 + i, i, USER, buttons[i].data, USER, NOON);
+        char *event = event_v2(body, SECRET, "POST");
+        answer a = handle(fx, event);
+        assert_int_equal(a.status, 200);
+        if (strstr(field(&a, "text"), buttons[i].reply) == NULL)
+            bad += report("%s: \"%s\", expected \"%s\"", buttons[i].data, field(&a, "text"),
+                     buttons[i].reply);
+        cJSON_Delete(a.method);
+        free(event);
+    }
+    assert_int_equal(bad, 0);
+    assert_int_equal(feedings(fx, USER), 1);
+}
+
 /* Someone else: one polite reply with their id, nothing stored; bots are
- * ignored. Ids are 64-bit: a group id and a 53-bit user id survive. */
+ * ignored. Ids are 64-bit: a group id and a 52-bit user id (the most the
+ * Bot API sends) survive. */
 static void test_users(void **state) {
     fixture *fx = *state;
     char *body = text_update(1, -1001234567890123LL, 222222222, 9, "120ml", "message");
@@ -256,7 +517,7 @@ static void test_users(void **state) {
     free(body);
     assert_int_equal(feedings(fx, -1001234567890123LL), 0);
 
-    body = text_update(2, -1001234567890123LL, 9007199254740991LL, 10, "120ml", "message");
+    body = text_update(2, -1001234567890123LL, 4503599627370495LL, 10, "120ml", "message");
     event = event_v2(body, SECRET, "POST");
     a = handle(fx, event);
     assert_string_equal(field(&a, "method"), "sendMessage");
@@ -389,14 +650,57 @@ static void test_config(void **state) {
     webhook_config_free(&c);
     unsetenv("MILKBOT_WEBHOOK_SECRET");
     setenv("ALLOWED_USER_IDS", "1", 1);
-    assert_int_equal(webhook_config_from_env(&c, err, sizeof err), -1);
+    assert_int_equal(webhook_config_from_env(&c, 0, err, sizeof err), -1);
     assert_non_null(strstr(err, "MILKBOT_WEBHOOK_SECRET"));
+    webhook_config_free(&c);
+    /* the secret read later (from SSM): unset until then */
+    assert_int_equal(webhook_config_from_env(&c, 1, err, sizeof err), 0);
+    assert_string_equal(c.secret, "");
     webhook_config_free(&c);
     setenv("MILKBOT_WEBHOOK_SECRET", "hush-hush", 1);
     unsetenv("ALLOWED_USER_IDS");
-    assert_int_equal(webhook_config_from_env(&c, err, sizeof err), -1);
+    assert_int_equal(webhook_config_from_env(&c, 0, err, sizeof err), -1);
     assert_non_null(strstr(err, "ALLOWED_USER_IDS"));
     assert_null(strstr(err, "hush-hush"));
+    webhook_config_free(&c);
+    /* a secret Telegram would not take is refused, named, never shown */
+    setenv("ALLOWED_USER_IDS", "1", 1);
+    setenv("MILKBOT_WEBHOOK_SECRET", "hush hush!", 1);
+    assert_int_equal(webhook_config_from_env(&c, 0, err, sizeof err), -1);
+    assert_non_null(strstr(err, "MILKBOT_WEBHOOK_SECRET"));
+    assert_null(strstr(err, "hush"));
+    webhook_config_free(&c);
+}
+
+/* The secret token (issue 11, defect 9): never empty, which would let an
+ * empty header in; 1 to 256 of the characters Telegram allows. */
+static void test_config_secret(void **state) {
+    (void)state;
+    webhook_config c = {0};
+    char err[256], longest[WEBHOOK_SECRET_MAX + 2];
+    static const struct { const char *secret; int ok; } cases[] = {
+        {"", 0},
+        {"a", 1},
+        {"Az09_-", 1},
+        {"with space", 0},
+        {"caf\xC3\xA9", 0},
+        {"semi;colon", 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        snprintf(c.secret, sizeof c.secret, "previous");
+        int status = webhook_config_set_secret(&c, cases[i].secret, err, sizeof err);
+        assert_int_equal(status, cases[i].ok ? 0 : -1);
+        /* set exactly, or left unset: never the previous one */
+        assert_string_equal(c.secret, cases[i].ok ? cases[i].secret : "");
+        if (!cases[i].ok && cases[i].secret[0]) assert_null(strstr(err, cases[i].secret));
+    }
+    memset(longest, 'x', WEBHOOK_SECRET_MAX);
+    longest[WEBHOOK_SECRET_MAX] = '\0';
+    assert_int_equal(webhook_config_set_secret(&c, longest, err, sizeof err), 0);
+    assert_int_equal(strlen(c.secret), WEBHOOK_SECRET_MAX);
+    strcat(longest, "x");
+    assert_int_equal(webhook_config_set_secret(&c, longest, err, sizeof err), -1);
+    assert_non_null(strstr(err, "too long"));
     webhook_config_free(&c);
 }
 
@@ -928,11 +1232,18 @@ int main(int argc, char **argv) {
         cmocka_unit_test_setup_teardown(test_scheduled_messages, setup, teardown),
         cmocka_unit_test_setup_teardown(test_edit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_secret, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_secret_exact_length, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_secret_before_body, setup, teardown),
+        cmocka_unit_test(test_event_string_lengths),
+        cmocka_unit_test_setup_teardown(test_empty_secret, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_body_with_nul, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ids_out_of_range, setup, teardown),
         cmocka_unit_test_setup_teardown(test_users, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_requests, setup, teardown),
         cmocka_unit_test_setup_teardown(test_event_shapes, setup, teardown),
         cmocka_unit_test(test_store_down),
         cmocka_unit_test(test_config),
+        cmocka_unit_test(test_config_secret),
         cmocka_unit_test(test_fixture_manifest),
     };
     return cmocka_run_group_tests_name("webhook", tests, NULL, NULL);

@@ -39,6 +39,9 @@ typedef struct {
     int recorded;
     int64_t first_message_id;
     int first_line;
+    /* BOT_STORE_FAILED: the store's message, for logs (no message text,
+     * no secrets); "" otherwise */
+    char error[STORE_ERR_MAX];
 } bot_result;
 
 /* A bot over `s` (not owned), for chats whose zone is `default_tz` until
@@ -52,8 +55,10 @@ void bot_free(bot *b);
 int bot_handle(bot *b, const bot_message *m, bot_result *out);
 
 /* The Undo button of a record reply: removes exactly that feeding if it is
- * still there. Same return values as bot_handle. */
+ * still there. `press` names the button press (Telegram's callback query
+ * id): the same press delivered again answers as it did the first time.
+ * Same return values as bot_handle. */
 int bot_undo_feeding(bot *b, int64_t chat_id, int64_t message_id, int line,
-                     int64_t now_ms, bot_result *out);
+                     const char *press, int64_t now_ms, bot_result *out);
 
 #endif

@@ -42,7 +42,8 @@ typedef struct {
 int bot_day_total(bot_turn *t, clock_date date, int64_t upto_seq, bot_day *d);
 /* Local date and time of an instant in the chat's zone. */
 void bot_local(bot_turn *t, int64_t at_ms, clock_local *out);
-/* The reply when the store failed; returns BOT_STORE_FAILED. */
+/* The reply when the store failed, and the store's message in out->error
+ * (for the caller's log); returns BOT_STORE_FAILED. */
 int bot_store_failed(bot_turn *t);
 
 int bot_record(bot_turn *t);

@@ -79,7 +79,7 @@ int cli_invoke(int argc, char **argv) {
     }
     webhook_config config;
     if (clock_init(err, sizeof err) != 0 ||
-        webhook_config_from_env(&config, err, sizeof err) != 0) {
+        webhook_config_from_env(&config, 0, err, sizeof err) != 0) {
         fprintf(stderr, "milkbot invoke: %s\n", err);
         webhook_config_free(&config);
         return 1;
@@ -107,7 +107,11 @@ int cli_invoke(int argc, char **argv) {
             printf("%s\n", response);
             status = 0;
         }
-        if (result.note[0]) fprintf(stderr, "milkbot invoke: %s\n", result.note);
+        /* why a 5xx failed (the store's reason), or what else went wrong */
+        if (result.note[0])
+            fprintf(stderr, "milkbot invoke: %s%s%s\n",
+                    result.status >= 500 ? result.outcome : "",
+                    result.status >= 500 ? ": " : "", result.note);
         free(response);
     }
     tg_api_free(api);

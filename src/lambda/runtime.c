@@ -6,12 +6,13 @@
  *   MILKBOT_STORE            dynamodb:TABLE (or sqlite:PATH for local runs)
  *   MILKBOT_TZ               zone of chats that have not chosen one (UTC)
  *   ALLOWED_USER_IDS         the family's Telegram user ids
- *   MILKBOT_WEBHOOK_SECRET   the webhook's secret token, or else
+ *   MILKBOT_WEBHOOK_SECRET   the webhook's secret token (never empty), or else
  *   WEBHOOK_SECRET_PARAM     the SSM parameter holding it, read through the
  *                            Parameters and Secrets Lambda Extension
  *                            (PARAMETERS_SECRETS_EXTENSION_HTTP_PORT, 2773)
  *                            on the first invocation: the extension only
  *                            answers during invocations, not during init
+ *                            (an empty one fails each invocation, saying so)
  *   TELEGRAM_BOT_TOKEN / BOT_TOKEN_PARAM  likewise, for the Bot API call an
  *                            Undo button needs (TELEGRAM_API_URL for tests)
  *   MILKBOT_CA_BUNDLE        CA certificates for HTTPS; by default Amazon
@@ -226,10 +227,9 @@ static int init(runtime *rt, char *err, size_t errlen) {
     if (find_secret("MILKBOT_WEBHOOK_SECRET", "WEBHOOK_SECRET_PARAM", NULL, 0,
                     rt->secret_param, sizeof rt->secret_param, err, errlen) != 0)
         return -1;
-    if (rt->secret_param[0])
-        setenv("MILKBOT_WEBHOOK_SECRET", "(from SSM)", 1); /* placeholder */
-    if (webhook_config_from_env(&rt->config, err, errlen) != 0) return -1;
-    if (rt->secret_param[0]) rt->config.secret[0] = '\0';
+    if (webhook_config_from_env(&rt->config, rt->secret_param[0] != '\0', err,
+                                errlen) != 0)
+        return -1;
 
     /* the bot token, for the Bot API call an Undo button needs */
     if (find_secret("TELEGRAM_BOT_TOKEN", "BOT_TOKEN_PARAM", rt->token,
@@ -254,14 +254,27 @@ static int init(runtime *rt, char *err, size_t errlen) {
     return rt->bot ? 0 : -1;
 }
 
+/* The webhook secret from its SSM parameter. An empty one (or one Telegram
+ * would not take) is refused: no request is let in until it is fixed.
+ * Returns 0, or -1 with a message naming the parameter (never the value). */
+static int read_webhook_secret(runtime *rt, char *err, size_t errlen) {
+    char secret[WEBHOOK_SECRET_MAX + 1], why[300];
+    if (fetch_parameter(rt->secret_param, secret, sizeof secret, err, errlen) != 0)
+        return -1;
+    int status = webhook_config_set_secret(&rt->config, secret, why, sizeof why);
+    memset(secret, 0, sizeof secret);
+    if (status != 0)
+        snprintf(err, errlen, "parameter %.200s: %s", rt->secret_param, why);
+    return status;
+}
+
 /* One invocation: the event in, the response posted. */
 static void invoke(runtime *rt, const invocation *inv, const buffer *event) {
     char err[512], path[300];
     if (inv->trace_id[0]) setenv("_X_AMZN_TRACE_ID", inv->trace_id, 1);
     /* secrets from SSM, once per container: the extension answers only now */
     int missing = (rt->config.secret[0] == '\0' &&
-                   fetch_parameter(rt->secret_param, rt->config.secret,
-                                   sizeof rt->config.secret, err, sizeof err) != 0) ||
+                   read_webhook_secret(rt, err, sizeof err) != 0) ||
                   (rt->token[0] == '\0' &&
                    fetch_parameter(rt->token_param, rt->token, sizeof rt->token,
                                    err, sizeof err) != 0);

@@ -2,35 +2,49 @@
 #include "update.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
-/* A JSON number that is a whole 64-bit id (exact up to 2^53, which covers
- * every Telegram id). Returns 0 on success. */
-static int get_id(const cJSON *obj, const char *name, int64_t *out) {
+/* A message's date, Unix seconds: any whole number a double holds exactly
+ * (in milliseconds, still within int64_t). */
+#define DATE_MAX ((INT64_C(1) << 53) - 1)
+
+/* A JSON number that is a whole number from min to max (bounds within
+ * 2^53, where a double holds every whole number exactly). Returns 0, or -1
+ * when it is absent, not whole, or out of bounds. */
+static int get_id(const cJSON *obj, const char *name, int64_t min, int64_t max,
+                  int64_t *out) {
     const cJSON *n = cJSON_GetObjectItem(obj, name);
     if (!cJSON_IsNumber(n)) return -1;
     double v = n->valuedouble;
-    if (!(fabs(v) <= 9007199254740992.0) || v != floor(v)) return -1;
+    if (!(v >= (double)min && v <= (double)max) || v != floor(v)) return -1;
     *out = (int64_t)v;
     return 0;
 }
 
-static void sender(const cJSON *from, tg_update *u) {
-    get_id(from, "id", &u->from_id);
+/* The sender (absent: id 0, nobody's); -1 when its id is there but not a
+ * Telegram user id. */
+static int sender(const cJSON *from, tg_update *u) {
+    if (cJSON_GetObjectItem(from, "id") &&
+        get_id(from, "id", 1, TG_CHAT_ID_MAX, &u->from_id) != 0)
+        return -1;
     u->from_is_bot = cJSON_IsTrue(cJSON_GetObjectItem(from, "is_bot"));
     const char *first = cJSON_GetStringValue(cJSON_GetObjectItem(from, "first_name"));
     const char *last = cJSON_GetStringValue(cJSON_GetObjectItem(from, "last_name"));
     snprintf(u->from_name, sizeof u->from_name, "%s%s%s", first ? first : "",
              first && last ? " " : "", last ? last : "");
+    return 0;
 }
 
-/* A message's chat, id, date and text; -1 if it lacks chat or id. */
+/* A message's chat, id, date and text; -1 if it lacks chat or id, or they
+ * are not ones Telegram sends. */
 static int message(const cJSON *m, tg_update *u) {
-    if (get_id(cJSON_GetObjectItem(m, "chat"), "id", &u->chat_id) != 0 ||
-        get_id(m, "message_id", &u->message_id) != 0)
+    if (get_id(cJSON_GetObjectItem(m, "chat"), "id", -TG_CHAT_ID_MAX, TG_CHAT_ID_MAX,
+               &u->chat_id) != 0 ||
+        get_id(m, "message_id", 0, TG_MESSAGE_ID_MAX, &u->message_id) != 0)
         return -1;
-    get_id(m, "date", &u->date);
+    get_id(m, "date", -DATE_MAX, DATE_MAX, &u->date);
     u->text = cJSON_GetStringValue(cJSON_GetObjectItem(m, "text"));
     return 0;
 }
@@ -38,13 +52,18 @@ static int message(const cJSON *m, tg_update *u) {
 int tg_update_decode(const char *body, size_t len, tg_update *out, char *err,
                      size_t errlen) {
     memset(out, 0, sizeof *out);
-    out->root = cJSON_ParseWithLength(body, len);
-    if (!cJSON_IsObject(out->root)) {
+    const char *end = NULL;
+    out->root = cJSON_ParseWithLengthOpts(body, len, &end, 0);
+    /* one JSON value, and nothing after it: not even after a NUL byte,
+     * where cJSON stops reading */
+    while (out->root && end < body + len && *end && strchr(" \t\r\n", *end)) end++;
+    if (!cJSON_IsObject(out->root) || end != body + len) {
         snprintf(err, errlen, "the body is not JSON");
         return -1;
     }
-    if (get_id(out->root, "update_id", &out->update_id) != 0) {
-        snprintf(err, errlen, "the body is not a Telegram update (no update_id)");
+    if (get_id(out->root, "update_id", 0, TG_MESSAGE_ID_MAX, &out->update_id) != 0) {
+        snprintf(err, errlen, "the body is not a Telegram update (no update_id, or "
+                 "not one Telegram sends)");
         return -1;
     }
     const cJSON *m;
@@ -52,10 +71,14 @@ int tg_update_decode(const char *body, size_t len, tg_update *out, char *err,
         (m = cJSON_GetObjectItem(out->root, "edited_message")) != NULL) {
         int edited = cJSON_GetObjectItem(out->root, "message") == NULL;
         if (message(m, out) != 0) {
-            snprintf(err, errlen, "the update's message has no chat or id");
+            snprintf(err, errlen, "the update's message has no chat or id, or "
+                     "not ones Telegram sends");
             return -1;
         }
-        sender(cJSON_GetObjectItem(m, "from"), out);
+        if (sender(cJSON_GetObjectItem(m, "from"), out) != 0) {
+            snprintf(err, errlen, "the update's sender has an id Telegram does not send");
+            return -1;
+        }
         /* photos, stickers, joins: no text, nothing to answer */
         out->kind = out->text ? (edited ? TG_EDITED : TG_MESSAGE) : TG_OTHER;
         return 0;
@@ -64,7 +87,10 @@ int tg_update_decode(const char *body, size_t len, tg_update *out, char *err,
     if (q) {
         out->callback_id = cJSON_GetStringValue(cJSON_GetObjectItem(q, "id"));
         out->callback_data = cJSON_GetStringValue(cJSON_GetObjectItem(q, "data"));
-        sender(cJSON_GetObjectItem(q, "from"), out);
+        if (sender(cJSON_GetObjectItem(q, "from"), out) != 0) {
+            snprintf(err, errlen, "the button's presser has an id Telegram does not send");
+            return -1;
+        }
         if (out->callback_id == NULL) {
             snprintf(err, errlen, "the callback query has no id");
             return -1;

@@ -2,7 +2,15 @@
  *
  * Decoded with cJSON from the webhook body. Telegram ids are 64-bit (user
  * ids up to 52 significant bits, group ids negative): int64_t, never int.
- * Optional fields (from.username, from.last_name, ...) may be absent. */
+ * Optional fields (from.username, from.last_name, ...) may be absent.
+ *
+ * Ids are held to what the Bot API sends (core.telegram.org/bots/api):
+ * update and message ids are 32-bit Integers (a message id is 0 for a
+ * scheduled message), chat and user ids have at most 52 significant bits.
+ * An update with any other is refused as malformed, so that nothing
+ * downstream can overflow: the store orders a message's feedings by
+ * message id × 10^4 + line (STORE_SEQ), and keys a scheduled message by
+ * -update_id. */
 #ifndef MILKBOT_TG_UPDATE_H
 #define MILKBOT_TG_UPDATE_H
 
@@ -18,6 +26,8 @@ typedef enum {
 } tg_kind;
 
 #define TG_NAME_MAX 64
+#define TG_MESSAGE_ID_MAX INT32_MAX            /* update ids too */
+#define TG_CHAT_ID_MAX ((INT64_C(1) << 52) - 1) /* in absolute value; user ids too */
 
 typedef struct {
     cJSON *root;            /* owned; text points into it */
@@ -36,8 +46,9 @@ typedef struct {
     const char *callback_data;   /* NULL when absent */
 } tg_update;
 
-/* Decodes an update. Returns 0 (kind TG_OTHER for updates the bot does not
- * answer), or -1 with a message when the body is not JSON or not an update.
+/* Decodes an update from `len` bytes. Returns 0 (kind TG_OTHER for updates
+ * the bot does not answer), or -1 with a message when the body is not one
+ * JSON value, not an update, or holds an id Telegram does not send.
  * Free with tg_update_free in either case. */
 int tg_update_decode(const char *body, size_t len, tg_update *out, char *err,
                      size_t errlen);

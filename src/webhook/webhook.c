@@ -45,21 +45,46 @@ int webhook_config_set_allowed(webhook_config *c, const char *list, char *err,
     return 0;
 }
 
-int webhook_config_from_env(webhook_config *c, char *err, size_t errlen) {
+int webhook_config_set_secret(webhook_config *c, const char *secret, char *err,
+                              size_t errlen) {
+    c->secret[0] = '\0';
+    size_t n = strlen(secret);
+    if (n == 0) {
+        snprintf(err, errlen, "the webhook secret is empty: it would let in "
+                 "requests without one");
+        return -1;
+    }
+    if (n > WEBHOOK_SECRET_MAX) {
+        snprintf(err, errlen, "the webhook secret is too long (Telegram "
+                 "allows 1 to %d characters)", WEBHOOK_SECRET_MAX);
+        return -1;
+    }
+    if (strspn(secret, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                       "0123456789_-") != n) {
+        snprintf(err, errlen, "the webhook secret may only hold A-Z, a-z, "
+                 "0-9, _ and - (Telegram allows no other characters)");
+        return -1;
+    }
+    memcpy(c->secret, secret, n + 1);
+    return 0;
+}
+
+int webhook_config_from_env(webhook_config *c, int secret_later, char *err,
+                            size_t errlen) {
     memset(c, 0, sizeof *c);
     const char *secret = getenv("MILKBOT_WEBHOOK_SECRET");
     const char *allowed = getenv("ALLOWED_USER_IDS");
-    if (secret == NULL || secret[0] == '\0') {
+    if (!secret_later && (secret == NULL || secret[0] == '\0')) {
         snprintf(err, errlen, "MILKBOT_WEBHOOK_SECRET is not set (the secret "
                  "token given to Telegram's setWebhook)");
         return -1;
     }
-    if (strlen(secret) >= sizeof c->secret) {
-        snprintf(err, errlen, "MILKBOT_WEBHOOK_SECRET is too long (Telegram "
-                 "allows 256 characters)");
+    if (!secret_later && webhook_config_set_secret(c, secret, err, errlen) != 0) {
+        char why[256];
+        snprintf(why, sizeof why, "%s", err);
+        snprintf(err, errlen, "MILKBOT_WEBHOOK_SECRET: %s", why);
         return -1;
     }
-    snprintf(c->secret, sizeof c->secret, "%s", secret);
     if (allowed == NULL) {
         snprintf(err, errlen, "ALLOWED_USER_IDS is not set (the Telegram user "
                  "ids of the family, separated by commas)");
@@ -73,11 +98,14 @@ void webhook_config_free(webhook_config *c) {
     memset(c, 0, sizeof *c);
 }
 
-/* Compares in time that depends only on the secret's length, not on where
- * a guess first differs. */
-static int secret_matches(const char *expected, const char *given) {
-    size_t n = strlen(expected), m = given ? strlen(given) : 0;
-    unsigned char diff = (unsigned char)(n != m) | (unsigned char)(given == NULL);
+/* Whether `given` (m bytes, which may hold NULs; NULL: no header) is the
+ * secret, whole: the same length and the same bytes. Compares in time that
+ * depends only on the secret's length, not on where a guess first
+ * differs. An unset secret ("") matches nothing. */
+static int secret_matches(const char *expected, const char *given, size_t m) {
+    size_t n = strlen(expected);
+    if (n == 0 || given == NULL) return 0;
+    unsigned char diff = (unsigned char)(n != m);
     for (size_t i = 0; i < n; i++)
         diff |= (unsigned char)expected[i] ^ (unsigned char)(i < m ? given[i] : 0);
     return diff == 0;
@@ -164,6 +192,38 @@ static void edit_button_message(tg_api *api, const tg_update *u, const char *tex
     cJSON_Delete(params);
 }
 
+/* A message's lines are numbered below 10^4, the multiplier of STORE_SEQ. */
+#define BUTTON_LINE_MAX 9999
+
+/* "undo:<message>.<line>", as add_undo_button writes it. The message id is
+ * one the update decoder lets through (a Telegram message id, or a
+ * scheduled message's -update_id) and the line one the store's keys hold:
+ * a forged button reaches nothing, and nothing downstream can overflow.
+ * Returns 0, or -1 for any other data. */
+static int parse_undo_button(const char *data, int64_t *message_id, int *line) {
+    if (data == NULL || strncmp(data, "undo:", 5) != 0) return -1;
+    const char *p = data + 5;
+    char *end;
+    errno = 0;
+    long long id = strtoll(p, &end, 10);
+    if (end == p || *end != '.' || errno || id == 0 || id < -TG_MESSAGE_ID_MAX ||
+        id > TG_MESSAGE_ID_MAX)
+        return -1;
+    p = end + 1;
+    long n = strtol(p, &end, 10);
+    if (end == p || *end != '\0' || errno || n < 1 || n > BUTTON_LINE_MAX) return -1;
+    *message_id = id;
+    *line = (int)n;
+    return 0;
+}
+
+/* The store failed: 500, so that Telegram delivers the update again, and
+ * the store's reason for the log. */
+static char *store_failed(webhook_result *result, const bot_result *r) {
+    snprintf(result->note, sizeof result->note, "%s", r->error);
+    return respond(result, 500, "store failed", NULL);
+}
+
 static char *handle_update(const webhook_config *c, bot *b, tg_api *api,
                            const tg_update *u, int64_t wall_ms,
                            webhook_result *result) {
@@ -184,18 +244,16 @@ static char *handle_update(const webhook_config *c, bot *b, tg_api *api,
 
     bot_result r;
     if (u->kind == TG_CALLBACK) {
-        long long message_id;
-        int line, used = 0;
-        if (u->callback_data == NULL ||
-            sscanf(u->callback_data, "undo:%lld.%d%n", &message_id, &line, &used) != 2 ||
-            u->callback_data[used] != '\0')
+        int64_t message_id;
+        int line;
+        if (parse_undo_button(u->callback_data, &message_id, &line) != 0)
             return respond(result, 200, "unknown button",
                            answer_callback(u->callback_id, "That button does nothing any more."));
         if (u->chat_id == 0)
             return respond(result, 200, "button on an old message",
                            answer_callback(u->callback_id, "That message is too old to change."));
-        if (bot_undo_feeding(b, u->chat_id, message_id, line, wall_ms, &r) != BOT_OK)
-            return respond(result, 500, "store failed", NULL);
+        if (bot_undo_feeding(b, u->chat_id, message_id, line, u->callback_id, wall_ms, &r) != BOT_OK)
+            return store_failed(result, &r);
         edit_button_message(api, u, r.reply.text, result);
         return respond(result, 200, "undone by button",
                        answer_callback(u->callback_id, r.reply.text));
@@ -214,10 +272,38 @@ static char *handle_update(const webhook_config *c, bot *b, tg_api *api,
         .entered_ms = wall_ms, .edited = u->kind == TG_EDITED,
     };
     if (bot_handle(b, &m, &r) != BOT_OK)
-        return respond(result, 500, "store failed", NULL);
+        return store_failed(result, &r);
     cJSON *reply = send_message(u->chat_id, u->message_id, r.reply.text);
     if (r.first_message_id) add_undo_button(reply, r.first_message_id, r.first_line);
     return respond(result, 200, r.recorded ? "recorded" : "answered", reply);
+}
+
+/* A decoded event: who sent it, then what. */
+static char *handle_request(const webhook_config *c, bot *b, tg_api *api,
+                            http_event *e, int64_t wall_ms,
+                            webhook_result *result) {
+    char err[256];
+    size_t secret_len = 0;
+    const char *secret = http_event_header(e, "X-Telegram-Bot-Api-Secret-Token",
+                                           &secret_len);
+    if (strcmp(e->method, "POST") != 0)
+        return respond(result, 405, "not a POST", NULL);
+    /* nothing of the body decoded, parsed or stored for a caller without
+     * the secret */
+    if (!secret_matches(c->secret, secret, secret_len))
+        return respond(result, 401, "wrong secret token", NULL);
+    if (http_event_read_body(e, err, sizeof err) != 0)
+        return respond(result, 400, "body not base64", NULL);
+    if (e->body_len > WEBHOOK_BODY_MAX)
+        return respond(result, 413, "body too large", NULL);
+    tg_update u;
+    char *response;
+    if (tg_update_decode(e->body, e->body_len, &u, err, sizeof err) != 0)
+        response = respond(result, 400, "not a Telegram update", NULL);
+    else
+        response = handle_update(c, b, api, &u, wall_ms, result);
+    tg_update_free(&u);
+    return response;
 }
 
 char *webhook_handle(const webhook_config *c, bot *b, tg_api *api,
@@ -227,23 +313,10 @@ char *webhook_handle(const webhook_config *c, bot *b, tg_api *api,
     char err[256];
     char *response;
     result->note[0] = '\0';
-    if (http_event_decode(event, len, &e, err, sizeof err) != 0) {
+    if (http_event_decode(event, len, &e, err, sizeof err) != 0)
         response = respond(result, 400, "not an HTTP event", NULL);
-    } else if (strcmp(e.method, "POST") != 0) {
-        response = respond(result, 405, "not a POST", NULL);
-    } else if (e.body_len > WEBHOOK_BODY_MAX) {
-        response = respond(result, 413, "body too large", NULL);
-    } else if (!secret_matches(c->secret, http_event_header(&e, "X-Telegram-Bot-Api-Secret-Token"))) {
-        /* nothing parsed or stored for a caller without the secret */
-        response = respond(result, 401, "wrong secret token", NULL);
-    } else {
-        tg_update u;
-        if (tg_update_decode(e.body, e.body_len, &u, err, sizeof err) != 0)
-            response = respond(result, 400, "not a Telegram update", NULL);
-        else
-            response = handle_update(c, b, api, &u, wall_ms, result);
-        tg_update_free(&u);
-    }
+    else
+        response = handle_request(c, b, api, &e, wall_ms, result);
     http_event_free(&e);
     return response;
 }

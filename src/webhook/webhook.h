@@ -1,7 +1,8 @@
 /* webhook.h -- Telegram's webhook: an API Gateway event in, the Lambda
  * response out, the bot in between.
  *
- * Checks the secret token header (constant time, before anything is parsed),
+ * Checks the secret token header (whole, in constant time, before the body
+ * is decoded: a caller without the secret gets 401 whatever it sent),
  * decodes the update, lets only the family's users in, runs the bot core,
  * and answers inside the webhook response (one Bot API method: sendMessage
  * for a message, answerCallbackQuery for a button), so a message costs no
@@ -19,15 +20,29 @@
  * message is well under 16 KB. */
 #define WEBHOOK_BODY_MAX (64 * 1024)
 
+/* Telegram's secret_token: 1 to 256 characters of A-Z, a-z, 0-9, _ and -. */
+#define WEBHOOK_SECRET_MAX 256
+
 typedef struct {
-    char secret[256];  /* X-Telegram-Bot-Api-Secret-Token must equal it */
+    /* X-Telegram-Bot-Api-Secret-Token must equal it, byte for byte and
+     * length for length; while it is "" (not set yet), nobody gets in */
+    char secret[WEBHOOK_SECRET_MAX + 1];
     int64_t *allowed;  /* Telegram user ids that may use the bot */
     size_t nallowed;
 } webhook_config;
 
-/* Reads MILKBOT_WEBHOOK_SECRET and ALLOWED_USER_IDS. Returns 0, or -1 with
- * a message naming the missing or invalid setting (never its value). */
-int webhook_config_from_env(webhook_config *c, char *err, size_t errlen);
+/* Reads ALLOWED_USER_IDS and, unless `secret_later` (the caller reads the
+ * secret elsewhere, as the Lambda runtime does from SSM, and sets it with
+ * webhook_config_set_secret), MILKBOT_WEBHOOK_SECRET. Returns 0, or -1
+ * with a message naming the missing or invalid setting (never its value). */
+int webhook_config_from_env(webhook_config *c, int secret_later, char *err,
+                            size_t errlen);
+/* Sets the secret token. An empty one is refused (it would let in a
+ * request with an empty header), as is one Telegram would not take.
+ * Returns 0, or -1 with a message saying what is wrong (never the value),
+ * the secret then left unset. */
+int webhook_config_set_secret(webhook_config *c, const char *secret, char *err,
+                              size_t errlen);
 /* "123, 456": comma-separated Telegram user ids. */
 int webhook_config_set_allowed(webhook_config *c, const char *list, char *err,
                                size_t errlen);
@@ -37,7 +52,10 @@ typedef struct {
     int status;          /* the HTTP status answered */
     const char *outcome; /* for logs: "recorded", "unauthorized", ... (never
                             message text) */
-    char note[256];      /* for logs: what else went wrong, "" if nothing */
+    /* for logs: why a 5xx failed (the store's message: never message text
+     * or secrets), or what else went wrong (a Bot API call); "" if
+     * nothing */
+    char note[256];
 } webhook_result;
 
 /* Handles one event at wall-clock time wall_ms. With `api` (may be NULL),
