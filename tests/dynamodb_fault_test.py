@@ -12,67 +12,14 @@ import select
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-import urllib.request
-from http.server import ThreadingHTTPServer
 
 import botocore.session
 
-from services import Checks, Dynalite, JSONHandler
+from services import Checks, Dynalite, FaultProxy
 
 MILKBOT = sys.argv[1]
 check = Checks("dynamodb faults")
-
-
-
-
-class Proxy(JSONHandler):
-    """Forwards to dynalite, except that `plan` may answer instead."""
-    protocol_version = "HTTP/1.1"
-    content_type = "application/x-amz-json-1.0"
-    upstream = None
-    plan = []       # per request: None (forward), "throttle", "500"; then forward
-    forever = None  # a fault for every request once the plan is used up
-    requests = faults = 0
-
-    def do_POST(self):
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        cls = type(self)
-        cls.requests += 1
-        fault = cls.plan.pop(0) if cls.plan else cls.forever
-        applied = fault == "applied-500"  # DynamoDB did it, the answer is lost
-        if fault and not applied:
-            cls.faults += 1
-            if fault == "throttle":
-                self.answer(400, {"__type": "com.amazonaws.dynamodb.v20120810#ThrottlingException",
-                                  "message": "Rate of requests exceeds the allowed throughput."})
-            else:
-                self.answer(500, {"__type": "com.amazonaws.dynamodb.v20120810#InternalServerError",
-                                  "message": "Internal server error"})
-            return
-        request = urllib.request.Request(cls.upstream, data=body, method="POST",
-                                         headers={k: v for k, v in self.headers.items()
-                                                  if k.lower() not in ("host", "content-length")})
-        try:
-            with urllib.request.urlopen(request, timeout=10) as r:
-                status, data = r.status, r.read()
-        except urllib.error.HTTPError as e:
-            status, data = e.code, e.read()
-        except OSError:
-            self.close_connection = True  # upstream gone: drop like a dead server
-            return
-        if applied:
-            cls.faults += 1
-            self.answer(500, {"__type": "com.amazonaws.dynamodb.v20120810#InternalServerError",
-                              "message": "Internal server error"})
-            return
-        self.send_response(status)
-        self.send_header("Content-Type", self.content_type)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
 
 
 class Chat:
@@ -114,12 +61,10 @@ def feed_items(client):
 with tempfile.TemporaryDirectory() as tmp:
     db = Dynalite(os.path.join(tmp, "db"))
     db.start()
-    proxy = ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
-    Proxy.upstream = f"http://127.0.0.1:{db.port}/"
-    threading.Thread(target=proxy.serve_forever, daemon=True).start()
+    proxy = FaultProxy(db.endpoint)  # one proxy: its plan set per message
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env.update(AWS_ACCESS_KEY_ID="AKIDEXAMPLE", AWS_SECRET_ACCESS_KEY="secret", AWS_REGION="us-east-1",
-               AWS_ENDPOINT_URL_DYNAMODB=f"http://127.0.0.1:{proxy.server_address[1]}")
+               AWS_ENDPOINT_URL_DYNAMODB=proxy.endpoint)
     direct = dict(env, AWS_ENDPOINT_URL_DYNAMODB=f"http://127.0.0.1:{db.port}")
     subprocess.run([MILKBOT, "create-table", "feedings"], env=direct, check=True, capture_output=True)
     client = botocore.session.get_session().create_client(
@@ -128,33 +73,33 @@ with tempfile.TemporaryDirectory() as tmp:
 
     chat = Chat(env)
     # the write throttled, then a 500, then fine: retried, one feeding results
-    Proxy.plan, Proxy.faults = [None, "throttle", "500"], 0
+    proxy.only, proxy.faults = {"PutItem": ["throttle", "500"]}, 0
     reply = chat.say("12pm 120ml milk")
     check("retried: the reply", reply == "🍼 120 ml milk at 12:00 — today 120 ml in 1 feed", reply)
-    check("retried: faults were served", Proxy.faults == 2, str(Proxy.faults))
+    check("retried: faults were served", proxy.faults == 2, str(proxy.faults))
     items = feed_items(client)
     check("retried: one write results", len(items) == 1, str(items))
 
     # the write applied but its answer lost: the retry finds it, still one
-    Proxy.plan, Proxy.faults = [None, "applied-500"], 0
+    proxy.only, proxy.faults = {"PutItem": ["applied-500"]}, 0
     reply = chat.say("11am 10ml")
     check("applied, answer lost: the reply", reply == "🍼 10 ml milk at 11:00 — today 130 ml in 2 feeds", reply)
-    check("applied, answer lost: a fault was served", Proxy.faults == 1, str(Proxy.faults))
+    check("applied, answer lost: a fault was served", proxy.faults == 1, str(proxy.faults))
     items = feed_items(client)
     check("applied, answer lost: one write results", len(items) == 2, str(items))
 
     # failing every time: a clear error after 3 attempts, nothing written
-    Proxy.forever, Proxy.faults = "500", 0
+    proxy.forever, proxy.faults = "500", 0
     reply = chat.say("1pm 90ml")
     check("failing: a clear reply", "Couldn't reach the feeding log" in reply
           and "InternalServerError" in reply and "after 3 attempts" in reply, reply)
-    check("failing: 3 attempts", Proxy.faults == 3, str(Proxy.faults))
-    Proxy.forever = None
+    check("failing: 3 attempts", proxy.faults == 3, str(proxy.faults))
+    proxy.forever = None
     check("failing: nothing written", len(feed_items(client)) == 2, str(feed_items(client)))
 
     # failing halfway through a message of two lines: the redelivery
     # completes it, exactly once
-    Proxy.plan = [None, None] + ["500"] * 3  # the turn's read, line 1; then line 2 fails
+    proxy.only = {"PutItem": [None] + ["500"] * 3}  # line 1 written; line 2 fails
     chat.say("8am 50ml \\")
     reply = chat.say("9am 60ml")
     check("halfway: a clear reply", "Couldn't reach the feeding log" in reply, reply)
@@ -178,7 +123,7 @@ with tempfile.TemporaryDirectory() as tmp:
     reply = chat.say("total")
     check("database back: recorded once", reply.startswith("Today (Sat 28 Nov): 270 ml in 5 feeds"), reply)
     chat.close()
-    proxy.shutdown()
+    proxy.close()
     db.stop()
 
 check.finish()

@@ -1,16 +1,20 @@
 """services.py -- local stand-ins for the cloud, shared by the Python tests
-and benchmarks: a private dynalite (on disk, so it survives a restart), the
-Lambda Runtime API, the Parameters and Secrets extension, HTTPS with a
-throw-away certificate authority, free ports."""
+and benchmarks: a private dynalite (on disk, so it survives a restart, or in
+memory), a fault-injecting proxy in front of it, the Lambda Runtime API, the
+Parameters and Secrets extension, HTTPS with a throw-away certificate
+authority, free ports."""
 import json
 import os
 import queue
+import select
 import socket
 import ssl
 import subprocess
 import threading
 import time
+import urllib.error
 import urllib.parse
+import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
@@ -23,16 +27,18 @@ def free_port():
 
 
 class Dynalite:
-    """node_modules/.bin/dynalite on a free loopback port, data in `path`."""
+    """node_modules/.bin/dynalite on a free loopback port, data in `path`
+    (None: in memory, faster, lost when it stops)."""
 
     def __init__(self, path):
         self.path, self.port, self.proc = path, free_port(), None
         self.endpoint = f"http://127.0.0.1:{self.port}"
 
     def start(self):
+        where = ["--path", self.path] if self.path else []
         self.proc = subprocess.Popen(
             [os.path.join(ROOT, "node_modules/.bin/dynalite"), "--host", "127.0.0.1",
-             "--port", str(self.port), "--path", self.path, "--createTableMs", "0"],
+             "--port", str(self.port), "--createTableMs", "0"] + where,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         for _ in range(100):
             try:
@@ -45,6 +51,141 @@ class Dynalite:
     def stop(self):
         self.proc.terminate()
         self.proc.wait()
+
+
+class FaultProxy:
+    """A loopback proxy in front of a DynamoDB stand-in (`upstream`, like
+    http://127.0.0.1:PORT) that injects faults, one server per instance so
+    that processes running at once can each have their own.
+
+    Each request takes the next fault of `only[operation]` when there is
+    one (say only = {"PutItem": [None, "500"]}: the second PutItem fails,
+    whatever else is asked between), else the next of `plan`, else
+    `forever` (None unless set). None forwards it unchanged, and
+      "throttle"        answers ThrottlingException, not forwarded
+      "500"             answers InternalServerError, not forwarded
+      "timeout"         never forwarded nor answered: held until the client
+                        gives up on it (its request timeout)
+      "applied-500"     forwarded, so DynamoDB applies it, and answered
+                        InternalServerError: the answer is lost
+      "applied-timeout" forwarded, its answer held until the client gives up
+    `requests` and `faults` count what it saw and served; `targets` lists
+    each request's operation (GetItem, Query, ...). `gate`, when set, is
+    called as gate(proxy) before a request is forwarded and must return a
+    context manager held while it is forwarded and answered: the
+    concurrency tests' sequencer, which lets one request through at a time."""
+
+    THROTTLE = {"__type": "com.amazonaws.dynamodb.v20120810#ThrottlingException",
+                "message": "Rate of requests exceeds the allowed throughput."}
+    INTERNAL = {"__type": "com.amazonaws.dynamodb.v20120810#InternalServerError",
+                "message": "Internal server error"}
+    # a held request is let go after this long even if its client is still
+    # waiting: longer than the client's 10 s request timeout (src/aws/aws_json.c)
+    HOLD_S = 15
+
+    def __init__(self, upstream):
+        self.upstream = upstream.rstrip("/") + "/"
+        self.plan, self.forever, self.gate, self.only = [], None, None, {}
+        self.requests = self.faults = 0
+        self.targets = []
+        self.lock = threading.Lock()
+        handler = type("FaultProxyHandler", (_FaultProxyHandler,), {"proxy": self})
+        self.server = QuietServer(("127.0.0.1", 0), handler)
+        self.port = self.server.server_address[1]
+        self.endpoint = f"http://127.0.0.1:{self.port}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def take(self, target):
+        """The fault for the next request (counted), under the lock."""
+        with self.lock:
+            self.requests += 1
+            self.targets.append(target)
+            if self.only.get(target):
+                fault = self.only[target].pop(0)
+            else:
+                fault = self.plan.pop(0) if self.plan else self.forever
+            if fault:
+                self.faults += 1
+            return fault
+
+    def forward(self, body, headers):
+        """(status, body) of dynalite's answer; None when it is unreachable."""
+        request = urllib.request.Request(self.upstream, data=body, method="POST",
+                                         headers={k: v for k, v in headers.items()
+                                                  if k.lower() not in ("host", "content-length")})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as r:
+                return r.status, r.read()
+        except urllib.error.HTTPError as e:
+            return e.code, e.read()
+        except OSError:
+            return None
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class _FaultProxyHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    proxy = None  # the FaultProxy, set by its subclass
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        target = self.headers.get("X-Amz-Target", "").rpartition(".")[2]
+        fault = self.proxy.take(target)
+        if fault == "throttle":
+            return self.send(400, json.dumps(FaultProxy.THROTTLE).encode())
+        if fault == "500":
+            return self.send(500, json.dumps(FaultProxy.INTERNAL).encode())
+        if fault == "timeout":
+            return self.hold()
+        gate = self.proxy.gate(self.proxy) if self.proxy.gate else _NO_GATE
+        with gate:
+            answer = self.proxy.forward(body, self.headers)
+            if answer is None:
+                self.close_connection = True  # upstream gone: drop like a dead server
+                return
+            if fault == "applied-500":
+                return self.send(500, json.dumps(FaultProxy.INTERNAL).encode())
+            if fault == "applied-timeout":
+                return self.hold()
+            self.send(*answer)
+
+    def send(self, status, data):
+        self.send_response(status)
+        self.send_header("Content-Type", "application/x-amz-json-1.0")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def hold(self):
+        """Answers nothing until the client closes the connection (its
+        timeout) or HOLD_S pass, then drops it."""
+        self.close_connection = True
+        deadline = time.monotonic() + FaultProxy.HOLD_S
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([self.connection], [], [], 0.2)
+            if ready:
+                try:
+                    if not self.connection.recv(65536):
+                        return  # the client gave up
+                except OSError:
+                    return
+
+    def log_message(self, *args):
+        pass
+
+
+class _NoGate:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+_NO_GATE = _NoGate()
 
 
 class Checks:
