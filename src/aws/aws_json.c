@@ -27,6 +27,7 @@ struct aws_json_client {
     char userpwd[400];
     int max_attempts, base_ms, cap_ms;
     unsigned long requests;
+    uint64_t bytes_received; /* response bodies, every attempt's */
     int64_t deadline_ms;
     uint64_t rng;
     buffer body; /* the response body of the request in flight */
@@ -83,6 +84,8 @@ void aws_json_set_retry(aws_json_client *c, int max_attempts, int base_ms,
 }
 
 unsigned long aws_json_request_count(const aws_json_client *c) { return c->requests; }
+
+uint64_t aws_json_bytes_received(const aws_json_client *c) { return c->bytes_received; }
 
 void aws_json_set_deadline(aws_json_client *c, int64_t deadline_ms) {
     c->deadline_ms = deadline_ms;
@@ -164,6 +167,7 @@ static long send_once(aws_json_client *c, const char *op, const char *body,
     buffer_reset(&c->body);
     c->requests++;
     CURLcode rc = curl_easy_perform(h);
+    c->bytes_received += c->body.len;
     long status = 0;
     if (rc == CURLE_OK)
         curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);

@@ -55,4 +55,9 @@ void aws_json_set_deadline(aws_json_client *c, int64_t deadline_ms);
 /* HTTP requests sent so far, retries included (for benchmarks and tests). */
 unsigned long aws_json_request_count(const aws_json_client *c);
 
+/* Bytes of response bodies received so far (headers not counted), of
+ * every request, retries and error answers included: what the service
+ * sent back to read (for benchmarks). */
+uint64_t aws_json_bytes_received(const aws_json_client *c);
+
 #endif

@@ -27,6 +27,10 @@ unsigned long dynamo_request_count(const dynamo_client *c) {
     return aws_json_request_count(c);
 }
 
+uint64_t dynamo_bytes_received(const dynamo_client *c) {
+    return aws_json_bytes_received(c);
+}
+
 dynamo_status dynamo_call(dynamo_client *c, const char *op,
                           const cJSON *request, cJSON **response, char *err,
                           size_t errlen) {

@@ -44,6 +44,10 @@ void dynamo_set_deadline(dynamo_client *c, int64_t deadline_ms);
 /* HTTP requests sent so far, retries included (for benchmarks and tests). */
 unsigned long dynamo_request_count(const dynamo_client *c);
 
+/* Bytes of response bodies received so far, retries and errors included
+ * (for benchmarks: what a message reads). */
+uint64_t dynamo_bytes_received(const dynamo_client *c);
+
 /* Creates the bot's table (the key schema of template.yaml) and waits until
  * it is ACTIVE. For tests and local development. */
 dynamo_status dynamo_create_table(dynamo_client *c, const char *table,
