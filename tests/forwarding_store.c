@@ -46,10 +46,11 @@ static int fwd_remove(store *s, int64_t chat_id, int64_t message_id, int line,
 }
 
 static int fwd_replace(store *s, int64_t chat_id, int64_t message_id,
-                       const store_feeding *feeds, size_t n, store_list *old,
-                       char *err) {
+                       int64_t edit_ms, const store_feeding *feeds, size_t n,
+                       store_list *old, int *stale, char *err) {
     if (admit(s, FORWARD_REPLACE_MESSAGE, chat_id, err) != STORE_OK) return STORE_ERROR;
-    return REAL(s)->ops->replace_message(REAL(s), chat_id, message_id, feeds, n, old, err);
+    return REAL(s)->ops->replace_message(REAL(s), chat_id, message_id, edit_ms, feeds, n,
+                                         old, stale, err);
 }
 
 static int fwd_get_chat(store *s, int64_t chat_id, int64_t now_ms,

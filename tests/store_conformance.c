@@ -340,7 +340,7 @@ static void edit_to(store *s, int64_t chat, int64_t message, const int *amounts)
     for (; amounts[n]; n++)
         feeds[n] = feeding(chat, message, (int)n + 1, T0 + (int64_t)n, amounts[n]);
     store_list old = {0};
-    assert_int_equal(s->ops->replace_message(s, chat, message, feeds, n, &old, err),
+    assert_int_equal(s->ops->replace_message(s, chat, message, 0, feeds, n, &old, NULL, err),
                      STORE_OK);
     store_list_free(&old);
 }
@@ -460,6 +460,50 @@ static void test_remove_press_redelivered_after_edit(void **state) {
     assert_amounts(s, 1, "10");
 }
 
+/* Edits as of edit times: a late copy of an older edit changes nothing and
+ * reports the message as it is; the same edit again applies again; an
+ * edit of unknown time (0) is applied. (#11, defect 6) */
+static void test_edits_out_of_order(void **state) {
+    store *s = *state;
+    char err[STORE_ERR_MAX];
+    add_one(s, 1, 5, T0, 100);
+    store_feeding first = feeding(1, 5, 1, T0, 130), second = feeding(1, 5, 1, T0, 140);
+    store_list old = {0};
+    int stale = -1;
+    assert_int_equal(s->ops->replace_message(s, 1, 5, T0 + 60000, &first, 1, &old, &stale, err),
+                     STORE_OK);
+    assert_int_equal(stale, 0);
+    store_list_free(&old);
+    assert_int_equal(s->ops->replace_message(s, 1, 5, T0 + 120000, &second, 1, &old, &stale,
+                                             err),
+                     STORE_OK);
+    assert_int_equal(stale, 0);
+    assert_int_equal(old.count, 1);
+    assert_int_equal(old.items[0].amount_ml, 130);
+    store_list_free(&old);
+    /* edit 1 again, late: nothing changes, the message reads 140 */
+    assert_int_equal(s->ops->replace_message(s, 1, 5, T0 + 60000, &first, 1, &old, &stale, err),
+                     STORE_OK);
+    assert_int_equal(stale, 1);
+    assert_int_equal(old.count, 1);
+    assert_int_equal(old.items[0].amount_ml, 140);
+    store_list_free(&old);
+    assert_amounts(s, 1, "140");
+    /* edit 2 again: applied again, the same */
+    assert_int_equal(s->ops->replace_message(s, 1, 5, T0 + 120000, &second, 1, &old, &stale,
+                                             err),
+                     STORE_OK);
+    assert_int_equal(stale, 0);
+    store_list_free(&old);
+    assert_amounts(s, 1, "140");
+    /* an edit of unknown time is applied */
+    assert_int_equal(s->ops->replace_message(s, 1, 5, 0, &first, 1, &old, &stale, err),
+                     STORE_OK);
+    assert_int_equal(stale, 0);
+    store_list_free(&old);
+    assert_amounts(s, 1, "130");
+}
+
 /* An edit replaces exactly its message's feedings and returns the old ones. */
 static void test_replace_message(void **state) {
     store *s = *state;
@@ -469,7 +513,7 @@ static void test_replace_message(void **state) {
     add_one(s, 1, 6, T0, 60);
     store_feeding edited = feeding(1, 5, 1, T0 + HOUR_MS, 15);
     store_list old = {0};
-    assert_int_equal(s->ops->replace_message(s, 1, 5, &edited, 1, &old, err), STORE_OK);
+    assert_int_equal(s->ops->replace_message(s, 1, 5, 0, &edited, 1, &old, NULL, err), STORE_OK);
     assert_int_equal(old.count, 2);
     assert_int_equal(old.items[0].amount_ml, 10);
     assert_int_equal(old.items[1].amount_ml, 20);
@@ -481,7 +525,7 @@ static void test_replace_message(void **state) {
     store_list_free(&list);
 
     /* to nothing */
-    assert_int_equal(s->ops->replace_message(s, 1, 5, NULL, 0, &old, err), STORE_OK);
+    assert_int_equal(s->ops->replace_message(s, 1, 5, 0, NULL, 0, &old, NULL, err), STORE_OK);
     assert_int_equal(old.count, 1);
     store_list_free(&old);
     list = list_all(s, 1);
@@ -490,7 +534,7 @@ static void test_replace_message(void **state) {
 
     /* an edit of a message that recorded nothing records it ... */
     store_feeding late = feeding(1, 8, 1, T0, 80);
-    assert_int_equal(s->ops->replace_message(s, 1, 8, &late, 1, &old, err), STORE_OK);
+    assert_int_equal(s->ops->replace_message(s, 1, 8, 0, &late, 1, &old, NULL, err), STORE_OK);
     assert_int_equal(old.count, 0);
     store_list_free(&old);
     /* ... and it then counts as recorded */
@@ -576,7 +620,7 @@ static void test_next_message_id(void **state) {
     assert_true(id > 7);
     store_feeding edited = feeding(5, 8, 1, T0, 70);
     store_list old = {0};
-    assert_int_equal(s->ops->replace_message(s, 5, 8, &edited, 1, &old, err), STORE_OK);
+    assert_int_equal(s->ops->replace_message(s, 5, 8, 0, &edited, 1, &old, NULL, err), STORE_OK);
     store_list_free(&old);
     assert_int_equal(s->ops->next_message_id(s, 5, &id, err), STORE_OK);
     assert_true(id > 8);
@@ -626,6 +670,7 @@ int store_conformance_run(const store_backend *b) {
         cmocka_unit_test_setup_teardown(test_undo_is_once_per_message, open_store, close_store),
         cmocka_unit_test_setup_teardown(test_remove_by_key, open_store, close_store),
         cmocka_unit_test_setup_teardown(test_replace_message, open_store, close_store),
+        cmocka_unit_test_setup_teardown(test_edits_out_of_order, open_store, close_store),
         cmocka_unit_test_setup_teardown(test_undo_redelivered_after_edit, open_store, close_store),
         cmocka_unit_test_setup_teardown(test_undo_of_nothing_redelivered_after_edit, open_store, close_store),
         cmocka_unit_test_setup_teardown(test_undo_redelivered_much_later, open_store, close_store),

@@ -170,7 +170,7 @@ static void test_migrates_schema_1(void **state) {
     store_feeding edited = again[0];
     edited.amount_ml = 35;
     store_list old = {0};
-    assert_int_equal(s->ops->replace_message(s, 7, 2, &edited, 1, &old, err), STORE_OK);
+    assert_int_equal(s->ops->replace_message(s, 7, 2, 0, &edited, 1, &old, NULL, err), STORE_OK);
     assert_int_equal(old.count, 0);
     store_list_free(&old);
     assert_int_equal(s->ops->list_range(s, 7, 0, 10000, &list, err), STORE_OK);

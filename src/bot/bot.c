@@ -123,7 +123,7 @@ static int begin_turn(bot *b, const bot_message *m, bot_result *out,
     }
     t->tz = clock_zone_id(t->zone);
     clock_local now;
-    bot_local(t, m->now_ms, &now);
+    bot_local(t, m->edited ? bot_edit_time(m) : m->now_ms, &now);
     t->today = now.date;
     return BOT_OK;
 }

@@ -27,6 +27,11 @@ typedef struct {
     int64_t now_ms;
     int64_t entered_ms;  /* the wall clock, stored with each feeding */
     int edited;          /* the message was edited: replace its feedings */
+    /* For an edited message, when it was edited (Telegram's edit_date; 0
+     * when not known: entered_ms then). Edits arriving out of order are
+     * told apart by it, and the reply names days ("today") from it, as a
+     * "total?" sent then would. */
+    int64_t edit_ms;
 } bot_message;
 
 enum { BOT_OK = 0, BOT_STORE_FAILED = -1 };

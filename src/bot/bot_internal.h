@@ -48,6 +48,8 @@ int bot_store_failed(bot_turn *t);
 
 int bot_record(bot_turn *t);
 int bot_edit(bot_turn *t);
+/* When an edited message was edited: its edit_ms, else its entered_ms. */
+int64_t bot_edit_time(const bot_message *m);
 int bot_total(bot_turn *t, const phrase *p);
 int bot_last(bot_turn *t);
 int bot_week(bot_turn *t);

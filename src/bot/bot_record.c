@@ -187,19 +187,39 @@ int bot_record(bot_turn *t) {
     return reply_recorded(t, pm.feeds, n, &pm);
 }
 
+int64_t bot_edit_time(const bot_message *m) {
+    return m->edit_ms > 0 ? m->edit_ms : m->entered_ms;
+}
+
 int bot_edit(bot_turn *t) {
     parsed_message pm;
     store_list old = {0};
     reply_text *r = &t->out->reply;
+    int stale = 0;
     parse_message(t, &pm);
     if (t->bot->store->ops->replace_message(t->bot->store, t->msg->chat_id,
-                                            t->msg->message_id, pm.feeds,
-                                            pm.count, &old, t->err) != STORE_OK) {
+                                            t->msg->message_id, t->msg->edit_ms,
+                                            pm.feeds, pm.count, &old, &stale,
+                                            t->err) != STORE_OK) {
         store_list_free(&old);
         return bot_store_failed(t);
     }
     int status = BOT_OK;
-    if (pm.count) {
+    if (stale) {
+        /* a late copy of an edit older than the one applied: it changed
+         * nothing, and the message reads as its newest edit made it */
+        if (old.count) {
+            t->out->first_message_id = old.items[0].message_id;
+            t->out->first_line = old.items[0].line;
+            reply_add(r, "\xE2\x9C\x8F\xEF\xB8\x8F Updated:"); /* ✏️ */
+            reply_add(r, old.count == 1 ? " " : "\n");
+            for (size_t i = 0; i < old.count; i++) old.items[i].seq = 0;
+            status = reply_recorded(t, old.items, old.count, NULL);
+        } else {
+            reply_add(r, "\xE2\x9C\x8F\xEF\xB8\x8F Updated: that message has no "
+                      "feeding now.");
+        }
+    } else if (pm.count) {
         /* replace_message gave the new feedings no seq back: they are the
          * newest entries, so the full day total is their running total. */
         for (size_t i = 0; i < pm.count; i++) pm.feeds[i].seq = 0;

@@ -46,6 +46,7 @@ static int deliver(chat_session *cs, int64_t id, const char *text, size_t len,
         .chat_id = cs->chat_id, .message_id = id, .who = cs->user,
         .text = text, .len = len, .now_ms = now_ms,
         .entered_ms = session_now(cs), .edited = edited,
+        .edit_ms = edited ? session_now(cs) : 0,
     };
     bot_result result;
     if (bot_handle(cs->bot, &m, &result) != BOT_OK) cs->store_failed = 1;

@@ -100,11 +100,18 @@ typedef struct {
     int (*remove)(store *s, int64_t chat_id, int64_t message_id, int line,
                   const char *press, store_feeding *removed, int *found,
                   char *err);
-    /* An edited message: its feedings become exactly `feeds` (n may be 0).
-     * The ones it had are returned in *old. */
+    /* An edited message, edited at `edit_ms` (Telegram's edit_date; 0 when
+     * not known, as in tests): its feedings become exactly `feeds` (n may
+     * be 0), and the ones it had are returned in *old. Edits can arrive out
+     * of order (a retried older edit after a newer one): an edit made
+     * before the one already applied changes nothing, sets *stale (when not
+     * NULL) and returns in *old the message's feedings as they are. The same
+     * edit again is applied again, to the same effect. Removed feedings stay
+     * the records of what removed them: a redelivered undo or press still
+     * answers as it did. */
     int (*replace_message)(store *s, int64_t chat_id, int64_t message_id,
-                           const store_feeding *feeds, size_t n,
-                           store_list *old, char *err);
+                           int64_t edit_ms, const store_feeding *feeds,
+                           size_t n, store_list *old, int *stale, char *err);
     /* Begins handling a message written at `now_ms` in a chat: the chat's
      * settings (a chat never seen reads as all empty). A backend may read
      * ahead what a message usually needs (the chat's last days) in the same

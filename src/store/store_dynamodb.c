@@ -1088,9 +1088,65 @@ static int dyn_remove(store *base, int64_t chat_id, int64_t message_id,
     return status;
 }
 
+/* Records that message `message_id` was edited at `edit_ms`, in the
+ * receipts map (entry "edit:<id>", {at, edit}), unless an edit made later
+ * was recorded: then *late = 1 and nothing is to change. The condition
+ * holds for the same edit again, so a retry or a copy applies it again, to
+ * the same effect. (Two different edits applied at the very same moment
+ * can still interleave their writes; Telegram sends a message's edits one
+ * after another.) An edit of unknown time (0) is applied unrecorded. */
+static int edit_claim(dynamo_store *s, int64_t chat_id, int64_t message_id,
+                      int64_t edit_ms, int *late, char *err) {
+    char pk[KEY_MAX], key[RECEIPT_KEY_MAX], message[STORE_ERR_MAX];
+    *late = 0;
+    if (edit_ms <= 0) return STORE_OK;
+    chat_key(chat_id, pk);
+    snprintf(key, sizeof key, "edit:%lld", (long long)message_id);
+    int64_t now = s->turn.loaded && s->turn.chat_id == chat_id ? s->turn.now_ms
+                                                              : clock_now_ms();
+    int with_map = s->turn.loaded && s->turn.chat_id == chat_id && s->turn.undone;
+    for (int tries = 0; tries < 3; tries++) {
+        cJSON *req = new_request(s);
+        add_key(req, pk, "settings");
+        cJSON *names = cJSON_AddObjectToObject(req, "ExpressionAttributeNames");
+        cJSON *values = cJSON_AddObjectToObject(req, "ExpressionAttributeValues");
+        cJSON_AddStringToObject(names, "#u", "undone");
+        cJSON *entry = cJSON_CreateObject();
+        cJSON *m = cJSON_AddObjectToObject(entry, "M");
+        put_n(m, "at", now > edit_ms ? now : edit_ms);
+        put_n(m, "edit", edit_ms);
+        if (with_map) {
+            cJSON_AddStringToObject(names, "#m", key);
+            cJSON_AddItemToObject(values, ":r", entry);
+            put_n(values, ":e", edit_ms);
+            cJSON_AddStringToObject(req, "UpdateExpression", "SET #u.#m = :r");
+            cJSON_AddStringToObject(req, "ConditionExpression",
+                                    "attribute_not_exists(#u.#m) OR #u.#m.edit <= :e");
+        } else {
+            cJSON *map = cJSON_AddObjectToObject(values, ":map");
+            cJSON_AddItemToObject(cJSON_AddObjectToObject(map, "M"), key, entry);
+            cJSON_AddStringToObject(req, "UpdateExpression", "SET #u = :map");
+            cJSON_AddStringToObject(req, "ConditionExpression", "attribute_not_exists(#u)");
+        }
+        dynamo_status st = dynamo_call(s->client, "UpdateItem", req, NULL,
+                                       message, sizeof message);
+        cJSON_Delete(req);
+        if (st == DYNAMO_OK) return STORE_OK;
+        if (st == DYNAMO_ERROR) return fail(err, message);
+        if (!with_map) { /* the map appeared meanwhile */
+            with_map = 1;
+            continue;
+        }
+        *late = 1;
+        return STORE_OK;
+    }
+    return fail(err, "store: an edit kept racing with other changes; try again");
+}
+
 static int dyn_replace_message(store *base, int64_t chat_id,
-                               int64_t message_id, const store_feeding *feeds,
-                               size_t n, store_list *old, char *err) {
+                               int64_t message_id, int64_t edit_ms,
+                               const store_feeding *feeds, size_t n,
+                               store_list *old, int *stale, char *err) {
     dynamo_store *s = impl(base);
     char sk[KEY_MAX], new_sk[KEY_MAX];
     message_collector was;
@@ -1103,6 +1159,13 @@ static int dyn_replace_message(store *base, int64_t chat_id,
         if (!was.items[j].removed && store_list_push(old, &was.items[j].f) != STORE_OK)
             status = fail(err, "store: out of memory");
     if (old->count > 1) sort_feedings(old->items, old->count, by_entry);
+    int late = 0;
+    if (status == STORE_OK) status = edit_claim(s, chat_id, message_id, edit_ms, &late, err);
+    if (stale) *stale = late;
+    if (late) { /* a later edit stands: change nothing */
+        n = 0;
+        was.count = 0;
+    }
     /* the new feedings first, then the old ones retired: interrupted, the
      * edit delivered again completes it */
     for (size_t i = 0; i < n && status == STORE_OK; i++) {

@@ -125,7 +125,10 @@ static const char *const migrations[] = {
     "  WHERE removed_by IS NOT NULL;"
     "CREATE INDEX feedings_by_press ON feedings (chat_id, removed_press)"
     "  WHERE removed_press IS NOT NULL;"
-    "ALTER TABLE chats ADD COLUMN last_message_id INTEGER NOT NULL DEFAULT 0;",
+    "ALTER TABLE chats ADD COLUMN last_message_id INTEGER NOT NULL DEFAULT 0;"
+    /* the edit_date of the edit a message's feedings come from, so that a
+     * late copy of an older edit changes nothing */
+    "ALTER TABLE messages ADD COLUMN edit_ms INTEGER NOT NULL DEFAULT 0;",
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -138,6 +141,7 @@ enum {
     ST_COMMIT,
     ST_ROLLBACK,
     ST_MARK_MESSAGE,
+    ST_EDIT_CLAIM,
     ST_MESSAGE_FEEDINGS,
     ST_INSERT,
     ST_RANGE,
@@ -157,6 +161,11 @@ static const char *const statements[ST_COUNT] = {
     [ST_BEGIN] = "BEGIN IMMEDIATE",
     [ST_COMMIT] = "COMMIT",
     [ST_ROLLBACK] = "ROLLBACK",
+    [ST_EDIT_CLAIM] = "INSERT INTO messages (chat_id, message_id, edit_ms) "
+                      "VALUES (?1, ?2, ?3) ON CONFLICT DO UPDATE SET "
+                      "edit_ms = max(edit_ms, excluded.edit_ms) "
+                      "WHERE excluded.edit_ms = 0 OR edit_ms <= excluded.edit_ms "
+                      "RETURNING edit_ms",
     [ST_MARK_MESSAGE] = "INSERT INTO messages (chat_id, message_id) "
                         "VALUES (?1, ?2) ON CONFLICT DO NOTHING",
     [ST_MESSAGE_FEEDINGS] = "SELECT " COLUMNS " FROM feedings WHERE "
@@ -425,10 +434,26 @@ static int sqlite_remove(store *base, int64_t chat_id, int64_t message_id,
     return commit(s, err);
 }
 
+/* Marks message `message_id` as edited at `edit_ms` unless an edit made
+ * later was applied: then *stale = 1. An edit of unknown time (0) is
+ * applied and changes no time. */
+static int claim_edit(sqlite_store *s, int64_t chat_id, int64_t message_id,
+                      int64_t edit_ms, int *stale) {
+    sqlite3_stmt *st = s->st[ST_EDIT_CLAIM];
+    sqlite3_bind_int64(st, 1, chat_id);
+    sqlite3_bind_int64(st, 2, message_id);
+    sqlite3_bind_int64(st, 3, edit_ms);
+    int rc = sqlite3_step(st);
+    *stale = rc == SQLITE_DONE; /* no row: the WHERE kept a later edit */
+    if (rc == SQLITE_ROW) rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
 static int sqlite_replace_message(store *base, int64_t chat_id,
-                                  int64_t message_id,
+                                  int64_t message_id, int64_t edit_ms,
                                   const store_feeding *feeds, size_t n,
-                                  store_list *old, char *err) {
+                                  store_list *old, int *stale, char *err) {
     sqlite_store *s = impl(base);
     store_feeding copy[STORE_MESSAGE_MAX_FEEDINGS];
     if (n > STORE_MESSAGE_MAX_FEEDINGS) {
@@ -442,10 +467,14 @@ static int sqlite_replace_message(store *base, int64_t chat_id,
     sqlite3_bind_int64(st, 2, message_id);
     if (all_rows(st, old) != SQLITE_OK)
         return abandon(s, "reading a message's feedings", err);
+    int late;
+    if (claim_edit(s, chat_id, message_id, edit_ms, &late) != SQLITE_OK)
+        return abandon(s, "recording an edit", err);
+    if (stale) *stale = late;
+    if (late) return commit(s, err); /* a later edit stands */
     sqlite3_bind_int64(s->st[ST_DELETE_MESSAGE], 1, chat_id);
     sqlite3_bind_int64(s->st[ST_DELETE_MESSAGE], 2, message_id);
     if (run(s, ST_DELETE_MESSAGE) != SQLITE_OK ||
-        mark_message(s, chat_id, message_id, NULL) != SQLITE_OK ||
         insert_feedings(s, copy, n) != SQLITE_OK)
         return abandon(s, "replacing a message's feedings", err);
     return commit(s, err);

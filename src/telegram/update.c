@@ -45,6 +45,7 @@ static int message(const cJSON *m, tg_update *u) {
         get_id(m, "message_id", 0, TG_MESSAGE_ID_MAX, &u->message_id) != 0)
         return -1;
     get_id(m, "date", -DATE_MAX, DATE_MAX, &u->date);
+    get_id(m, "edit_date", -DATE_MAX, DATE_MAX, &u->edit_date);
     u->text = cJSON_GetStringValue(cJSON_GetObjectItem(m, "text"));
     return 0;
 }

@@ -36,6 +36,8 @@ typedef struct {
     /* the message (of TG_MESSAGE/TG_EDITED; of the button for TG_CALLBACK) */
     int64_t chat_id, message_id;
     int64_t date;           /* seconds; for an edit, the original's */
+    int64_t edit_date;      /* seconds, for an edit: when it was made (0:
+                               absent); orders edits that arrive late */
     const char *text;       /* NULL for TG_CALLBACK */
     /* the sender (of the message, or who pressed the button) */
     int64_t from_id;

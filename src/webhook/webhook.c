@@ -270,6 +270,7 @@ static char *handle_update(const webhook_config *c, bot *b, tg_api *api,
          * "20 min ago" against when it was written */
         .now_ms = u->date > 0 ? u->date * 1000 : wall_ms,
         .entered_ms = wall_ms, .edited = u->kind == TG_EDITED,
+        .edit_ms = u->edit_date > 0 ? u->edit_date * 1000 : 0,
     };
     if (bot_handle(b, &m, &r) != BOT_OK)
         return store_failed(result, &r);
