@@ -121,6 +121,11 @@ void resolve_phrase(const phrase *p, clock_zone *zone, int64_t now_ms,
         clock_to_local(zone, now_ms, &now);
         if (feeding_instant(p, zone, now_ms, &now, &out->at_ms, out) != 0)
             return;
+        if (now_ms - out->at_ms > PHRASE_REACH_MS) { /* the stores rely on it */
+            fail(out, "that is too long ago: a feeding can be recorded up to "
+                      "yesterday, or 48 hours ago");
+            return;
+        }
         clock_to_local(zone, out->at_ms, &at);
         at.second = 0;
         clock_format_rfc3339(&at, out->at);

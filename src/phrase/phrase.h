@@ -59,6 +59,15 @@ typedef enum {
 #define PHRASE_AMOUNT_MIN_ML 1
 #define PHRASE_AMOUNT_MAX_ML 1000
 
+/* How far back a phrase may place a feeding from the message that says
+ * it: "yesterday" at its first minute, sent at today's last, when
+ * yesterday had 25 hours (48:59), or "48 hours ago". The resolver refuses
+ * anything further back (no valid phrase reaches it), and the stores
+ * derive from it how far back a message's own feedings can lie. */
+#define PHRASE_REACH_MS (49LL * 3600 * 1000)
+/* "N ago" at most: within the reach */
+#define PHRASE_AGO_MAX_MINUTES (48 * 60)
+
 typedef struct {
     phrase_intent intent;
 

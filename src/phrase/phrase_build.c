@@ -18,7 +18,6 @@
 #define QUOTE_MAX 40 /* bytes of a user's word quoted in a message */
 
 /* The longest "N hours ago" we accept: older feedings are given with a day. */
-#define AGO_MAX_MINUTES (48 * 60)
 
 const char *phrase_intent_name(phrase_intent intent) {
     static const char *const names[] = {"error", "record",   "total", "last",
@@ -220,7 +219,7 @@ void phrase_add_ago(phrase_ctx *ctx, const phrase_token *t) {
     if (ctx->failed) return;
     int64_t micro_minutes = t->unit == UNIT_HOURS ? t->micro * 60 : t->micro;
     int64_t minutes = (micro_minutes + 500000) / 1000000;
-    if (minutes > AGO_MAX_MINUTES) {
+    if (minutes > PHRASE_AGO_MAX_MINUTES) {
         fail(ctx, "\"%s ago\" at position %zu is too long ago (at most 48 "
              "hours); give the day and time instead, like \"yesterday 7pm\"",
              quote(ctx, t).s, position(ctx, t->off));

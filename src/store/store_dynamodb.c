@@ -32,8 +32,7 @@
  *    message's feedings in the turn: a redelivered message records nothing
  *    twice, and one cut off halfway (line 1 written, line 2 not) is
  *    completed by its redelivery, never doubled. A message's feedings lie
- *    within 48 hours before it (the phrase language's limits), well inside
- *    the window.
+ *    within PHRASE_REACH_MS (49 hours) before it, well inside the window.
  *  - Undo does not delete: an UpdateItem marks the feeding removed_by the
  *    asking message and takes it out of the "by_entry" index. Which feeding
  *    an undo message takes is agreed first, in its receipt: entry M of the
@@ -69,9 +68,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define DAY_MS (24LL * 3600 * 1000)
 /* How far back a turn reads: the 7 local days of "week", plus a day for
  * zones up to 14 hours from UTC. */
-#define TURN_WINDOW_MS (8LL * 24 * 3600 * 1000)
+#define TURN_WINDOW_MS (8 * DAY_MS)
+/* A message's own feedings lie within PHRASE_REACH_MS before it, so a turn
+ * holds them all; and a feeding older than the window comes from a
+ * message written before now - (TURN_WINDOW_MS - PHRASE_REACH_MS). */
+#define TURN_SENT_SURELY_AFTER_MS (TURN_WINDOW_MS - PHRASE_REACH_MS)
 
 typedef struct {
     store_feeding f;
@@ -424,10 +428,10 @@ static int turn_covers(const dynamo_store *s, int64_t chat_id, int64_t from_ms) 
 }
 
 /* Within a turn, add_message and replace_message concern the turn's own
- * message, written at the turn's now: its feedings lie within 48 hours
- * before it (the phrase language's limits), well inside the 8-day window. */
+ * message, written at the turn's now: its feedings lie within
+ * PHRASE_REACH_MS before it, well inside the turn's window. */
 static int turn_has_message(const dynamo_store *s, int64_t chat_id) {
-    return turn_covers(s, chat_id, s->turn.now_ms - 3 * 24 * 3600 * 1000LL);
+    return turn_covers(s, chat_id, s->turn.now_ms - PHRASE_REACH_MS);
 }
 
 /* The items of message `message_id` (live and removed), from the turn when
@@ -937,11 +941,12 @@ static int dyn_latest_before(store *base, int64_t chat_id, int64_t before_ms,
 
 /* The newest live entry of a chat that is not among `skip` (feedings found
  * taken meanwhile). The turn has it when its newest one's message was
- * written less than 6 days before now: a feeding outside the 8-day window
- * lies at most 48 hours after its message, so it comes from a message
- * written more than 6 days ago, which has a lower id (Telegram numbers a
- * chat's messages in time order). Else the by_entry index, which may lag a
- * removal by a moment: what it still shows is skipped. */
+ * written after now - TURN_SENT_SURELY_AFTER_MS: a feeding outside the
+ * turn's window lies at most PHRASE_REACH_MS before its message, so it
+ * comes from a message written before that, which has a lower id
+ * (Telegram numbers a chat's messages in time order). Else the by_entry
+ * index, which may lag a removal by a moment: what it still shows is
+ * skipped. */
 static int newest_entry(dynamo_store *s, int64_t chat_id, char skip[][KEY_MAX],
                         int nskip, store_feeding *out, int *found, char *err) {
     char pk[KEY_MAX], sk[KEY_MAX];
@@ -953,7 +958,7 @@ static int newest_entry(dynamo_store *s, int64_t chat_id, char skip[][KEY_MAX],
             if (!it->removed && (newest == NULL || it->f.seq > newest->f.seq))
                 newest = it;
         }
-        if (newest && newest->sent_ms > s->turn.now_ms - 6 * 24 * 3600 * 1000LL) {
+        if (newest && newest->sent_ms > s->turn.now_ms - TURN_SENT_SURELY_AFTER_MS) {
             *out = newest->f;
             *found = 1;
             return STORE_OK;
