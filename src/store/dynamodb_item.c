@@ -1,0 +1,118 @@
+/* dynamodb_item.c -- a feeding as a DynamoDB item, and the table's keys.
+ * See dynamodb_item.h; the layout is described at the top of
+ * store_dynamodb.c. */
+#include "dynamodb_item.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* --- attribute values --------------------------------------------------- */
+
+void ddb_item_put_s(cJSON *item, const char *name, const char *value) {
+    cJSON *a = cJSON_AddObjectToObject(item, name);
+    cJSON_AddStringToObject(a, "S", value);
+}
+
+void ddb_item_put_n(cJSON *item, const char *name, int64_t value) {
+    char text[32];
+    snprintf(text, sizeof text, "%lld", (long long)value);
+    cJSON *a = cJSON_AddObjectToObject(item, name);
+    cJSON_AddStringToObject(a, "N", text);
+}
+
+const char *ddb_item_get_s(const cJSON *item, const char *name) {
+    const char *v = cJSON_GetStringValue(
+        cJSON_GetObjectItem(cJSON_GetObjectItem(item, name), "S"));
+    return v ? v : "";
+}
+
+int64_t ddb_item_get_n(const cJSON *item, const char *name) {
+    const char *v = cJSON_GetStringValue(
+        cJSON_GetObjectItem(cJSON_GetObjectItem(item, name), "N"));
+    return v ? strtoll(v, NULL, 10) : 0;
+}
+
+/* --- keys ----------------------------------------------------------------- */
+
+void ddb_item_chat_key(int64_t chat_id, char out[DDB_ITEM_KEY_MAX]) {
+    snprintf(out, DDB_ITEM_KEY_MAX, "chat#%lld", (long long)chat_id);
+}
+
+void ddb_item_entry_key(int64_t message_id, int line, char out[DDB_ITEM_KEY_MAX]) {
+    snprintf(out, DDB_ITEM_KEY_MAX, "%012lld.%04d", (long long)message_id, line);
+}
+
+#define MAX_MS 253402300799999LL /* 9999-12-31T23:59:59.999Z */
+void ddb_item_instant_key(int64_t ms, char out[DDB_ITEM_KEY_MAX]) {
+    char iso[CLOCK_RFC3339_MAX];
+    if (ms < 0) {
+        snprintf(out, DDB_ITEM_KEY_MAX, "feed#");
+    } else if (ms > MAX_MS) {
+        snprintf(out, DDB_ITEM_KEY_MAX, "feed#~");
+    } else {
+        clock_format_utc_ms(ms, iso);
+        snprintf(out, DDB_ITEM_KEY_MAX, "feed#%s", iso);
+    }
+}
+
+void ddb_item_feed_key(const store_feeding *f, char out[DDB_ITEM_KEY_MAX]) {
+    char instant[DDB_ITEM_KEY_MAX], entry[DDB_ITEM_KEY_MAX];
+    ddb_item_instant_key(f->at_ms, instant);
+    ddb_item_entry_key(f->message_id, f->line, entry);
+    /* both parts are short: "feed#" + 24 characters, and 17 */
+    snprintf(out, DDB_ITEM_KEY_MAX, "%.40s#%.40s", instant, entry);
+}
+
+void ddb_item_add_key(cJSON *req, const char *pk, const char *sk) {
+    cJSON *key = cJSON_AddObjectToObject(req, "Key");
+    ddb_item_put_s(key, "pk", pk);
+    ddb_item_put_s(key, "sk", sk);
+}
+
+/* --- feedings as items ---------------------------------------------------- */
+
+cJSON *ddb_item_from_feeding(const store_feeding *f, int64_t sent_ms) {
+    char pk[DDB_ITEM_KEY_MAX], sk[DDB_ITEM_KEY_MAX], entry[DDB_ITEM_KEY_MAX];
+    ddb_item_chat_key(f->chat_id, pk);
+    ddb_item_feed_key(f, sk);
+    ddb_item_entry_key(f->message_id, f->line, entry);
+    cJSON *item = cJSON_CreateObject();
+    ddb_item_put_s(item, "pk", pk);
+    ddb_item_put_s(item, "sk", sk);
+    ddb_item_put_s(item, "entry_pk", pk); /* live: in the by_entry index */
+    ddb_item_put_s(item, "entry", entry);
+    ddb_item_put_n(item, "chat_id", f->chat_id);
+    ddb_item_put_n(item, "message_id", f->message_id);
+    ddb_item_put_n(item, "line", f->line);
+    ddb_item_put_n(item, "at_ms", f->at_ms);
+    ddb_item_put_s(item, "at", f->at);
+    ddb_item_put_s(item, "day", f->day);
+    ddb_item_put_n(item, "amount_ml", f->amount_ml);
+    ddb_item_put_s(item, "kind", store_kind_name(f->kind));
+    ddb_item_put_s(item, "who", f->who);
+    ddb_item_put_s(item, "note", f->note);
+    ddb_item_put_s(item, "text", f->text);
+    ddb_item_put_n(item, "entered_at", f->entered_at_ms);
+    /* for undo, see the top of store_dynamodb.c */
+    if (sent_ms) ddb_item_put_n(item, "sent", sent_ms);
+    return item;
+}
+
+void ddb_item_to_feeding(const cJSON *item, store_feeding *f) {
+    memset(f, 0, sizeof *f);
+    f->chat_id = ddb_item_get_n(item, "chat_id");
+    f->message_id = ddb_item_get_n(item, "message_id");
+    f->line = (int)ddb_item_get_n(item, "line");
+    f->seq = STORE_SEQ(f->message_id, f->line);
+    f->at_ms = ddb_item_get_n(item, "at_ms");
+    snprintf(f->at, sizeof f->at, "%s", ddb_item_get_s(item, "at"));
+    snprintf(f->day, sizeof f->day, "%s", ddb_item_get_s(item, "day"));
+    f->amount_ml = (int)ddb_item_get_n(item, "amount_ml");
+    if (store_kind_from_name(ddb_item_get_s(item, "kind"), &f->kind) != 0)
+        f->kind = PHRASE_MILK;
+    snprintf(f->who, sizeof f->who, "%s", ddb_item_get_s(item, "who"));
+    snprintf(f->note, sizeof f->note, "%s", ddb_item_get_s(item, "note"));
+    snprintf(f->text, sizeof f->text, "%s", ddb_item_get_s(item, "text"));
+    f->entered_at_ms = ddb_item_get_n(item, "entered_at");
+}

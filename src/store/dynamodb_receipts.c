@@ -1,0 +1,281 @@
+/* dynamodb_receipts.c -- the records that make undo, the Undo button and
+ * edits exactly once: entries of the settings item's map `undone`. See
+ * dynamodb_receipts.h and the top of store_dynamodb.c. */
+#include "dynamodb_receipts.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define RECEIPT_PENDING "pending"
+#define RECEIPT_DONE "done"
+
+void receipt_undo_key(int64_t by, char key[RECEIPT_KEY_MAX]) {
+    snprintf(key, RECEIPT_KEY_MAX, "%lld", (long long)by);
+}
+
+void receipt_press_key(const char *press, char key[RECEIPT_KEY_MAX]) {
+    snprintf(key, RECEIPT_KEY_MAX, "press:%.80s", press);
+}
+
+/* An `undone` entry as a receipt: a map (this version), or the string
+ * note of earlier versions (the removed feeding's sk, or ""), which only
+ * ever was written once the undo was done. */
+static void receipt_from_entry(const cJSON *entry, undo_receipt *r) {
+    memset(r, 0, sizeof *r);
+    if (entry == NULL) return;
+    r->exists = 1;
+    const cJSON *m = cJSON_GetObjectItem(entry, "M");
+    if (m == NULL) {
+        r->done = 1;
+        snprintf(r->target, sizeof r->target, "%s",
+                 cJSON_GetStringValue(cJSON_GetObjectItem(entry, "S"))
+                     ? cJSON_GetStringValue(cJSON_GetObjectItem(entry, "S"))
+                     : "");
+        return;
+    }
+    r->done = strcmp(ddb_item_get_s(m, "state"), RECEIPT_DONE) == 0;
+    snprintf(r->target, sizeof r->target, "%s", ddb_item_get_s(m, "target"));
+    if (r->target[0])
+        ddb_item_to_feeding(cJSON_GetObjectItem(cJSON_GetObjectItem(m, "feeding"), "M"),
+                            &r->feeding);
+}
+
+/* The receipt of undo message `by`, read now (consistently). */
+static int receipt_read(dynamo_store *s, int64_t chat_id, const char *key,
+                        undo_receipt *r, char *err) {
+    char pk[DDB_ITEM_KEY_MAX];
+    ddb_item_chat_key(chat_id, pk);
+    cJSON *settings;
+    if (ddb_request_get_item(s, pk, "settings", &settings, err) != STORE_OK)
+        return STORE_ERROR;
+    receipt_from_entry(cJSON_GetObjectItem(
+                           cJSON_GetObjectItem(cJSON_GetObjectItem(settings, "undone"), "M"),
+                           key),
+                       r);
+    cJSON_Delete(settings);
+    return STORE_OK;
+}
+
+int receipt_find(dynamo_store *s, int64_t chat_id, const char *key,
+                 int64_t by, undo_receipt *r, char *err) {
+    if (!(s->turn.loaded && s->turn.chat_id == chat_id))
+        return receipt_read(s, chat_id, key, r, err);
+    receipt_from_entry(s->turn.undone ? cJSON_GetObjectItem(s->turn.undone, key) : NULL, r);
+    const turn_items *held = &s->turn.feedings;
+    for (size_t i = 0; by > 0 && !r->exists && i < held->count; i++)
+        if (held->items[i].removed && held->items[i].removed_by == by) {
+            r->exists = r->done = 1;
+            ddb_item_feed_key(&held->items[i].f, r->target);
+            r->feeding = held->items[i].f;
+        }
+    return STORE_OK;
+}
+
+int receipt_complete(dynamo_store *s, int64_t chat_id, undo_receipt *r,
+                     char *err) {
+    if (!r->target[0] || r->feeding.chat_id) return STORE_OK;
+    char pk[DDB_ITEM_KEY_MAX];
+    ddb_item_chat_key(chat_id, pk);
+    cJSON *item;
+    if (ddb_request_get_item(s, pk, r->target, &item, err) != STORE_OK)
+        return STORE_ERROR;
+    if (item) ddb_item_to_feeding(item, &r->feeding);
+    else r->target[0] = '\0'; /* gone: nothing to name */
+    cJSON_Delete(item);
+    return STORE_OK;
+}
+
+/* The receipt's map value for a target (NULL: nothing to undo). */
+static cJSON *receipt_value(const store_feeding *target, int done, int64_t at_ms) {
+    char sk[DDB_ITEM_KEY_MAX] = "";
+    cJSON *value = cJSON_CreateObject();
+    cJSON *m = cJSON_AddObjectToObject(value, "M");
+    if (target) ddb_item_feed_key(target, sk);
+    ddb_item_put_s(m, "state", done || !target ? RECEIPT_DONE : RECEIPT_PENDING);
+    ddb_item_put_s(m, "target", sk);
+    ddb_item_put_n(m, "at", at_ms);
+    if (target) {
+        cJSON *f = cJSON_AddObjectToObject(m, "feeding");
+        cJSON_AddItemToObject(f, "M", ddb_item_from_feeding(target, 0));
+    }
+    return value;
+}
+
+/* Appends to `update` " REMOVE #u.#d0, #u.#d1, ..." for the receipts of
+ * `undone` (the map as the turn read it) written before `before`, naming
+ * them in `names`: at most 16 a time, so the request stays small. */
+static void receipt_prune(const cJSON *undone, int64_t before, cJSON *names,
+                          char *update, size_t size) {
+    size_t len = strlen(update);
+    int dropped = 0;
+    for (const cJSON *old = undone ? undone->child : NULL; old && dropped < 16;
+         old = old->next) {
+        const cJSON *m = cJSON_GetObjectItem(old, "M");
+        if (m == NULL || ddb_item_get_n(m, "at") >= before || len + 64 > size) continue;
+        char name[16];
+        snprintf(name, sizeof name, "#d%d", dropped);
+        cJSON_AddStringToObject(names, name, old->string);
+        len += (size_t)snprintf(update + len, size - len, "%s #u.%s",
+                                dropped ? "," : " REMOVE", name);
+        dropped++;
+    }
+}
+
+int receipt_claim(dynamo_store *s, int64_t chat_id, const char *key,
+                  const store_feeding *target, int done, undo_receipt *r,
+                  char *err) {
+    char pk[DDB_ITEM_KEY_MAX], message[STORE_ERR_MAX];
+    ddb_item_chat_key(chat_id, pk);
+    int64_t now = s->turn.loaded && s->turn.chat_id == chat_id ? s->turn.now_ms
+                                                              : clock_now_ms();
+    int have_map = s->turn.loaded && s->turn.chat_id == chat_id && s->turn.undone;
+    for (int tries = 0; tries < 3; tries++) {
+        cJSON *req = ddb_request_new(s);
+        ddb_item_add_key(req, pk, "settings");
+        cJSON *names = cJSON_AddObjectToObject(req, "ExpressionAttributeNames");
+        cJSON *values = cJSON_AddObjectToObject(req, "ExpressionAttributeValues");
+        cJSON_AddStringToObject(names, "#u", "undone");
+        if (have_map) {
+            char update[1024] = "SET #u.#m = :r";
+            if (s->turn.loaded && s->turn.chat_id == chat_id)
+                receipt_prune(s->turn.undone, now - TURN_WINDOW_MS, names, update,
+                              sizeof update);
+            cJSON_AddStringToObject(names, "#m", key);
+            cJSON_AddItemToObject(values, ":r", receipt_value(target, done, now));
+            cJSON_AddStringToObject(req, "UpdateExpression", update);
+            cJSON_AddStringToObject(req, "ConditionExpression",
+                                    "attribute_not_exists(#u.#m)");
+        } else {
+            /* the chat's first undo makes the map */
+            cJSON *map = cJSON_AddObjectToObject(values, ":map");
+            cJSON_AddItemToObject(cJSON_AddObjectToObject(map, "M"), key,
+                                  receipt_value(target, done, now));
+            cJSON_AddStringToObject(req, "UpdateExpression", "SET #u = :map");
+            cJSON_AddStringToObject(req, "ConditionExpression",
+                                    "attribute_not_exists(#u)");
+        }
+        dynamo_status st = dynamo_call(s->client, "UpdateItem", req, NULL,
+                                       message, sizeof message);
+        cJSON_Delete(req);
+        if (st == DYNAMO_ERROR) return ddb_fail(err, message);
+        if (st == DYNAMO_OK) {
+            memset(r, 0, sizeof *r);
+            r->exists = 1;
+            r->done = done || target == NULL;
+            if (target) {
+                ddb_item_feed_key(target, r->target);
+                r->feeding = *target;
+            }
+            return STORE_OK;
+        }
+        /* the entry exists (or, first time, the map does): read it */
+        if (receipt_read(s, chat_id, key, r, err) != STORE_OK) return STORE_ERROR;
+        if (r->exists) return STORE_OK;
+        have_map = 1;
+    }
+    return ddb_fail(err, "store: undo kept racing with other changes; try again");
+}
+
+int receipt_retarget(dynamo_store *s, int64_t chat_id, const char *key,
+                     const char *old_target, const store_feeding *target,
+                     undo_receipt *r, char *err) {
+    char pk[DDB_ITEM_KEY_MAX], message[STORE_ERR_MAX];
+    ddb_item_chat_key(chat_id, pk);
+    int64_t now = s->turn.loaded && s->turn.chat_id == chat_id ? s->turn.now_ms
+                                                              : clock_now_ms();
+    cJSON *req = ddb_request_new(s);
+    ddb_item_add_key(req, pk, "settings");
+    cJSON *names = cJSON_AddObjectToObject(req, "ExpressionAttributeNames");
+    cJSON *values = cJSON_AddObjectToObject(req, "ExpressionAttributeValues");
+    cJSON_AddStringToObject(names, "#u", "undone");
+    cJSON_AddStringToObject(names, "#m", key);
+    cJSON_AddItemToObject(values, ":r", receipt_value(target, 0, now));
+    ddb_item_put_s(values, ":old", old_target);
+    ddb_item_put_s(values, ":pending", RECEIPT_PENDING);
+    cJSON_AddStringToObject(req, "UpdateExpression", "SET #u.#m = :r");
+    cJSON_AddStringToObject(req, "ConditionExpression",
+                            "#u.#m.target = :old AND #u.#m.#s = :pending");
+    cJSON_AddStringToObject(names, "#s", "state");
+    dynamo_status st = dynamo_call(s->client, "UpdateItem", req, NULL, message,
+                                   sizeof message);
+    cJSON_Delete(req);
+    if (st == DYNAMO_ERROR) return ddb_fail(err, message);
+    if (st == DYNAMO_CONDITION_FAILED) return receipt_read(s, chat_id, key, r, err);
+    memset(r, 0, sizeof *r);
+    r->exists = 1;
+    r->done = target == NULL;
+    if (target) {
+        ddb_item_feed_key(target, r->target);
+        r->feeding = *target;
+    }
+    return STORE_OK;
+}
+
+int receipt_done(dynamo_store *s, int64_t chat_id, const char *key,
+                 const char *target, char *err) {
+    char pk[DDB_ITEM_KEY_MAX], message[STORE_ERR_MAX];
+    ddb_item_chat_key(chat_id, pk);
+    cJSON *req = ddb_request_new(s);
+    ddb_item_add_key(req, pk, "settings");
+    cJSON *names = cJSON_AddObjectToObject(req, "ExpressionAttributeNames");
+    cJSON *values = cJSON_AddObjectToObject(req, "ExpressionAttributeValues");
+    cJSON_AddStringToObject(names, "#u", "undone");
+    cJSON_AddStringToObject(names, "#m", key);
+    cJSON_AddStringToObject(names, "#s", "state");
+    ddb_item_put_s(values, ":done", RECEIPT_DONE);
+    ddb_item_put_s(values, ":target", target);
+    cJSON_AddStringToObject(req, "UpdateExpression", "SET #u.#m.#s = :done");
+    cJSON_AddStringToObject(req, "ConditionExpression", "#u.#m.target = :target");
+    dynamo_status st = dynamo_call(s->client, "UpdateItem", req, NULL, message,
+                                   sizeof message);
+    cJSON_Delete(req);
+    return st == DYNAMO_ERROR ? ddb_fail(err, message) : STORE_OK;
+}
+
+int receipt_claim_edit(dynamo_store *s, int64_t chat_id, int64_t message_id,
+                       int64_t edit_ms, int *late, char *err) {
+    char pk[DDB_ITEM_KEY_MAX], key[RECEIPT_KEY_MAX], message[STORE_ERR_MAX];
+    *late = 0;
+    if (edit_ms <= 0) return STORE_OK;
+    ddb_item_chat_key(chat_id, pk);
+    snprintf(key, sizeof key, "edit:%lld", (long long)message_id);
+    int64_t now = s->turn.loaded && s->turn.chat_id == chat_id ? s->turn.now_ms
+                                                              : clock_now_ms();
+    int with_map = s->turn.loaded && s->turn.chat_id == chat_id && s->turn.undone;
+    for (int tries = 0; tries < 3; tries++) {
+        cJSON *req = ddb_request_new(s);
+        ddb_item_add_key(req, pk, "settings");
+        cJSON *names = cJSON_AddObjectToObject(req, "ExpressionAttributeNames");
+        cJSON *values = cJSON_AddObjectToObject(req, "ExpressionAttributeValues");
+        cJSON_AddStringToObject(names, "#u", "undone");
+        cJSON *entry = cJSON_CreateObject();
+        cJSON *m = cJSON_AddObjectToObject(entry, "M");
+        ddb_item_put_n(m, "at", now > edit_ms ? now : edit_ms);
+        ddb_item_put_n(m, "edit", edit_ms);
+        if (with_map) {
+            cJSON_AddStringToObject(names, "#m", key);
+            cJSON_AddItemToObject(values, ":r", entry);
+            ddb_item_put_n(values, ":e", edit_ms);
+            cJSON_AddStringToObject(req, "UpdateExpression", "SET #u.#m = :r");
+            cJSON_AddStringToObject(req, "ConditionExpression",
+                                    "attribute_not_exists(#u.#m) OR #u.#m.edit <= :e");
+        } else {
+            cJSON *map = cJSON_AddObjectToObject(values, ":map");
+            cJSON_AddItemToObject(cJSON_AddObjectToObject(map, "M"), key, entry);
+            cJSON_AddStringToObject(req, "UpdateExpression", "SET #u = :map");
+            cJSON_AddStringToObject(req, "ConditionExpression", "attribute_not_exists(#u)");
+        }
+        dynamo_status st = dynamo_call(s->client, "UpdateItem", req, NULL,
+                                       message, sizeof message);
+        cJSON_Delete(req);
+        if (st == DYNAMO_OK) return STORE_OK;
+        if (st == DYNAMO_ERROR) return ddb_fail(err, message);
+        if (!with_map) { /* the map appeared meanwhile */
+            with_map = 1;
+            continue;
+        }
+        *late = 1;
+        return STORE_OK;
+    }
+    return ddb_fail(err, "store: an edit kept racing with other changes; try again");
+}

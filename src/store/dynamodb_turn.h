@@ -1,0 +1,90 @@
+/* dynamodb_turn.h -- the turn: what one message reads, in one request, and
+ * answers from memory.
+ *
+ * get_chat begins every message by loading the turn: ONE Query for the sk
+ * range from "feed#<now - 8 days>" to "settings", every feeding of the last
+ * 8 days (removed ones too) and, sorting right after them, the settings
+ * item. The store's operations then answer totals, the last feeding and
+ * redelivery checks from it, and keep it up to date with their own writes,
+ * until the next get_chat. Why this is enough is at the top of
+ * store_dynamodb.c. */
+#ifndef MILKBOT_STORE_DYNAMODB_TURN_H
+#define MILKBOT_STORE_DYNAMODB_TURN_H
+
+#include "store.h"
+
+#include <cjson/cJSON.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define TURN_DAY_MS (24LL * 3600 * 1000)
+/* How far back a turn reads: the 7 local days of "week", plus a day for
+ * zones up to 14 hours from UTC. */
+#define TURN_WINDOW_MS (8 * TURN_DAY_MS)
+/* A message's own feedings lie within PHRASE_REACH_MS before it, so a turn
+ * holds them all; and a feeding older than the window comes from a
+ * message written before now - (TURN_WINDOW_MS - PHRASE_REACH_MS). */
+#define TURN_SENT_SURELY_AFTER_MS (TURN_WINDOW_MS - PHRASE_REACH_MS)
+
+/* A feeding item as the store holds it in memory: live or removed. */
+typedef struct {
+    store_feeding f;
+    int removed;
+    int64_t removed_by;
+    int64_t sent_ms; /* when its message was written (0: not known) */
+} turn_item;
+
+/* A growable list of turn items: the turn's own, or one message's. Starts
+ * all zero; free with turn_items_free. */
+typedef struct {
+    turn_item *items;
+    size_t count, cap;
+} turn_items;
+
+/* Appends a copy of *item. Returns -1 when out of memory (the list is
+ * unchanged), else 0. */
+int turn_items_push(turn_items *list, const turn_item *item);
+
+/* Frees the list's items and leaves it empty, ready for reuse. */
+void turn_items_free(turn_items *list);
+
+/* The turn of the message being handled; all zero (not loaded) until
+ * turn_load, and after turn_clear. */
+typedef struct {
+    int loaded;
+    int64_t chat_id, now_ms, from_ms;
+    char tz[CLOCK_ZONE_ID_MAX];
+    cJSON *undone; /* the settings' notes: message id -> sk */
+    turn_items feedings;
+} turn_cache;
+
+struct dynamo_store;
+
+/* Loads the turn of chat `chat_id` for a message written at now_ms, with
+ * one Query (paged if large), replacing the one before. On failure the
+ * turn is left cleared (not loaded) and err says why. */
+int turn_load(struct dynamo_store *s, int64_t chat_id, int64_t now_ms,
+              char *err);
+
+/* Frees what the turn holds and marks it not loaded. */
+void turn_clear(turn_cache *t);
+
+/* Adds (or, for the same item, replaces) a feeding in the turn. Returns -1
+ * when out of memory. */
+int turn_add(turn_cache *t, const store_feeding *f, int64_t removed_by,
+             int removed, int64_t sent_ms);
+
+/* Marks the turn's copy of a feeding removed by `by`, if the turn holds
+ * it: a removal just written, so that the totals this message answers with
+ * do not count it. */
+void turn_mark_removed(turn_cache *t, const store_feeding *f, int64_t by);
+
+/* Does the turn hold all of the chat's feedings from `from_ms` on? */
+int turn_covers(const turn_cache *t, int64_t chat_id, int64_t from_ms);
+
+/* Within a turn, add_message and replace_message concern the turn's own
+ * message, written at the turn's now: its feedings lie within
+ * PHRASE_REACH_MS before it, well inside the turn's window. */
+int turn_has_message(const turn_cache *t, int64_t chat_id);
+
+#endif
