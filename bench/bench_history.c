@@ -231,10 +231,11 @@ static int load_message(store *s, int64_t chat_id, store_feeding *feeds,
 }
 
 /* Loads a planned history into chat `chat_id`, numbering its messages
- * from 1; the message ids of the old replies go to targets[]. */
+ * from 1; the message ids of the old replies go to targets[], their
+ * feedings' instants (which their Undo buttons carry) to target_at[]. */
 static int load_history(store *s, clock_zone *zone, int64_t chat_id,
                         const planned *p, size_t count, int64_t *targets,
-                        int64_t *next_id, char *err) {
+                        int64_t *target_at, int64_t *next_id, char *err) {
     store_feeding feeds[STORE_MESSAGE_MAX_FEEDINGS];
     size_t n = 0;
     int64_t id = 1;
@@ -252,6 +253,7 @@ static int load_history(store *s, clock_zone *zone, int64_t chat_id,
         for (size_t j = 0; j < n; j++) feeds[j].entered_at_ms = sent;
         n++;
         if (p[i].target) {
+            target_at[t] = p[i].at_ms;
             targets[t++] = id;
             if (load_message(s, chat_id, feeds, n, err) != STORE_OK) return STORE_ERROR;
             id++;
@@ -307,16 +309,20 @@ static int run_case(bench *bn, const store_choice *sc, shape sh, int n, int case
     int rounds = bn->repeats + 1, rc = -1;
     int64_t chat_id = (int64_t)getpid() * 1000 + case_no, next_id = 1;
     int64_t *targets = calloc((size_t)rounds, sizeof *targets);
+    int64_t *target_at = calloc((size_t)rounds, sizeof *target_at);
     figures *fig = calloc(KINDS, sizeof *fig);
     size_t count = 0;
     planned *plan = plan_history(bn->zone, sh, n, rounds, &count);
-    store *s = targets && fig && plan ? open_store(bn, sc, case_no, path, sizeof path, err) : NULL;
+    store *s = targets && target_at && fig && plan
+                   ? open_store(bn, sc, case_no, path, sizeof path, err)
+                   : NULL;
     bot *b = s ? bot_new(s, ZONE, err, sizeof err) : NULL;
     if (b == NULL) {
-        fprintf(stderr, "%s\n", targets && fig && plan ? err : "out of memory");
+        fprintf(stderr, "%s\n", targets && target_at && fig && plan ? err : "out of memory");
         goto done;
     }
-    if (load_history(s, bn->zone, chat_id, plan, count, targets, &next_id, err) != STORE_OK) {
+    if (load_history(s, bn->zone, chat_id, plan, count, targets, target_at, &next_id, err) !=
+        STORE_OK) {
         fprintf(stderr, "loading the history: %s\n", err);
         goto done;
     }
@@ -339,7 +345,8 @@ static int run_case(bench *bn, const store_choice *sc, shape sh, int n, int case
             double t0 = seconds();
             int status = kinds[k].text
                              ? bot_handle(b, &m, &out)
-                             : bot_undo_feeding(b, chat_id, targets[r], 1, press, now, &out);
+                             : bot_undo_feeding(b, chat_id, targets[r], 1, target_at[r],
+                                                press, now, &out);
             double t = seconds() - t0;
             int expected = status == BOT_OK && strstr(out.reply.text, kinds[k].expect);
             bn->failures += status != BOT_OK;
@@ -381,6 +388,7 @@ done:
     free(plan);
     free(fig);
     free(targets);
+    free(target_at);
     return rc;
 }
 

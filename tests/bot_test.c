@@ -164,14 +164,14 @@ static void test_undo_button(void **state) {
     int64_t message = r.first_message_id;
     int line = r.first_line;
     assert_int_equal(say(fx, "9am 50ml", &r), BOT_OK);
-    assert_int_equal(bot_undo_feeding(fx->bot, 1, message, line, "press-1", NOW, &r), BOT_OK);
+    assert_int_equal(bot_undo_feeding(fx->bot, 1, message, line, 0, "press-1", NOW, &r), BOT_OK);
     assert_non_null(strstr(r.reply.text, "Removed 100 ml milk at 08:00"));
     assert_non_null(strstr(r.reply.text, "Today: 50 ml in 1 feed"));
     char first[sizeof r.reply.text];
     snprintf(first, sizeof first, "%s", r.reply.text);
-    assert_int_equal(bot_undo_feeding(fx->bot, 1, message, line, "press-1", NOW, &r), BOT_OK);
+    assert_int_equal(bot_undo_feeding(fx->bot, 1, message, line, 0, "press-1", NOW, &r), BOT_OK);
     assert_string_equal(r.reply.text, first);
-    assert_int_equal(bot_undo_feeding(fx->bot, 1, message, line, "press-2", NOW, &r), BOT_OK);
+    assert_int_equal(bot_undo_feeding(fx->bot, 1, message, line, 0, "press-2", NOW, &r), BOT_OK);
     assert_string_equal(r.reply.text, "That feeding was already removed.");
     assert_int_equal(count_feeds(fx), 1);
 }

@@ -146,6 +146,9 @@ SCENARIOS = {  # name -> (history, the update under test)
     "undo": (HISTORY_UPDATES, message(OP_MESSAGE, OP_DATE, "undo")),
     "undo of a 10-day-old feeding": (OLD_HISTORY, message(OP_MESSAGE, OP_DATE, "undo")),
     "undo button": (HISTORY_UPDATES, Update("button", 5, 102, OP_DATE, data="undo:102.1")),
+    # as this version writes it: with the feeding's instant, the store's key
+    "undo button (with the instant)": (HISTORY_UPDATES, Update(
+        "button", 5, 102, OP_DATE, data="undo:102.1@%d" % HISTORY[1][1])),
     "tz": (HISTORY_UPDATES, message(OP_MESSAGE, OP_DATE, "tz Asia/Singapore")),
 }
 UNDO = message(OP_MESSAGE, OP_DATE, "undo")
@@ -194,7 +197,7 @@ class Model:
 
     def apply(self, u):
         if u.kind == "button":
-            key = tuple(int(x) for x in u.data[len("undo:"):].split("."))
+            key = tuple(int(x) for x in u.data[len("undo:"):].split("@")[0].split("."))
             if key in self.feedings:
                 self.feedings[key] = self.feedings[key][:2] + (False,)
         elif u.kind == "edited":

@@ -39,10 +39,11 @@ static int fwd_undo(store *s, int64_t chat_id, int64_t message_id,
 }
 
 static int fwd_remove(store *s, int64_t chat_id, int64_t message_id, int line,
-                      const char *press, store_feeding *removed, int *found,
-                      char *err) {
+                      int64_t at_ms, const char *press, store_feeding *removed,
+                      int *found, char *err) {
     if (admit(s, FORWARD_REMOVE, chat_id, err) != STORE_OK) return STORE_ERROR;
-    return REAL(s)->ops->remove(REAL(s), chat_id, message_id, line, press, removed, found, err);
+    return REAL(s)->ops->remove(REAL(s), chat_id, message_id, line, at_ms, press, removed,
+                                found, err);
 }
 
 static int fwd_replace(store *s, int64_t chat_id, int64_t message_id,

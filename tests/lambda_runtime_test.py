@@ -154,7 +154,8 @@ with tempfile.TemporaryDirectory() as tmp:
     check("record: the reply", body and body["text"] == "🍼 120 ml milk at 12:00 — today 120 ml in 1 feed",
           str(body))
     button = body["reply_markup"]["inline_keyboard"][0][0]["callback_data"] if body else ""
-    check("record: the Undo button", button == "undo:41.1", button)
+    # message 41, line 1, and the feeding's instant (12:00 London = NOON)
+    check("record: the Undo button", button == f"undo:41.1@{NOON}", button)
     check("record: stored", len(live_feedings()) == 1, str(live_feedings()))
 
     status, body = reply_of(invoke(message(1, 41, "12pm 120ml milk")))

@@ -86,7 +86,7 @@ static void test_empty_store(void **state) {
     assert_int_equal(found, 0);
     assert_int_equal(s->ops->undo_last(s, 1, 1001, &f, &found, err), STORE_OK);
     assert_int_equal(found, 0);
-    assert_int_equal(s->ops->remove(s, 1, 1, 1, "press-1", &f, &found, err), STORE_OK);
+    assert_int_equal(s->ops->remove(s, 1, 1, 1, 0, "press-1", &f, &found, err), STORE_OK);
     assert_int_equal(found, 0);
     store_chat chat;
     assert_int_equal(s->ops->get_chat(s, 1, T0, &chat, err), STORE_OK);
@@ -293,15 +293,15 @@ static void test_remove_by_key(void **state) {
     add_one(s, 2, 9, T0, 99); /* same key in another chat */
     store_feeding f;
     int found;
-    assert_int_equal(s->ops->remove(s, 1, 9, 2, "press-A", &f, &found, err), STORE_OK);
+    assert_int_equal(s->ops->remove(s, 1, 9, 2, 0, "press-A", &f, &found, err), STORE_OK);
     assert_int_equal(found, 1);
     assert_int_equal(f.amount_ml, 20);
     memset(&f, 0, sizeof f);
-    assert_int_equal(s->ops->remove(s, 1, 9, 2, "press-A", &f, &found, err), STORE_OK);
+    assert_int_equal(s->ops->remove(s, 1, 9, 2, 0, "press-A", &f, &found, err), STORE_OK);
     assert_int_equal(found, 1);
     assert_int_equal(f.amount_ml, 20);
     assert_int_equal(f.line, 2);
-    assert_int_equal(s->ops->remove(s, 1, 9, 2, "press-B", &f, &found, err), STORE_OK);
+    assert_int_equal(s->ops->remove(s, 1, 9, 2, 0, "press-B", &f, &found, err), STORE_OK);
     assert_int_equal(found, 0);
     store_list list = list_all(s, 1);
     assert_int_equal(list.count, 1);
@@ -432,16 +432,16 @@ static void test_remove_press_redelivered_after_edit(void **state) {
     add(s, lines, 2);
     store_feeding f;
     int found;
-    assert_int_equal(s->ops->remove(s, 1, 9, 2, "press-A", &f, &found, err), STORE_OK);
+    assert_int_equal(s->ops->remove(s, 1, 9, 2, 0, "press-A", &f, &found, err), STORE_OK);
     assert_int_equal(found, 1);
     edit_to(s, 1, 9, (const int[]){10, 22, 0});
     assert_amounts(s, 1, "10 22");
     memset(&f, 0, sizeof f);
-    assert_int_equal(s->ops->remove(s, 1, 9, 2, "press-A", &f, &found, err), STORE_OK);
+    assert_int_equal(s->ops->remove(s, 1, 9, 2, 0, "press-A", &f, &found, err), STORE_OK);
     assert_int_equal(found, 1);
     assert_int_equal(f.amount_ml, 20);
     assert_amounts(s, 1, "10 22");
-    assert_int_equal(s->ops->remove(s, 1, 9, 2, "press-B", &f, &found, err), STORE_OK);
+    assert_int_equal(s->ops->remove(s, 1, 9, 2, 0, "press-B", &f, &found, err), STORE_OK);
     assert_int_equal(found, 1);
     assert_int_equal(f.amount_ml, 22);
     assert_amounts(s, 1, "10");
@@ -449,13 +449,13 @@ static void test_remove_press_redelivered_after_edit(void **state) {
     store_chat settings;
     assert_int_equal(s->ops->get_chat(s, 1, T0 + 400 * 24 * HOUR_MS, &settings, err),
                      STORE_OK);
-    assert_int_equal(s->ops->remove(s, 1, 9, 2, "press-A", &f, &found, err), STORE_OK);
+    assert_int_equal(s->ops->remove(s, 1, 9, 2, 0, "press-A", &f, &found, err), STORE_OK);
     assert_int_equal(found, 1);
     assert_int_equal(f.amount_ml, 20);
-    assert_int_equal(s->ops->remove(s, 1, 9, 2, "press-B", &f, &found, err), STORE_OK);
+    assert_int_equal(s->ops->remove(s, 1, 9, 2, 0, "press-B", &f, &found, err), STORE_OK);
     assert_int_equal(found, 1);
     assert_int_equal(f.amount_ml, 22);
-    assert_int_equal(s->ops->remove(s, 1, 9, 2, "press-C", &f, &found, err), STORE_OK);
+    assert_int_equal(s->ops->remove(s, 1, 9, 2, 0, "press-C", &f, &found, err), STORE_OK);
     assert_int_equal(found, 0);
     assert_amounts(s, 1, "10");
 }
@@ -502,6 +502,38 @@ static void test_edits_out_of_order(void **state) {
     assert_int_equal(stale, 0);
     store_list_free(&old);
     assert_amounts(s, 1, "130");
+}
+
+/* The Undo button of a reply weeks old, which carries its feeding's
+ * instant: removed once per press, as without it; a wrong instant (a
+ * forged or older button) still finds the feeding by its key. */
+static void test_remove_old_reply_with_instant(void **state) {
+    store *s = *state;
+    char err[STORE_ERR_MAX];
+    const int64_t old_at = T0 - 30 * 24 * HOUR_MS;
+    add_one(s, 1, 3, old_at, 70);
+    add_one(s, 1, 4, old_at + HOUR_MS, 80);
+    add_one(s, 1, 900, T0, 10);
+    store_chat chat;
+    assert_int_equal(s->ops->get_chat(s, 1, T0, &chat, err), STORE_OK);
+    store_feeding f;
+    int found;
+    assert_int_equal(s->ops->remove(s, 1, 3, 1, old_at, "p1", &f, &found, err), STORE_OK);
+    assert_int_equal(found, 1);
+    assert_int_equal(f.amount_ml, 70);
+    assert_int_equal(s->ops->get_chat(s, 1, T0, &chat, err), STORE_OK);
+    assert_int_equal(s->ops->remove(s, 1, 3, 1, old_at, "p1", &f, &found, err), STORE_OK);
+    assert_int_equal(found, 1); /* the same press: the same answer */
+    assert_int_equal(f.amount_ml, 70);
+    assert_int_equal(s->ops->remove(s, 1, 3, 1, old_at, "p2", &f, &found, err), STORE_OK);
+    assert_int_equal(found, 0); /* another press: gone */
+    /* a wrong instant */
+    assert_int_equal(s->ops->get_chat(s, 1, T0, &chat, err), STORE_OK);
+    assert_int_equal(s->ops->remove(s, 1, 4, 1, old_at + 7 * 60000, "p3", &f, &found, err),
+                     STORE_OK);
+    assert_int_equal(found, 1);
+    assert_int_equal(f.amount_ml, 80);
+    assert_amounts(s, 1, "10");
 }
 
 /* An edit replaces exactly its message's feedings and returns the old ones. */
@@ -671,6 +703,8 @@ int store_conformance_run(const store_backend *b) {
         cmocka_unit_test_setup_teardown(test_remove_by_key, open_store, close_store),
         cmocka_unit_test_setup_teardown(test_replace_message, open_store, close_store),
         cmocka_unit_test_setup_teardown(test_edits_out_of_order, open_store, close_store),
+        cmocka_unit_test_setup_teardown(test_remove_old_reply_with_instant, open_store,
+                                        close_store),
         cmocka_unit_test_setup_teardown(test_undo_redelivered_after_edit, open_store, close_store),
         cmocka_unit_test_setup_teardown(test_undo_of_nothing_redelivered_after_edit, open_store, close_store),
         cmocka_unit_test_setup_teardown(test_undo_redelivered_much_later, open_store, close_store),

@@ -179,7 +179,7 @@ static void test_migrates_schema_1(void **state) {
     assert_int_equal(s->ops->undo_last(s, 7, 3, &f, &found, err), STORE_OK);
     assert_int_equal(f.amount_ml, 30);
     /* the button's earlier removal had no press to recognise: found gone */
-    assert_int_equal(s->ops->remove(s, 7, 1, 2, "press-1", &f, &found, err), STORE_OK);
+    assert_int_equal(s->ops->remove(s, 7, 1, 2, 0, "press-1", &f, &found, err), STORE_OK);
     assert_int_equal(found, 0);
     store_close(s);
     assert_true(integrity_ok(path));

@@ -152,7 +152,8 @@ static void test_record_and_undo_button(void **state) {
         cJSON_GetObjectItem(a.method, "reply_markup"), "inline_keyboard"), 0), 0);
     assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(button, "text")), "Undo");
     const char *data = cJSON_GetStringValue(cJSON_GetObjectItem(button, "callback_data"));
-    assert_string_equal(data, "undo:41.1");
+    /* message 41, line 1, at 12:00 London (epoch seconds): the store's key */
+    assert_string_equal(data, "undo:41.1@1795867200");
     assert_true(strlen(data) <= 64);
     assert_int_equal(feedings(fx, USER), 1);
 
@@ -476,7 +477,14 @@ static void test_ids_out_of_range(void **state) {
         {"undo:99999999999999999999.1", "That button does nothing any more."},
         {"undo:2147483648.1", "That button does nothing any more."},
         {"undo:2147483647.100000", "That button does nothing any more."},
-        {"undo:2147483647.1", "Removed 120 ml milk at 12:00"},
+        {"undo:2147483647.1@", "That button does nothing any more."},
+        {"undo:2147483647.1@x", "That button does nothing any more."},
+        {"undo:2147483647.1@-5", "That button does nothing any more."},
+        {"undo:2147483647.1@253402300800", "That button does nothing any more."},
+        {"undo:2147483647.1@1795867200x", "That button does nothing any more."},
+        /* a wrong instant (a forged button) only costs a look-up */
+        {"undo:2147483647.1@1795860000", "Removed 120 ml milk at 12:00"},
+        {"undo:2147483647.1", "That feeding was already removed."},
     };
     for (size_t i = 0; i < sizeof buttons / sizeof buttons[0]; i++) {
         char body[1024];

@@ -161,14 +161,15 @@ int bot_handle(bot *b, const bot_message *m, bot_result *out) {
 }
 
 int bot_undo_feeding(bot *b, int64_t chat_id, int64_t message_id, int line,
-                     const char *press, int64_t now_ms, bot_result *out) {
+                     int64_t at_ms, const char *press, int64_t now_ms,
+                     bot_result *out) {
     bot_message m = {.chat_id = chat_id, .message_id = message_id,
                      .now_ms = now_ms, .entered_ms = now_ms, .text = ""};
     bot_turn t;
     if (begin_turn(b, &m, out, &t) != BOT_OK) return BOT_STORE_FAILED;
     store_feeding f;
     int found;
-    if (b->store->ops->remove(b->store, chat_id, message_id, line,
+    if (b->store->ops->remove(b->store, chat_id, message_id, line, at_ms,
                               press ? press : "", &f, &found, t.err) != STORE_OK)
         return bot_store_failed(&t);
     if (!found) {

@@ -44,6 +44,8 @@ typedef struct {
     int recorded;
     int64_t first_message_id;
     int first_line;
+    int64_t first_at_ms; /* its instant: the button carries it, so that its
+                            store finds the feeding without looking it up */
     /* BOT_STORE_FAILED: the store's message, for logs (no message text,
      * no secrets); "" otherwise */
     char error[STORE_ERR_MAX];
@@ -60,10 +62,12 @@ void bot_free(bot *b);
 int bot_handle(bot *b, const bot_message *m, bot_result *out);
 
 /* The Undo button of a record reply: removes exactly that feeding if it is
- * still there. `press` names the button press (Telegram's callback query
- * id): the same press delivered again answers as it did the first time.
+ * still there. `at_ms` is its instant when the button carries it (0: not
+ * known). `press` names the button press (Telegram's callback query id):
+ * the same press delivered again answers as it did the first time.
  * Same return values as bot_handle. */
 int bot_undo_feeding(bot *b, int64_t chat_id, int64_t message_id, int line,
-                     const char *press, int64_t now_ms, bot_result *out);
+                     int64_t at_ms, const char *press, int64_t now_ms,
+                     bot_result *out);
 
 #endif

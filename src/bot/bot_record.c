@@ -178,6 +178,7 @@ int bot_record(bot_turn *t) {
     if (n) { /* a redelivery answers with the same Undo button */
         t->out->first_message_id = pm.feeds[0].message_id;
         t->out->first_line = pm.feeds[0].line;
+        t->out->first_at_ms = pm.feeds[0].at_ms;
     }
     if (n == 0) {
         reply_add(&t->out->reply, "That message was recorded before, and its "
@@ -211,6 +212,7 @@ int bot_edit(bot_turn *t) {
         if (old.count) {
             t->out->first_message_id = old.items[0].message_id;
             t->out->first_line = old.items[0].line;
+            t->out->first_at_ms = old.items[0].at_ms;
             reply_add(r, "\xE2\x9C\x8F\xEF\xB8\x8F Updated:"); /* ✏️ */
             reply_add(r, old.count == 1 ? " " : "\n");
             for (size_t i = 0; i < old.count; i++) old.items[i].seq = 0;
@@ -226,6 +228,7 @@ int bot_edit(bot_turn *t) {
         t->out->recorded = (int)pm.count;
         t->out->first_message_id = pm.feeds[0].message_id;
         t->out->first_line = pm.feeds[0].line;
+        t->out->first_at_ms = pm.feeds[0].at_ms;
         reply_add(r, "\xE2\x9C\x8F\xEF\xB8\x8F Updated:"); /* ✏️ */
         reply_add(r, pm.count == 1 ? " " : "\n");
         status = reply_recorded(t, pm.feeds, pm.count, &pm);

@@ -138,7 +138,7 @@ int receipt_claim(dynamo_store *s, int64_t chat_id, const char *key,
         if (have_map) {
             char update[1024] = "SET #u.#m = :r";
             if (s->turn.loaded && s->turn.chat_id == chat_id)
-                receipt_prune(s->turn.undone, now - TURN_WINDOW_MS, names, update,
+                receipt_prune(s->turn.undone, now - RECEIPT_KEEP_MS, names, update,
                               sizeof update);
             cJSON_AddStringToObject(names, "#m", key);
             cJSON_AddItemToObject(values, ":r", receipt_value(target, done, now));

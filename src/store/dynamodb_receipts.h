@@ -18,6 +18,9 @@
 
 /* Receipt keys: an undo message's id, or "press:" and a button press's id. */
 #define RECEIPT_KEY_MAX 96
+/* How long a receipt is kept: far longer than Telegram goes on delivering
+ * an update whose answer failed. */
+#define RECEIPT_KEEP_MS (8 * 24 * 3600 * 1000LL)
 void receipt_undo_key(int64_t by, char key[RECEIPT_KEY_MAX]);
 void receipt_press_key(const char *press, char key[RECEIPT_KEY_MAX]);
 
@@ -41,8 +44,8 @@ int receipt_complete(dynamo_store *s, int64_t chat_id, undo_receipt *r,
 /* Creates the receipt of undo message `by` naming `target` (NULL: nothing
  * to undo), unless it exists: then *r is the one that exists, whoever made
  * it (a copy of this update, or this request's own earlier attempt whose
- * answer was lost). Entries older than the turn's window are dropped on
- * the way, so the map stays small. */
+ * answer was lost). Entries older than RECEIPT_KEEP_MS are dropped on the
+ * way, so the map stays small. */
 int receipt_claim(dynamo_store *s, int64_t chat_id, const char *key,
                   const store_feeding *target, int done, undo_receipt *r,
                   char *err);

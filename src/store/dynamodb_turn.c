@@ -58,9 +58,9 @@ void turn_mark_removed(turn_cache *t, const store_feeding *f, int64_t by) {
 }
 
 /* Loads the turn for a message written at now_ms: one Query for the sk
- * range from "feed#<now - 8 days>" to "settings", which holds every feeding
- * of the last 8 days (removed ones too, for the redelivery checks) and,
- * sorting right after them, the settings item. */
+ * range from "feed#<now - TURN_WINDOW_MS>" to "settings", which holds every
+ * feeding of that window (removed ones too, for the redelivery checks)
+ * and, sorting right after them, the settings item. */
 static int turn_visit(const cJSON *item, void *ctx) {
     turn_cache *t = ctx;
     const char *sk = ddb_item_get_s(item, "sk");

@@ -2,9 +2,9 @@
  * answers from memory.
  *
  * get_chat begins every message by loading the turn: ONE Query for the sk
- * range from "feed#<now - 8 days>" to "settings", every feeding of the last
- * 8 days (removed ones too) and, sorting right after them, the settings
- * item. The store's operations then answer totals, the last feeding and
+ * range from "feed#<now - TURN_WINDOW_MS>" to "settings", every feeding of
+ * that window (removed ones too) and, sorting right after them, the
+ * settings item. The store's operations then answer totals, the last feeding and
  * redelivery checks from it, and keep it up to date with their own writes,
  * until the next get_chat. Why this is enough is at the top of
  * store_dynamodb.c. */
@@ -18,12 +18,18 @@
 #include <stdint.h>
 
 #define TURN_DAY_MS (24LL * 3600 * 1000)
-/* How far back a turn reads: the 7 local days of "week", plus a day for
- * zones up to 14 hours from UTC. */
-#define TURN_WINDOW_MS (8 * TURN_DAY_MS)
-/* A message's own feedings lie within PHRASE_REACH_MS before it, so a turn
- * holds them all; and a feeding older than the window comes from a
- * message written before now - (TURN_WINDOW_MS - PHRASE_REACH_MS). */
+/* How far back a turn reads: what a message's reply shows and checks.
+ * PHRASE_REACH_MS holds the message's own feedings (a redelivery finds
+ * them) and all of today and yesterday in any zone (the totals a record
+ * or "total?" answers with: today's hours and yesterday's add up to at
+ * most 49). One hour more: see TURN_SENT_SURELY_AFTER_MS. The week reads
+ * its older days with a Query of its own, and the last feeding or the
+ * newest entry, when the turn has none, with one small Query each. */
+#define TURN_WINDOW_MS (PHRASE_REACH_MS + 3600 * 1000LL)
+/* A feeding older than the window lies at most PHRASE_REACH_MS before its
+ * message, so it comes from a message written before now -
+ * TURN_SENT_SURELY_AFTER_MS: a turn's entry from a message written since
+ * is newer than any the turn does not hold. */
 #define TURN_SENT_SURELY_AFTER_MS (TURN_WINDOW_MS - PHRASE_REACH_MS)
 
 /* A feeding item as the store holds it in memory: live or removed. */

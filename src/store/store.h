@@ -91,15 +91,18 @@ typedef struct {
     int (*undo_last)(store *s, int64_t chat_id, int64_t message_id,
                      store_feeding *removed, int *found, char *err);
     /* Removes one feeding by its key, if it is still there: the Undo button
-     * of a reply. `press` names the button press that asks (Telegram's
+     * of a reply. `at_ms` is the feeding's instant when the button carries
+     * it (0: not known), so that a store keyed by time finds it without a
+     * look-up; a wrong one costs only that look-up. `press` names the
+     * button press that asks (Telegram's
      * callback query id; "" when there is none, as in tests): the same
      * press again (a redelivery, or a retry after a lost answer) finds the
      * feeding it removed and reports it again, *found = 1, never
      * "already removed"; another press of an already removed one finds
      * nothing (*found = 0). */
     int (*remove)(store *s, int64_t chat_id, int64_t message_id, int line,
-                  const char *press, store_feeding *removed, int *found,
-                  char *err);
+                  int64_t at_ms, const char *press, store_feeding *removed,
+                  int *found, char *err);
     /* An edited message, edited at `edit_ms` (Telegram's edit_date; 0 when
      * not known, as in tests): its feedings become exactly `feeds` (n may
      * be 0), and the ones it had are returned in *old. Edits can arrive out

@@ -13,12 +13,14 @@
  * midnights converted to UTC, so a 23- or 25-hour day is read exactly.
  *
  * The turn. Every message begins with get_chat, which reads with ONE Query
- * the sk range from "feed#<now - 8 days>" to "settings": every feeding of
- * the last 8 days (removed ones too) and, sorting right after them, the
- * settings item. The day's and the week's totals, the last feeding, and
- * whether this message was seen before are then answered from memory, so a
- * message costs that one read plus its writes: a feeding 2 requests, a
- * total or a week 1.
+ * the sk range from "feed#<now - 50 hours>" to "settings": every feeding of
+ * today and yesterday in any zone, and of the message's own reach (removed
+ * ones too), and, sorting right after them, the settings item. Today's and
+ * yesterday's totals, the last feeding, and whether this message was seen
+ * before are then answered from memory, so a message reads what its reply
+ * shows, not the chat's history: a feeding costs 2 requests, a total 1; a
+ * week adds one Query for its five older days; "last" and undo, when the
+ * turn has no feeding, one small Query each.
  *
  * Exactly once, without transactions. The local DynamoDB the tests run
  * against (dynalite) has no TransactWriteItems, so every change is single
@@ -48,7 +50,7 @@
  *    (another undo, a button, an edit) is replaced in the receipt by the
  *    next newest entry, conditionally on the old one, so the copies agree
  *    again. The turn reads the settings item, so a redelivered undo costs
- *    no extra request; receipts older than the turn's window are dropped
+ *    no extra request; receipts older than RECEIPT_KEEP_MS are dropped
  *    when the next undo writes its own, so the map stays small.
  *  - The Undo button marks its feeding removed_by 0 and removed_press, the
  *    button press's id: the same press again finds its own mark and
@@ -180,7 +182,7 @@ static int put_feeding(dynamo_store *s, const store_feeding *f, int only_new,
  * *done = 0 when it is gone, or was removed by someone else. */
 static int soft_delete(dynamo_store *s, const store_feeding *f, int64_t by,
                        const char *press, store_feeding *removed, int *done,
-                       char *err) {
+                       int *gone, char *err) {
     char pk[DDB_ITEM_KEY_MAX], sk[DDB_ITEM_KEY_MAX], message[STORE_ERR_MAX];
     ddb_item_chat_key(f->chat_id, pk);
     ddb_item_feed_key(f, sk);
@@ -200,6 +202,7 @@ static int soft_delete(dynamo_store *s, const store_feeding *f, int64_t by,
                                    sizeof message);
     cJSON_Delete(req);
     *done = 0;
+    if (gone) *gone = 0;
     if (st == DYNAMO_ERROR) return ddb_fail(err, message);
     if (st == DYNAMO_OK) {
         *done = 1;
@@ -212,6 +215,7 @@ static int soft_delete(dynamo_store *s, const store_feeding *f, int64_t by,
                 ddb_item_get_n(item, "removed_by") == by &&
                 (by != 0 || strcmp(ddb_item_get_s(item, "removed_press"), press ? press : "") == 0);
         if (*done && removed) ddb_item_to_feeding(item, removed);
+        if (gone) *gone = item == NULL;
         cJSON_Delete(item);
     }
     if (*done) turn_mark_removed(&s->turn, f, by);
@@ -284,20 +288,25 @@ static int dyn_list_range(store *base, int64_t chat_id, int64_t from_ms,
     dynamo_store *s = impl(base);
     if (to_ms <= from_ms) return STORE_OK;
     size_t first = out->count;
-    if (turn_covers(&s->turn, chat_id, from_ms)) {
-        for (size_t i = 0; i < s->turn.feedings.count; i++) {
-            const turn_item *it = &s->turn.feedings.items[i];
-            if (!it->removed && it->f.at_ms >= from_ms && it->f.at_ms < to_ms &&
-                store_list_push(out, &it->f) != STORE_OK)
-                return ddb_fail(err, "store: out of memory");
-        }
-    } else {
+    /* the part before the turn's window from DynamoDB (a week's older
+     * days), the rest from the turn */
+    int64_t split = to_ms;
+    if (s->turn.loaded && s->turn.chat_id == chat_id)
+        split = from_ms > s->turn.from_ms ? from_ms
+                : to_ms < s->turn.from_ms ? to_ms : s->turn.from_ms;
+    if (split > from_ms) {
         char low[DDB_ITEM_KEY_MAX], high[DDB_ITEM_KEY_MAX];
         ddb_item_instant_key(from_ms, low);
-        ddb_item_instant_key(to_ms, high); /* "feed#<to>" sorts before "feed#<to>#..." */
-        if (ddb_request_query_live(s, ddb_request_live_range(s, chat_id, low, high, 1), out, 0, err) !=
-            STORE_OK)
+        ddb_item_instant_key(split, high); /* "feed#<to>" sorts before "feed#<to>#..." */
+        if (ddb_request_query_live(s, ddb_request_live_range(s, chat_id, low, high, 1),
+                                   out, 0, err) != STORE_OK)
             return STORE_ERROR;
+    }
+    for (size_t i = 0; split < to_ms && i < s->turn.feedings.count; i++) {
+        const turn_item *it = &s->turn.feedings.items[i];
+        if (!it->removed && it->f.at_ms >= split && it->f.at_ms < to_ms &&
+            store_list_push(out, &it->f) != STORE_OK)
+            return ddb_fail(err, "store: out of memory");
     }
     if (out->count > first + 1)
         sort_feedings(out->items + first, out->count - first, by_time);
@@ -410,7 +419,7 @@ static int dyn_undo_last(store *base, int64_t chat_id, int64_t message_id,
     int ntaken = 0;
     while (!r.done) {
         int done;
-        if (soft_delete(s, &r.feeding, message_id, NULL, NULL, &done, err) != STORE_OK)
+        if (soft_delete(s, &r.feeding, message_id, NULL, NULL, &done, NULL, err) != STORE_OK)
             return STORE_ERROR;
         if (done) {
             if (receipt_done(s, chat_id, key, r.target, err) != STORE_OK)
@@ -449,14 +458,14 @@ static int dyn_undo_last(store *base, int64_t chat_id, int64_t message_id,
  * press whose receipt was not written yet finds its own mark on the
  * feeding (soft_delete). */
 static int dyn_remove(store *base, int64_t chat_id, int64_t message_id,
-                      int line, const char *press, store_feeding *removed,
-                      int *found, char *err) {
+                      int line, int64_t at_ms, const char *press,
+                      store_feeding *removed, int *found, char *err) {
     dynamo_store *s = impl(base);
-    char key[RECEIPT_KEY_MAX];
+    char key_name[RECEIPT_KEY_MAX];
     undo_receipt r;
     *found = 0;
-    receipt_press_key(press, key);
-    if (press[0] && receipt_find(s, chat_id, key, 0, &r, err) != STORE_OK)
+    receipt_press_key(press, key_name);
+    if (press[0] && receipt_find(s, chat_id, key_name, 0, &r, err) != STORE_OK)
         return STORE_ERROR;
     if (press[0] && r.exists) {
         if (receipt_complete(s, chat_id, &r, err) != STORE_OK) return STORE_ERROR;
@@ -465,23 +474,37 @@ static int dyn_remove(store *base, int64_t chat_id, int64_t message_id,
         return STORE_OK;
     }
     /* the Undo button of an old reply: its message may be older than the
-     * turn, so look in the whole history when the turn does not have it */
+     * turn. The button carries the feeding's instant, so its key is known:
+     * one request. Only a button without it (or with a wrong one) makes
+     * the store look in the chat's whole history. */
     turn_items was = {0};
     int status = STORE_OK;
     if (turn_covers(&s->turn, chat_id, s->turn.from_ms))
         status = message_items(s, chat_id, message_id, &was, err);
+    if (status == STORE_OK && was.count == 0 && at_ms > 0) {
+        store_feeding key = {.chat_id = chat_id, .message_id = message_id,
+                             .line = line, .at_ms = at_ms};
+        int gone;
+        status = soft_delete(s, &key, 0, press, removed, found, &gone, err);
+        if (status == STORE_OK && !gone) {
+            if (press[0])
+                status = receipt_claim(s, chat_id, key_name, *found ? removed : NULL, 1,
+                                       &r, err);
+            return status;
+        }
+    }
     if (status == STORE_OK && was.count == 0)
         status = message_history(s, chat_id, message_id, &was, err);
     /* a removed one too: if this very press removed it (a retry after a
      * lost answer, a copy of the same update), soft_delete says so */
     for (size_t i = 0; status == STORE_OK && i < was.count; i++)
         if (was.items[i].f.line == line) {
-            status = soft_delete(s, &was.items[i].f, 0, press, removed, found, err);
+            status = soft_delete(s, &was.items[i].f, 0, press, removed, found, NULL, err);
             break;
         }
     turn_items_free(&was);
     if (status == STORE_OK && press[0])
-        status = receipt_claim(s, chat_id, key, *found ? removed : NULL, 1, &r, err);
+        status = receipt_claim(s, chat_id, key_name, *found ? removed : NULL, 1, &r, err);
     return status;
 }
 
@@ -522,7 +545,7 @@ static int dyn_replace_message(store *base, int64_t chat_id,
             ddb_item_feed_key(&feeds[i], new_sk);
             rewritten = strcmp(sk, new_sk) == 0;
         }
-        if (!rewritten) status = soft_delete(s, &was.items[j].f, -1, NULL, NULL, &done, err);
+        if (!rewritten) status = soft_delete(s, &was.items[j].f, -1, NULL, NULL, &done, NULL, err);
     }
     turn_items_free(&was);
     return status;

@@ -410,9 +410,10 @@ static int sqlite_undo_last(store *base, int64_t chat_id, int64_t message_id,
 }
 
 static int sqlite_remove(store *base, int64_t chat_id, int64_t message_id,
-                         int line, const char *press, store_feeding *removed,
-                         int *found, char *err) {
+                         int line, int64_t at_ms, const char *press,
+                         store_feeding *removed, int *found, char *err) {
     sqlite_store *s = impl(base);
+    (void)at_ms; /* (chat, message, line) is an index here */
     int keyed = press != NULL && press[0] != '\0'; /* "": no press to know */
     if (begin(s, err) != STORE_OK) return STORE_ERROR;
     int rc = SQLITE_DONE;

@@ -141,11 +141,17 @@ static cJSON *send_message(int64_t chat_id, int64_t reply_to, const char *text) 
     return m;
 }
 
-/* An "Undo" button for the feeding (message, line): callback_data
- * "undo:<message>.<line>", at most 64 bytes as Telegram requires. */
-static void add_undo_button(cJSON *m, int64_t message_id, int line) {
+/* An "Undo" button for the feeding (message, line) at at_ms: callback_data
+ * "undo:<message>.<line>@<instant, epoch seconds>", at most 64 bytes as
+ * Telegram requires (here at most 37). The instant lets a store keyed by
+ * time reach the feeding of a reply of any age in one request. */
+static void add_undo_button(cJSON *m, int64_t message_id, int line, int64_t at_ms) {
     char data[64];
-    snprintf(data, sizeof data, "undo:%lld.%d", (long long)message_id, line);
+    if (at_ms > 0)
+        snprintf(data, sizeof data, "undo:%lld.%d@%lld", (long long)message_id, line,
+                 (long long)(at_ms / 1000));
+    else
+        snprintf(data, sizeof data, "undo:%lld.%d", (long long)message_id, line);
     cJSON *row = cJSON_CreateArray();
     cJSON *button = cJSON_CreateObject();
     cJSON_AddStringToObject(button, "text", "Undo");
@@ -195,12 +201,18 @@ static void edit_button_message(tg_api *api, const tg_update *u, const char *tex
 /* A message's lines are numbered below 10^4, the multiplier of STORE_SEQ. */
 #define BUTTON_LINE_MAX 9999
 
-/* "undo:<message>.<line>", as add_undo_button writes it. The message id is
- * one the update decoder lets through (a Telegram message id, or a
- * scheduled message's -update_id) and the line one the store's keys hold:
- * a forged button reaches nothing, and nothing downstream can overflow.
- * Returns 0, or -1 for any other data. */
-static int parse_undo_button(const char *data, int64_t *message_id, int *line) {
+/* Button instants: epoch seconds up to 9999-12-31, as the store's keys. */
+#define BUTTON_AT_MAX 253402300799LL
+
+/* "undo:<message>.<line>@<seconds>", as add_undo_button writes it, or
+ * "undo:<message>.<line>" as earlier versions did (*at_ms = 0: not known).
+ * The message id is one the update decoder lets through (a Telegram
+ * message id, or a scheduled message's -update_id) and the line one the
+ * store's keys hold: a forged button reaches nothing, and nothing
+ * downstream can overflow. A forged instant only makes the store look the
+ * feeding up. Returns 0, or -1 for any other data. */
+static int parse_undo_button(const char *data, int64_t *message_id, int *line,
+                             int64_t *at_ms) {
     if (data == NULL || strncmp(data, "undo:", 5) != 0) return -1;
     const char *p = data + 5;
     char *end;
@@ -211,9 +223,18 @@ static int parse_undo_button(const char *data, int64_t *message_id, int *line) {
         return -1;
     p = end + 1;
     long n = strtol(p, &end, 10);
-    if (end == p || *end != '\0' || errno || n < 1 || n > BUTTON_LINE_MAX) return -1;
+    if (end == p || (*end != '\0' && *end != '@') || errno || n < 1 ||
+        n > BUTTON_LINE_MAX)
+        return -1;
+    long long at = 0;
+    if (*end == '@') {
+        p = end + 1;
+        at = strtoll(p, &end, 10);
+        if (end == p || *end != '\0' || errno || at < 1 || at > BUTTON_AT_MAX) return -1;
+    }
     *message_id = id;
     *line = (int)n;
+    *at_ms = at * 1000;
     return 0;
 }
 
@@ -244,15 +265,15 @@ static char *handle_update(const webhook_config *c, bot *b, tg_api *api,
 
     bot_result r;
     if (u->kind == TG_CALLBACK) {
-        int64_t message_id;
+        int64_t message_id, at_ms;
         int line;
-        if (parse_undo_button(u->callback_data, &message_id, &line) != 0)
+        if (parse_undo_button(u->callback_data, &message_id, &line, &at_ms) != 0)
             return respond(result, 200, "unknown button",
                            answer_callback(u->callback_id, "That button does nothing any more."));
         if (u->chat_id == 0)
             return respond(result, 200, "button on an old message",
                            answer_callback(u->callback_id, "That message is too old to change."));
-        if (bot_undo_feeding(b, u->chat_id, message_id, line, u->callback_id, wall_ms, &r) != BOT_OK)
+        if (bot_undo_feeding(b, u->chat_id, message_id, line, at_ms, u->callback_id, wall_ms, &r) != BOT_OK)
             return store_failed(result, &r);
         edit_button_message(api, u, r.reply.text, result);
         return respond(result, 200, "undone by button",
@@ -275,7 +296,8 @@ static char *handle_update(const webhook_config *c, bot *b, tg_api *api,
     if (bot_handle(b, &m, &r) != BOT_OK)
         return store_failed(result, &r);
     cJSON *reply = send_message(u->chat_id, u->message_id, r.reply.text);
-    if (r.first_message_id) add_undo_button(reply, r.first_message_id, r.first_line);
+    if (r.first_message_id)
+        add_undo_button(reply, r.first_message_id, r.first_line, r.first_at_ms);
     return respond(result, 200, r.recorded ? "recorded" : "answered", reply);
 }
 
