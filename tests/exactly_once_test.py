@@ -5,7 +5,7 @@ log exactly once and is answered as it was the first time.
 
 Each scenario is a short history (100, 110 and 120 ml recorded, one message
 each) and then one update under test: a record, a record of two lines, an
-edit, `undo` (also of feedings older than the 8 days a DynamoDB turn reads),
+edit, `undo` (also of feedings older than any window a DynamoDB turn reads),
 the Undo button, `tz`. A clean delivery gives the reference reply; a small
 reference model (Model, below: the rules of README and src/store/store.h)
 gives the state expected after it, which the clean delivery must leave too.
@@ -137,7 +137,7 @@ def edit(message_id, text, edit_date=OP_DATE, update_id=5):
 
 
 HISTORY_UPDATES = [message(m, d, t) for m, d, t in HISTORY]
-# the same ten days earlier: beyond the 8 days a DynamoDB turn reads
+# the same ten days earlier: beyond any window a DynamoDB turn reads (50 hours)
 OLD_HISTORY = [message(m, d - 10 * 86400, t) for m, d, t in HISTORY]
 SCENARIOS = {  # name -> (history, the update under test)
     "record": (HISTORY_UPDATES, message(OP_MESSAGE, OP_DATE, "130ml")),

@@ -536,6 +536,112 @@ static void test_remove_old_reply_with_instant(void **state) {
     assert_amounts(s, 1, "10");
 }
 
+/* The Undo button after an edit moved its feeding to another instant:
+ * the edit's reply's button and the original reply's both reach the live
+ * feeding of that line, once (review of #11). */
+static void test_button_after_edit_moved_it(void **state) {
+    store *s = *state;
+    char err[STORE_ERR_MAX];
+    const int64_t at = T0 - HOUR_MS, moved = T0;
+    add_one(s, 1, 101, at, 120);
+    store_feeding later = feeding(1, 101, 1, moved, 120);
+    store_list old = {0};
+    assert_int_equal(s->ops->replace_message(s, 1, 101, T0 + 60000, &later, 1, &old, NULL,
+                                             err),
+                     STORE_OK);
+    store_list_free(&old);
+    store_feeding f;
+    int found;
+    assert_int_equal(s->ops->remove(s, 1, 101, 1, moved, "pA", &f, &found, err), STORE_OK);
+    assert_int_equal(found, 1); /* the edit's reply */
+    assert_amounts(s, 1, "");
+    add_one(s, 1, 102, at, 90);
+    later = feeding(1, 102, 1, moved, 95);
+    assert_int_equal(s->ops->replace_message(s, 1, 102, T0 + 60000, &later, 1, &old, NULL,
+                                             err),
+                     STORE_OK);
+    store_list_free(&old);
+    assert_int_equal(s->ops->remove(s, 1, 102, 1, at, "pB", &f, &found, err), STORE_OK);
+    assert_int_equal(found, 1); /* the original reply's, with the old instant */
+    assert_int_equal(f.amount_ml, 95);
+    assert_amounts(s, 1, "");
+}
+
+/* The Undo button of a message whose lines lie on both sides of any read
+ * window a store keeps (here 8 hours apart, 41 and 33 hours before T0):
+ * each line is found (review of #11). */
+static void test_button_line_far_from_its_message(void **state) {
+    store *s = *state;
+    char err[STORE_ERR_MAX];
+    store_feeding lines[2] = {feeding(1, 301, 1, T0 - 41 * HOUR_MS, 90),
+                              feeding(1, 301, 2, T0 - 33 * HOUR_MS, 120)};
+    add(s, lines, 2);
+    store_feeding f;
+    int found;
+    assert_int_equal(s->ops->remove(s, 1, 301, 1, T0 - 41 * HOUR_MS, "p1", &f, &found, err),
+                     STORE_OK);
+    assert_int_equal(found, 1);
+    assert_int_equal(f.amount_ml, 90);
+    assert_int_equal(s->ops->remove(s, 1, 301, 2, 0, "p2", &f, &found, err), STORE_OK);
+    assert_int_equal(found, 1);
+    assert_int_equal(f.amount_ml, 120);
+    assert_amounts(s, 1, "");
+}
+
+/* A message delivered (again, or late) after it was edited records nothing
+ * the edit does not have: the edit is newer (review of #11). */
+static void test_message_after_its_edit(void **state) {
+    store *s = *state;
+    char err[STORE_ERR_MAX];
+    store_feeding lines[2] = {feeding(1, 5, 1, T0, 100), feeding(1, 5, 2, T0 + 1, 120)};
+    add(s, lines, 2);
+    store_feeding one = feeding(1, 5, 1, T0, 100);
+    store_list old = {0};
+    assert_int_equal(s->ops->replace_message(s, 1, 5, T0 + 60000, &one, 1, &old, NULL, err),
+                     STORE_OK);
+    store_list_free(&old);
+    store_feeding again[STORE_MESSAGE_MAX_FEEDINGS] = {lines[0], lines[1]};
+    size_t n = 2;
+    int already = 0;
+    assert_int_equal(s->ops->add_message(s, again, &n, &already, err), STORE_OK);
+    assert_int_equal(already, 1);
+    assert_amounts(s, 1, "100");
+    /* the edit arriving first, the message after it */
+    store_feeding edited = feeding(1, 6, 1, T0 + 2, 30);
+    assert_int_equal(s->ops->replace_message(s, 1, 6, T0 + 60000, &edited, 1, &old, NULL, err),
+                     STORE_OK);
+    store_list_free(&old);
+    store_feeding original[STORE_MESSAGE_MAX_FEEDINGS] = {feeding(1, 6, 1, T0 + 2, 30),
+                                                          feeding(1, 6, 2, T0 + 3, 40)};
+    n = 2;
+    assert_int_equal(s->ops->add_message(s, original, &n, &already, err), STORE_OK);
+    assert_int_equal(already, 1);
+    assert_amounts(s, 1, "100 30");
+}
+
+/* A press that found its feeding gone finds nothing when delivered again,
+ * even after an edit brought the line back (review of #11). */
+static void test_press_that_found_nothing(void **state) {
+    store *s = *state;
+    char err[STORE_ERR_MAX];
+    add_one(s, 1, 7, T0, 50);
+    store_feeding f;
+    int found;
+    assert_int_equal(s->ops->undo_last(s, 1, 8, &f, &found, err), STORE_OK);
+    assert_int_equal(found, 1);
+    assert_int_equal(s->ops->remove(s, 1, 7, 1, T0, "pZ", &f, &found, err), STORE_OK);
+    assert_int_equal(found, 0);
+    store_feeding back = feeding(1, 7, 1, T0, 55);
+    store_list old = {0};
+    assert_int_equal(s->ops->replace_message(s, 1, 7, T0 + 60000, &back, 1, &old, NULL, err),
+                     STORE_OK);
+    store_list_free(&old);
+    assert_amounts(s, 1, "55");
+    assert_int_equal(s->ops->remove(s, 1, 7, 1, T0, "pZ", &f, &found, err), STORE_OK);
+    assert_int_equal(found, 0);
+    assert_amounts(s, 1, "55");
+}
+
 /* An edit replaces exactly its message's feedings and returns the old ones. */
 static void test_replace_message(void **state) {
     store *s = *state;
@@ -705,6 +811,11 @@ int store_conformance_run(const store_backend *b) {
         cmocka_unit_test_setup_teardown(test_edits_out_of_order, open_store, close_store),
         cmocka_unit_test_setup_teardown(test_remove_old_reply_with_instant, open_store,
                                         close_store),
+        cmocka_unit_test_setup_teardown(test_button_after_edit_moved_it, open_store, close_store),
+        cmocka_unit_test_setup_teardown(test_button_line_far_from_its_message, open_store,
+                                        close_store),
+        cmocka_unit_test_setup_teardown(test_message_after_its_edit, open_store, close_store),
+        cmocka_unit_test_setup_teardown(test_press_that_found_nothing, open_store, close_store),
         cmocka_unit_test_setup_teardown(test_undo_redelivered_after_edit, open_store, close_store),
         cmocka_unit_test_setup_teardown(test_undo_of_nothing_redelivered_after_edit, open_store, close_store),
         cmocka_unit_test_setup_teardown(test_undo_redelivered_much_later, open_store, close_store),

@@ -17,6 +17,10 @@ void receipt_press_key(const char *press, char key[RECEIPT_KEY_MAX]) {
     snprintf(key, RECEIPT_KEY_MAX, "press:%.80s", press);
 }
 
+void receipt_edit_key(int64_t message_id, char key[RECEIPT_KEY_MAX]) {
+    snprintf(key, RECEIPT_KEY_MAX, "edit:%lld", (long long)message_id);
+}
+
 /* An `undone` entry as a receipt: a map (this version), or the string
  * note of earlier versions (the removed feeding's sk, or ""), which only
  * ever was written once the undo was done. */
@@ -238,7 +242,7 @@ int receipt_claim_edit(dynamo_store *s, int64_t chat_id, int64_t message_id,
     *late = 0;
     if (edit_ms <= 0) return STORE_OK;
     ddb_item_chat_key(chat_id, pk);
-    snprintf(key, sizeof key, "edit:%lld", (long long)message_id);
+    receipt_edit_key(message_id, key);
     int64_t now = s->turn.loaded && s->turn.chat_id == chat_id ? s->turn.now_ms
                                                               : clock_now_ms();
     int with_map = s->turn.loaded && s->turn.chat_id == chat_id && s->turn.undone;
@@ -253,10 +257,14 @@ int receipt_claim_edit(dynamo_store *s, int64_t chat_id, int64_t message_id,
         ddb_item_put_n(m, "at", now > edit_ms ? now : edit_ms);
         ddb_item_put_n(m, "edit", edit_ms);
         if (with_map) {
+            char update[1024] = "SET #u.#m = :r";
+            if (s->turn.loaded && s->turn.chat_id == chat_id)
+                receipt_prune(s->turn.undone, now - RECEIPT_KEEP_MS, names, update,
+                              sizeof update);
             cJSON_AddStringToObject(names, "#m", key);
             cJSON_AddItemToObject(values, ":r", entry);
             ddb_item_put_n(values, ":e", edit_ms);
-            cJSON_AddStringToObject(req, "UpdateExpression", "SET #u.#m = :r");
+            cJSON_AddStringToObject(req, "UpdateExpression", update);
             cJSON_AddStringToObject(req, "ConditionExpression",
                                     "attribute_not_exists(#u.#m) OR #u.#m.edit <= :e");
         } else {

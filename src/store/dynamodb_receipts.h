@@ -23,6 +23,8 @@
 #define RECEIPT_KEEP_MS (8 * 24 * 3600 * 1000LL)
 void receipt_undo_key(int64_t by, char key[RECEIPT_KEY_MAX]);
 void receipt_press_key(const char *press, char key[RECEIPT_KEY_MAX]);
+/* The key of message `message_id`'s latest edit ("edit:<id>"). */
+void receipt_edit_key(int64_t message_id, char key[RECEIPT_KEY_MAX]);
 
 typedef struct {
     int exists, done;

@@ -244,15 +244,19 @@ static int dyn_add_message(store *base, store_feeding *feeds, size_t *n,
         turn_items_free(&was);
         return STORE_ERROR;
     }
-    /* a message that undid is not a feeding afterwards */
-    undo_receipt receipt;
-    char key[RECEIPT_KEY_MAX];
+    /* a message that undid is not a feeding afterwards; one that was
+     * edited is what its edit made it (a late copy of the original, whose
+     * first delivery failed, brings back no line the edit dropped) */
+    undo_receipt undid, edited;
+    char key[RECEIPT_KEY_MAX], edit_key[RECEIPT_KEY_MAX];
     receipt_undo_key(message_id, key);
-    if (receipt_find(s, chat_id, key, message_id, &receipt, err) != STORE_OK) {
+    receipt_edit_key(message_id, edit_key);
+    if (receipt_find(s, chat_id, key, message_id, &undid, err) != STORE_OK ||
+        receipt_find(s, chat_id, edit_key, 0, &edited, err) != STORE_OK) {
         turn_items_free(&was);
         return STORE_ERROR;
     }
-    int undid = receipt.exists;
+    int settled = undid.exists || edited.exists;
 
     /* the lines not written yet: all of them for a new message, the rest
      * of one cut off halfway, none for a redelivery */
@@ -262,7 +266,7 @@ static int dyn_add_message(store *base, store_feeding *feeds, size_t *n,
         int there = 0;
         for (size_t j = 0; j < was.count && !there; j++)
             there = was.items[j].f.line == feeds[i].line;
-        if (there || undid) continue;
+        if (there || settled) continue;
         int ok;
         if (put_feeding(s, &feeds[i], 1, &ok, err) != STORE_OK) {
             turn_items_free(&was);
@@ -473,35 +477,47 @@ static int dyn_remove(store *base, int64_t chat_id, int64_t message_id,
         if (*found) *removed = r.feeding;
         return STORE_OK;
     }
-    /* the Undo button of an old reply: its message may be older than the
-     * turn. The button carries the feeding's instant, so its key is known:
-     * one request. Only a button without it (or with a wrong one) makes
-     * the store look in the chat's whole history. */
+    /* Which item: the live one of that line (an edit that moved the
+     * feeding left a removed one at the old instant); else, for a press
+     * delivered again before its receipt was written, the one this press
+     * removed. Looked for in the turn, then at the instant the button
+     * carries (one request, for a reply of any age), then in the
+     * message's history -- the turn may hold only some of a message's
+     * lines, and the instant be an old one or forged. */
     turn_items was = {0};
-    int status = STORE_OK;
+    int status = STORE_OK, settled = 0;
     if (turn_covers(&s->turn, chat_id, s->turn.from_ms))
         status = message_items(s, chat_id, message_id, &was, err);
-    if (status == STORE_OK && was.count == 0 && at_ms > 0) {
+    const turn_item *live = NULL;
+    for (size_t i = 0; status == STORE_OK && i < was.count; i++)
+        if (was.items[i].f.line == line && !was.items[i].removed) live = &was.items[i];
+    if (status == STORE_OK && live) {
+        status = soft_delete(s, &live->f, 0, press, removed, found, NULL, err);
+        settled = 1;
+    }
+    if (status == STORE_OK && !settled && at_ms > 0) {
         store_feeding key = {.chat_id = chat_id, .message_id = message_id,
                              .line = line, .at_ms = at_ms};
-        int gone;
-        status = soft_delete(s, &key, 0, press, removed, found, &gone, err);
-        if (status == STORE_OK && !gone) {
-            if (press[0])
-                status = receipt_claim(s, chat_id, key_name, *found ? removed : NULL, 1,
-                                       &r, err);
-            return status;
+        status = soft_delete(s, &key, 0, press, removed, found, NULL, err);
+        settled = *found;
+    }
+    if (status == STORE_OK && !settled) {
+        turn_items_free(&was);
+        status = message_history(s, chat_id, message_id, &was, err);
+        live = NULL;
+        for (size_t i = 0; status == STORE_OK && i < was.count; i++)
+            if (was.items[i].f.line == line && !was.items[i].removed) live = &was.items[i];
+        if (status == STORE_OK && live) {
+            status = soft_delete(s, &live->f, 0, press, removed, found, NULL, err);
+        } else {
+            /* removed ones: if this very press removed one (a retry after
+             * a lost answer, a copy of the same update), soft_delete says so */
+            for (size_t i = 0; status == STORE_OK && !*found && i < was.count; i++)
+                if (was.items[i].f.line == line && was.items[i].removed_by == 0)
+                    status = soft_delete(s, &was.items[i].f, 0, press, removed, found, NULL,
+                                         err);
         }
     }
-    if (status == STORE_OK && was.count == 0)
-        status = message_history(s, chat_id, message_id, &was, err);
-    /* a removed one too: if this very press removed it (a retry after a
-     * lost answer, a copy of the same update), soft_delete says so */
-    for (size_t i = 0; status == STORE_OK && i < was.count; i++)
-        if (was.items[i].f.line == line) {
-            status = soft_delete(s, &was.items[i].f, 0, press, removed, found, NULL, err);
-            break;
-        }
     turn_items_free(&was);
     if (status == STORE_OK && press[0])
         status = receipt_claim(s, chat_id, key_name, *found ? removed : NULL, 1, &r, err);

@@ -128,7 +128,14 @@ static const char *const migrations[] = {
     "ALTER TABLE chats ADD COLUMN last_message_id INTEGER NOT NULL DEFAULT 0;"
     /* the edit_date of the edit a message's feedings come from, so that a
      * late copy of an older edit changes nothing */
-    "ALTER TABLE messages ADD COLUMN edit_ms INTEGER NOT NULL DEFAULT 0;",
+    "ALTER TABLE messages ADD COLUMN edit_ms INTEGER NOT NULL DEFAULT 0;"
+    /* the Undo button presses handled, so that one that found nothing
+     * still finds nothing when delivered again, after an edit brought the
+     * line back */
+    "CREATE TABLE presses ("
+    "  chat_id INTEGER NOT NULL,"
+    "  press TEXT NOT NULL,"
+    "  PRIMARY KEY (chat_id, press)) WITHOUT ROWID;",
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -142,6 +149,7 @@ enum {
     ST_ROLLBACK,
     ST_MARK_MESSAGE,
     ST_EDIT_CLAIM,
+    ST_MARK_PRESS,
     ST_MESSAGE_FEEDINGS,
     ST_INSERT,
     ST_RANGE,
@@ -161,6 +169,8 @@ static const char *const statements[ST_COUNT] = {
     [ST_BEGIN] = "BEGIN IMMEDIATE",
     [ST_COMMIT] = "COMMIT",
     [ST_ROLLBACK] = "ROLLBACK",
+    [ST_MARK_PRESS] = "INSERT INTO presses (chat_id, press) VALUES (?1, ?2) "
+                      "ON CONFLICT DO NOTHING",
     [ST_EDIT_CLAIM] = "INSERT INTO messages (chat_id, message_id, edit_ms) "
                       "VALUES (?1, ?2, ?3) ON CONFLICT DO UPDATE SET "
                       "edit_ms = max(edit_ms, excluded.edit_ms) "
@@ -416,8 +426,19 @@ static int sqlite_remove(store *base, int64_t chat_id, int64_t message_id,
     (void)at_ms; /* (chat, message, line) is an index here */
     int keyed = press != NULL && press[0] != '\0'; /* "": no press to know */
     if (begin(s, err) != STORE_OK) return STORE_ERROR;
+    /* a press seen before removes nothing now: it answers with what it
+     * removed then, or nothing (it found the feeding gone) */
+    int seen = 0;
+    if (keyed) {
+        sqlite3_bind_int64(s->st[ST_MARK_PRESS], 1, chat_id);
+        sqlite3_bind_text(s->st[ST_MARK_PRESS], 2, press, -1, SQLITE_STATIC);
+        int mark = run(s, ST_MARK_PRESS);
+        sqlite3_clear_bindings(s->st[ST_MARK_PRESS]);
+        if (mark != SQLITE_OK) return abandon(s, "removing a feeding", err);
+        seen = sqlite3_changes(s->db) == 0;
+    }
     int rc = SQLITE_DONE;
-    for (int i = keyed ? 0 : 1; i < 2 && rc == SQLITE_DONE; i++) {
+    for (int i = keyed ? 0 : 1; i < (seen ? 1 : 2) && rc == SQLITE_DONE; i++) {
         /* first what this press removed before (a redelivery), whatever
          * has happened since; then the feeding, if it is still there */
         sqlite3_stmt *st = s->st[i == 0 ? ST_REMOVED_BY_PRESS : ST_REMOVE];
