@@ -8,7 +8,13 @@
 #include "store/store_dynamodb.h"
 #include "store_conformance.h"
 
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
 
 static store *open_table(void *ctx) {
     (void)ctx;
@@ -40,8 +46,85 @@ static store *open_table_in_turns(void *ctx) {
     return f ? &f->base : NULL;
 }
 
+#define HOUR_MS 3600000LL
+#define DAY_MS (24 * HOUR_MS)
+
+static store_feeding at(int64_t message, int line, int64_t at_ms, int ml) {
+    store_feeding f = {.chat_id = 1, .message_id = message, .line = line, .at_ms = at_ms,
+                       .amount_ml = ml, .kind = PHRASE_MILK, .entered_at_ms = at_ms};
+    snprintf(f.day, sizeof f.day, "x");
+    return f;
+}
+
+/* "week" on DynamoDB reads the per-day sums (dynamodb_sums.h) for the days
+ * between sums_from and the turn: after ten days of messages, each in its
+ * own turn, with undos, an Undo button, an edit that moves a feeding and a
+ * redelivery, the amounts it lists are exactly the feedings'. */
+static void test_week_sums_match_feedings(void **state) {
+    (void)state;
+    store *s = open_table(NULL);
+    assert_non_null(s);
+    char err[STORE_ERR_MAX];
+    store_chat chat;
+    const int64_t t0 = 1764316800000LL; /* 2025-11-28T08:00:00Z */
+    int64_t id = 1;
+    for (int d = 0; d < 10; d++) {
+        int64_t now = t0 + d * DAY_MS;
+        for (int k = 0; k < 3; k++, id++) {
+            assert_int_equal(s->ops->get_chat(s, 1, now + k * HOUR_MS, &chat, err), STORE_OK);
+            store_feeding feeds[STORE_MESSAGE_MAX_FEEDINGS] = {
+                at(id, 1, now + k * HOUR_MS - 30 * 60000, 100 + d * 10 + k),
+                at(id, 2, now + k * HOUR_MS - 26 * HOUR_MS, 7)}; /* yesterday */
+            size_t n = k == 2 ? 2 : 1, m = n;
+            int already;
+            assert_int_equal(s->ops->add_message(s, feeds, &n, &already, err), STORE_OK);
+            assert_int_equal(s->ops->add_message(s, feeds, &m, &already, err), STORE_OK);
+            assert_int_equal(already, 1); /* a redelivery: nothing more */
+        }
+        store_feeding f;
+        int found;
+        assert_int_equal(s->ops->get_chat(s, 1, now + 4 * HOUR_MS, &chat, err), STORE_OK);
+        if (d % 3 == 0) {
+            assert_int_equal(s->ops->undo_last(s, 1, id++, &f, &found, err), STORE_OK);
+            assert_int_equal(found, 1);
+        } else if (d % 3 == 1) {
+            assert_int_equal(s->ops->remove(s, 1, id - 2, 1, now + HOUR_MS - 30 * 60000, "p",
+                                            &f, &found, err),
+                             STORE_OK);
+            assert_int_equal(found, 1);
+        } else {
+            store_feeding moved = at(id - 3, 1, now - 3 * HOUR_MS, 99);
+            store_list old = {0};
+            assert_int_equal(s->ops->replace_message(s, 1, id - 3, now + 4 * HOUR_MS, &moved,
+                                                     1, &old, NULL, err),
+                             STORE_OK);
+            store_list_free(&old);
+        }
+    }
+    const int64_t end = t0 + 9 * DAY_MS + 5 * HOUR_MS;
+    assert_int_equal(s->ops->get_chat(s, 1, end, &chat, err), STORE_OK);
+    store_list sums = {0}, feeds = {0};
+    assert_int_equal(s->ops->list_amounts(s, 1, end - 8 * DAY_MS, end, &sums, err), STORE_OK);
+    assert_int_equal(s->ops->list_range(s, 1, end - 8 * DAY_MS, end, &feeds, err), STORE_OK);
+    assert_true(feeds.count > 20);
+    assert_int_equal(sums.count, feeds.count);
+    for (size_t i = 0; i < feeds.count; i++) {
+        assert_int_equal(sums.items[i].at_ms, feeds.items[i].at_ms);
+        assert_int_equal(sums.items[i].amount_ml, feeds.items[i].amount_ml);
+        assert_int_equal(sums.items[i].message_id, feeds.items[i].message_id);
+    }
+    store_list_free(&sums);
+    store_list_free(&feeds);
+    store_close(s);
+}
+
 int main(void) {
     if (dynalite_env() != 0) return 2;
+    const struct CMUnitTest sums[] = {
+        cmocka_unit_test(test_week_sums_match_feedings),
+    };
+    if (cmocka_run_group_tests_name("store_dynamodb (week sums)", sums, NULL, NULL) != 0)
+        return 1;
     const store_backend direct = {"store_conformance(dynamodb, direct)", open_table, NULL};
     const store_backend turns = {"store_conformance(dynamodb, in turns)",
                                  open_table_in_turns, NULL};

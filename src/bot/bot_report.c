@@ -96,10 +96,10 @@ int bot_week(bot_turn *t) {
     int64_t from = clock_from_local(t->zone, first, 0, 0);
     int64_t to = clock_from_local(t->zone, clock_date_add(t->today, 1), 0, 0);
     store_list list = {0};
-    /* one query for the week; days are cut by local date in the zone, so a
-     * 23- or 25-hour day holds exactly its own feedings */
-    if (t->bot->store->ops->list_range(t->bot->store, t->msg->chat_id, from, to,
-                                       &list, t->err) != STORE_OK) {
+    /* the week's amounts and instants; days are cut by local date in the
+     * zone, so a 23- or 25-hour day holds exactly its own feedings */
+    if (t->bot->store->ops->list_amounts(t->bot->store, t->msg->chat_id, from, to,
+                                         &list, t->err) != STORE_OK) {
         store_list_free(&list);
         return bot_store_failed(t);
     }

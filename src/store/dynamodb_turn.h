@@ -61,6 +61,8 @@ typedef struct {
     int64_t chat_id, now_ms, from_ms;
     char tz[CLOCK_ZONE_ID_MAX];
     cJSON *undone; /* the settings' notes: message id -> sk */
+    int64_t sums_from; /* the settings' sums_from: 0 when not set (see
+                          dynamodb_sums.h) */
     turn_items feedings;
 } turn_cache;
 

@@ -80,6 +80,11 @@ typedef struct {
      * order among equal times), appended to *out. */
     int (*list_range)(store *s, int64_t chat_id, int64_t from_ms,
                       int64_t to_ms, store_list *out, char *err);
+    /* As list_range, for totals: chat, message, line, instant and amount
+     * must be right, the rest may be empty. A backend may answer it more
+     * cheaply (DynamoDB: the per-day sums, for "week"). */
+    int (*list_amounts)(store *s, int64_t chat_id, int64_t from_ms,
+                        int64_t to_ms, store_list *out, char *err);
     /* The feeding with the latest instant before `before_ms`; *found = 0 if
      * there is none. */
     int (*latest_before)(store *s, int64_t chat_id, int64_t before_ms,

@@ -18,9 +18,10 @@
  * ones too), and, sorting right after them, the settings item. Today's and
  * yesterday's totals, the last feeding, and whether this message was seen
  * before are then answered from memory, so a message reads what its reply
- * shows, not the chat's history: a feeding costs 2 requests, a total 1; a
- * week adds one Query for its five older days; "last" and undo, when the
- * turn has no feeding, one small Query each.
+ * shows, not the chat's history: a feeding costs 3 requests (the turn, the
+ * feeding, its day's sum), a total 1; a week adds one Query of at most 9
+ * small per-day sum items for its older days (dynamodb_sums.h); "last" and
+ * undo, when the turn has no feeding, one small Query each.
  *
  * Exactly once, without transactions. The local DynamoDB the tests run
  * against (dynalite) has no TransactWriteItems, so every change is single
@@ -69,11 +70,13 @@
  * as an item and the keys above; dynamodb_request.c the reads every part
  * makes (one item, a Query page by page, a chat's history);
  * dynamodb_turn.c loads the turn and answers from it; dynamodb_receipts.c
- * keeps the receipts in `undone`. store_dynamodb_internal.h is what they
- * share: the store and its turn. */
+ * keeps the receipts in `undone`; dynamodb_sums.c the per-day sums "week"
+ * reads. store_dynamodb_internal.h is what they share: the store and its
+ * turn. */
 #include "store_dynamodb.h"
 #include "dynamodb_item.h"
 #include "dynamodb_receipts.h"
+#include "dynamodb_sums.h"
 #include "dynamodb_turn.h"
 #include "store_dynamodb_internal.h"
 
@@ -218,7 +221,11 @@ static int soft_delete(dynamo_store *s, const store_feeding *f, int64_t by,
         if (gone) *gone = item == NULL;
         cJSON_Delete(item);
     }
-    if (*done) turn_mark_removed(&s->turn, f, by);
+    if (*done) {
+        turn_mark_removed(&s->turn, f, by);
+        /* also when this removal was found done already: its retry */
+        if (sums_remove(s, f, err) != STORE_OK) return STORE_ERROR;
+    }
     return STORE_OK;
 }
 
@@ -284,7 +291,8 @@ static int dyn_add_message(store *base, store_feeding *feeds, size_t *n,
         *already = 1;
     }
     turn_items_free(&was);
-    return STORE_OK;
+    /* a redelivery too: the first delivery may have stopped before */
+    return sums_add(s, feeds, *n, err);
 }
 
 static int dyn_list_range(store *base, int64_t chat_id, int64_t from_ms,
@@ -312,6 +320,35 @@ static int dyn_list_range(store *base, int64_t chat_id, int64_t from_ms,
             store_list_push(out, &it->f) != STORE_OK)
             return ddb_fail(err, "store: out of memory");
     }
+    if (out->count > first + 1)
+        sort_feedings(out->items + first, out->count - first, by_time);
+    return STORE_OK;
+}
+
+/* A range's amounts: before sums_from from the feedings (Query), then from
+ * the per-day sums (one small Query), then from the turn. Without a turn
+ * or sums, as list_range. */
+static int dyn_list_amounts(store *base, int64_t chat_id, int64_t from_ms,
+                            int64_t to_ms, store_list *out, char *err) {
+    dynamo_store *s = impl(base);
+    const turn_cache *t = &s->turn;
+    if (!(t->loaded && t->chat_id == chat_id && t->sums_from > 0) || to_ms <= from_ms)
+        return dyn_list_range(base, chat_id, from_ms, to_ms, out, err);
+    size_t first = out->count;
+    int64_t sums_start = from_ms > t->sums_from ? from_ms : t->sums_from;
+    int64_t turn_start = from_ms > t->from_ms ? from_ms : t->from_ms;
+    if (sums_start > to_ms) sums_start = to_ms;
+    if (turn_start > to_ms) turn_start = to_ms;
+    if (sums_start > turn_start) sums_start = turn_start;
+    if (from_ms < sums_start &&
+        dyn_list_range(base, chat_id, from_ms, sums_start, out, err) != STORE_OK)
+        return STORE_ERROR;
+    if (sums_start < turn_start &&
+        sums_list(s, chat_id, sums_start, turn_start, out, err) != STORE_OK)
+        return STORE_ERROR;
+    if (turn_start < to_ms &&
+        dyn_list_range(base, chat_id, turn_start, to_ms, out, err) != STORE_OK)
+        return STORE_ERROR;
     if (out->count > first + 1)
         sort_feedings(out->items + first, out->count - first, by_time);
     return STORE_OK;
@@ -553,15 +590,22 @@ static int dyn_replace_message(store *base, int64_t chat_id,
         int ok;
         status = put_feeding(s, &feeds[i], 0, &ok, err);
     }
+    if (status == STORE_OK) status = sums_add(s, feeds, n, err);
     for (size_t j = 0; j < was.count && status == STORE_OK; j++) {
-        if (was.items[j].removed) continue;
+        /* live ones are retired; ones an edit retired before lose their
+         * sum again (that edit may have stopped in between) */
+        if (was.items[j].removed && was.items[j].removed_by != -1) continue;
         int rewritten = 0, done;
         ddb_item_feed_key(&was.items[j].f, sk);
         for (size_t i = 0; i < n && !rewritten; i++) {
             ddb_item_feed_key(&feeds[i], new_sk);
             rewritten = strcmp(sk, new_sk) == 0;
         }
-        if (!rewritten) status = soft_delete(s, &was.items[j].f, -1, NULL, NULL, &done, NULL, err);
+        if (rewritten) continue;
+        if (was.items[j].removed)
+            status = sums_remove(s, &was.items[j].f, err);
+        else
+            status = soft_delete(s, &was.items[j].f, -1, NULL, NULL, &done, NULL, err);
     }
     turn_items_free(&was);
     return status;
@@ -655,6 +699,7 @@ static void dyn_close(store *base) {
 static const store_ops dynamo_ops = {
     .add_message = dyn_add_message,
     .list_range = dyn_list_range,
+    .list_amounts = dyn_list_amounts,
     .latest_before = dyn_latest_before,
     .undo_last = dyn_undo_last,
     .remove = dyn_remove,

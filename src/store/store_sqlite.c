@@ -551,6 +551,8 @@ static void sqlite_close(store *base) {
 static const store_ops sqlite_ops = {
     .add_message = sqlite_add_message,
     .list_range = sqlite_list_range,
+    /* the rows are read by index, as for any range */
+    .list_amounts = sqlite_list_range,
     .latest_before = sqlite_latest_before,
     .undo_last = sqlite_undo_last,
     .remove = sqlite_remove,
