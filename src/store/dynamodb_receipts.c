@@ -125,75 +125,105 @@ static void receipt_prune(const cJSON *undone, int64_t before, cJSON *names,
     }
 }
 
+/* An UpdateItem of chat `chat_id`'s settings item, with #u naming the map
+ * `undone` and #m its entry `key` (when not NULL); *names and *values for
+ * the caller to add to. */
+static cJSON *settings_update(dynamo_store *s, int64_t chat_id, const char *key,
+                              cJSON **names, cJSON **values) {
+    char pk[DDB_ITEM_KEY_MAX];
+    ddb_item_chat_key(chat_id, pk);
+    cJSON *req = ddb_request_new(s);
+    ddb_item_add_key(req, pk, "settings");
+    *names = cJSON_AddObjectToObject(req, "ExpressionAttributeNames");
+    *values = cJSON_AddObjectToObject(req, "ExpressionAttributeValues");
+    cJSON_AddStringToObject(*names, "#u", "undone");
+    if (key) cJSON_AddStringToObject(*names, "#m", key);
+    return req;
+}
+
+/* *r as written: naming `target` (NULL: nothing to undo). */
+static void receipt_written(undo_receipt *r, const store_feeding *target, int done) {
+    memset(r, 0, sizeof *r);
+    r->exists = 1;
+    r->done = done || target == NULL;
+    if (target) {
+        ddb_item_feed_key(target, r->target);
+        r->feeding = *target;
+    }
+}
+
+/* The time a receipt is written at: the turn's message's, else now. */
+static int64_t receipt_now(const dynamo_store *s, int64_t chat_id) {
+    return s->turn.loaded && s->turn.chat_id == chat_id ? s->turn.now_ms : clock_now_ms();
+}
+
+/* Sets entry `key` of the settings item's map `undone` to `entry` if
+ * `when` (a condition on #u.#m, with :e = e) holds, dropping on the way
+ * the entries older than RECEIPT_KEEP_MS, so that the map stays small.
+ * The chat's first entry makes the map (DynamoDB refuses a path into a
+ * map that does not exist); a map made meanwhile by another write is
+ * found and written into. Returns DYNAMO_OK, DYNAMO_CONDITION_FAILED (the
+ * condition was false), or DYNAMO_ERROR with err set. */
+static dynamo_status put_entry(dynamo_store *s, int64_t chat_id, const char *key,
+                               const cJSON *entry, const char *when, int64_t e,
+                               char *err) {
+    char message[STORE_ERR_MAX];
+    int in_turn = s->turn.loaded && s->turn.chat_id == chat_id;
+    int have_map = in_turn && s->turn.undone;
+    for (int tries = 0; tries < 2; tries++) {
+        cJSON *names, *values;
+        cJSON *req = settings_update(s, chat_id, have_map ? key : NULL, &names, &values);
+        if (have_map) {
+            char update[1024] = "SET #u.#m = :r";
+            if (in_turn)
+                receipt_prune(s->turn.undone, receipt_now(s, chat_id) - RECEIPT_KEEP_MS,
+                              names, update, sizeof update);
+            cJSON_AddItemToObject(values, ":r", cJSON_Duplicate(entry, 1));
+            if (e >= 0) ddb_item_put_n(values, ":e", e);
+            cJSON_AddStringToObject(req, "UpdateExpression", update);
+            cJSON_AddStringToObject(req, "ConditionExpression", when);
+        } else {
+            cJSON *map = cJSON_AddObjectToObject(values, ":map");
+            cJSON_AddItemToObject(cJSON_AddObjectToObject(map, "M"), key,
+                                  cJSON_Duplicate(entry, 1));
+            cJSON_AddStringToObject(req, "UpdateExpression", "SET #u = :map");
+            cJSON_AddStringToObject(req, "ConditionExpression", "attribute_not_exists(#u)");
+        }
+        dynamo_status st = dynamo_call(s->client, "UpdateItem", req, NULL, message,
+                                       sizeof message);
+        cJSON_Delete(req);
+        if (st == DYNAMO_ERROR) ddb_fail(err, message);
+        if (st != DYNAMO_CONDITION_FAILED || have_map) return st;
+        have_map = 1; /* the map appeared meanwhile */
+    }
+    return DYNAMO_CONDITION_FAILED; /* not reached */
+}
+
 int receipt_claim(dynamo_store *s, int64_t chat_id, const char *key,
                   const store_feeding *target, int done, undo_receipt *r,
                   char *err) {
-    char pk[DDB_ITEM_KEY_MAX], message[STORE_ERR_MAX];
-    ddb_item_chat_key(chat_id, pk);
-    int64_t now = s->turn.loaded && s->turn.chat_id == chat_id ? s->turn.now_ms
-                                                              : clock_now_ms();
-    int have_map = s->turn.loaded && s->turn.chat_id == chat_id && s->turn.undone;
-    for (int tries = 0; tries < 3; tries++) {
-        cJSON *req = ddb_request_new(s);
-        ddb_item_add_key(req, pk, "settings");
-        cJSON *names = cJSON_AddObjectToObject(req, "ExpressionAttributeNames");
-        cJSON *values = cJSON_AddObjectToObject(req, "ExpressionAttributeValues");
-        cJSON_AddStringToObject(names, "#u", "undone");
-        if (have_map) {
-            char update[1024] = "SET #u.#m = :r";
-            if (s->turn.loaded && s->turn.chat_id == chat_id)
-                receipt_prune(s->turn.undone, now - RECEIPT_KEEP_MS, names, update,
-                              sizeof update);
-            cJSON_AddStringToObject(names, "#m", key);
-            cJSON_AddItemToObject(values, ":r", receipt_value(target, done, now));
-            cJSON_AddStringToObject(req, "UpdateExpression", update);
-            cJSON_AddStringToObject(req, "ConditionExpression",
-                                    "attribute_not_exists(#u.#m)");
-        } else {
-            /* the chat's first undo makes the map */
-            cJSON *map = cJSON_AddObjectToObject(values, ":map");
-            cJSON_AddItemToObject(cJSON_AddObjectToObject(map, "M"), key,
-                                  receipt_value(target, done, now));
-            cJSON_AddStringToObject(req, "UpdateExpression", "SET #u = :map");
-            cJSON_AddStringToObject(req, "ConditionExpression",
-                                    "attribute_not_exists(#u)");
-        }
-        dynamo_status st = dynamo_call(s->client, "UpdateItem", req, NULL,
-                                       message, sizeof message);
-        cJSON_Delete(req);
-        if (st == DYNAMO_ERROR) return ddb_fail(err, message);
-        if (st == DYNAMO_OK) {
-            memset(r, 0, sizeof *r);
-            r->exists = 1;
-            r->done = done || target == NULL;
-            if (target) {
-                ddb_item_feed_key(target, r->target);
-                r->feeding = *target;
-            }
-            return STORE_OK;
-        }
-        /* the entry exists (or, first time, the map does): read it */
-        if (receipt_read(s, chat_id, key, r, err) != STORE_OK) return STORE_ERROR;
-        if (r->exists) return STORE_OK;
-        have_map = 1;
+    cJSON *entry = receipt_value(target, done, receipt_now(s, chat_id));
+    dynamo_status st = put_entry(s, chat_id, key, entry, "attribute_not_exists(#u.#m)",
+                                 -1, err);
+    cJSON_Delete(entry);
+    if (st == DYNAMO_ERROR) return STORE_ERROR;
+    if (st == DYNAMO_OK) {
+        receipt_written(r, target, done);
+        return STORE_OK;
     }
-    return ddb_fail(err, "store: undo kept racing with other changes; try again");
+    /* the entry exists: whoever made it, follow it */
+    if (receipt_read(s, chat_id, key, r, err) != STORE_OK) return STORE_ERROR;
+    return r->exists ? STORE_OK
+                     : ddb_fail(err, "store: undo kept racing with other changes; try again");
 }
 
 int receipt_retarget(dynamo_store *s, int64_t chat_id, const char *key,
                      const char *old_target, const store_feeding *target,
                      undo_receipt *r, char *err) {
-    char pk[DDB_ITEM_KEY_MAX], message[STORE_ERR_MAX];
-    ddb_item_chat_key(chat_id, pk);
-    int64_t now = s->turn.loaded && s->turn.chat_id == chat_id ? s->turn.now_ms
-                                                              : clock_now_ms();
-    cJSON *req = ddb_request_new(s);
-    ddb_item_add_key(req, pk, "settings");
-    cJSON *names = cJSON_AddObjectToObject(req, "ExpressionAttributeNames");
-    cJSON *values = cJSON_AddObjectToObject(req, "ExpressionAttributeValues");
-    cJSON_AddStringToObject(names, "#u", "undone");
-    cJSON_AddStringToObject(names, "#m", key);
-    cJSON_AddItemToObject(values, ":r", receipt_value(target, 0, now));
+    char message[STORE_ERR_MAX];
+    cJSON *names, *values;
+    cJSON *req = settings_update(s, chat_id, key, &names, &values);
+    cJSON_AddItemToObject(values, ":r", receipt_value(target, 0, receipt_now(s, chat_id)));
     ddb_item_put_s(values, ":old", old_target);
     ddb_item_put_s(values, ":pending", RECEIPT_PENDING);
     cJSON_AddStringToObject(req, "UpdateExpression", "SET #u.#m = :r");
@@ -205,26 +235,15 @@ int receipt_retarget(dynamo_store *s, int64_t chat_id, const char *key,
     cJSON_Delete(req);
     if (st == DYNAMO_ERROR) return ddb_fail(err, message);
     if (st == DYNAMO_CONDITION_FAILED) return receipt_read(s, chat_id, key, r, err);
-    memset(r, 0, sizeof *r);
-    r->exists = 1;
-    r->done = target == NULL;
-    if (target) {
-        ddb_item_feed_key(target, r->target);
-        r->feeding = *target;
-    }
+    receipt_written(r, target, 0);
     return STORE_OK;
 }
 
 int receipt_done(dynamo_store *s, int64_t chat_id, const char *key,
                  const char *target, char *err) {
-    char pk[DDB_ITEM_KEY_MAX], message[STORE_ERR_MAX];
-    ddb_item_chat_key(chat_id, pk);
-    cJSON *req = ddb_request_new(s);
-    ddb_item_add_key(req, pk, "settings");
-    cJSON *names = cJSON_AddObjectToObject(req, "ExpressionAttributeNames");
-    cJSON *values = cJSON_AddObjectToObject(req, "ExpressionAttributeValues");
-    cJSON_AddStringToObject(names, "#u", "undone");
-    cJSON_AddStringToObject(names, "#m", key);
+    char message[STORE_ERR_MAX];
+    cJSON *names, *values;
+    cJSON *req = settings_update(s, chat_id, key, &names, &values);
     cJSON_AddStringToObject(names, "#s", "state");
     ddb_item_put_s(values, ":done", RECEIPT_DONE);
     ddb_item_put_s(values, ":target", target);
@@ -238,52 +257,20 @@ int receipt_done(dynamo_store *s, int64_t chat_id, const char *key,
 
 int receipt_claim_edit(dynamo_store *s, int64_t chat_id, int64_t message_id,
                        int64_t edit_ms, int *late, char *err) {
-    char pk[DDB_ITEM_KEY_MAX], key[RECEIPT_KEY_MAX], message[STORE_ERR_MAX];
+    char key[RECEIPT_KEY_MAX];
     *late = 0;
     if (edit_ms <= 0) return STORE_OK;
-    ddb_item_chat_key(chat_id, pk);
     receipt_edit_key(message_id, key);
-    int64_t now = s->turn.loaded && s->turn.chat_id == chat_id ? s->turn.now_ms
-                                                              : clock_now_ms();
-    int with_map = s->turn.loaded && s->turn.chat_id == chat_id && s->turn.undone;
-    for (int tries = 0; tries < 3; tries++) {
-        cJSON *req = ddb_request_new(s);
-        ddb_item_add_key(req, pk, "settings");
-        cJSON *names = cJSON_AddObjectToObject(req, "ExpressionAttributeNames");
-        cJSON *values = cJSON_AddObjectToObject(req, "ExpressionAttributeValues");
-        cJSON_AddStringToObject(names, "#u", "undone");
-        cJSON *entry = cJSON_CreateObject();
-        cJSON *m = cJSON_AddObjectToObject(entry, "M");
-        ddb_item_put_n(m, "at", now > edit_ms ? now : edit_ms);
-        ddb_item_put_n(m, "edit", edit_ms);
-        if (with_map) {
-            char update[1024] = "SET #u.#m = :r";
-            if (s->turn.loaded && s->turn.chat_id == chat_id)
-                receipt_prune(s->turn.undone, now - RECEIPT_KEEP_MS, names, update,
-                              sizeof update);
-            cJSON_AddStringToObject(names, "#m", key);
-            cJSON_AddItemToObject(values, ":r", entry);
-            ddb_item_put_n(values, ":e", edit_ms);
-            cJSON_AddStringToObject(req, "UpdateExpression", update);
-            cJSON_AddStringToObject(req, "ConditionExpression",
-                                    "attribute_not_exists(#u.#m) OR #u.#m.edit <= :e");
-        } else {
-            cJSON *map = cJSON_AddObjectToObject(values, ":map");
-            cJSON_AddItemToObject(cJSON_AddObjectToObject(map, "M"), key, entry);
-            cJSON_AddStringToObject(req, "UpdateExpression", "SET #u = :map");
-            cJSON_AddStringToObject(req, "ConditionExpression", "attribute_not_exists(#u)");
-        }
-        dynamo_status st = dynamo_call(s->client, "UpdateItem", req, NULL,
-                                       message, sizeof message);
-        cJSON_Delete(req);
-        if (st == DYNAMO_OK) return STORE_OK;
-        if (st == DYNAMO_ERROR) return ddb_fail(err, message);
-        if (!with_map) { /* the map appeared meanwhile */
-            with_map = 1;
-            continue;
-        }
-        *late = 1;
-        return STORE_OK;
-    }
-    return ddb_fail(err, "store: an edit kept racing with other changes; try again");
+    int64_t now = receipt_now(s, chat_id);
+    cJSON *entry = cJSON_CreateObject();
+    cJSON *m = cJSON_AddObjectToObject(entry, "M");
+    ddb_item_put_n(m, "at", now > edit_ms ? now : edit_ms);
+    ddb_item_put_n(m, "edit", edit_ms);
+    dynamo_status st = put_entry(s, chat_id, key, entry,
+                                 "attribute_not_exists(#u.#m) OR #u.#m.edit <= :e",
+                                 edit_ms, err);
+    cJSON_Delete(entry);
+    if (st == DYNAMO_ERROR) return STORE_ERROR;
+    *late = st == DYNAMO_CONDITION_FAILED;
+    return STORE_OK;
 }

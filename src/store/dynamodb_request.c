@@ -14,20 +14,26 @@ cJSON *ddb_request_new(dynamo_store *s) {
     return req;
 }
 
-cJSON *ddb_request_live_range(dynamo_store *s, int64_t chat_id,
-                              const char *low, const char *high, int forward) {
+cJSON *ddb_request_key_range(dynamo_store *s, int64_t chat_id, const char *low,
+                             const char *high) {
     char pk[DDB_ITEM_KEY_MAX];
     ddb_item_chat_key(chat_id, pk);
     cJSON *req = ddb_request_new(s);
     cJSON_AddStringToObject(req, "KeyConditionExpression",
                             "pk = :pk AND sk BETWEEN :low AND :high");
-    cJSON_AddStringToObject(req, "FilterExpression",
-                            "attribute_not_exists(removed_by)");
     cJSON *values = cJSON_AddObjectToObject(req, "ExpressionAttributeValues");
     ddb_item_put_s(values, ":pk", pk);
     ddb_item_put_s(values, ":low", low);
     ddb_item_put_s(values, ":high", high);
     cJSON_AddBoolToObject(req, "ConsistentRead", 1);
+    return req;
+}
+
+cJSON *ddb_request_live_range(dynamo_store *s, int64_t chat_id,
+                              const char *low, const char *high, int forward) {
+    cJSON *req = ddb_request_key_range(s, chat_id, low, high);
+    cJSON_AddStringToObject(req, "FilterExpression",
+                            "attribute_not_exists(removed_by)");
     if (!forward) cJSON_AddBoolToObject(req, "ScanIndexForward", 0);
     return req;
 }

@@ -154,18 +154,10 @@ static int collect_sums(const cJSON *item, void *ctx) {
 int sums_list(dynamo_store *s, int64_t chat_id, int64_t from_ms, int64_t to_ms,
               store_list *out, char *err) {
     if (to_ms <= from_ms) return STORE_OK;
-    char pk[DDB_ITEM_KEY_MAX], low[DDB_ITEM_KEY_MAX], high[DDB_ITEM_KEY_MAX];
-    ddb_item_chat_key(chat_id, pk);
+    char low[DDB_ITEM_KEY_MAX], high[DDB_ITEM_KEY_MAX];
     sum_key(from_ms, low);
     sum_key(to_ms - 1, high);
-    cJSON *req = ddb_request_new(s);
-    cJSON_AddStringToObject(req, "KeyConditionExpression",
-                            "pk = :pk AND sk BETWEEN :low AND :high");
-    cJSON *values = cJSON_AddObjectToObject(req, "ExpressionAttributeValues");
-    ddb_item_put_s(values, ":pk", pk);
-    ddb_item_put_s(values, ":low", low);
-    ddb_item_put_s(values, ":high", high);
-    cJSON_AddBoolToObject(req, "ConsistentRead", 1);
+    cJSON *req = ddb_request_key_range(s, chat_id, low, high);
     sums_collector c = {chat_id, from_ms, to_ms, out};
     return ddb_request_query(s, req, collect_sums, &c, err);
 }

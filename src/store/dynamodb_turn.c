@@ -81,18 +81,10 @@ static int turn_visit(const cJSON *item, void *ctx) {
 }
 
 int turn_load(dynamo_store *s, int64_t chat_id, int64_t now_ms, char *err) {
-    char pk[DDB_ITEM_KEY_MAX], low[DDB_ITEM_KEY_MAX];
+    char low[DDB_ITEM_KEY_MAX];
     turn_clear(&s->turn);
-    ddb_item_chat_key(chat_id, pk);
     ddb_item_instant_key(now_ms - TURN_WINDOW_MS, low);
-    cJSON *req = ddb_request_new(s);
-    cJSON_AddStringToObject(req, "KeyConditionExpression",
-                            "pk = :pk AND sk BETWEEN :low AND :settings");
-    cJSON *values = cJSON_AddObjectToObject(req, "ExpressionAttributeValues");
-    ddb_item_put_s(values, ":pk", pk);
-    ddb_item_put_s(values, ":low", low);
-    ddb_item_put_s(values, ":settings", "settings");
-    cJSON_AddBoolToObject(req, "ConsistentRead", 1);
+    cJSON *req = ddb_request_key_range(s, chat_id, low, "settings");
     if (ddb_request_query(s, req, turn_visit, &s->turn, err) != STORE_OK) {
         turn_clear(&s->turn);
         return STORE_ERROR;

@@ -53,6 +53,10 @@ int ddb_request_query_history(dynamo_store *s, int64_t chat_id,
                               int (*visit)(const cJSON *item, void *ctx),
                               void *ctx, char *err);
 
+/* A Query (consistent) of a chat's items with sk between two bounds. */
+cJSON *ddb_request_key_range(dynamo_store *s, int64_t chat_id, const char *low,
+                             const char *high);
+
 /* A Query of the chat's live feedings with sk between two bounds, newest
  * first unless `forward`; for ddb_request_query_live. */
 cJSON *ddb_request_live_range(dynamo_store *s, int64_t chat_id,
