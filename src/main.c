@@ -1,5 +1,6 @@
 /* main.c -- `milkbot`: dispatches to a subcommand, and nothing else. */
 #include "cli/cli.h"
+#include "clock/clock.h"
 #include "lambda/runtime.h"
 
 #include <stdio.h>
@@ -20,7 +21,9 @@ static const char usage[] =
     "           give the bot its command menu\n"
     "  create-table TABLE\n"
     "           create the DynamoDB table (for local development)\n"
-    "  help     this help\n";
+    "  help     this help\n"
+    "  --version\n"
+    "           milkbot's version, ICU's and the zone rules' (tzdata)\n";
 
 int main(int argc, char **argv) {
     /* Lambda starts the deployment package's "bootstrap": that is us */
@@ -40,6 +43,16 @@ int main(int argc, char **argv) {
         return cli_telegram(argc - 1, argv + 1);
     if (strcmp(command, "create-table") == 0)
         return cli_create_table(argc - 1, argv + 1);
+    if (strcmp(command, "--version") == 0 || strcmp(command, "version") == 0) {
+        char err[256];
+        if (clock_init(err, sizeof err) != 0) {
+            fprintf(stderr, "milkbot: %s\n", err);
+            return 1;
+        }
+        printf("milkbot %s, ICU %s, zone rules %s\n", MILKBOT_VERSION,
+               clock_icu_version(), clock_zone_rules_version());
+        return 0;
+    }
     if (strcmp(command, "help") == 0 || strcmp(command, "--help") == 0 ||
         strcmp(command, "-h") == 0) {
         fputs(usage, stdout);

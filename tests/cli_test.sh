@@ -27,6 +27,13 @@ check "several words are one phrase" \
 out=$(parse --now "$now" --tz Asia/Singapore '4oz formula')
 check "plain text output" "record: 118 ml formula at 2026-11-28T15:00:00+08:00 (day 2026-11-28)" "$out"
 
+# Mexico has had no daylight saving since 2022 (ICU 72's own rules say -05:00)
+out=$(parse --now 2026-07-15T18:00:00Z --tz America/Mexico_City '12pm 120ml')
+check "zone rules from the machine's tzdata" \
+    "record: 120 ml milk at 2026-07-15T12:00:00-06:00 (day 2026-07-15)" "$out"
+out=$("$milkbot" --version)
+contains "--version names the zone rules" "zone rules $(sed -n '1s/^# version //p' /usr/share/zoneinfo/tzdata.zi)" "$out"
+
 out=$(parse 'total' --json --now "$now" --tz UTC)
 check "options after the phrase" '{"intent":"total","day":"2026-11-28"}' "$out"
 

@@ -64,6 +64,11 @@ static void test_zone_names(void **state) {
         {"UTC", "UTC"},
         {"Etc/UTC", "UTC"},
         {"Europe/Kiev", "Europe/Kyiv"},
+        {"Europe/Kyiv", "Europe/Kyiv"},
+        {"America/Ciudad_Juarez", "America/Ciudad_Juarez"}, /* tzdata 2022g */
+        {"ciudad juarez", "America/Ciudad_Juarez"},
+        {"America/Coyhaique", "America/Coyhaique"},          /* tzdata 2025a */
+        {"IST", "Asia/Kolkata"},             /* an id only ICU had */
         {"singapore", "Asia/Singapore"},     /* a city alone */
         {"new york", "America/New_York"},
         {"Kathmandu", "Asia/Kathmandu"},
@@ -83,6 +88,59 @@ static void test_zone_names(void **state) {
         assert_non_null(strstr(err, "unknown time zone"));
     }
     assert_null(clock_zone_open("Nowhere/City", err, sizeof err));
+}
+
+static void expect_local(const char *zone_name, const char *utc,
+                         const char *local) {
+    char err[256], buf[CLOCK_RFC3339_MAX];
+    clock_zone *zone = clock_zone_open(zone_name, err, sizeof err);
+    if (zone == NULL) {
+        print_error("%s: %s\n", zone_name, err);
+        fail();
+    }
+    clock_local t;
+    clock_to_local(zone, at(utc), &t);
+    clock_format_rfc3339(&t, buf);
+    clock_zone_close(zone);
+    if (strcmp(buf, local) != 0) {
+        print_error("%s at %s: %s, expected %s\n", zone_name, utc, buf, local);
+        fail();
+    }
+}
+
+/* Clocks that changed after ICU 72's built-in rules (tzdata 2022e): the
+ * rules come from the machine's tzdata (tools/tzif2icu). */
+static void test_rules_newer_than_icu(void **state) {
+    (void)state;
+    /* Mexico abolished daylight saving in October 2022 */
+    expect_local("America/Mexico_City", "2026-07-15T12:00:00Z", "2026-07-15T06:00:00-06:00");
+    /* Egypt brought it back in 2023: last Friday of April to last
+     * Thursday of October */
+    expect_local("Africa/Cairo", "2026-07-15T12:00:00Z", "2026-07-15T15:00:00+03:00");
+    expect_local("Africa/Cairo", "2026-01-15T12:00:00Z", "2026-01-15T14:00:00+02:00");
+    /* Paraguay: -03:00 all year since October 2024 */
+    expect_local("America/Asuncion", "2026-07-15T12:00:00Z", "2026-07-15T09:00:00-03:00");
+    /* Kazakhstan: one zone, +05:00, since March 2024 */
+    expect_local("Asia/Almaty", "2026-07-15T12:00:00Z", "2026-07-15T17:00:00+05:00");
+    /* Ciudad Juarez follows the US rules on Mountain Time */
+    expect_local("America/Ciudad_Juarez", "2026-07-15T12:00:00Z", "2026-07-15T06:00:00-06:00");
+    expect_local("America/Ciudad_Juarez", "2026-01-15T12:00:00Z", "2026-01-15T05:00:00-07:00");
+    /* Ireland's "negative" daylight saving: the totals stay right */
+    expect_local("Europe/Dublin", "2026-07-15T12:00:00Z", "2026-07-15T13:00:00+01:00");
+    expect_local("Europe/Dublin", "2026-01-15T12:00:00Z", "2026-01-15T12:00:00+00:00");
+
+    char err[256];
+    clock_zone *cairo = clock_zone_open("Africa/Cairo", err, sizeof err);
+    assert_non_null(cairo);
+    /* 2026-04-24 (last Friday of April) 00:00 -> 01:00: 00:30 moves on */
+    assert_int_equal(clock_from_local(cairo, (clock_date){2026, 4, 24}, 0, 30),
+                     at("2026-04-24T01:30:00+03:00"));
+    /* 2026-10-29 (last Thursday of October) 24:00 -> 23:00: 23:30 twice */
+    assert_int_equal(clock_from_local(cairo, (clock_date){2026, 10, 29}, 23, 30),
+                     at("2026-10-29T23:30:00+03:00"));
+    clock_zone_close(cairo);
+    assert_string_not_equal(clock_zone_rules_version(), "none");
+    assert_string_not_equal(clock_zone_rules_version(), "2022e");
 }
 
 /* The gap moves forward; the overlap takes the first occurrence. */
@@ -184,6 +242,7 @@ int main(void) {
         cmocka_unit_test(test_date_arithmetic),
         cmocka_unit_test(test_zone_names),
         cmocka_unit_test(test_dst_conversions),
+        cmocka_unit_test(test_rules_newer_than_icu),
         cmocka_unit_test(test_future_tolerance_boundary),
         cmocka_unit_test(test_truncation),
         cmocka_unit_test(test_errors_pass_through),

@@ -216,6 +216,14 @@ with tempfile.TemporaryDirectory() as tmp:
             records.append(json.loads(line))
         except ValueError:
             check("logs: one JSON object per line", False, line)
+    # once at start: which rules the times are computed with (the
+    # machine's tzdata, which the build reads)
+    with open("/usr/share/zoneinfo/tzdata.zi") as zi:
+        tzdata = zi.readline().split()[-1]
+    started = [r for r in records if r.get("message") == "initialised"]
+    check("logs: versions once at start", len(started) == 1
+          and started[0].get("zone_rules") == tzdata and started[0].get("icu")
+          and started[0].get("version"), str(started))
     handled = [r for r in records if r.get("message") == "handled"]
     check("logs: one line per invocation", len(handled) == counter, f"{len(handled)} of {counter}")
     check("logs: request id and level", all(r.get("request_id") and r.get("level") for r in handled))

@@ -2,10 +2,12 @@
 # package_test.sh -- the Lambda zip will run on provided.al2023: bootstrap
 # is a native executable, no libc or loader is bundled, no file needs a
 # glibc symbol newer than Amazon Linux 2023's 2.34, bootstrap finds lib/
-# through RPATH (which wins over Lambda's LD_LIBRARY_PATH), and every
-# library it needs is in lib/ or glibc.  usage: package_test.sh ZIP
+# through RPATH (which wins over Lambda's LD_LIBRARY_PATH), every library
+# it needs is in lib/ or glibc, and its zone rules are the build machine's
+# tzdata.  usage: package_test.sh ZIP [ZONEINFO_DIR]
 set -u
-zip=${1:?usage: package_test.sh milkbot-lambda.zip}
+zip=${1:?usage: package_test.sh milkbot-lambda.zip [ZONEINFO_DIR]}
+zoneinfo=${2:-/usr/share/zoneinfo}
 . "$(dirname "$0")/lib.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -28,6 +30,11 @@ check "RPATH \$ORIGIN/lib (not RUNPATH)" '[$ORIGIN/lib]' \
     "$(readelf -d "$tmp/bootstrap" | awk '/\(RPATH\)/ { print $NF }')"
 missing=$(cd "$tmp" && env -i LD_LIBRARY_PATH= ldd ./bootstrap | grep 'not found' || true)
 check "every library found (lib/ or glibc)" "" "$missing"
+# bootstrap is milkbot: under another name it takes commands
+ln -s bootstrap "$tmp/milkbot"
+tzdata=$(sed -n '1s/^# version //p' "$zoneinfo/tzdata.zi")
+check "zone rules are the build machine's tzdata ($tzdata)" "zone rules $tzdata" \
+    "$("$tmp/milkbot" --version | grep -o 'zone rules .*')"
 size=$(stat -c %s "$zip")
 check "zip at most 12 MB ($size bytes)" 1 "$([ "$size" -le $((12 * 1024 * 1024)) ] && echo 1 || echo 0)"
 finish "package"

@@ -33,10 +33,17 @@ typedef struct {
     int offset_seconds; /* local = UTC + offset */
 } clock_local;
 
-/* Checks once per process that ICU's zone data is there and right (without
- * it ICU silently computes every zone as GMT). Returns 0, or -1 with a
- * message in err. */
+/* Checks once per process that ICU's zone data is there and right: the rules
+ * built from the machine's tzdata installed (ICU's own are older), and a
+ * known offset right (without zone data ICU silently computes every zone as
+ * GMT). Returns 0, or -1 with a message in err. */
 int clock_init(char *err, size_t errlen);
+
+/* The version of the zone rules in use ("2025b": the tzdata they were built
+ * from, see tools/tzif2icu), "none" when they could not be installed; and
+ * ICU's version ("72.1"). */
+const char *clock_zone_rules_version(void);
+const char *clock_icu_version(void);
 
 /* The canonical IANA id for what a person typed: case-insensitive, links
  * resolved ("asia/calcutta" -> "Asia/Kolkata", "US/Eastern" ->

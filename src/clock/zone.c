@@ -4,6 +4,7 @@
  * far more than using it. Zone names are matched by us, not ICU, because
  * ucal_open accepts any string and silently computes unknown zones as GMT. */
 #include "clock.h"
+#include "zone_rules.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -150,6 +151,7 @@ static const char *zone_lookup(const char *typed) {
 
 int clock_zone_canonical(const char *typed, char *id, size_t idlen,
                          char *err, size_t errlen) {
+    if (clock_zone_rules_install(err, errlen) != 0) return -1;
     const char *found = NULL;
     char exact[CLOCK_ZONE_ID_MAX];
     size_t typed_len = strlen(typed);
@@ -240,6 +242,7 @@ int64_t clock_from_local(clock_zone *zone, clock_date date, int hour,
 }
 
 int clock_init(char *err, size_t errlen) {
+    if (clock_zone_rules_check(err, errlen) != 0) return -1;
     /* 2026-01-15T12:00:00Z is 07:00 in New York (UTC-5); with missing zone
      * data ICU would answer 12:00 (GMT) without any error. */
     clock_zone *ny = clock_zone_open("America/New_York", err, errlen);

@@ -21,6 +21,7 @@
 
 #include "aws/secret_source.h"
 #include "bot/bot.h"
+#include "clock/clock.h"
 #include "lambda/log.h"
 #include "store/store.h"
 #include "store/store_dynamodb.h"
@@ -332,7 +333,12 @@ int lambda_run(void) {
         webhook_config_free(&rt.config);
         return status;
     }
-    log_line("info", NULL, "initialised", NULL);
+    /* once per container: which rules its times are computed with */
+    cJSON *versions = cJSON_CreateObject();
+    cJSON_AddStringToObject(versions, "version", MILKBOT_VERSION);
+    cJSON_AddStringToObject(versions, "icu", clock_icu_version());
+    cJSON_AddStringToObject(versions, "zone_rules", clock_zone_rules_version());
+    log_line("info", NULL, "initialised", versions);
     char next[400];
     snprintf(next, sizeof next, "%s/invocation/next", rt.base);
     for (;;) {
