@@ -101,6 +101,11 @@ int tzif_read(const char *path, tzif_zone *out, char *err, size_t errlen) {
         snprintf(err, errlen, "%s: truncated or malformed TZif data", path);
         goto fail;
     }
+    if ((c.isstdcnt != 0 && c.isstdcnt != c.typecnt) ||
+        (c.isutcnt != 0 && c.isutcnt != c.typecnt)) {
+        snprintf(err, errlen, "%s: malformed TZif counts", path);
+        goto fail;
+    }
     if (c.leapcnt != 0) {
         snprintf(err, errlen, "%s: has leap seconds (a \"right/\" file)", path);
         goto fail;
@@ -128,25 +133,39 @@ int tzif_read(const char *path, tzif_zone *out, char *err, size_t errlen) {
     for (uint32_t i = 0; i < c.typecnt; i++) {
         out->types[i].utoff = (int32_t)be32(p + 6 * i);
         out->types[i].isdst = p[6 * i + 4] != 0;
+        /* real offsets stay within a day; ICU counts them in int32 ms */
+        if (out->types[i].utoff < -26 * 3600 || out->types[i].utoff > 26 * 3600) {
+            snprintf(err, errlen, "%s: UTC offset %ld s out of range", path,
+                     (long)out->types[i].utoff);
+            goto fail;
+        }
     }
     for (uint32_t i = 1; i < c.timecnt; i++)
         if (out->at[i] <= out->at[i - 1]) {
             snprintf(err, errlen, "%s: transitions out of order", path);
             goto fail;
         }
-    /* the footer: "\n" TZ "\n" right after the version 2 block */
+    /* zic lists at most a few decades ahead (Morocco's to 2087); anything
+     * past year 2500 is a broken file, and would make the search for the
+     * year the footer's rule takes over run for ever */
+    if (c.timecnt > 0 && out->at[c.timecnt - 1] > TZIF_LAST_INSTANT) {
+        snprintf(err, errlen, "%s: a transition after the year 2500", path);
+        goto fail;
+    }
+    /* the footer, required from version 2 on: "\n" TZ "\n" right after
+     * the version 2 block (TZ may be empty) */
     const unsigned char *foot = file + v2 + HEADER_SIZE + body;
     const unsigned char *end = file + len;
-    if (foot < end && *foot == '\n') {
-        const unsigned char *nl = memchr(foot + 1, '\n', (size_t)(end - foot - 1));
-        size_t n = nl ? (size_t)(nl - foot - 1) : 0;
-        if (nl == NULL || n >= sizeof out->footer) {
-            snprintf(err, errlen, "%s: malformed TZ string footer", path);
-            goto fail;
-        }
-        memcpy(out->footer, foot + 1, n);
-        out->footer[n] = '\0';
+    const unsigned char *nl =
+        foot < end && *foot == '\n' ? memchr(foot + 1, '\n', (size_t)(end - foot - 1))
+                                    : NULL;
+    size_t n = nl ? (size_t)(nl - foot - 1) : 0;
+    if (nl == NULL || n >= sizeof out->footer || memchr(foot + 1, '\0', n)) {
+        snprintf(err, errlen, "%s: missing or malformed TZ string footer", path);
+        goto fail;
     }
+    memcpy(out->footer, foot + 1, n);
+    out->footer[n] = '\0';
     free(file);
     return 0;
 fail:

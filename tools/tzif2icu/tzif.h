@@ -11,6 +11,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* 2500-01-01T00:00:00Z: no real transition comes later */
+#define TZIF_LAST_INSTANT 16725225600LL
+
 typedef struct {
     int32_t utoff; /* seconds east of UTC */
     int isdst;

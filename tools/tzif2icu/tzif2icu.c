@@ -227,6 +227,20 @@ static void split_offsets(const tzif_zone *tz, int64_t *at, offsets *period,
 
 static int32_t total(offsets o) { return o.raw + o.dst; }
 
+/* transitions added from the footer: two years' worth */
+#define FOOTER_EXTRA 4
+
+/* ICU's (raw, saving) for an offset the footer's rule gives; a negative
+ * saving stays standard time, as in split_offsets. */
+static offsets rule_offsets(const posix_tz *rule, int32_t utoff) {
+    offsets o = {utoff, 0};
+    if (utoff == rule->dst_utoff && rule->dst_utoff > rule->std_utoff) {
+        o.raw = rule->std_utoff;
+        o.dst = rule->dst_utoff - rule->std_utoff;
+    }
+    return o;
+}
+
 /* Whether the footer's rule, used from Jan 1 of `year`, gives the offset in
  * force at that instant and then exactly the listed changes of offset. */
 static int rule_takes_over(const posix_tz *rule, int year, const int64_t *at,
@@ -268,8 +282,8 @@ static void convert_zone(const char *dir, const char *id, icu_zone *z,
     snprintf(path, sizeof path, "%s/%s", dir, id);
     tzif_zone tz;
     if (tzif_read(path, &tz, err, sizeof err) != 0) die("%s", err);
-    int64_t *at = calloc(tz.count + 1, sizeof *at);
-    offsets *period = calloc(tz.count + 2, sizeof *period);
+    int64_t *at = calloc(tz.count + 1 + FOOTER_EXTRA, sizeof *at);
+    offsets *period = calloc(tz.count + 2 + FOOTER_EXTRA, sizeof *period);
     if (at == NULL || period == NULL) die("out of memory");
     size_t count;
     split_offsets(&tz, at, period, &count);
@@ -282,6 +296,22 @@ static void convert_zone(const char *dir, const char *id, icu_zone *z,
                 program, id, tz.footer);
         ++*rule_warnings;
     } else if (tz.footer[0] && rule.has_dst) {
+        /* after the last listed transition the footer rules: a "slim" file
+         * (zic's default) lists nothing it can compute, so list the rule's
+         * changes to the end of the next year before looking for the year
+         * it takes over from */
+        int from_year = count ? tz_year_of(at[count - 1]) : 1970;
+        for (int y = from_year; y <= from_year + 1; y++) {
+            int64_t t[2];
+            int32_t after[2];
+            posix_tz_year(&rule, y, t, after);
+            for (int k = 0; k < 2; k++) {
+                if (count && t[k] <= at[count - 1]) continue;
+                at[count] = t[k];
+                period[count + 1] = rule_offsets(&rule, after[k]);
+                count++;
+            }
+        }
         int first = count ? tz_year_of(at[0]) + 1 : 1970;
         int last = count ? tz_year_of(at[count - 1]) + 1 : 1970;
         int year;
@@ -293,9 +323,12 @@ static void convert_zone(const char *dir, const char *id, icu_zone *z,
             int64_t from = tz_days_from_civil(year, 1, 1) * 86400;
             while (count > 0 && at[count - 1] >= from) count--;
         } else {
-            fprintf(stderr, "%s: %s: rule \"%s\" cannot be stated for ICU; "
-                    "the transitions listed (to %d) are kept\n",
-                    program, id, tz.footer, last - 1);
+            fprintf(stderr, "%s: %s: %s \"%s\"; the transitions listed (to %d) "
+                    "are kept, and the last offset after them\n", program, id,
+                    year > last ? "no year from which the listed transitions "
+                                  "follow the rule"
+                                : "ICU's rules cannot state the rule",
+                    tz.footer, last - 1);
             ++*rule_warnings;
         }
     }
