@@ -5,7 +5,10 @@
  * transitions too), the rest is the phrase. Besides crashes, leaks and UB
  * (the build adds ASan + UBSan), it checks what must hold for every input:
  * the output is valid JSON with a known intent, in valid UTF-8, and an
- * error always says something. */
+ * error always says something; and nothing is stored that was not
+ * understood: a record's note never holds a digit (every number was read
+ * as an amount or a time, or the phrase is an error), and a record needs
+ * a quantity in the input (a digit, a fraction sign or a number word). */
 #include "cli/resolved_json.h"
 #include "clock/clock.h"
 #include "clock/resolve.h"
@@ -13,6 +16,7 @@
 #include "util/utf8.h"
 
 #include <cjson/cJSON.h>
+#include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,6 +52,28 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
     return 0;
 }
 
+/* Whether the input holds anything an amount can be read from. */
+static int has_quantity(const char *text, size_t len) {
+    static const char *const words[] = {"one", "two", "three", "four", "five",
+                                        "six", "seven", "eight", "nine", "ten"};
+    char lower[512];
+    if (len >= sizeof lower) return 1; /* long inputs: not judged */
+    size_t n = len;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (isdigit(c)) return 1;
+        if (c == 0xC2 && i + 1 < n && text[i + 1] >= (char)0xBC &&
+            text[i + 1] <= (char)0xBE)
+            return 1; /* 1/4 1/2 3/4 */
+        if (c == 0xE2 && i + 1 < n && text[i + 1] == (char)0x85) return 1;
+        lower[i] = c == 0 ? ' ' : (char)tolower(c);
+    }
+    lower[n] = '\0';
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (strstr(lower, words[i])) return 1;
+    return 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (size < 2) return 0;
     clock_zone *zone = zones[data[0] % ZONES];
@@ -79,5 +105,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         (r.amount_ml < PHRASE_AMOUNT_MIN_ML || r.amount_ml > PHRASE_AMOUNT_MAX_ML ||
          r.at_ms - now_ms > RESOLVE_FUTURE_TOLERANCE_MS))
         abort(); /* an amount out of range, or a feeding in the future */
+    if (r.intent == PHRASE_RECORD) {
+        for (const char *c = p.note; *c; c++)
+            if (*c >= '0' && *c <= '9') abort(); /* a number kept as a note */
+        if (!has_quantity(text, len)) abort();  /* an amount from nothing */
+    }
     return 0;
 }

@@ -17,8 +17,8 @@
 %extra_context {phrase_ctx *ctx}
 %token_type {phrase_token}
 /* One place turns a token the grammar cannot place into a message. */
-%syntax_error { phrase_syntax_error(ctx, &yyminor); }
-%stack_overflow { phrase_syntax_error(ctx, NULL); }
+%syntax_error { phrase_syntax_error(ctx, yymajor, &yyminor); }
+%stack_overflow { phrase_syntax_error(ctx, 0, NULL); }
 
 %include {
 #include "phrase_internal.h"
@@ -29,7 +29,7 @@
 
 /* Token codes in the order the lexer's rules list them. */
 %token AMOUNT CLOCK HOURH NOW AT DURATION AGO FUTURE DAY PART KIND COMMAND
-       ZONE QUESTION NUMBER WORD.
+       ZONE QUESTION NUMBER UNIT WEEKDAY WORD.
 
 phrase ::= items.
 
@@ -40,6 +40,10 @@ items ::= items item.
  * after "at", a day word or a part of the day). */
 item ::= AMOUNT(A).          { phrase_add_amount(ctx, &A); }
 item ::= NUMBER(N).          { phrase_add_number(ctx, &N); }
+/* A number and a unit the lexer could not join ("5 ounzes", read as
+ * ounces): an amount, or a duration. A unit alone is an error. */
+item ::= NUMBER(N) UNIT(U).     { phrase_add_number_unit(ctx, &N, &U, 0); }
+item ::= NUMBER(N) UNIT(U) AGO. { phrase_add_number_unit(ctx, &N, &U, 1); }
 
 /* Times of day: "12pm", "7:30", "19h", "noon", "now", "at". */
 item ::= CLOCK(C).           { phrase_add_clock(ctx, &C); }

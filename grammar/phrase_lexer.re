@@ -23,10 +23,11 @@ void phrase_lexer_init(phrase_lexer *lx, const char *text, size_t len) {
     lx->zone_next = 0;
 }
 
-/* Decimal digits at [p, end) with an optional ".fraction", as millionths.
- * The integer part saturates at PHRASE_NUMBER_CAP; fraction digits past the
- * sixth are dropped except that they still round half up (so 0.4999995
- * rounds consistently). */
+/* Decimal digits at [p, end) with an optional ".fraction" (or ",fraction":
+ * the lexer lets a decimal comma through only right before a unit), or a
+ * fraction alone (".75"), as millionths. The integer part saturates at
+ * PHRASE_NUMBER_CAP; fraction digits past the sixth are dropped except that
+ * they still round half up (so 0.4999995 rounds consistently). */
 static const unsigned char *lex_micro(const unsigned char *p,
                                       const unsigned char *end,
                                       int64_t *micro, int *integer) {
@@ -38,7 +39,7 @@ static const unsigned char *lex_micro(const unsigned char *p,
     if (whole > PHRASE_NUMBER_CAP) whole = PHRASE_NUMBER_CAP;
     int64_t frac = 0, scale = 100000;
     *integer = 1;
-    if (p + 1 < end && *p == '.' && p[1] >= '0' && p[1] <= '9') {
+    if (p + 1 < end && (*p == '.' || *p == ',') && p[1] >= '0' && p[1] <= '9') {
         *integer = 0;
         p++;
         while (p < end && *p >= '0' && *p <= '9') {
@@ -81,21 +82,56 @@ static void lex_clock(const unsigned char *p, const unsigned char *end,
     (void)h;
 }
 
-/* The unit of an amount or a duration: the first letter after the number. */
-static int lex_unit(const unsigned char *p, const unsigned char *end) {
-    while (p < end && !lex_is_alpha(*p)) p++;
+/* The unit of an amount or a duration: its last word ("fl oz", "fluid
+ * ounces", "2 and a half oz" all end in theirs). */
+static int lex_unit(const unsigned char *start, const unsigned char *end) {
+    const unsigned char *p = end;
+    while (p > start && lex_is_alpha(p[-1])) p--;
     if (p == end) return UNIT_ML;
     switch (*p | 0x20) {
-    case 'o': case 'f': return UNIT_OZ;
+    case 'o': return UNIT_OZ;
     case 'h': return UNIT_HOURS;
     case 'm':
-        if (p + 1 < end && (p[1] | 0x20) == 'i' && p + 2 < end &&
-            (p[2] | 0x20) == 'n')
+        if (p + 2 < end && (p[1] | 0x20) == 'i' && (p[2] | 0x20) == 'n')
             return UNIT_MINUTES;
-        if (p + 1 < end && (p[1] | 0x20) == 'l') return UNIT_ML;
-        return (p + 1 == end || !lex_is_alpha(p[1])) ? UNIT_MINUTES : UNIT_ML;
+        return p + 1 == end ? UNIT_MINUTES : UNIT_ML; /* "m", or ml/milli... */
     default: return UNIT_ML; /* cc */
     }
+}
+
+/* A quantity at [p, end): "120", "2.5", ".75", "2,5", "two", then maybe a
+ * fraction ("1/2", "½", "¼", "¾", "⅓", "⅔", "⅛") or "and a half"; or a
+ * fraction alone. As millionths; the lexer's patterns guarantee the shape. */
+static int64_t lex_quantity(const unsigned char *p, const unsigned char *end) {
+    static const char *const words[] = {"one", "two", "three", "four", "five",
+                                        "six", "seven", "eight", "nine", "ten"};
+    int64_t micro = 0;
+    int integer;
+    int fraction_only = p + 1 < end && p[1] == '/';
+    if (!fraction_only && p < end && ((*p >= '0' && *p <= '9') || *p == '.')) {
+        p = lex_micro(p, end, &micro, &integer);
+    } else if (p < end && lex_is_alpha(*p)) {
+        for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+            size_t n = strlen(words[i]), j = 0;
+            while (j < n && p + j < end && (p[j] | 0x20) == words[i][j]) j++;
+            if (j == n && (p + n == end || !lex_is_alpha(p[n]))) {
+                micro = (int64_t)(i + 1) * 1000000;
+                p += n;
+                break;
+            }
+        }
+    }
+    while (p < end && (*p == ' ' || *p == '\t')) p++;
+    if (p + 2 < end && p[0] >= '0' && p[0] <= '9' && p[1] == '/') {
+        micro += (int64_t)(p[0] - '0') * 1000000 / (p[2] - '0');
+    } else if (p + 1 < end && p[0] == 0xC2) { /* ¼ ½ ¾ */
+        micro += p[1] == 0xBC ? 250000 : p[1] == 0xBD ? 500000 : 750000;
+    } else if (p + 2 < end && p[0] == 0xE2 && p[1] == 0x85) { /* ⅓ ⅔ ⅛ */
+        micro += p[2] == 0x93 ? 333333 : p[2] == 0x94 ? 666667 : 125000;
+    } else if (p < end && (*p | 0x20) == 'a') { /* "and a half" */
+        micro += 500000;
+    }
+    return micro;
 }
 
 /* The command named by "/name" or "/name@BotName". */
@@ -146,7 +182,7 @@ static int lex_zone(phrase_lexer *lx, phrase_token *tok) {
     return 1;
 }
 
-int phrase_lex(phrase_lexer *lx, phrase_token *tok) {
+static int lex_raw(phrase_lexer *lx, phrase_token *tok) {
     const unsigned char *cur = lx->cur, *lim = lx->lim, *mar = cur;
     const unsigned char *tok_start;
 
@@ -180,31 +216,47 @@ int phrase_lex(phrase_lexer *lx, phrase_token *tok) {
         ws    = [ \t\r\n\v\f] | "\xC2\xA0" | "\xE2\x80\xAF" | "\xE2\x80\x89"
               | "\xE3\x80\x80";
         sp    = ws+;
-        end   = [^a-zA-Z0-9];
+        // After a word or a number, what may follow it: not a letter. A
+        // digit may ("4pm150ml", "ebm75"): words never hold digits, so a
+        // number glued to a word is always two tokens, which the builder
+        // judges (src/phrase/phrase_build.c: nothing is stored that was
+        // not understood).
+        end   = [^a-zA-Z];
         d     = [0-9];
         int   = d+;
-        num   = d+ ("." d+)?;
+        num   = d+ ("." d+)? | "." d+;
+        // a decimal comma ("2,5oz") only right before a unit
+        numc  = d+ "," d d?;
+        frac  = d "/" [1-9] | "\xC2" [\xBC-\xBE] | "\xE2\x85" [\x93\x94\x9B];
+        numw  = 'one' | 'two' | 'three' | 'four' | 'five' | 'six' | 'seven'
+              | 'eight' | 'nine' | 'ten';
+        qty   = (num | numc | numw) (sp? frac | sp 'and' sp ('a' sp)? 'half')?
+              | frac;
         hh    = d d?;
         mm    = d d;
         ampm  = [aApP] "."? [mM] "."?;
         ml    = 'ml' | 'mls' | 'cc' | 'millilitre' | 'millilitres'
               | 'milliliter' | 'milliliters';
-        oz    = 'oz' | 'ozs' | 'fl' "."? sp? 'oz' | 'ounce' | 'ounces';
+        oz    = (('fl' "."? | 'fluid') sp?)? ('oz' | 'ozs' | 'ounce' | 'ounces');
         mins  = 'm' | 'min' | 'mins' | 'minute' | 'minutes';
         hrs   = 'h' | 'hr' | 'hrs' | 'hour' | 'hours';
         hour  = 'hour' | 'hr';
-        // A word byte: not a separator, and not part of the multi-byte
-        // spaces above. Never NUL, so a word never runs past the end.
-        wchar = [^ \t\r\n\v\f\x00,;!?.:~\x80-\xff]
+        // A word byte: not a separator, not a digit, not "@", and not part
+        // of the multi-byte spaces above. Never NUL, so a word never runs
+        // past the end.
+        // The lead bytes of those spaces join only continuation bytes, so
+        // no multi-byte sequence, valid or not, swallows a digit.
+        wchar = [^ \t\r\n\v\f\x00,;!?.:~@0-9\x80-\xff]
               | [\x80-\xC1\xC3-\xE1\xE4-\xff]
-              | "\xC2" [^\xA0\x00]
-              | "\xE2" ([^\x80\x00] | "\x80" [^\xAF\x89\x00])
-              | "\xE3" ([^\x80\x00] | "\x80" [^\x80\x00]);
+              | "\xC2" [\x80-\x9F\xA1-\xBF]
+              | "\xE2" [\x81-\xBF] | "\xE2\x80" [\x80-\x88\x8A-\xAE\xB0-\xBF]
+              | "\xE3" [\x81-\xBF] | "\xE3\x80" [\x81-\xBF];
 
-        // Amounts: a number and a unit, touching or not.
-        num sp? (ml | oz) / end {
-            int integer;
-            lex_micro(tok_start, cur, &tok->micro, &integer);
+        // Amounts: a quantity and a unit, touching or not ("120ml",
+        // "4 oz", "2 1/2 oz", "3¼oz", ".75 oz", "2,5oz", "two and a half
+        // oz", "5 fluid ounces").
+        qty sp? (ml | oz) / end {
+            tok->micro = lex_quantity(tok_start, cur);
             tok->unit = lex_unit(tok_start, cur);
             TOKEN(TK_AMOUNT);
         }
@@ -212,6 +264,8 @@ int phrase_lex(phrase_lexer *lx, phrase_token *tok) {
         // Times of day.
         hh [:.] mm sp? ampm / end { lex_clock(tok_start, cur, tok); TOKEN(TK_CLOCK); }
         hh sp? ampm / end         { lex_clock(tok_start, cur, tok); TOKEN(TK_CLOCK); }
+        // "10:15p", "7a": a lone a/p only touching the time
+        hh ([:.] mm)? [aApP] / end { lex_clock(tok_start, cur, tok); TOKEN(TK_CLOCK); }
         hh ":" mm / [^0-9]        { lex_clock(tok_start, cur, tok); TOKEN(TK_CLOCK); }
         hh 'h' mm / end           { lex_clock(tok_start, cur, tok); TOKEN(TK_CLOCK); }
         hh 'h' / end              {
@@ -252,9 +306,13 @@ int phrase_lex(phrase_lexer *lx, phrase_token *tok) {
 
         // Days and parts of the day.
         'today' / end             { tok->sub = PHRASE_TODAY; TOKEN(TK_DAY); }
-        ('yesterday' | 'yday' | 'yest') / end {
+        ('yesterday' | 'yday' | 'yest' | 'y' ['\x60] 'day' | 'y' "\xE2\x80\x99" 'day') / end {
             tok->sub = PHRASE_YESTERDAY; TOKEN(TK_DAY);
         }
+        // A weekday names a day the phrase language cannot place a feeding
+        // on yet: never a note (the grammar reports it).
+        ('monday' | 'tuesday' | 'tues' | 'wednesday' | 'weds' | 'thursday'
+            | 'thurs' | 'friday' | 'saturday' | 'sunday') / end { TOKEN(TK_WEEKDAY); }
         ('this' sp)? 'morning' / end   { tok->sub = PHRASE_MORNING; TOKEN(TK_PART); }
         ('this' sp)? 'afternoon' / end { tok->sub = PHRASE_AFTERNOON; TOKEN(TK_PART); }
         ('this' sp)? 'evening' / end   { tok->sub = PHRASE_EVENING; TOKEN(TK_PART); }
@@ -280,8 +338,14 @@ int phrase_lex(phrase_lexer *lx, phrase_token *tok) {
             | (('last' | 'past') sp)? ('7' | 'seven') sp 'days') / end {
             tok->sub = CMD_WEEK; TOKEN(TK_COMMAND);
         }
-        ('oops' | ('undo' | 'delete' | 'remove') (sp ('last' | 'that' | 'it'))?) / end {
+        ('oops' | ('undo' | 'delete' | 'remove') (sp ('last' | 'that' | 'it'))?
+            | ('scrap' | 'cancel') sp ('that' | 'it' | 'last')) / end {
             tok->sub = CMD_UNDO; TOKEN(TK_COMMAND);
+        }
+        // A correction of the last entry: not a new feeding.
+        ('make' sp ('that' | 'it') | 'should' sp ('have' sp 'been' | 'be')
+            | 'change' sp ('that' | 'it') sp 'to' | 'i' sp 'meant' | 'correction') / end {
+            tok->sub = CMD_CORRECT; TOKEN(TK_COMMAND);
         }
         'help' / end              { tok->sub = CMD_HELP; TOKEN(TK_COMMAND); }
         ('tz' | 'timezone' | 'time' sp? 'zone') / end {
@@ -300,6 +364,7 @@ int phrase_lex(phrase_lexer *lx, phrase_token *tok) {
         ('about' | 'around' | 'approx' | 'approx.' | 'approximately'
             | 'roughly' | 'abt') / end { continue; }
         "~"                       { continue; }
+        "-"? 'ish' / end          { continue; }
         "?"                       { TOKEN(TK_QUESTION); }
         [,;!.:]                   { continue; }
         sp                        { continue; }
@@ -313,6 +378,18 @@ int phrase_lex(phrase_lexer *lx, phrase_token *tok) {
             lex_micro(tok_start, cur, &tok->micro, &tok->integer);
             TOKEN(TK_NUMBER);
         }
+        "." d+                    {
+            lex_micro(tok_start, cur, &tok->micro, &tok->integer);
+            TOKEN(TK_NUMBER);
+        }
+        // A unit with no number right before it ("5 ounzes" once the typo
+        // is read, or "ml" alone): the grammar pairs it with a number or
+        // reports it.
+        (ml | oz | 'min' | 'mins' | 'minute' | 'minutes' | 'hr' | 'hrs'
+            | 'hour' | 'hours') / end {
+            tok->unit = lex_unit(tok_start, cur);
+            TOKEN(TK_UNIT);
+        }
         wchar+                    { TOKEN(TK_WORD); }
 
         // The end of the input (YYPEEK's 0), or a real NUL byte (skipped).
@@ -324,4 +401,76 @@ int phrase_lex(phrase_lexer *lx, phrase_token *tok) {
         */
 #undef TOKEN
     }
+}
+
+/* Known words a parent may mistype, each a single token of its own. */
+static const char *const vocabulary[] = {
+    "yesterday", "today", "formula", "expressed", "breastmilk", "morning",
+    "afternoon", "evening", "tonight", "midnight", "total", "totals", "weekly",
+    "ounce", "ounces", "millilitre", "millilitres", "milliliter",
+    "milliliters", "minute", "minutes", "hours", "timezone",
+};
+
+/* Whether `typed` (n bytes, ASCII letters) is one edit from `word`: one
+ * letter changed, added or dropped, or two neighbours swapped. */
+static int one_edit(const unsigned char *typed, size_t n, const char *word) {
+    size_t m = strlen(word), i = 0;
+    while (i < n && i < m && (typed[i] | 0x20) == word[i]) i++;
+    if (i == n && n == m) return 0; /* the word itself */
+    if (n == m) {
+        if (i + 1 < n && (typed[i] | 0x20) == word[i + 1] &&
+            (typed[i + 1] | 0x20) == word[i]) /* swapped */
+            i += 2;
+        else
+            i += 1; /* changed */
+        while (i < n && (typed[i] | 0x20) == word[i]) i++;
+        return i == n;
+    }
+    if (n + 1 == m) { /* a letter dropped: skip it in word */
+        for (size_t j = i; j < n; j++)
+            if ((typed[j] | 0x20) != word[j + 1]) return 0;
+        return 1;
+    }
+    if (n == m + 1) { /* a letter added: skip it in typed */
+        for (size_t j = i; j < m; j++)
+            if ((typed[j + 1] | 0x20) != word[j]) return 0;
+        return 1;
+    }
+    return 0;
+}
+
+int phrase_lex(phrase_lexer *lx, phrase_token *tok) {
+    int code = lex_raw(lx, tok);
+    if (code != TK_WORD || tok->len < 5 || tok->len > 16) return code;
+    const unsigned char *w = lx->start + tok->off;
+    for (uint32_t i = 0; i < tok->len; i++)
+        if (!lex_is_alpha(w[i])) return code;
+    /* the token each known word it is one typo from would be; several
+     * words that mean the same ("ounce", "ounces") are one reading */
+    int corrected = 0, readings = 0, zone_next = 0;
+    phrase_token read = {0};
+    for (size_t i = 0; i < sizeof vocabulary / sizeof vocabulary[0]; i++) {
+        if (!one_edit(w, tok->len, vocabulary[i])) continue;
+        phrase_lexer sub;
+        phrase_token t;
+        phrase_lexer_init(&sub, vocabulary[i], strlen(vocabulary[i]));
+        int c = lex_raw(&sub, &t);
+        if (c == 0 || c == TK_WORD) continue;
+        if (readings == 0 || c != corrected || t.sub != read.sub || t.unit != read.unit)
+            readings++;
+        corrected = c;
+        read = t;
+        zone_next = sub.zone_next;
+    }
+    if (readings != 1) {
+        tok->near_misses = readings;
+        return code;
+    }
+    /* a typo of one known word: the token that word is, where it was typed */
+    read.off = tok->off;
+    read.len = tok->len;
+    read.corrected = 1;
+    *tok = read;
+    if (zone_next) lx->zone_next = 1;
+    return corrected;
 }

@@ -46,7 +46,26 @@ static const struct {
     {"4 fl oz", {TK_AMOUNT, 0}},
     /* "12 amounts" is a number and a word, not 12am + "ounts" */
     {"12 amounts", {TK_NUMBER, TK_WORD, 0}},
-    {"120mlx", {TK_WORD, 0}},
+    /* words never hold digits: a number glued to letters is two tokens,
+     * which the builder refuses together ("didn't understand 120mlx") */
+    {"120mlx", {TK_NUMBER, TK_WORD, 0}},
+    {"ebm75", {TK_KIND, TK_NUMBER, 0}},
+    {"4pm150ml", {TK_CLOCK, TK_AMOUNT, 0}},
+    {"150ml@4pm", {TK_AMOUNT, TK_AT, TK_CLOCK, 0}},
+    /* quantities: fractions, a leading dot, a decimal comma before a unit */
+    {"2 1/2 oz", {TK_AMOUNT, 0}},
+    {"3\xC2\xBCoz", {TK_AMOUNT, 0}},
+    {".75oz", {TK_AMOUNT, 0}},
+    {"2,5oz", {TK_AMOUNT, 0}},
+    {"2,5", {TK_NUMBER, TK_NUMBER, 0}},
+    {"two and a half oz", {TK_AMOUNT, 0}},
+    {"5 fluid ounces", {TK_AMOUNT, 0}},
+    /* a unit alone, and a typo of one, is a unit token */
+    {"ml", {TK_UNIT, 0}},
+    {"5 ounzes", {TK_NUMBER, TK_UNIT, 0}},
+    /* a typo of a known word of five letters or more is that word */
+    {"yesterdy", {TK_DAY, 0}},
+    {"fromula", {TK_KIND, 0}},
     {"12pm", {TK_CLOCK, 0}},
     {"6.15 p.m.", {TK_CLOCK, 0}},
     /* a lone dotted number is a number, not a time */
@@ -161,11 +180,16 @@ static void test_invalid_utf8_note(void **state) {
 static void test_control_characters(void **state) {
     (void)state;
     phrase p;
-    static const char text[] = "120ml a\x01" "b\x1b[31m";
+    static const char text[] = "120ml a\x01" "b\x1b[m";
     phrase_parse(text, sizeof text - 1, &p);
     assert_int_equal(p.intent, PHRASE_RECORD);
     assert_null(strchr(p.note, '\x1b'));
     assert_null(strchr(p.note, '\x01'));
+    /* a terminal colour code holds digits: refused, and not quoted raw */
+    static const char coloured[] = "120ml \x1b[31mred";
+    phrase_parse(coloured, sizeof coloured - 1, &p);
+    assert_int_equal(p.intent, PHRASE_ERROR);
+    assert_null(strchr(p.message, '\x1b'));
 }
 
 /* 100 KB lines of every shape are parsed without overrunning anything. */

@@ -108,19 +108,128 @@ static void note_word(phrase_ctx *ctx, const phrase_token *t, int command) {
     ctx->nwords++;
 }
 
+static int is_numeric(int code) {
+    return code == TK_NUMBER || code == TK_AMOUNT || code == TK_CLOCK ||
+           code == TK_HOURH || code == TK_DURATION;
+}
+
+/* A word that may touch a number without changing what it means: emoji and
+ * symbols ("🍼150"), brackets and quotes. Letters may not: "3pn", "b4",
+ * "x2" or "4унции" are not understood, and so not stored. */
+static int harmless_word(const phrase_ctx *ctx, const phrase_token *t) {
+    const unsigned char *w = (const unsigned char *)ctx->text + t->off;
+    for (uint32_t i = 0; i < t->len;) {
+        unsigned char c = w[i];
+        if (c >= 0xF0 || c == 0xE2) { /* emoji, U+2000-U+2FFF symbols */
+            i++;
+            while (i < t->len && (w[i] & 0xC0) == 0x80) i++;
+        } else if (c == 0xEF && i + 2 < t->len && w[i + 1] == 0xB8 &&
+                   w[i + 2] == 0x8F) { /* the emoji variation selector */
+            i += 3;
+        } else if (c != 0 && strchr("()[]\"'", c)) {
+            i++;
+        } else {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Two time-like readings of a bare number, for hints: "2215" or "7.30".
+ * Writes "22:15" and returns 1 when the number reads as a time of day. */
+static int time_reading(const phrase_ctx *ctx, const phrase_token *t,
+                        char out[16]) {
+    const char *p = ctx->text + t->off;
+    int digits = 0, dot = -1;
+    for (uint32_t i = 0; i < t->len; i++) {
+        if (p[i] >= '0' && p[i] <= '9') digits++;
+        else if (p[i] == '.' && dot < 0) dot = (int)i;
+        else return 0;
+    }
+    int hour, minute;
+    if (dot < 0 && (digits == 3 || digits == 4)) { /* 2215, 0730, 730 */
+        int v = 0;
+        for (uint32_t i = 0; i < t->len; i++) v = v * 10 + (p[i] - '0');
+        hour = v / 100;
+        minute = v % 100;
+    } else if (dot >= 1 && dot <= 2 && (int)t->len == dot + 3) { /* 7.30 */
+        hour = dot == 2 ? (p[0] - '0') * 10 + (p[1] - '0') : p[0] - '0';
+        minute = (p[dot + 1] - '0') * 10 + (p[dot + 2] - '0');
+    } else {
+        return 0;
+    }
+    if (hour > 23 || minute > 59) return 0;
+    snprintf(out, 16, "%d:%02d", hour, minute);
+    return 1;
+}
+
+/* The known short word a glued word is one typo from: "3pn" -> "pm". */
+static const char *short_word_hint(const phrase_ctx *ctx, const phrase_token *t) {
+    static const char *const words[] = {"am", "pm", "ml", "oz"};
+    const char *found = NULL;
+    if (t->len != 2 && t->len != 1) return NULL;
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+        const char *w = ctx->text + t->off;
+        int same = (w[0] | 0x20) == words[i][0] ||
+                   (t->len == 2 && (w[1] | 0x20) == words[i][1]);
+        if (!same) continue;
+        if (found) return NULL; /* two readings: no hint */
+        found = words[i];
+    }
+    return found;
+}
+
+/* Checks `t` against the token before it, then makes it the previous one.
+ * A number glued to letters is an error that names the whole run. */
+static void follow(phrase_ctx *ctx, int code, const phrase_token *t) {
+    int prev = ctx->prev_code;
+    phrase_token before = ctx->prev;
+    ctx->prev_code = code;
+    ctx->prev = *t;
+    if (ctx->failed || prev == 0 || before.off + before.len != t->off) return;
+    const phrase_token *word = NULL, *number = NULL;
+    if (prev == TK_WORD && is_numeric(code)) word = &before, number = t;
+    else if (code == TK_WORD && is_numeric(prev)) word = t, number = &before;
+    if (word == NULL || harmless_word(ctx, word)) return;
+    phrase_token run = before;
+    run.len = t->off + t->len - before.off;
+    const char *hint = number == &before ? short_word_hint(ctx, word) : NULL;
+    if (hint && number->len <= 5)
+        fail(ctx, "didn't understand \"%s\" at position %zu (did you mean "
+             "\"%.*s%s\"?)", quote(ctx, &run).s, position(ctx, run.off),
+             (int)number->len, ctx->text + number->off, hint);
+    else
+        fail(ctx, "didn't understand \"%s\" at position %zu (a number "
+             "needs a unit or am/pm, like \"120ml\" or \"4pm\")",
+             quote(ctx, &run).s, position(ctx, run.off));
+}
+
 /* Rounds half up to whole millilitres; oz are US fluid ounces. */
 static int64_t micro_to_ml(int64_t micro, int unit) {
     if (unit == UNIT_OZ) micro = micro * 295735 / 10000;
     return (micro + 500000) / 1000000;
 }
 
-static void take_amount(phrase_ctx *ctx, const phrase_token *t, int unit) {
+static void take_amount(phrase_ctx *ctx, const phrase_token *t, int unit,
+                        int bare) {
+    char when[16];
     ctx->items++;
     ctx->last_item = TK_AMOUNT;
     if (ctx->amounts++) {
-        fail_twice(ctx, "amounts", &ctx->amount, t, " (one feeding per line)");
+        /* "2215 80ml", "7.30 80ml": one of them is probably a time */
+        const phrase_token *timeish =
+            ctx->amount_bare && time_reading(ctx, &ctx->amount, when) ? &ctx->amount
+            : bare && time_reading(ctx, t, when)                      ? t
+                                                                      : NULL;
+        if (timeish)
+            fail(ctx, "two amounts: \"%s\" and \"%s\" at position %zu "
+                 "(did you mean the time %s?)", quote(ctx, &ctx->amount).s,
+                 quote(ctx, t).s, position(ctx, t->off), when);
+        else
+            fail_twice(ctx, "amounts", &ctx->amount, t, " (one feeding per line)");
         return;
     }
+    ctx->amount_bare = bare;
     ctx->amount = *t;
     int64_t ml = micro_to_ml(t->micro, unit);
     if (ml < PHRASE_AMOUNT_MIN_ML || ml > PHRASE_AMOUNT_MAX_ML) {
@@ -132,6 +241,10 @@ static void take_amount(phrase_ctx *ctx, const phrase_token *t, int unit) {
             fail(ctx, "amount \"%s\" (%lld ml) is out of range (%d\xE2\x80\x93%d ml)",
                  quote(ctx, t).s, (long long)ml,
                  PHRASE_AMOUNT_MIN_ML, PHRASE_AMOUNT_MAX_ML);
+        else if (ctx->amount_bare && time_reading(ctx, t, when))
+            fail(ctx, "\"%s\" at position %zu: did you mean the time %s? "
+                 "(as an amount, %lld ml is out of range)", quote(ctx, t).s,
+                 position(ctx, t->off), when, (long long)ml);
         else
             fail(ctx, "amount %lld ml is out of range (%d\xE2\x80\x93%d ml)",
                  (long long)ml, PHRASE_AMOUNT_MIN_ML, PHRASE_AMOUNT_MAX_ML);
@@ -141,8 +254,26 @@ static void take_amount(phrase_ctx *ctx, const phrase_token *t, int unit) {
 }
 
 void phrase_add_amount(phrase_ctx *ctx, const phrase_token *t) {
-    take_amount(ctx, t, t->unit);
+    follow(ctx, TK_AMOUNT, t);
+    take_amount(ctx, t, t->unit, 0);
 }
+
+void phrase_add_number_unit(phrase_ctx *ctx, const phrase_token *n,
+                            const phrase_token *u, int ago) {
+    follow(ctx, TK_NUMBER, n);
+    follow(ctx, TK_UNIT, u);
+    phrase_token both = *n;
+    both.len = u->off + u->len - n->off;
+    both.unit = u->unit;
+    if (u->unit == UNIT_ML || u->unit == UNIT_OZ)
+        take_amount(ctx, &both, u->unit, 0);
+    else if (ago)
+        phrase_add_ago(ctx, &both);
+    else
+        phrase_add_duration(ctx, &both);
+}
+
+static void phrase_add_clock_item(phrase_ctx *ctx, const phrase_token *t);
 
 static void take_time(phrase_ctx *ctx, const phrase_token *t, int item) {
     ctx->items++;
@@ -155,6 +286,11 @@ static void take_time(phrase_ctx *ctx, const phrase_token *t, int item) {
 }
 
 void phrase_add_clock(phrase_ctx *ctx, const phrase_token *t) {
+    follow(ctx, TK_CLOCK, t);
+    phrase_add_clock_item(ctx, t);
+}
+
+static void phrase_add_clock_item(phrase_ctx *ctx, const phrase_token *t) {
     take_time(ctx, t, TK_CLOCK);
     if (ctx->failed) return;
     int hour = t->hour;
@@ -182,8 +318,42 @@ void phrase_add_clock(phrase_ctx *ctx, const phrase_token *t) {
 /* A number with no unit: an hour right after "at", a day word or a part of
  * the day ("at 7", "yesterday 7 90ml"), otherwise millilitres. */
 void phrase_add_number(phrase_ctx *ctx, const phrase_token *t) {
+    follow(ctx, TK_NUMBER, t);
     int after = ctx->last_item;
-    if ((after == TK_AT || after == TK_DAY || after == TK_PART) && t->integer &&
+    if (!t->integer) {
+        char when[16];
+        /* "at 7.30", "yesterday 7.30": a dotted time */
+        if ((after == TK_AT || after == TK_DAY || after == TK_PART) &&
+            time_reading(ctx, t, when)) {
+            const char *p = ctx->text + t->off;
+            const char *dot = memchr(p, '.', t->len);
+            phrase_token clock = *t;
+            clock.hour = (int)(t->micro / 1000000);
+            clock.minute = (dot[1] - '0') * 10 + (dot[2] - '0');
+            clock.sub = clock.hour >= 1 && clock.hour <= 12 && p[0] != '0'
+                            ? PHRASE_CLOCK_BARE
+                            : PHRASE_CLOCK_AS_WRITTEN;
+            phrase_add_clock_item(ctx, &clock);
+            return;
+        }
+        /* a number with a fraction but no unit is nothing a parent
+         * measures in millilitres: ask, never guess */
+        if (after == TK_AT)
+            fail(ctx, "\"at %s\" at position %zu is not a time of day "
+                 "(like \"7:30\", \"7.30\" or \"7.30pm\")",
+                 quote(ctx, t).s, position(ctx, t->off));
+        else if (time_reading(ctx, t, when))
+            fail(ctx, "\"%s\" at position %zu: did you mean the time %s? "
+                 "(for an amount, give its unit, like \"%sml\" or \"%soz\")",
+                 quote(ctx, t).s, position(ctx, t->off), when,
+                 quote(ctx, t).s, quote(ctx, t).s);
+        else
+            fail(ctx, "\"%s\" at position %zu needs its unit, like \"%soz\" "
+                 "or \"%sml\"", quote(ctx, t).s, position(ctx, t->off),
+                 quote(ctx, t).s, quote(ctx, t).s);
+        return;
+    }
+    if ((after == TK_AT || after == TK_DAY || after == TK_PART) &&
         t->micro <= 23 * 1000000LL) {
         phrase_token clock = *t;
         clock.hour = (int)(t->micro / 1000000);
@@ -192,7 +362,7 @@ void phrase_add_number(phrase_ctx *ctx, const phrase_token *t) {
         clock.sub = (clock.hour >= 1 && clock.hour <= 12 && !leading_zero)
                         ? PHRASE_CLOCK_BARE
                         : PHRASE_CLOCK_AS_WRITTEN;
-        phrase_add_clock(ctx, &clock);
+        phrase_add_clock_item(ctx, &clock);
         return;
     }
     if (after == TK_AT) {
@@ -201,20 +371,22 @@ void phrase_add_number(phrase_ctx *ctx, const phrase_token *t) {
              quote(ctx, t).s, position(ctx, t->off));
         return;
     }
-    take_amount(ctx, t, UNIT_ML);
+    take_amount(ctx, t, UNIT_ML, 1);
 }
 
 void phrase_add_now(phrase_ctx *ctx, const phrase_token *t) {
+    follow(ctx, TK_NOW, t);
     take_time(ctx, t, TK_NOW);
     if (!ctx->failed) ctx->out->time = PHRASE_TIME_NOW;
 }
 
 void phrase_add_at(phrase_ctx *ctx, const phrase_token *t) {
-    (void)t;
+    follow(ctx, TK_AT, t);
     ctx->last_item = TK_AT;
 }
 
 void phrase_add_ago(phrase_ctx *ctx, const phrase_token *t) {
+    follow(ctx, TK_DURATION, t);
     take_time(ctx, t, TK_AGO);
     if (ctx->failed) return;
     int64_t micro_minutes = t->unit == UNIT_HOURS ? t->micro * 60 : t->micro;
@@ -229,18 +401,24 @@ void phrase_add_ago(phrase_ctx *ctx, const phrase_token *t) {
     ctx->out->ago_minutes = (int)minutes;
 }
 
+/* A duration without "ago": with an amount it is probably when ("120ml
+ * 15 min" for 15 minutes ago), without one it is how long; which advice
+ * fits is known only at the end (phrase_finish). */
 void phrase_add_duration(phrase_ctx *ctx, const phrase_token *t) {
-    quoted q = quote(ctx, t);
-    fail(ctx, "\"%s\" at position %zu needs \"ago\", like \"%s ago\"", q.s,
-         position(ctx, t->off), q.s);
+    follow(ctx, TK_DURATION, t);
+    ctx->items++;
+    ctx->last_item = TK_DURATION;
+    if (!ctx->durations++) ctx->duration_tok = *t;
 }
 
 void phrase_add_future(phrase_ctx *ctx, const phrase_token *t) {
+    follow(ctx, TK_FUTURE, t);
     fail(ctx, "can't record a feeding in the future (\"%s\" at position %zu)",
          quote(ctx, t).s, position(ctx, t->off));
 }
 
 void phrase_add_day(phrase_ctx *ctx, const phrase_token *t) {
+    follow(ctx, TK_DAY, t);
     ctx->items++;
     ctx->last_item = TK_DAY;
     if (ctx->days++ && ctx->out->day != (phrase_day)t->sub) {
@@ -252,6 +430,7 @@ void phrase_add_day(phrase_ctx *ctx, const phrase_token *t) {
 }
 
 void phrase_add_part(phrase_ctx *ctx, const phrase_token *t) {
+    follow(ctx, TK_PART, t);
     ctx->items++;
     ctx->last_item = TK_PART;
     if (ctx->out->part && ctx->out->part != (phrase_part)t->sub) {
@@ -263,6 +442,7 @@ void phrase_add_part(phrase_ctx *ctx, const phrase_token *t) {
 }
 
 void phrase_add_kind(phrase_ctx *ctx, const phrase_token *t) {
+    follow(ctx, TK_KIND, t);
     ctx->items++;
     ctx->last_item = TK_KIND;
     if (t->sub == PHRASE_MILK) return; /* a specific kind wins over "milk" */
@@ -276,6 +456,7 @@ void phrase_add_kind(phrase_ctx *ctx, const phrase_token *t) {
 }
 
 void phrase_add_command(phrase_ctx *ctx, const phrase_token *t) {
+    follow(ctx, TK_COMMAND, t);
     ctx->items++;
     ctx->last_item = TK_COMMAND;
     if (t->sub == CMD_UNKNOWN) {
@@ -284,8 +465,15 @@ void phrase_add_command(phrase_ctx *ctx, const phrase_token *t) {
         return;
     }
     if (!t->slash) note_word(ctx, t, 1);
+    int pair = (ctx->command == CMD_TOTAL && t->sub == CMD_WEEK) ||
+               (ctx->command == CMD_WEEK && t->sub == CMD_TOTAL);
+    if (pair) { /* "week total", "how much this week": the week's */
+        ctx->command = CMD_WEEK;
+        return;
+    }
     if (ctx->command && ctx->command != t->sub) {
-        fail_twice(ctx, "commands", &ctx->command_tok, t, "");
+        fail(ctx, "\"%s\" and \"%s\" ask for different things: send them "
+             "one at a time", quote(ctx, &ctx->command_tok).s, quote(ctx, t).s);
         return;
     }
     ctx->command = t->sub;
@@ -300,14 +488,44 @@ void phrase_add_zone(phrase_ctx *ctx, const phrase_token *t) {
 void phrase_add_question(phrase_ctx *ctx) { ctx->questions++; }
 
 void phrase_add_word(phrase_ctx *ctx, const phrase_token *t) {
+    follow(ctx, TK_WORD, t);
+    if (t->near_misses > 1) { /* one typo from two known words */
+        fail(ctx, "didn't understand \"%s\" at position %zu",
+             quote(ctx, t).s, position(ctx, t->off));
+        return;
+    }
     ctx->items++;
     ctx->last_item = TK_WORD;
     note_word(ctx, t, 0);
 }
 
-void phrase_syntax_error(phrase_ctx *ctx, const phrase_token *t) {
+void phrase_syntax_error(phrase_ctx *ctx, int code, const phrase_token *t) {
     if (t == NULL || t->len == 0) {
         fail(ctx, "the phrase is too complicated");
+        return;
+    }
+    if (code == TK_WEEKDAY && (ctx->command == CMD_TOTAL || ctx->command == CMD_WEEK ||
+                               ctx->command == CMD_LAST)) {
+        fail(ctx, "\"%s\" at position %zu: totals are for today, yesterday "
+             "or the last 7 days (\"total yesterday\", \"week\")",
+             quote(ctx, t).s, position(ctx, t->off));
+        return;
+    }
+    if (code == TK_WEEKDAY) {
+        fail(ctx, "\"%s\" at position %zu: a feeding can be placed today or "
+             "yesterday (like \"yesterday 7pm\"), not on a weekday",
+             quote(ctx, t).s, position(ctx, t->off));
+        return;
+    }
+    if (code == TK_UNIT) {
+        const char *example = t->unit == UNIT_OZ        ? "4 %s"
+                              : t->unit == UNIT_MINUTES ? "15 %s ago"
+                              : t->unit == UNIT_HOURS   ? "2 %s ago"
+                                                        : "120 %s";
+        char like[QUOTE_MAX + 16];
+        snprintf(like, sizeof like, example, quote(ctx, t).s);
+        fail(ctx, "\"%s\" at position %zu needs a number right before it, "
+             "like \"%s\"", quote(ctx, t).s, position(ctx, t->off), like);
         return;
     }
     fail(ctx, "didn't understand \"%s\" at position %zu",
@@ -322,6 +540,12 @@ static int build_note(phrase_ctx *ctx, int with_commands) {
     if (ctx->words_overflow) return 0;
     for (int i = 0; i < ctx->nwords; i++) {
         if (ctx->words[i].command && !with_commands) continue;
+        /* brackets and quotes around an amount say nothing: "(120ml)" */
+        uint32_t k = 0;
+        while (k < ctx->words[i].len && ctx->text[ctx->words[i].off + k] &&
+               strchr("()[]\"'", ctx->text[ctx->words[i].off + k]))
+            k++;
+        if (k == ctx->words[i].len) continue;
         if (used && used < PHRASE_NOTE_MAX) note[used++] = ' ';
         size_t n = utf8_copy_clean(note + used, PHRASE_NOTE_MAX + 1 - used,
                                    ctx->text + ctx->words[i].off,
@@ -333,9 +557,32 @@ static int build_note(phrase_ctx *ctx, int with_commands) {
     return 1;
 }
 
+static const char correction_advice[] =
+    "can't change a recorded feeding yet: send \"undo\", then the right "
+    "amount";
+
 static void finish_record(phrase_ctx *ctx) {
     phrase *out = ctx->out;
     int cmd = ctx->command;
+    if (cmd == CMD_CORRECT) { /* never a second feeding */
+        fail(ctx, "\"%s\": %s", quote(ctx, &ctx->command_tok).s,
+             correction_advice);
+        return;
+    }
+    if (ctx->amount_bare && !ctx->command_tok.slash &&
+        (cmd == CMD_TOTAL || cmd == CMD_LAST || cmd == CMD_WEEK)) {
+        /* "total 26 nov": a question, or a feeding? ask */
+        fail(ctx, "\"%s\" next to \"%s\": for a feeding, give the unit, "
+             "like \"%sml\"", quote(ctx, &ctx->amount).s,
+             quote(ctx, &ctx->command_tok).s, quote(ctx, &ctx->amount).s);
+        return;
+    }
+    if (ctx->durations) {
+        quoted q = quote(ctx, &ctx->duration_tok);
+        fail(ctx, "\"%s\" at position %zu needs \"ago\", like \"%s ago\"",
+             q.s, position(ctx, ctx->duration_tok.off), q.s);
+        return;
+    }
     if (cmd == CMD_UNDO || cmd == CMD_HELP || cmd == CMD_TIMEZONE ||
         (ctx->command_tok.slash && cmd != CMD_FEED)) {
         fail(ctx, "\"%s\" can't be combined with an amount; send it on its "
@@ -375,6 +622,10 @@ static void finish_command(phrase_ctx *ctx) {
         }
         out->intent = PHRASE_TIMEZONE;
         break;
+    case CMD_CORRECT:
+        fail(ctx, "\"%s\": %s", quote(ctx, &ctx->command_tok).s,
+             correction_advice);
+        return;
     default: { /* CMD_FEED without an amount */
         fail(ctx, "\"%s\" needs an amount, like \"/feed 120ml\"",
              quote(ctx, &ctx->command_tok).s);
@@ -389,6 +640,11 @@ void phrase_finish(phrase_ctx *ctx) {
     if (!ctx->failed) {
         if (ctx->amounts)
             finish_record(ctx);
+        else if (ctx->durations && !ctx->command) {
+            quoted q = quote(ctx, &ctx->duration_tok);
+            fail(ctx, "\"%s\" is how long, not how much: a feeding needs "
+                 "an amount, like \"120ml %s ago\"", q.s, q.s);
+        }
         else if (ctx->command)
             finish_command(ctx);
         else if (ctx->days && !ctx->times)

@@ -23,6 +23,7 @@ enum {
     CMD_HELP,
     CMD_TIMEZONE,
     CMD_FEED,   /* /feed and /add: a feeding follows */
+    CMD_CORRECT, /* "make that 110": a change to the last entry */
     CMD_UNKNOWN /* a slash command we do not have */
 };
 
@@ -40,6 +41,8 @@ typedef struct {
     int64_t micro;     /* NUMBER, DECIMAL, AMOUNT, DURATION: value x 10^6 */
     int integer;       /* NUMBER: written without a fraction */
     int slash;         /* COMMAND: written as /command */
+    int corrected;     /* read as the known word it is one typo away from */
+    int near_misses;   /* WORD: how many known words it is one typo from */
 } phrase_token;
 
 typedef struct {
@@ -75,6 +78,12 @@ typedef struct {
     phrase_token command_tok;
     int zone_given;
     phrase_token zone_tok;
+    int amount_bare;  /* the amount was a number without a unit */
+    int durations;    /* a duration without "ago" */
+    phrase_token duration_tok;
+    /* the previous token, to judge a number glued to a word ("3pn") */
+    int prev_code;
+    phrase_token prev;
     int nwords;
     int words_overflow;
     /* note words, in order; command words are flagged, because they are note
@@ -103,8 +112,12 @@ void phrase_add_command(phrase_ctx *ctx, const phrase_token *t);
 void phrase_add_zone(phrase_ctx *ctx, const phrase_token *t);
 void phrase_add_question(phrase_ctx *ctx);
 void phrase_add_word(phrase_ctx *ctx, const phrase_token *t);
-/* A token the grammar cannot place ("ago" alone). */
-void phrase_syntax_error(phrase_ctx *ctx, const phrase_token *t);
+/* "120 mls", "5 ounzes" (read as "ounces"), "15 minuets ago". */
+void phrase_add_number_unit(phrase_ctx *ctx, const phrase_token *n,
+                            const phrase_token *u, int ago);
+/* A token the grammar cannot place ("ago" alone, a unit without a number):
+ * `code` is its TK_* code (0 when the parser's stack overflowed). */
+void phrase_syntax_error(phrase_ctx *ctx, int code, const phrase_token *t);
 /* Decide the intent once every token is in. */
 void phrase_finish(phrase_ctx *ctx);
 
