@@ -29,7 +29,7 @@
 
 /* Token codes in the order the lexer's rules list them. */
 %token AMOUNT CLOCK HOURH NOW AT DURATION AGO FUTURE DAY PART KIND COMMAND
-       ZONE QUESTION NUMBER UNIT WEEKDAY WORD.
+       ZONE QUESTION NUMBER UNIT WEEKDAY DATE DAYSAGO WORD.
 
 phrase ::= items.
 
@@ -59,8 +59,12 @@ item ::= HOURH(D) AGO.       { phrase_add_ago(ctx, &D); }
 item ::= DURATION(D).        { phrase_add_duration(ctx, &D); }
 item ::= FUTURE(F).          { phrase_add_future(ctx, &F); }
 
-/* Days, parts of the day and kinds of milk. */
+/* Days, parts of the day and kinds of milk. A weekday, a date or "N days
+ * ago" names the day of a question ("total 26 nov"). */
 item ::= DAY(D).             { phrase_add_day(ctx, &D); }
+item ::= WEEKDAY(D).         { phrase_add_asked_day(ctx, TK_WEEKDAY, &D); }
+item ::= DATE(D).            { phrase_add_asked_day(ctx, TK_DATE, &D); }
+item ::= DAYSAGO(D).         { phrase_add_asked_day(ctx, TK_DAYSAGO, &D); }
 item ::= PART(P).            { phrase_add_part(ctx, &P); }
 item ::= KIND(K).            { phrase_add_kind(ctx, &K); }
 

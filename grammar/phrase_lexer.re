@@ -56,6 +56,41 @@ static int lex_is_alpha(unsigned char c) {
     return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
 }
 
+/* A date: "26 nov", "26th November", "nov 26", "26/11", "26/11/2026".
+ * Sets hour = day of the month, minute = month (0 when a numeric date could
+ * be day/month or month/day: then `sub` holds the second number), micro =
+ * the year (0 when not given). Month names are told apart by their first
+ * three letters, which are unique. */
+static void lex_date(const unsigned char *p, const unsigned char *end,
+                     phrase_token *t) {
+    static const char months[] = "janfebmaraprmayjunjulaugsepoctnovdec";
+    int numbers[3] = {0, 0, 0}, count = 0, month = 0;
+    while (p < end) {
+        if (*p >= '0' && *p <= '9') {
+            int v = 0;
+            while (p < end && *p >= '0' && *p <= '9') v = v * 10 + (*p++ - '0');
+            if (count < 3) numbers[count++] = v;
+        } else if (lex_is_alpha(*p) && month == 0 && end - p >= 3) {
+            for (int m = 0; m < 12 && month == 0; m++)
+                if ((p[0] | 0x20) == months[3 * m] && (p[1] | 0x20) == months[3 * m + 1] &&
+                    (p[2] | 0x20) == months[3 * m + 2])
+                    month = m + 1;
+            while (p < end && lex_is_alpha(*p)) p++;
+        } else {
+            p++;
+        }
+    }
+    if (month) { /* the number is the day ("26th": the ordinal was skipped) */
+        t->hour = numbers[0];
+        t->minute = month;
+    } else { /* day/month, or month/day: the builder decides */
+        t->hour = numbers[0];
+        t->minute = numbers[1];
+        t->sub = 1; /* numeric */
+        t->micro = count > 2 ? numbers[2] : 0;
+    }
+}
+
 /* A clock time: hour digits, an optional [:.h] and two minute digits, then
  * an optional am/pm. The style decides how the hour is read later. */
 static void lex_clock(const unsigned char *p, const unsigned char *end,
@@ -227,6 +262,13 @@ static int lex_raw(phrase_lexer *lx, phrase_token *tok) {
         num   = d+ ("." d+)? | "." d+;
         // a decimal comma ("2,5oz") only right before a unit
         numc  = d+ "," d d?;
+        dd    = d d?;
+        ord   = 'st' | 'nd' | 'rd' | 'th';
+        dend  = [^a-zA-Z0-9/];
+        monthw = 'jan' | 'january' | 'feb' | 'february' | 'mar' | 'march'
+              | 'apr' | 'april' | 'may' | 'jun' | 'june' | 'jul' | 'july'
+              | 'aug' | 'august' | 'sep' | 'sept' | 'september' | 'oct'
+              | 'october' | 'nov' | 'november' | 'dec' | 'december';
         frac  = d "/" [1-9] | "\xC2" [\xBC-\xBE] | "\xE2\x85" [\x93\x94\x9B];
         numw  = 'one' | 'two' | 'three' | 'four' | 'five' | 'six' | 'seven'
               | 'eight' | 'nine' | 'ten';
@@ -311,8 +353,34 @@ static int lex_raw(phrase_lexer *lx, phrase_token *tok) {
         }
         // A weekday names a day the phrase language cannot place a feeding
         // on yet: never a note (the grammar reports it).
-        ('monday' | 'tuesday' | 'tues' | 'wednesday' | 'weds' | 'thursday'
-            | 'thurs' | 'friday' | 'saturday' | 'sunday') / end { TOKEN(TK_WEEKDAY); }
+        // Weekdays and dates name a day for a question ("how much on
+        // monday", "total 26 nov"); a feeding cannot be placed on one.
+        ('last' sp)? 'sunday' / end            { tok->sub = 0; TOKEN(TK_WEEKDAY); }
+        ('last' sp)? 'monday' / end            { tok->sub = 1; TOKEN(TK_WEEKDAY); }
+        ('last' sp)? ('tuesday' | 'tues') / end { tok->sub = 2; TOKEN(TK_WEEKDAY); }
+        ('last' sp)? ('wednesday' | 'weds') / end { tok->sub = 3; TOKEN(TK_WEEKDAY); }
+        ('last' sp)? ('thursday' | 'thurs') / end { tok->sub = 4; TOKEN(TK_WEEKDAY); }
+        ('last' sp)? 'friday' / end            { tok->sub = 5; TOKEN(TK_WEEKDAY); }
+        ('last' sp)? 'saturday' / end          { tok->sub = 6; TOKEN(TK_WEEKDAY); }
+        dd ord? sp? monthw "."? / dend  { lex_date(tok_start, cur, tok); TOKEN(TK_DATE); }
+        monthw "."? sp dd ord? / dend   { lex_date(tok_start, cur, tok); TOKEN(TK_DATE); }
+        dd "/" dd ("/" (d d | d d d d))? / dend {
+            lex_date(tok_start, cur, tok); TOKEN(TK_DATE);
+        }
+        (int | numw) sp 'day' 's'? sp 'ago' / end {
+            tok->micro = lex_quantity(tok_start, cur); TOKEN(TK_DAYSAGO);
+        }
+        ('the' sp)? 'day' sp 'before' sp 'yesterday' / end {
+            tok->micro = 2000000; TOKEN(TK_DAYSAGO);
+        }
+        // A rolling window: "last 24 hours", "past 12h".
+        ('in' sp 'the' sp)? ('last' | 'past' | 'previous') sp int sp? hrs / end {
+            const unsigned char *q = tok_start;
+            while (q < cur && !(*q >= '0' && *q <= '9')) q++;
+            tok->micro = lex_quantity(q, cur);
+            tok->sub = CMD_SINCE;
+            TOKEN(TK_COMMAND);
+        }
         ('this' sp)? 'morning' / end   { tok->sub = PHRASE_MORNING; TOKEN(TK_PART); }
         ('this' sp)? 'afternoon' / end { tok->sub = PHRASE_AFTERNOON; TOKEN(TK_PART); }
         ('this' sp)? 'evening' / end   { tok->sub = PHRASE_EVENING; TOKEN(TK_PART); }
@@ -348,6 +416,13 @@ static int lex_raw(phrase_lexer *lx, phrase_token *tok) {
             tok->sub = CMD_CORRECT; TOKEN(TK_COMMAND);
         }
         'help' / end              { tok->sub = CMD_HELP; TOKEN(TK_COMMAND); }
+        // Greetings and thanks get a friendly word, never an error.
+        ('hello' | 'hi' | 'hey' | 'hiya' | 'good' sp ('morning' | 'afternoon'
+            | 'evening' | 'day')) / end { tok->sub = CMD_HELLO; TOKEN(TK_COMMAND); }
+        ('thanks' | 'thank' sp 'you' | 'thankyou' | 'thx' | 'ty' | 'cheers'
+            | 'ta') / end { tok->sub = CMD_THANKS; TOKEN(TK_COMMAND); }
+        ('night' sp 'night' | 'nighty' sp 'night' | 'good' sp? 'night' | 'gn'
+            | 'nite') / end { tok->sub = CMD_GOODNIGHT; TOKEN(TK_COMMAND); }
         ('tz' | 'timezone' | 'time' sp? 'zone') / end {
             tok->sub = CMD_TIMEZONE;
             lx->zone_next = 1;

@@ -146,12 +146,14 @@ int bot_handle(bot *b, const bot_message *m, bot_result *out) {
     resolve_phrase(&p, t.zone, m->now_ms, &r);
     switch (r.intent) {
     case PHRASE_RECORD: return bot_record(&t);
-    case PHRASE_TOTAL: return bot_total(&t, &p);
+    case PHRASE_TOTAL: return bot_total(&t, &r);
+    case PHRASE_SINCE: return bot_since(&t, &r);
     case PHRASE_LAST: return bot_last(&t);
     case PHRASE_WEEK: return bot_week(&t);
     case PHRASE_UNDO: return bot_undo(&t);
     case PHRASE_TIMEZONE: return bot_timezone(&t, &r);
     case PHRASE_HELP: return bot_help(&t);
+    case PHRASE_GREETING: return bot_greeting(&t, r.greeting);
     default:
         reply_add(&out->reply, "\xF0\x9F\xA4\x94 "); /* 🤔 */
         reply_add_sentence(&out->reply, r.message);

@@ -50,12 +50,14 @@ int bot_record(bot_turn *t);
 int bot_edit(bot_turn *t);
 /* When an edited message was edited: its edit_ms, else its entered_ms. */
 int64_t bot_edit_time(const bot_message *m);
-int bot_total(bot_turn *t, const phrase *p);
+int bot_total(bot_turn *t, const resolved *asked);
+int bot_since(bot_turn *t, const resolved *asked);
 int bot_last(bot_turn *t);
 int bot_week(bot_turn *t);
 int bot_undo(bot_turn *t);
 int bot_timezone(bot_turn *t, const resolved *r);
 int bot_help(bot_turn *t);
+int bot_greeting(bot_turn *t, phrase_greeting greeting);
 /* "↩️ Removed ..." and the new total of its day. */
 int bot_report_removed(bot_turn *t, const store_feeding *f);
 /* Ends an error reply: ". Try ..." unless the message shows an example. */

@@ -10,10 +10,39 @@
 /* The longest row: time, amount, kind, a full note and name, separators. */
 #define TOTAL_ROW_MAX (32 + PHRASE_NOTE_MAX + STORE_WHO_MAX + 32)
 
-int bot_total(bot_turn *t, const phrase *p) {
+/* The feeds of `list`, one row each ("07:30  120 ml formula — Sam"), with
+ * the day when the rows span several; "… and N more" past what fits. */
+static void add_rows(bot_turn *t, const store_list *list, int with_day) {
     reply_text *r = &t->out->reply;
-    clock_date date = p->day == PHRASE_YESTERDAY ? clock_date_add(t->today, -1)
-                                                 : t->today;
+    size_t shown = 0;
+    for (; shown < list->count && shown < TOTAL_MAX_ROWS; shown++) {
+        const store_feeding *f = &list->items[shown];
+        /* stop while a full row and the "and N more" line still fit */
+        if (r->len + TOTAL_ROW_MAX > sizeof r->text) break;
+        clock_local at;
+        bot_local(t, f->at_ms, &at);
+        reply_newline(r);
+        if (with_day) {
+            reply_add_date(r, at.date);
+            reply_add(r, " ");
+        }
+        reply_add(r, "%02d:%02d  ", at.hour, at.minute);
+        reply_add_feeding(r, f->amount_ml, f->kind);
+        if (f->note[0]) reply_add(r, " (%s)", f->note);
+        if (f->who[0]) reply_add(r, " \xE2\x80\x94 %s", f->who);
+    }
+    if (shown < list->count) {
+        reply_newline(r);
+        reply_add(r, "\xE2\x80\xA6 and %zu more", list->count - shown);
+    }
+}
+
+int bot_total(bot_turn *t, const resolved *asked) {
+    reply_text *r = &t->out->reply;
+    clock_date date = t->today;
+    if (sscanf(asked->day, "%d-%d-%d", &date.year, &date.month, &date.day) != 3)
+        date = t->today;
+    int64_t back = clock_date_diff(date, t->today);
     bot_day day;
     store_list list = {0};
     day.from_ms = clock_from_local(t->zone, date, 0, 0);
@@ -24,39 +53,63 @@ int bot_total(bot_turn *t, const phrase *p) {
         store_list_free(&list);
         return bot_store_failed(t);
     }
-    const char *label = p->day == PHRASE_YESTERDAY ? "yesterday" : "today";
+    const char *label = back == 0 ? "Today" : back == 1 ? "Yesterday" : "On";
     if (list.count == 0) {
-        reply_add(r, "No feeds recorded %s (", label);
-        reply_add_date(r, date);
-        reply_add(r, ")%s", p->day == PHRASE_YESTERDAY
-                                 ? "."
-                                 : " yet. Send one like \"120ml\".");
+        if (back <= 1) {
+            reply_add(r, "No feeds recorded %s (", back ? "yesterday" : "today");
+            reply_add_date(r, date);
+            reply_add(r, ")%s", back ? "." : " yet. Send one like \"120ml\".");
+        } else {
+            reply_add(r, "No feeds recorded on ");
+            reply_add_date(r, date);
+            reply_add(r, ".");
+        }
         store_list_free(&list);
         return BOT_OK;
     }
     int total = 0;
     for (size_t i = 0; i < list.count; i++) total += list.items[i].amount_ml;
-    reply_add(r, "%s (", p->day == PHRASE_YESTERDAY ? "Yesterday" : "Today");
-    reply_add_date(r, date);
-    reply_add(r, "): ");
+    if (back <= 1) {
+        reply_add(r, "%s (", label);
+        reply_add_date(r, date);
+        reply_add(r, "): ");
+    } else {
+        reply_add(r, "On ");
+        reply_add_date(r, date);
+        reply_add(r, ": ");
+    }
     reply_add_total(r, total, (int)list.count);
-    size_t shown = 0;
-    for (; shown < list.count && shown < TOTAL_MAX_ROWS; shown++) {
-        const store_feeding *f = &list.items[shown];
-        /* stop while a full row and the "and N more" line still fit */
-        if (r->len + TOTAL_ROW_MAX > sizeof r->text) break;
-        clock_local at;
-        bot_local(t, f->at_ms, &at);
-        reply_newline(r);
-        reply_add(r, "%02d:%02d  ", at.hour, at.minute);
-        reply_add_feeding(r, f->amount_ml, f->kind);
-        if (f->note[0]) reply_add(r, " (%s)", f->note);
-        if (f->who[0]) reply_add(r, " \xE2\x80\x94 %s", f->who);
+    add_rows(t, &list, 0);
+    store_list_free(&list);
+    return BOT_OK;
+}
+
+/* "last 24 hours": a rolling window ending now (a feed entered a few
+ * minutes ahead still counts, as for "last"). */
+int bot_since(bot_turn *t, const resolved *asked) {
+    reply_text *r = &t->out->reply;
+    store_list list = {0};
+    if (t->bot->store->ops->list_range(
+            t->bot->store, t->msg->chat_id, asked->since_ms,
+            t->msg->now_ms + RESOLVE_FUTURE_TOLERANCE_MS + 1, &list,
+            t->err) != STORE_OK) {
+        store_list_free(&list);
+        return bot_store_failed(t);
     }
-    if (shown < list.count) {
-        reply_newline(r);
-        reply_add(r, "\xE2\x80\xA6 and %zu more", list.count - shown);
+    clock_local since;
+    bot_local(t, asked->since_ms, &since);
+    reply_add(r, "Last %d hours (since ", asked->hours);
+    reply_add_date(r, since.date);
+    reply_add(r, " %02d:%02d): ", since.hour, since.minute);
+    if (list.count == 0) {
+        reply_add(r, "no feeds recorded.");
+        store_list_free(&list);
+        return BOT_OK;
     }
+    int total = 0;
+    for (size_t i = 0; i < list.count; i++) total += list.items[i].amount_ml;
+    reply_add_total(r, total, (int)list.count);
+    add_rows(t, &list, 1);
     store_list_free(&list);
     return BOT_OK;
 }
@@ -199,6 +252,25 @@ int bot_timezone(bot_turn *t, const resolved *res) {
     clock_zone_close(zone);
     reply_add(r, "\xF0\x9F\x95\x92 Time zone set to %s: it's %02d:%02d there now.",
               res->tz, now.hour, now.minute);
+    return BOT_OK;
+}
+
+/* A friendly word back, never an error: parents say hello and thank you. */
+int bot_greeting(bot_turn *t, phrase_greeting greeting) {
+    reply_text *r = &t->out->reply;
+    switch (greeting) {
+    case PHRASE_THANKS:
+        reply_add(r, "\xF0\x9F\x99\x82 You're welcome!"); /* 🙂 */
+        break;
+    case PHRASE_GOODNIGHT:
+        reply_add(r, "\xF0\x9F\x8C\x99 Good night! Send feeds any time; "
+                     "\"total?\" shows the day."); /* 🌙 */
+        break;
+    default:
+        reply_add(r, "\xF0\x9F\x91\x8B Hello! Send a feed like \"120ml\", "
+                     "or ask \"total?\"."); /* 👋 */
+        break;
+    }
     return BOT_OK;
 }
 

@@ -6,6 +6,10 @@
 #include <stdio.h>
 #include <string.h>
 
+static const char *greeting_name(phrase_greeting g) {
+    return g == PHRASE_THANKS ? "thanks" : g == PHRASE_GOODNIGHT ? "goodnight" : "hello";
+}
+
 static cJSON *resolved_to_cjson(const resolved *r) {
     cJSON *o = cJSON_CreateObject();
     if (o == NULL) return NULL;
@@ -27,6 +31,13 @@ static cJSON *resolved_to_cjson(const resolved *r) {
         break;
     case PHRASE_TIMEZONE:
         if (r->tz[0]) cJSON_AddStringToObject(o, "tz", r->tz);
+        break;
+    case PHRASE_GREETING:
+        cJSON_AddStringToObject(o, "greeting", greeting_name(r->greeting));
+        break;
+    case PHRASE_SINCE:
+        cJSON_AddNumberToObject(o, "hours", r->hours);
+        cJSON_AddStringToObject(o, "from", r->since);
         break;
     case PHRASE_ERROR:
         cJSON_AddStringToObject(o, "message", r->message);
@@ -63,6 +74,12 @@ int resolved_text(const resolved *r, char *buf, size_t size) {
     case PHRASE_TIMEZONE:
         n = r->tz[0] ? snprintf(buf, size, "timezone: set to %s", r->tz)
                      : snprintf(buf, size, "timezone: show the chat's zone");
+        break;
+    case PHRASE_GREETING:
+        n = snprintf(buf, size, "greeting: %s", greeting_name(r->greeting));
+        break;
+    case PHRASE_SINCE:
+        n = snprintf(buf, size, "since: the last %d hours, from %s", r->hours, r->since);
         break;
     case PHRASE_ERROR:
         n = snprintf(buf, size, "error: %s", r->message);

@@ -106,6 +106,58 @@ static int feeding_instant(const phrase *p, clock_zone *zone, int64_t now_ms,
     return 0;
 }
 
+static const char *const month_names[] = {
+    "January", "February", "March", "April", "May", "June", "July",
+    "August", "September", "October", "November", "December"};
+
+/* The day a question asks about: today, yesterday, N days ago, the most
+ * recent past weekday of that name (a week ago on that very weekday), or
+ * the latest such date up to today. Returns -1 with out's message set for
+ * a date that does not exist or has not come yet. */
+static int asked_day(const phrase *p, clock_date today, clock_date *day,
+                     resolved *out) {
+    if (p->day == PHRASE_YESTERDAY) {
+        *day = clock_date_add(today, -1);
+    } else if (p->days_ago) {
+        *day = clock_date_add(today, -p->days_ago);
+    } else if (p->weekday) {
+        int back = (clock_weekday(today) - (p->weekday - 1) + 7) % 7;
+        *day = clock_date_add(today, back ? -back : -7);
+    } else if (p->date_month) {
+        int year = p->date_year ? p->date_year : today.year;
+        if (year < 100) year += 2000;
+        clock_date d = {year, p->date_month, 1};
+        d = clock_date_add(d, p->date_day - 1);
+        if (d.month != p->date_month) {
+            char message[64];
+            snprintf(message, sizeof message, "there is no %d %s",
+                     p->date_day, month_names[p->date_month - 1]);
+            fail(out, message);
+            return -1;
+        }
+        if (clock_date_cmp(d, today) > 0) {
+            if (p->date_year) {
+                fail(out, "that day hasn't come yet");
+                return -1;
+            }
+            d.year--; /* "26 dec" in November: last year's */
+            clock_date back = clock_date_add((clock_date){d.year, d.month, 1},
+                                             p->date_day - 1);
+            if (back.month != d.month) { /* 29 Feb */
+                char message[64];
+                snprintf(message, sizeof message, "there was no %d %s last year",
+                         p->date_day, month_names[p->date_month - 1]);
+                fail(out, message);
+                return -1;
+            }
+        }
+        *day = d;
+    } else {
+        *day = today;
+    }
+    return 0;
+}
+
 void resolve_phrase(const phrase *p, clock_zone *zone, int64_t now_ms,
                     resolved *out) {
     clock_local now, at;
@@ -134,12 +186,19 @@ void resolve_phrase(const phrase *p, clock_zone *zone, int64_t now_ms,
         out->kind = p->kind;
         memcpy(out->note, p->note, sizeof out->note);
         return;
-    case PHRASE_TOTAL:
+    case PHRASE_TOTAL: {
         clock_to_local(zone, now_ms, &now);
-        clock_format_date(p->day == PHRASE_YESTERDAY
-                              ? clock_date_add(now.date, -1)
-                              : now.date,
-                          out->day);
+        clock_date day;
+        if (asked_day(p, now.date, &day, out) != 0) return;
+        clock_format_date(day, out->day);
+        return;
+    }
+    case PHRASE_SINCE:
+        out->hours = p->hours;
+        out->since_ms = now_ms - (int64_t)p->hours * 3600 * 1000;
+        clock_to_local(zone, out->since_ms, &at);
+        at.second = 0;
+        clock_format_rfc3339(&at, out->since);
         return;
     case PHRASE_WEEK:
         clock_to_local(zone, now_ms, &now);
@@ -151,6 +210,9 @@ void resolve_phrase(const phrase *p, clock_zone *zone, int64_t now_ms,
             clock_zone_canonical(p->zone, out->tz, sizeof out->tz, err,
                                  sizeof err) != 0)
             fail(out, err);
+        return;
+    case PHRASE_GREETING:
+        out->greeting = p->greeting;
         return;
     default: /* last, undo, help: nothing to place in time */
         return;

@@ -30,6 +30,14 @@ typedef struct {
     /* PHRASE_WEEK: 7 local days ending today */
     char from[CLOCK_DATE_MAX], to[CLOCK_DATE_MAX];
 
+    /* PHRASE_GREETING */
+    phrase_greeting greeting;
+
+    /* PHRASE_SINCE: the window's start, local RFC 3339, and its length */
+    char since[CLOCK_RFC3339_MAX];
+    int64_t since_ms;
+    int hours;
+
     /* PHRASE_TIMEZONE: the canonical IANA id, "" when only asking */
     char tz[CLOCK_ZONE_ID_MAX];
 

@@ -22,8 +22,16 @@ typedef enum {
     PHRASE_WEEK,      /* the 7 local days ending today */
     PHRASE_UNDO,      /* remove the most recently entered feeding */
     PHRASE_TIMEZONE,  /* show, or set when `zone` is non-empty, the zone */
-    PHRASE_HELP
+    PHRASE_HELP,
+    PHRASE_GREETING,  /* "hello", "thanks", "night night": see `greeting` */
+    PHRASE_SINCE      /* the last `hours` hours: "last 24 hours" */
 } phrase_intent;
+
+typedef enum {
+    PHRASE_HELLO = 1,
+    PHRASE_THANKS,
+    PHRASE_GOODNIGHT
+} phrase_greeting;
 
 typedef enum { PHRASE_MILK = 0, PHRASE_FORMULA, PHRASE_BREASTMILK } phrase_kind;
 
@@ -80,6 +88,17 @@ typedef struct {
     int ago_minutes;   /* PHRASE_TIME_AGO */
     phrase_day day;    /* also PHRASE_TOTAL's day (none means today) */
     phrase_part part;
+
+    phrase_greeting greeting; /* PHRASE_GREETING */
+
+    /* PHRASE_TOTAL: the day asked about, when not today or yesterday (at
+     * most one is set; the resolver finds the date) */
+    int weekday;                         /* 1-7, Sunday = 1; 0: none */
+    int days_ago;                        /* "3 days ago"; 0: none */
+    int date_day, date_month, date_year; /* a date; year 0: the latest */
+
+    /* PHRASE_SINCE */
+    int hours;
 
     /* The text buffers come last (the parser clears only what precedes
      * them, and their first bytes). */

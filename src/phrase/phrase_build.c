@@ -21,7 +21,8 @@
 
 const char *phrase_intent_name(phrase_intent intent) {
     static const char *const names[] = {"error", "record",   "total", "last",
-                                        "week",  "undo", "timezone", "help"};
+                                        "week",  "undo", "timezone", "help",
+                                        "greeting", "since"};
     return (unsigned)intent < sizeof names / sizeof names[0] ? names[intent]
                                                               : "error";
 }
@@ -421,12 +422,67 @@ void phrase_add_day(phrase_ctx *ctx, const phrase_token *t) {
     follow(ctx, TK_DAY, t);
     ctx->items++;
     ctx->last_item = TK_DAY;
+    if (ctx->asked_days) {
+        fail_twice(ctx, "days", &ctx->asked_tok, t, "");
+        return;
+    }
     if (ctx->days++ && ctx->out->day != (phrase_day)t->sub) {
         fail_twice(ctx, "days", &ctx->day_tok, t, "");
         return;
     }
     ctx->day_tok = *t;
     ctx->out->day = (phrase_day)t->sub;
+}
+
+void phrase_add_asked_day(phrase_ctx *ctx, int code, const phrase_token *t) {
+    follow(ctx, code, t);
+    ctx->items++;
+    ctx->last_item = code;
+    if (ctx->asked_days++ || ctx->days) {
+        fail_twice(ctx, "days", ctx->days ? &ctx->day_tok : &ctx->asked_tok, t, "");
+        return;
+    }
+    ctx->asked_tok = *t;
+    ctx->asked_code = code;
+    phrase *out = ctx->out;
+    if (code == TK_WEEKDAY) {
+        out->weekday = t->sub + 1;
+    } else if (code == TK_DAYSAGO) {
+        int64_t days = t->micro / 1000000;
+        if (days < 1 || days > 366) {
+            fail(ctx, "\"%s\" at position %zu: ask about a day of the last "
+                 "year", quote(ctx, t).s, position(ctx, t->off));
+            return;
+        }
+        out->days_ago = (int)days;
+    } else {
+        int day = t->hour, month = t->minute;
+        if (t->sub) { /* numeric: day/month, or the American month/day */
+            if (day <= 12 && month <= 12 && day != month) {
+                static const char *const names[] = {
+                    "January", "February", "March", "April", "May", "June", "July",
+                    "August", "September", "October", "November", "December"};
+                fail(ctx, "\"%s\" at position %zu could be %d %s or %d %s: "
+                     "write the month's name, like \"%d %.3s\"", quote(ctx, t).s,
+                     position(ctx, t->off), day, names[month - 1], month,
+                     names[day - 1], day, names[month - 1]);
+                return;
+            }
+            if (day <= 12 && month > 12) { /* 11/26 */
+                int swap = day;
+                day = month;
+                month = swap;
+            }
+            out->date_year = (int)t->micro;
+        }
+        if (day < 1 || day > 31 || month < 1 || month > 12) {
+            fail(ctx, "\"%s\" at position %zu is not a date",
+                 quote(ctx, t).s, position(ctx, t->off));
+            return;
+        }
+        out->date_day = day;
+        out->date_month = month;
+    }
 }
 
 void phrase_add_part(phrase_ctx *ctx, const phrase_token *t) {
@@ -465,6 +521,13 @@ void phrase_add_command(phrase_ctx *ctx, const phrase_token *t) {
         return;
     }
     if (!t->slash) note_word(ctx, t, 1);
+    /* "thanks, total?": the greeting gives way to the question */
+    if (t->sub >= CMD_HELLO && t->sub <= CMD_GOODNIGHT && ctx->command) return;
+    if (ctx->command >= CMD_HELLO && ctx->command <= CMD_GOODNIGHT) {
+        ctx->command = t->sub;
+        ctx->command_tok = *t;
+        return;
+    }
     int pair = (ctx->command == CMD_TOTAL && t->sub == CMD_WEEK) ||
                (ctx->command == CMD_WEEK && t->sub == CMD_TOTAL);
     if (pair) { /* "week total", "how much this week": the week's */
@@ -502,19 +565,6 @@ void phrase_add_word(phrase_ctx *ctx, const phrase_token *t) {
 void phrase_syntax_error(phrase_ctx *ctx, int code, const phrase_token *t) {
     if (t == NULL || t->len == 0) {
         fail(ctx, "the phrase is too complicated");
-        return;
-    }
-    if (code == TK_WEEKDAY && (ctx->command == CMD_TOTAL || ctx->command == CMD_WEEK ||
-                               ctx->command == CMD_LAST)) {
-        fail(ctx, "\"%s\" at position %zu: totals are for today, yesterday "
-             "or the last 7 days (\"total yesterday\", \"week\")",
-             quote(ctx, t).s, position(ctx, t->off));
-        return;
-    }
-    if (code == TK_WEEKDAY) {
-        fail(ctx, "\"%s\" at position %zu: a feeding can be placed today or "
-             "yesterday (like \"yesterday 7pm\"), not on a weekday",
-             quote(ctx, t).s, position(ctx, t->off));
         return;
     }
     if (code == TK_UNIT) {
@@ -557,6 +607,12 @@ static int build_note(phrase_ctx *ctx, int with_commands) {
     return 1;
 }
 
+static int has_digit(const phrase_ctx *ctx, const phrase_token *t) {
+    for (uint32_t i = 0; i < t->len; i++)
+        if (ctx->text[t->off + i] >= '0' && ctx->text[t->off + i] <= '9') return 1;
+    return 0;
+}
+
 static const char correction_advice[] =
     "can't change a recorded feeding yet: send \"undo\", then the right "
     "amount";
@@ -564,6 +620,19 @@ static const char correction_advice[] =
 static void finish_record(phrase_ctx *ctx) {
     phrase *out = ctx->out;
     int cmd = ctx->command;
+    if (ctx->asked_days) {
+        fail(ctx, "\"%s\" at position %zu: a feeding can be placed today or "
+             "yesterday (like \"yesterday 7pm\")", quote(ctx, &ctx->asked_tok).s,
+             position(ctx, ctx->asked_tok.off));
+        return;
+    }
+    if (cmd == CMD_SINCE || (cmd && has_digit(ctx, &ctx->command_tok))) {
+        /* "last 24 hours", "last 7 days": a question with a number in it,
+         * never a note */
+        fail(ctx, "\"%s\" is a question: send it on its own line",
+             quote(ctx, &ctx->command_tok).s);
+        return;
+    }
     if (cmd == CMD_CORRECT) { /* never a second feeding */
         fail(ctx, "\"%s\": %s", quote(ctx, &ctx->command_tok).s,
              correction_advice);
@@ -604,12 +673,40 @@ static void finish_record(phrase_ctx *ctx) {
 
 static void finish_command(phrase_ctx *ctx) {
     phrase *out = ctx->out;
+    int greeting = ctx->command >= CMD_HELLO && ctx->command <= CMD_GOODNIGHT;
+    if (ctx->asked_days && (greeting || ctx->command == CMD_TOTAL)) {
+        out->intent = PHRASE_TOTAL; /* "how much on monday", "total 26 nov" */
+        return;
+    }
+    if (ctx->asked_days) {
+        fail(ctx, "\"%s\" doesn't take a day: ask \"total %s\" for that "
+             "day's feeds", quote(ctx, &ctx->command_tok).s,
+             quote(ctx, &ctx->asked_tok).s);
+        return;
+    }
     switch (ctx->command) {
+    case CMD_SINCE: {
+        int64_t hours = ctx->command_tok.micro / 1000000;
+        if (hours < 1 || hours > 48) {
+            fail(ctx, "\"%s\": a window of 1 to 48 hours (or \"week\")",
+                 quote(ctx, &ctx->command_tok).s);
+            return;
+        }
+        out->intent = PHRASE_SINCE;
+        out->hours = (int)hours;
+        break;
+    }
     case CMD_TOTAL: out->intent = PHRASE_TOTAL; break;
     case CMD_LAST: out->intent = PHRASE_LAST; break;
     case CMD_WEEK: out->intent = PHRASE_WEEK; break;
     case CMD_UNDO: out->intent = PHRASE_UNDO; break;
     case CMD_HELP: out->intent = PHRASE_HELP; break;
+    case CMD_HELLO: out->intent = PHRASE_GREETING; out->greeting = PHRASE_HELLO; break;
+    case CMD_THANKS: out->intent = PHRASE_GREETING; out->greeting = PHRASE_THANKS; break;
+    case CMD_GOODNIGHT:
+        out->intent = PHRASE_GREETING;
+        out->greeting = PHRASE_GOODNIGHT;
+        break;
     case CMD_TIMEZONE:
         if (ctx->zone_given) {
             if (ctx->zone_tok.len > PHRASE_ZONE_MAX) {
@@ -647,8 +744,8 @@ void phrase_finish(phrase_ctx *ctx) {
         }
         else if (ctx->command)
             finish_command(ctx);
-        else if (ctx->days && !ctx->times)
-            out->intent = PHRASE_TOTAL; /* "yesterday", "today?" */
+        else if ((ctx->days || ctx->asked_days) && !ctx->times)
+            out->intent = PHRASE_TOTAL; /* "yesterday", "today?", "monday" */
         else if (ctx->questions && !ctx->items)
             out->intent = PHRASE_HELP; /* "?" */
         else {
@@ -679,11 +776,19 @@ void phrase_finish(phrase_ctx *ctx) {
     }
     if (out->intent != PHRASE_RECORD) {
         /* A command carries only its own fields (total: day; tz: zone). */
-        phrase_intent intent = out->intent;
-        phrase_day day = out->day;
+        phrase kept = *out; /* only the fields before the text buffers */
         memset(out, 0, offsetof(phrase, note));
-        out->intent = intent;
-        if (intent == PHRASE_TOTAL) out->day = day;
+        out->intent = kept.intent;
+        if (kept.intent == PHRASE_TOTAL) {
+            out->day = kept.day;
+            out->weekday = kept.weekday;
+            out->days_ago = kept.days_ago;
+            out->date_day = kept.date_day;
+            out->date_month = kept.date_month;
+            out->date_year = kept.date_year;
+        }
+        if (kept.intent == PHRASE_GREETING) out->greeting = kept.greeting;
+        if (kept.intent == PHRASE_SINCE) out->hours = kept.hours;
         out->note[0] = '\0';
     }
 }

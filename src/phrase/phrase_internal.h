@@ -24,6 +24,10 @@ enum {
     CMD_TIMEZONE,
     CMD_FEED,   /* /feed and /add: a feeding follows */
     CMD_CORRECT, /* "make that 110": a change to the last entry */
+    CMD_SINCE,   /* "last 24 hours": a rolling window, micro = hours */
+    CMD_HELLO,   /* greetings and thanks: a friendly word back */
+    CMD_THANKS,
+    CMD_GOODNIGHT,
     CMD_UNKNOWN /* a slash command we do not have */
 };
 
@@ -78,6 +82,9 @@ typedef struct {
     phrase_token command_tok;
     int zone_given;
     phrase_token zone_tok;
+    int asked_days;   /* a weekday, a date or "N days ago" was named */
+    phrase_token asked_tok;
+    int asked_code;
     int amount_bare;  /* the amount was a number without a unit */
     int durations;    /* a duration without "ago" */
     phrase_token duration_tok;
@@ -112,6 +119,8 @@ void phrase_add_command(phrase_ctx *ctx, const phrase_token *t);
 void phrase_add_zone(phrase_ctx *ctx, const phrase_token *t);
 void phrase_add_question(phrase_ctx *ctx);
 void phrase_add_word(phrase_ctx *ctx, const phrase_token *t);
+/* A day a question names: "monday", "26 nov", "2 days ago". */
+void phrase_add_asked_day(phrase_ctx *ctx, int code, const phrase_token *t);
 /* "120 mls", "5 ounzes" (read as "ounces"), "15 minuets ago". */
 void phrase_add_number_unit(phrase_ctx *ctx, const phrase_token *n,
                             const phrase_token *u, int ago);
