@@ -29,7 +29,7 @@
 
 /* Token codes in the order the lexer's rules list them. */
 %token AMOUNT CLOCK HOURH NOW AT DURATION AGO FUTURE DAY PART KIND COMMAND
-       ZONE QUESTION NUMBER UNIT WEEKDAY DATE DAYSAGO WORD.
+       ZONE QUESTION NUMBER UNIT WEEKDAY DATE DAYSAGO TIMEWORD AMPM WORD.
 
 phrase ::= items.
 
@@ -47,7 +47,7 @@ item ::= NUMBER(N) UNIT(U) AGO. { phrase_add_number_unit(ctx, &N, &U, 1); }
 
 /* Times of day: "12pm", "7:30", "19h", "noon", "now", "at". */
 item ::= CLOCK(C).           { phrase_add_clock(ctx, &C); }
-item ::= HOURH(C).           { phrase_add_clock(ctx, &C); }
+item ::= HOURH(C).           { phrase_add_hourh(ctx, &C); }
 item ::= NOW(T).             { phrase_add_now(ctx, &T); }
 item ::= AT(T).              { phrase_add_at(ctx, &T); }
 

@@ -342,13 +342,16 @@ static int lex_raw(phrase_lexer *lx, phrase_token *tok) {
         }
         'ago' / end               { TOKEN(TK_AGO); }
         ('tomorrow' | 'tmrw' | 'in' sp num sp? (mins | hrs)
-            | 'in' sp ('an' | 'a' | 'half' sp 'an') sp hour) / end {
-            TOKEN(TK_FUTURE);
+            | 'in' sp ('an' | 'a' | 'half' sp 'an') sp hour
+            | 'going' sp 'to' | 'gonna' | 'will' | 'planning' | 'plan' | 'planned'
+            | 'next' | 'later' | 'remind' | 'reminder') / end {
+            TOKEN(TK_FUTURE);   /* a plan is not a feeding */
         }
 
         // Days and parts of the day.
         'today' / end             { tok->sub = PHRASE_TODAY; TOKEN(TK_DAY); }
-        ('yesterday' | 'yday' | 'yest' | 'y' ['\x60] 'day' | 'y' "\xE2\x80\x99" 'day') / end {
+        ('yesterday' | 'yday' | 'yest' | 'ystd' | 'ystdy' | 'y' ['\x60] 'day'
+            | 'y' "\xE2\x80\x99" 'day') / end {
             tok->sub = PHRASE_YESTERDAY; TOKEN(TK_DAY);
         }
         // A weekday names a day the phrase language cannot place a feeding
@@ -387,7 +390,9 @@ static int lex_raw(phrase_lexer *lx, phrase_token *tok) {
         ('tonight' | 'this' sp 'night') / end {
             tok->sub = PHRASE_TONIGHT; TOKEN(TK_PART);
         }
-        'last' sp 'night' / end   { tok->sub = PHRASE_LAST_NIGHT; TOKEN(TK_PART); }
+        ('last' | 'yesterday') sp 'night' / end {
+            tok->sub = PHRASE_LAST_NIGHT; TOKEN(TK_PART);
+        }
 
         // Kinds of milk.
         ('formula' | 'fm') / end  { tok->sub = PHRASE_FORMULA; TOKEN(TK_KIND); }
@@ -412,7 +417,9 @@ static int lex_raw(phrase_lexer *lx, phrase_token *tok) {
         }
         // A correction of the last entry: not a new feeding.
         ('make' sp ('that' | 'it') | 'should' sp ('have' sp 'been' | 'be')
-            | 'change' sp ('that' | 'it') sp 'to' | 'i' sp 'meant' | 'correction') / end {
+            | ('change' | 'update' | 'adjust' | 'correct') (sp ('that' | 'it' | 'last'))? sp 'to'
+            | ('i' sp)? 'meant' | 'correction' | 'actually' | 'was' sp 'actually'
+            | 'instead' | 'not' | 'no' | 'nope' | 'sorry' | 'wait') / end {
             tok->sub = CMD_CORRECT; TOKEN(TK_COMMAND);
         }
         'help' / end              { tok->sub = CMD_HELP; TOKEN(TK_COMMAND); }
@@ -434,6 +441,16 @@ static int lex_raw(phrase_lexer *lx, phrase_token *tok) {
             if (tok->sub == CMD_TIMEZONE) lx->zone_next = 1;
             TOKEN(TK_COMMAND);
         }
+
+        // Times and numbers in words ("half seven", "twenty past six"): not
+        // understood, so never a note (the builder says how to write them).
+        ('half' | 'quarter' | 'past' | 'two' | 'three' | 'four' | 'five'
+            | 'six' | 'seven' | 'eight' | 'nine' | 'ten' | 'eleven' | 'twelve'
+            | 'fifteen' | 'twenty' | 'thirty' | 'forty' | 'fifty' | 'hundred') / end {
+            TOKEN(TK_TIMEWORD);
+        }
+        // am/pm with no time right before it
+        ampm / end                { TOKEN(TK_AMPM); }
 
         // Filler before an amount, separators, and the question mark.
         ('about' | 'around' | 'approx' | 'approx.' | 'approximately'

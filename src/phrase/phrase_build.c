@@ -291,6 +291,22 @@ void phrase_add_clock(phrase_ctx *ctx, const phrase_token *t) {
     phrase_add_clock_item(ctx, t);
 }
 
+void phrase_add_hourh(phrase_ctx *ctx, const phrase_token *t) {
+    follow(ctx, TK_HOURH, t);
+    /* "19h", "07h", "0h" are times; "2h" may be 2 o'clock or two hours
+     * ("90ml took 2h", "every 3h") */
+    int two_digits = t->len >= 3 && ctx->text[t->off + 1] >= '0' &&
+                     ctx->text[t->off + 1] <= '9';
+    if (t->hour >= 1 && t->hour <= 12 && !(two_digits && ctx->text[t->off] == '0')) {
+        fail(ctx, "\"%s\" at position %zu could be %d o'clock or %d hour%s: "
+             "write \"%dam\", \"%dpm\" or \"%s ago\"", quote(ctx, t).s,
+             position(ctx, t->off), t->hour, t->hour, t->hour == 1 ? "" : "s",
+             t->hour, t->hour, quote(ctx, t).s);
+        return;
+    }
+    phrase_add_clock_item(ctx, t);
+}
+
 static void phrase_add_clock_item(phrase_ctx *ctx, const phrase_token *t) {
     take_time(ctx, t, TK_CLOCK);
     if (ctx->failed) return;
@@ -458,7 +474,7 @@ void phrase_add_asked_day(phrase_ctx *ctx, int code, const phrase_token *t) {
     } else {
         int day = t->hour, month = t->minute;
         if (t->sub) { /* numeric: day/month, or the American month/day */
-            if (day <= 12 && month <= 12 && day != month) {
+            if (day >= 1 && day <= 12 && month >= 1 && month <= 12 && day != month) {
                 static const char *const names[] = {
                     "January", "February", "March", "April", "May", "June", "July",
                     "August", "September", "October", "November", "December"};
@@ -468,7 +484,7 @@ void phrase_add_asked_day(phrase_ctx *ctx, int code, const phrase_token *t) {
                      names[day - 1], day, names[month - 1]);
                 return;
             }
-            if (day <= 12 && month > 12) { /* 11/26 */
+            if (day >= 1 && day <= 12 && month > 12) { /* 11/26 */
                 int swap = day;
                 day = month;
                 month = swap;
@@ -567,6 +583,17 @@ void phrase_syntax_error(phrase_ctx *ctx, int code, const phrase_token *t) {
         fail(ctx, "the phrase is too complicated");
         return;
     }
+    if (code == TK_TIMEWORD) {
+        fail(ctx, "\"%s\" at position %zu: write times and amounts in "
+             "digits, like \"7:30\" or \"90ml\"", quote(ctx, t).s,
+             position(ctx, t->off));
+        return;
+    }
+    if (code == TK_AMPM) {
+        fail(ctx, "\"%s\" at position %zu needs a time right before it, like "
+             "\"7%s\"", quote(ctx, t).s, position(ctx, t->off), quote(ctx, t).s);
+        return;
+    }
     if (code == TK_UNIT) {
         const char *example = t->unit == UNIT_OZ        ? "4 %s"
                               : t->unit == UNIT_MINUTES ? "15 %s ago"
@@ -631,6 +658,16 @@ static void finish_record(phrase_ctx *ctx) {
          * never a note */
         fail(ctx, "\"%s\" is a question: send it on its own line",
              quote(ctx, &ctx->command_tok).s);
+        return;
+    }
+    phrase_part part = out->part;
+    if (out->time == PHRASE_TIME_CLOCK &&
+        ((part == PHRASE_MORNING && out->clock == PHRASE_CLOCK_PM) ||
+         ((part == PHRASE_AFTERNOON || part == PHRASE_EVENING ||
+           part == PHRASE_TONIGHT) && out->clock == PHRASE_CLOCK_AM))) {
+        /* "this morning 11pm": which one? */
+        fail(ctx, "\"%s\" doesn't fit the part of the day given with it",
+             quote(ctx, &ctx->time_tok).s);
         return;
     }
     if (cmd == CMD_CORRECT) { /* never a second feeding */

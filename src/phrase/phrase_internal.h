@@ -107,6 +107,8 @@ void phrase_ctx_init(phrase_ctx *ctx, const char *text, size_t len,
 void phrase_add_amount(phrase_ctx *ctx, const phrase_token *t);
 void phrase_add_number(phrase_ctx *ctx, const phrase_token *t);
 void phrase_add_clock(phrase_ctx *ctx, const phrase_token *t);
+/* "19h" is a time; "2h" alone could be a time or two hours: asked. */
+void phrase_add_hourh(phrase_ctx *ctx, const phrase_token *t);
 void phrase_add_now(phrase_ctx *ctx, const phrase_token *t);
 void phrase_add_at(phrase_ctx *ctx, const phrase_token *t);
 void phrase_add_ago(phrase_ctx *ctx, const phrase_token *t);
