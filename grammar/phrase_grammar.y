@@ -4,12 +4,30 @@
  * "12pm 120ml milk", "120ml milk at 12pm" and "milk, 120 ml, 12pm" alike. So
  * the grammar is a list of items, and each production below says which
  * tokens make one item. The order-dependent readings ("at 7", "yesterday 7":
- * a bare number right after them is an hour) are decided by the builder from
- * the previous item, because the grammar cannot see a number's value.
+ * a bare number right after them is an hour) are productions of two tokens;
+ * the builder only checks the number's value (an hour must be 0-23).
  *
  * Actions only hand the item to a phrase_add_* builder (src/phrase/
  * phrase_build.c), which fills the tree and reports conflicts such as two
- * amounts. The intent is decided at the end by phrase_finish(). */
+ * amounts; actions that can only fail are named phrase_error_*. The
+ * intent is decided at the end by phrase_finish(), in this order:
+ *
+ *   the phrase has                      intent
+ *   ----------------------------------  -----------------------------------
+ *   an error from any item              error (its message, nothing else)
+ *   an amount                           record (command words join the
+ *                                       note; undo/help/tz, a correction,
+ *                                       a named day or a question with a
+ *                                       number in it are errors instead)
+ *   a duration without "ago", no amount error (how to write a feeding)
+ *   a command (word or /command)        its intent; total or a greeting
+ *                                       with a named day: total that day
+ *   today/yesterday or a named day      total of that day
+ *   only "?"                            help
+ *   anything else                       error (the first unknown word)
+ *
+ * A number is never a note: the lexer keeps digits out of words, and the
+ * builder refuses a number glued to letters. */
 
 %name phraseParser
 %token_prefix TK_
@@ -17,8 +35,8 @@
 %extra_context {phrase_ctx *ctx}
 %token_type {phrase_token}
 /* One place turns a token the grammar cannot place into a message. */
-%syntax_error { phrase_syntax_error(ctx, yymajor, &yyminor); }
-%stack_overflow { phrase_syntax_error(ctx, 0, NULL); }
+%syntax_error { phrase_error_syntax(ctx, yymajor, &yyminor); }
+%stack_overflow { phrase_error_syntax(ctx, 0, NULL); }
 
 %include {
 #include "phrase_internal.h"
@@ -27,19 +45,37 @@
 #include <string.h>
 }
 
-/* Token codes in the order the lexer's rules list them. */
+/* Token codes in the order the lexer's rules list them. UNIT, TIMEWORD and
+ * AMPM have no production of their own: alone they are a syntax error with
+ * a message of their own (a unit without a number, a time in words, am/pm
+ * without a time). */
 %token AMOUNT CLOCK HOURH NOW AT DURATION AGO FUTURE DAY PART KIND COMMAND
        ZONE QUESTION NUMBER UNIT WEEKDAY DATE DAYSAGO TIMEWORD AMPM WORD.
+
+%nonassoc AT DAY PART.
+%nonassoc NUMBER.
 
 phrase ::= items.
 
 items ::= .
 items ::= items item.
 
-/* Amounts: "120ml", "4 oz", and bare numbers (millilitres, or an hour right
- * after "at", a day word or a part of the day). */
+/* Amounts: "120ml", "4 oz", and bare numbers (millilitres). */
 item ::= AMOUNT(A).          { phrase_add_amount(ctx, &A); }
 item ::= NUMBER(N).          { phrase_add_number(ctx, &N); }
+
+/* A bare number right after "at", a day or a part of the day is an hour
+ * ("at 7", "yesterday 7 90ml", "this morning 6.15"): the language's only
+ * readings that depend on order. Lemon would otherwise end the item at
+ * "at" and read the number alone; the precedences below make it take the
+ * pair (shift), and leave no conflict. */
+item ::= AT(A) NUMBER(N).    { phrase_add_at(ctx, &A); phrase_add_hour(ctx, TK_AT, &N); }
+item ::= DAY(D) NUMBER(N).   { phrase_add_day(ctx, &D); phrase_add_hour(ctx, TK_DAY, &N); }
+item ::= PART(P) NUMBER(N).  { phrase_add_part(ctx, &P); phrase_add_hour(ctx, TK_PART, &N); }
+item ::= DAY(D) NUMBER(N) UNIT(U).  { phrase_add_day(ctx, &D);
+                                      phrase_add_number_unit(ctx, &N, &U, 0); }
+item ::= PART(P) NUMBER(N) UNIT(U). { phrase_add_part(ctx, &P);
+                                      phrase_add_number_unit(ctx, &N, &U, 0); }
 /* A number and a unit the lexer could not join ("5 ounzes", read as
  * ounces): an amount, or a duration. A unit alone is an error. */
 item ::= NUMBER(N) UNIT(U).     { phrase_add_number_unit(ctx, &N, &U, 0); }
@@ -57,7 +93,7 @@ item ::= AT(T).              { phrase_add_at(ctx, &T); }
 item ::= DURATION(D) AGO.    { phrase_add_ago(ctx, &D); }
 item ::= HOURH(D) AGO.       { phrase_add_ago(ctx, &D); }
 item ::= DURATION(D).        { phrase_add_duration(ctx, &D); }
-item ::= FUTURE(F).          { phrase_add_future(ctx, &F); }
+item ::= FUTURE(F).          { phrase_error_future(ctx, &F); }
 
 /* Days, parts of the day and kinds of milk. A weekday, a date or "N days
  * ago" names the day of a question ("total 26 nov"). */

@@ -117,23 +117,6 @@ static void lex_clock(const unsigned char *p, const unsigned char *end,
     (void)h;
 }
 
-/* The unit of an amount or a duration: its last word ("fl oz", "fluid
- * ounces", "2 and a half oz" all end in theirs). */
-static int lex_unit(const unsigned char *start, const unsigned char *end) {
-    const unsigned char *p = end;
-    while (p > start && lex_is_alpha(p[-1])) p--;
-    if (p == end) return UNIT_ML;
-    switch (*p | 0x20) {
-    case 'o': return UNIT_OZ;
-    case 'h': return UNIT_HOURS;
-    case 'm':
-        if (p + 2 < end && (p[1] | 0x20) == 'i' && (p[2] | 0x20) == 'n')
-            return UNIT_MINUTES;
-        return p + 1 == end ? UNIT_MINUTES : UNIT_ML; /* "m", or ml/milli... */
-    default: return UNIT_ML; /* cc */
-    }
-}
-
 /* A quantity at [p, end): "120", "2.5", ".75", "2,5", "two", then maybe a
  * fraction ("1/2", "½", "¼", "¾", "⅓", "⅔", "⅛") or "and a half"; or a
  * fraction alone. As millionths; the lexer's patterns guarantee the shape. */
@@ -169,48 +152,38 @@ static int64_t lex_quantity(const unsigned char *p, const unsigned char *end) {
     return micro;
 }
 
-/* The command named by "/name" or "/name@BotName". */
-static int lex_slash_command(const unsigned char *p, const unsigned char *end) {
-    static const struct { const char *name; int cmd; } commands[] = {
-        {"total", CMD_TOTAL}, {"today", CMD_TOTAL}, {"last", CMD_LAST},
-        {"week", CMD_WEEK},   {"undo", CMD_UNDO},   {"help", CMD_HELP},
-        {"start", CMD_HELP},  {"tz", CMD_TIMEZONE}, {"timezone", CMD_TIMEZONE},
-        {"feed", CMD_FEED},   {"add", CMD_FEED},
-    };
-    const unsigned char *name = p + 1, *stop = name;
-    while (stop < end && *stop != '@') stop++;
-    size_t n = (size_t)(stop - name);
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
-        if (strlen(commands[i].name) != n) continue;
-        size_t j = 0;
-        while (j < n && (name[j] | 0x20) == commands[i].name[j]) j++;
-        if (j == n) return commands[i].cmd;
-    }
-    return CMD_UNKNOWN;
-}
-
 /* After "tz"/"timezone": the rest of the line, trimmed, is the zone (it may
- * hold digits, '+' and '/': "Etc/GMT+5"). "to" and "is" before it are
- * filler. Returns 0 when nothing but punctuation is left. */
+ * hold digits, '+' and '/': "Etc/GMT+5"). Separators and the filler words
+ * "to" and "is" before it are skipped, as many as there are ("tz to is
+ * Europe/London"). Returns 0 when nothing but punctuation is left. */
 static int lex_zone(phrase_lexer *lx, phrase_token *tok) {
-    const unsigned char *p = lx->cur, *end = lx->lim;
-    while (p < end && (*p == ' ' || *p == '\t' || *p == ':' || *p == '='))
-        p++;
-    for (int skipped = 0; !skipped && end - p > 3;) {
-        skipped = 1;
-        if (((p[0] | 0x20) == 't' && (p[1] | 0x20) == 'o') ||
-            ((p[0] | 0x20) == 'i' && (p[1] | 0x20) == 's')) {
-            if (p[2] == ' ' || p[2] == '\t') {
-                p += 3;
-                while (p < end && (*p == ' ' || *p == '\t')) p++;
-            }
-        }
+    const unsigned char *cur = lx->cur, *lim = lx->lim, *mar = cur;
+    const unsigned char *start;
+    for (;;) {
+        start = cur;
+        /*!re2c
+        re2c:flags:input = custom;
+        re2c:define:YYCTYPE = "unsigned char";
+        re2c:api:style = free-form;
+        re2c:yyfill:enable = 0;
+        re2c:define:YYPEEK = "(cur < lim ? *cur : 0)";
+        re2c:define:YYSKIP = "++cur;";
+        re2c:define:YYBACKUP = "mar = cur;";
+        re2c:define:YYRESTORE = "cur = mar;";
+        re2c:define:YYSHIFT = "cur += @@;";
+
+        [ \t:=]+                 { continue; }
+        ('to' | 'is') / [ \t]    { continue; }
+        *                        { break; }
+        */
     }
+    const unsigned char *p = start, *end = lim;
     while (end > p && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r' ||
                        end[-1] == '\n' || end[-1] == '.' || end[-1] == ',' ||
                        end[-1] == '!' || end[-1] == '?' || end[-1] == ';'))
         end--;
-    if (end == p) return 0;
+    (void)mar;
+    if (end <= p) return 0;
     tok->off = (uint32_t)(p - lx->start);
     tok->len = (uint32_t)(end - p);
     lx->cur = lx->lim;
@@ -231,6 +204,12 @@ static int lex_raw(phrase_lexer *lx, phrase_token *tok) {
         tok_start = cur;
         memset(tok, 0, sizeof *tok);
         tok->off = (uint32_t)(cur - lx->start);
+#define SLASH(cmd)                                                             \
+    do {                                                                       \
+        tok->sub = (cmd);                                                      \
+        tok->slash = 1;                                                        \
+        TOKEN(TK_COMMAND);                                                     \
+    } while (0)
 #define TOKEN(code)                                                            \
     do {                                                                       \
         tok->len = (uint32_t)(cur - tok_start);                                \
@@ -283,6 +262,7 @@ static int lex_raw(phrase_lexer *lx, phrase_token *tok) {
         mins  = 'm' | 'min' | 'mins' | 'minute' | 'minutes';
         hrs   = 'h' | 'hr' | 'hrs' | 'hour' | 'hours';
         hour  = 'hour' | 'hr';
+        bot   = "@" [a-zA-Z0-9_]+;  // "@MilkBot" after a /command in a group
         // A word byte: not a separator, not a digit, not "@", and not part
         // of the multi-byte spaces above. Never NUL, so a word never runs
         // past the end.
@@ -297,9 +277,14 @@ static int lex_raw(phrase_lexer *lx, phrase_token *tok) {
         // Amounts: a quantity and a unit, touching or not ("120ml",
         // "4 oz", "2 1/2 oz", "3¼oz", ".75 oz", "2,5oz", "two and a half
         // oz", "5 fluid ounces").
-        qty sp? (ml | oz) / end {
+        qty sp? ml / end {
             tok->micro = lex_quantity(tok_start, cur);
-            tok->unit = lex_unit(tok_start, cur);
+            tok->unit = UNIT_ML;
+            TOKEN(TK_AMOUNT);
+        }
+        qty sp? oz / end {
+            tok->micro = lex_quantity(tok_start, cur);
+            tok->unit = UNIT_OZ;
             TOKEN(TK_AMOUNT);
         }
 
@@ -328,10 +313,16 @@ static int lex_raw(phrase_lexer *lx, phrase_token *tok) {
         "@"                       { TOKEN(TK_AT); }
 
         // Relative times.
-        num sp? (mins | hrs) / end {
+        num sp? mins / end {
             int integer;
             lex_micro(tok_start, cur, &tok->micro, &integer);
-            tok->unit = lex_unit(tok_start, cur);
+            tok->unit = UNIT_MINUTES;
+            TOKEN(TK_DURATION);
+        }
+        num sp? hrs / end {
+            int integer;
+            lex_micro(tok_start, cur, &tok->micro, &integer);
+            tok->unit = UNIT_HOURS;
             TOKEN(TK_DURATION);
         }
         ('an' | 'a' | 'one') sp hour / end {
@@ -435,12 +426,15 @@ static int lex_raw(phrase_lexer *lx, phrase_token *tok) {
             lx->zone_next = 1;
             TOKEN(TK_COMMAND);
         }
-        "/" [a-zA-Z_]+ ("@" [a-zA-Z0-9_]+)? / end {
-            tok->sub = lex_slash_command(tok_start, cur);
-            tok->slash = 1;
-            if (tok->sub == CMD_TIMEZONE) lx->zone_next = 1;
-            TOKEN(TK_COMMAND);
-        }
+        // Telegram's /commands, "/total@MilkBot" in a group.
+        "/" ('total' | 'today') bot? / end  { SLASH(CMD_TOTAL); }
+        "/last" bot? / end                  { SLASH(CMD_LAST); }
+        "/week" bot? / end                  { SLASH(CMD_WEEK); }
+        "/undo" bot? / end                  { SLASH(CMD_UNDO); }
+        "/" ('help' | 'start') bot? / end   { SLASH(CMD_HELP); }
+        "/" ('feed' | 'add') bot? / end     { SLASH(CMD_FEED); }
+        "/" ('tz' | 'timezone') bot? / end  { lx->zone_next = 1; SLASH(CMD_TIMEZONE); }
+        "/" [a-zA-Z_]+ bot? / end           { SLASH(CMD_UNKNOWN); }
 
         // Times and numbers in words ("half seven", "twenty past six"): not
         // understood, so never a note (the builder says how to write them).
@@ -477,11 +471,12 @@ static int lex_raw(phrase_lexer *lx, phrase_token *tok) {
         // A unit with no number right before it ("5 ounzes" once the typo
         // is read, or "ml" alone): the grammar pairs it with a number or
         // reports it.
-        (ml | oz | 'min' | 'mins' | 'minute' | 'minutes' | 'hr' | 'hrs'
-            | 'hour' | 'hours') / end {
-            tok->unit = lex_unit(tok_start, cur);
-            TOKEN(TK_UNIT);
+        ml / end                  { tok->unit = UNIT_ML; TOKEN(TK_UNIT); }
+        oz / end                  { tok->unit = UNIT_OZ; TOKEN(TK_UNIT); }
+        ('min' | 'mins' | 'minute' | 'minutes') / end {
+            tok->unit = UNIT_MINUTES; TOKEN(TK_UNIT);
         }
+        ('hr' | 'hrs' | 'hour' | 'hours') / end { tok->unit = UNIT_HOURS; TOKEN(TK_UNIT); }
         wchar+                    { TOKEN(TK_WORD); }
 
         // The end of the input (YYPEEK's 0), or a real NUL byte (skipped).
@@ -492,6 +487,7 @@ static int lex_raw(phrase_lexer *lx, phrase_token *tok) {
         *                         { continue; }
         */
 #undef TOKEN
+#undef SLASH
     }
 }
 

@@ -215,7 +215,6 @@ static void take_amount(phrase_ctx *ctx, const phrase_token *t, int unit,
                         int bare) {
     char when[16];
     ctx->items++;
-    ctx->last_item = TK_AMOUNT;
     if (ctx->amounts++) {
         /* "2215 80ml", "7.30 80ml": one of them is probably a time */
         const phrase_token *timeish =
@@ -276,9 +275,8 @@ void phrase_add_number_unit(phrase_ctx *ctx, const phrase_token *n,
 
 static void phrase_add_clock_item(phrase_ctx *ctx, const phrase_token *t);
 
-static void take_time(phrase_ctx *ctx, const phrase_token *t, int item) {
+static void take_time(phrase_ctx *ctx, const phrase_token *t) {
     ctx->items++;
-    ctx->last_item = item;
     if (ctx->times++) {
         fail_twice(ctx, "times", &ctx->time_tok, t, "");
         return;
@@ -308,7 +306,7 @@ void phrase_add_hourh(phrase_ctx *ctx, const phrase_token *t) {
 }
 
 static void phrase_add_clock_item(phrase_ctx *ctx, const phrase_token *t) {
-    take_time(ctx, t, TK_CLOCK);
+    take_time(ctx, t);
     if (ctx->failed) return;
     int hour = t->hour;
     if (t->sub == PHRASE_CLOCK_AM || t->sub == PHRASE_CLOCK_PM) {
@@ -334,9 +332,7 @@ static void phrase_add_clock_item(phrase_ctx *ctx, const phrase_token *t) {
 
 /* A number with no unit: an hour right after "at", a day word or a part of
  * the day ("at 7", "yesterday 7 90ml"), otherwise millilitres. */
-void phrase_add_number(phrase_ctx *ctx, const phrase_token *t) {
-    follow(ctx, TK_NUMBER, t);
-    int after = ctx->last_item;
+static void number_item(phrase_ctx *ctx, const phrase_token *t, int after) {
     if (!t->integer) {
         char when[16];
         /* "at 7.30", "yesterday 7.30": a dotted time */
@@ -391,20 +387,29 @@ void phrase_add_number(phrase_ctx *ctx, const phrase_token *t) {
     take_amount(ctx, t, UNIT_ML, 1);
 }
 
+void phrase_add_number(phrase_ctx *ctx, const phrase_token *t) {
+    follow(ctx, TK_NUMBER, t);
+    number_item(ctx, t, 0);
+}
+
+void phrase_add_hour(phrase_ctx *ctx, int after, const phrase_token *t) {
+    follow(ctx, TK_NUMBER, t);
+    number_item(ctx, t, after);
+}
+
 void phrase_add_now(phrase_ctx *ctx, const phrase_token *t) {
     follow(ctx, TK_NOW, t);
-    take_time(ctx, t, TK_NOW);
+    take_time(ctx, t);
     if (!ctx->failed) ctx->out->time = PHRASE_TIME_NOW;
 }
 
 void phrase_add_at(phrase_ctx *ctx, const phrase_token *t) {
     follow(ctx, TK_AT, t);
-    ctx->last_item = TK_AT;
 }
 
 void phrase_add_ago(phrase_ctx *ctx, const phrase_token *t) {
     follow(ctx, TK_DURATION, t);
-    take_time(ctx, t, TK_AGO);
+    take_time(ctx, t);
     if (ctx->failed) return;
     int64_t micro_minutes = t->unit == UNIT_HOURS ? t->micro * 60 : t->micro;
     int64_t minutes = (micro_minutes + 500000) / 1000000;
@@ -424,11 +429,10 @@ void phrase_add_ago(phrase_ctx *ctx, const phrase_token *t) {
 void phrase_add_duration(phrase_ctx *ctx, const phrase_token *t) {
     follow(ctx, TK_DURATION, t);
     ctx->items++;
-    ctx->last_item = TK_DURATION;
     if (!ctx->durations++) ctx->duration_tok = *t;
 }
 
-void phrase_add_future(phrase_ctx *ctx, const phrase_token *t) {
+void phrase_error_future(phrase_ctx *ctx, const phrase_token *t) {
     follow(ctx, TK_FUTURE, t);
     fail(ctx, "can't record a feeding in the future (\"%s\" at position %zu)",
          quote(ctx, t).s, position(ctx, t->off));
@@ -437,7 +441,6 @@ void phrase_add_future(phrase_ctx *ctx, const phrase_token *t) {
 void phrase_add_day(phrase_ctx *ctx, const phrase_token *t) {
     follow(ctx, TK_DAY, t);
     ctx->items++;
-    ctx->last_item = TK_DAY;
     if (ctx->asked_days) {
         fail_twice(ctx, "days", &ctx->asked_tok, t, "");
         return;
@@ -453,7 +456,6 @@ void phrase_add_day(phrase_ctx *ctx, const phrase_token *t) {
 void phrase_add_asked_day(phrase_ctx *ctx, int code, const phrase_token *t) {
     follow(ctx, code, t);
     ctx->items++;
-    ctx->last_item = code;
     if (ctx->asked_days++ || ctx->days) {
         fail_twice(ctx, "days", ctx->days ? &ctx->day_tok : &ctx->asked_tok, t, "");
         return;
@@ -504,7 +506,6 @@ void phrase_add_asked_day(phrase_ctx *ctx, int code, const phrase_token *t) {
 void phrase_add_part(phrase_ctx *ctx, const phrase_token *t) {
     follow(ctx, TK_PART, t);
     ctx->items++;
-    ctx->last_item = TK_PART;
     if (ctx->out->part && ctx->out->part != (phrase_part)t->sub) {
         fail(ctx, "two parts of the day at position %zu",
              position(ctx, t->off));
@@ -516,7 +517,6 @@ void phrase_add_part(phrase_ctx *ctx, const phrase_token *t) {
 void phrase_add_kind(phrase_ctx *ctx, const phrase_token *t) {
     follow(ctx, TK_KIND, t);
     ctx->items++;
-    ctx->last_item = TK_KIND;
     if (t->sub == PHRASE_MILK) return; /* a specific kind wins over "milk" */
     if (ctx->specific_kind && ctx->out->kind != (phrase_kind)t->sub) {
         fail_twice(ctx, "kinds", &ctx->kind_tok, t, " (one feeding per line)");
@@ -530,7 +530,6 @@ void phrase_add_kind(phrase_ctx *ctx, const phrase_token *t) {
 void phrase_add_command(phrase_ctx *ctx, const phrase_token *t) {
     follow(ctx, TK_COMMAND, t);
     ctx->items++;
-    ctx->last_item = TK_COMMAND;
     if (t->sub == CMD_UNKNOWN) {
         fail(ctx, "unknown command \"%s\" (try /help)",
              quote(ctx, t).s);
@@ -574,11 +573,10 @@ void phrase_add_word(phrase_ctx *ctx, const phrase_token *t) {
         return;
     }
     ctx->items++;
-    ctx->last_item = TK_WORD;
     note_word(ctx, t, 0);
 }
 
-void phrase_syntax_error(phrase_ctx *ctx, int code, const phrase_token *t) {
+void phrase_error_syntax(phrase_ctx *ctx, int code, const phrase_token *t) {
     if (t == NULL || t->len == 0) {
         fail(ctx, "the phrase is too complicated");
         return;

@@ -67,7 +67,6 @@ typedef struct {
     size_t len;
     phrase *out;
     int failed;       /* out->message is set; stop parsing */
-    int last_item;    /* token code of the previous item, for "at 7" */
     int items;        /* items seen, questions excluded */
     int questions;    /* '?' marks seen */
     int amounts;      /* amounts seen */
@@ -106,6 +105,10 @@ void phrase_ctx_init(phrase_ctx *ctx, const char *text, size_t len,
                      phrase *out);
 void phrase_add_amount(phrase_ctx *ctx, const phrase_token *t);
 void phrase_add_number(phrase_ctx *ctx, const phrase_token *t);
+/* A number right after "at", a day or a part of the day (`after`: TK_AT,
+ * TK_DAY, TK_PART): an hour ("at 7", "yesterday 7.30") when it can be one;
+ * else an amount, or for "at" an error. */
+void phrase_add_hour(phrase_ctx *ctx, int after, const phrase_token *t);
 void phrase_add_clock(phrase_ctx *ctx, const phrase_token *t);
 /* "19h" is a time; "2h" alone could be a time or two hours: asked. */
 void phrase_add_hourh(phrase_ctx *ctx, const phrase_token *t);
@@ -113,7 +116,7 @@ void phrase_add_now(phrase_ctx *ctx, const phrase_token *t);
 void phrase_add_at(phrase_ctx *ctx, const phrase_token *t);
 void phrase_add_ago(phrase_ctx *ctx, const phrase_token *t);
 void phrase_add_duration(phrase_ctx *ctx, const phrase_token *t);
-void phrase_add_future(phrase_ctx *ctx, const phrase_token *t);
+void phrase_error_future(phrase_ctx *ctx, const phrase_token *t);
 void phrase_add_day(phrase_ctx *ctx, const phrase_token *t);
 void phrase_add_part(phrase_ctx *ctx, const phrase_token *t);
 void phrase_add_kind(phrase_ctx *ctx, const phrase_token *t);
@@ -128,7 +131,7 @@ void phrase_add_number_unit(phrase_ctx *ctx, const phrase_token *n,
                             const phrase_token *u, int ago);
 /* A token the grammar cannot place ("ago" alone, a unit without a number):
  * `code` is its TK_* code (0 when the parser's stack overflowed). */
-void phrase_syntax_error(phrase_ctx *ctx, int code, const phrase_token *t);
+void phrase_error_syntax(phrase_ctx *ctx, int code, const phrase_token *t);
 /* Decide the intent once every token is in. */
 void phrase_finish(phrase_ctx *ctx);
 
