@@ -408,6 +408,7 @@ static int lex_raw(phrase_lexer *lx, phrase_token *tok) {
         }
         // A correction of the last entry: not a new feeding.
         ('make' sp ('that' | 'it') | 'should' sp ('have' sp 'been' | 'be')
+            | ('should' ['\x60]? 've' | 'shoulda' | 'should' "\xE2\x80\x99" 've') sp 'been'
             | ('change' | 'update' | 'adjust' | 'correct') (sp ('that' | 'it' | 'last'))? sp 'to'
             | ('i' sp)? 'meant' | 'correction' | 'actually' | 'was' sp 'actually'
             | 'instead' | 'not' | 'no' | 'nope' | 'sorry' | 'wait') / end {

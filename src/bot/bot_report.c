@@ -98,7 +98,10 @@ int bot_since(bot_turn *t, const resolved *asked) {
     }
     clock_local since;
     bot_local(t, asked->since_ms, &since);
-    reply_add(r, "Last %d hours (since ", asked->hours);
+    if (asked->hours == 1)
+        reply_add(r, "Last hour (since ");
+    else
+        reply_add(r, "Last %d hours (since ", asked->hours);
     reply_add_date(r, since.date);
     reply_add(r, " %02d:%02d): ", since.hour, since.minute);
     if (list.count == 0) {

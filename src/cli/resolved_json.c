@@ -79,7 +79,8 @@ int resolved_text(const resolved *r, char *buf, size_t size) {
         n = snprintf(buf, size, "greeting: %s", greeting_name(r->greeting));
         break;
     case PHRASE_SINCE:
-        n = snprintf(buf, size, "since: the last %d hours, from %s", r->hours, r->since);
+        n = snprintf(buf, size, "since: the last %d hour%s, from %s", r->hours,
+                     r->hours == 1 ? "" : "s", r->since);
         break;
     case PHRASE_ERROR:
         n = snprintf(buf, size, "error: %s", r->message);

@@ -148,7 +148,8 @@ static int time_reading(const phrase_ctx *ctx, const phrase_token *t,
         else return 0;
     }
     int hour, minute;
-    if (dot < 0 && (digits == 3 || digits == 4)) { /* 2215, 0730, 730 */
+    /* 2215, 0730; not 120 or 730, which are far more often millilitres */
+    if (dot < 0 && (digits == 4 || (digits == 3 && p[0] == '0'))) {
         int v = 0;
         for (uint32_t i = 0; i < t->len; i++) v = v * 10 + (p[i] - '0');
         hour = v / 100;
@@ -536,6 +537,14 @@ void phrase_add_command(phrase_ctx *ctx, const phrase_token *t) {
         return;
     }
     if (!t->slash) note_word(ctx, t, 1);
+    /* a correction word anywhere makes the line a correction: never a
+     * feeding, whatever else it holds ("oops 120 not 90") */
+    if (ctx->command == CMD_CORRECT) return;
+    if (t->sub == CMD_CORRECT) {
+        ctx->command = CMD_CORRECT;
+        ctx->command_tok = *t;
+        return;
+    }
     /* "thanks, total?": the greeting gives way to the question */
     if (t->sub >= CMD_HELLO && t->sub <= CMD_GOODNIGHT && ctx->command) return;
     if (ctx->command >= CMD_HELLO && ctx->command <= CMD_GOODNIGHT) {
