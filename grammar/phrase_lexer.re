@@ -83,6 +83,7 @@ static void lex_date(const unsigned char *p, const unsigned char *end,
     if (month) { /* the number is the day ("26th": the ordinal was skipped) */
         t->hour = numbers[0];
         t->minute = month;
+        t->micro = count > 1 ? numbers[1] : 0; /* "26 nov 2025" */
     } else { /* day/month, or month/day: the builder decides */
         t->hour = numbers[0];
         t->minute = numbers[1];
@@ -240,7 +241,10 @@ static int lex_raw(phrase_lexer *lx, phrase_token *tok) {
         int   = d+;
         num   = d+ ("." d+)? | "." d+;
         // a decimal comma ("2,5oz") only right before a unit
+        // a decimal comma before oz ("3,25oz"); before ml one digit only,
+        // since "at 7,90ml" is a list, not 7.9 ml
         numc  = d+ "," d d?;
+        numc1 = d+ "," d;
         dd    = d d?;
         ord   = 'st' | 'nd' | 'rd' | 'th';
         dend  = [^a-zA-Z0-9/];
@@ -248,11 +252,15 @@ static int lex_raw(phrase_lexer *lx, phrase_token *tok) {
               | 'apr' | 'april' | 'may' | 'jun' | 'june' | 'jul' | 'july'
               | 'aug' | 'august' | 'sep' | 'sept' | 'september' | 'oct'
               | 'october' | 'nov' | 'november' | 'dec' | 'december';
-        frac  = d "/" [1-9] | "\xC2" [\xBC-\xBE] | "\xE2\x85" [\x93\x94\x9B];
+        fracd = d "/" [1-9];
+        fracu = "\xC2" [\xBC-\xBE] | "\xE2\x85" [\x93\x94\x9B];
         numw  = 'one' | 'two' | 'three' | 'four' | 'five' | 'six' | 'seven'
               | 'eight' | 'nine' | 'ten';
-        qty   = (num | numc | numw) (sp? frac | sp 'and' sp ('a' sp)? 'half')?
-              | frac;
+        // "2 1/2" needs its space ("21/2" could be 21/2 or 2½: not read)
+        qty   = (num | numc | numw) (sp fracd | sp? fracu | sp 'and' sp ('a' sp)? 'half')?
+              | fracd | fracu;
+        qtyml = (num | numc1 | numw) (sp fracd | sp? fracu | sp 'and' sp ('a' sp)? 'half')?
+              | fracd | fracu;
         hh    = d d?;
         mm    = d d;
         ampm  = [aApP] "."? [mM] "."?;
@@ -263,6 +271,7 @@ static int lex_raw(phrase_lexer *lx, phrase_token *tok) {
         hrs   = 'h' | 'hr' | 'hrs' | 'hour' | 'hours';
         hour  = 'hour' | 'hr';
         bot   = "@" [a-zA-Z0-9_]+;  // "@MilkBot" after a /command in a group
+        window = ('in' sp 'the' sp)? ('last' | 'past' | 'previous') sp;
         // A word byte: not a separator, not a digit, not "@", and not part
         // of the multi-byte spaces above. Never NUL, so a word never runs
         // past the end.
@@ -277,7 +286,7 @@ static int lex_raw(phrase_lexer *lx, phrase_token *tok) {
         // Amounts: a quantity and a unit, touching or not ("120ml",
         // "4 oz", "2 1/2 oz", "3¼oz", ".75 oz", "2,5oz", "two and a half
         // oz", "5 fluid ounces").
-        qty sp? ml / end {
+        qtyml sp? ml / end {
             tok->micro = lex_quantity(tok_start, cur);
             tok->unit = UNIT_ML;
             TOKEN(TK_AMOUNT);
@@ -349,15 +358,15 @@ static int lex_raw(phrase_lexer *lx, phrase_token *tok) {
         // on yet: never a note (the grammar reports it).
         // Weekdays and dates name a day for a question ("how much on
         // monday", "total 26 nov"); a feeding cannot be placed on one.
-        ('last' sp)? 'sunday' / end            { tok->sub = 0; TOKEN(TK_WEEKDAY); }
-        ('last' sp)? 'monday' / end            { tok->sub = 1; TOKEN(TK_WEEKDAY); }
-        ('last' sp)? ('tuesday' | 'tues') / end { tok->sub = 2; TOKEN(TK_WEEKDAY); }
-        ('last' sp)? ('wednesday' | 'weds') / end { tok->sub = 3; TOKEN(TK_WEEKDAY); }
-        ('last' sp)? ('thursday' | 'thurs') / end { tok->sub = 4; TOKEN(TK_WEEKDAY); }
-        ('last' sp)? 'friday' / end            { tok->sub = 5; TOKEN(TK_WEEKDAY); }
-        ('last' sp)? 'saturday' / end          { tok->sub = 6; TOKEN(TK_WEEKDAY); }
-        dd ord? sp? monthw "."? / dend  { lex_date(tok_start, cur, tok); TOKEN(TK_DATE); }
-        monthw "."? sp dd ord? / dend   { lex_date(tok_start, cur, tok); TOKEN(TK_DATE); }
+        ('last' sp)? ('sunday' | 'sun') / end            { tok->sub = 0; TOKEN(TK_WEEKDAY); }
+        ('last' sp)? ('monday' | 'mon') / end            { tok->sub = 1; TOKEN(TK_WEEKDAY); }
+        ('last' sp)? ('tuesday' | 'tues' | 'tue') / end { tok->sub = 2; TOKEN(TK_WEEKDAY); }
+        ('last' sp)? ('wednesday' | 'weds' | 'wed') / end { tok->sub = 3; TOKEN(TK_WEEKDAY); }
+        ('last' sp)? ('thursday' | 'thurs' | 'thu') / end { tok->sub = 4; TOKEN(TK_WEEKDAY); }
+        ('last' sp)? ('friday' | 'fri') / end            { tok->sub = 5; TOKEN(TK_WEEKDAY); }
+        ('last' sp)? ('saturday' | 'sat') / end          { tok->sub = 6; TOKEN(TK_WEEKDAY); }
+        dd ord? sp? monthw "."? (sp d d d d)? / dend { lex_date(tok_start, cur, tok); TOKEN(TK_DATE); }
+        monthw "."? sp dd ord? (","? sp d d d d)? / dend { lex_date(tok_start, cur, tok); TOKEN(TK_DATE); }
         dd "/" dd ("/" (d d | d d d d))? / dend {
             lex_date(tok_start, cur, tok); TOKEN(TK_DATE);
         }
@@ -367,12 +376,26 @@ static int lex_raw(phrase_lexer *lx, phrase_token *tok) {
         ('the' sp)? 'day' sp 'before' sp 'yesterday' / end {
             tok->micro = 2000000; TOKEN(TK_DAYSAGO);
         }
-        // A rolling window: "last 24 hours", "past 12h".
-        ('in' sp 'the' sp)? ('last' | 'past' | 'previous') sp int sp? hrs / end {
+        // A rolling window: "last 24 hours", "past 12h", "last 2 days",
+        // "last hour". In minutes it is asked for in hours.
+        window int sp? hrs / end {
             const unsigned char *q = tok_start;
             while (q < cur && !(*q >= '0' && *q <= '9')) q++;
             tok->micro = lex_quantity(q, cur);
             tok->sub = CMD_SINCE;
+            TOKEN(TK_COMMAND);
+        }
+        window (int sp 'day' 's'? | 'day') / end {
+            const unsigned char *q = tok_start;
+            while (q < cur && !(*q >= '0' && *q <= '9')) q++;
+            tok->micro = (q < cur ? lex_quantity(q, cur) : 1000000) * 24;
+            tok->sub = tok->micro == 7 * 24 * 1000000LL ? CMD_WEEK : CMD_SINCE;
+            TOKEN(TK_COMMAND);
+        }
+        window 'hour' / end       { tok->micro = 1000000; tok->sub = CMD_SINCE; TOKEN(TK_COMMAND); }
+        window (num sp? mins | 'half' sp 'hour' | num sp? hrs) / end {
+            tok->sub = CMD_SINCE;
+            tok->micro = -1; /* not whole hours: asked for in hours */
             TOKEN(TK_COMMAND);
         }
         ('this' sp)? 'morning' / end   { tok->sub = PHRASE_MORNING; TOKEN(TK_PART); }
@@ -411,8 +434,13 @@ static int lex_raw(phrase_lexer *lx, phrase_token *tok) {
             | ('should' ['\x60]? 've' | 'shoulda' | 'should' "\xE2\x80\x99" 've') sp 'been'
             | ('change' | 'update' | 'adjust' | 'correct') (sp ('that' | 'it' | 'last'))? sp 'to'
             | ('i' sp)? 'meant' | 'correction' | 'actually' | 'was' sp 'actually'
-            | 'instead' | 'not' | 'no' | 'nope' | 'sorry' | 'wait') / end {
+            | 'instead') / end {
             tok->sub = CMD_CORRECT; TOKEN(TK_COMMAND);
+        }
+        // Before an amount these say the last one was wrong ("no 90",
+        // "nope, 110"); after it they are a note ("90ml not all of it").
+        ('not' | 'no' | 'nope' | 'sorry' | 'wait') / end {
+            tok->sub = CMD_VAGUE; TOKEN(TK_COMMAND);
         }
         'help' / end              { tok->sub = CMD_HELP; TOKEN(TK_COMMAND); }
         // Greetings and thanks get a friendly word, never an error.
@@ -528,12 +556,32 @@ static int one_edit(const unsigned char *typed, size_t n, const char *word) {
     return 0;
 }
 
+/* English words one edit from a known word, which are not typos of it
+ * ("moaning" is not "morning", "yours" not "hours"): found by running a
+ * dictionary of British English through the corrector. */
+static const char *const not_typos[] = {
+    "bounce", "bounces", "corning", "dunce", "dunces", "expresses", "fours",
+    "horus", "jounce", "jounces", "meekly", "minuses", "minuted", "minuter",
+    "minutest", "moaning", "mooning", "mourning", "pounce", "pounces", "pours",
+    "sours", "toady", "toddy", "tokay", "tonal", "tours", "weakly", "yours",
+};
+
+static int is_not_typo(const unsigned char *w, size_t n) {
+    for (size_t i = 0; i < sizeof not_typos / sizeof not_typos[0]; i++) {
+        size_t j = 0;
+        while (j < n && not_typos[i][j] && (w[j] | 0x20) == not_typos[i][j]) j++;
+        if (j == n && not_typos[i][j] == '\0') return 1;
+    }
+    return 0;
+}
+
 int phrase_lex(phrase_lexer *lx, phrase_token *tok) {
     int code = lex_raw(lx, tok);
     if (code != TK_WORD || tok->len < 5 || tok->len > 16) return code;
     const unsigned char *w = lx->start + tok->off;
     for (uint32_t i = 0; i < tok->len; i++)
         if (!lex_is_alpha(w[i])) return code;
+    if (is_not_typo(w, tok->len)) return code;
     /* the token each known word it is one typo from would be; several
      * words that mean the same ("ounce", "ounces") are one reading */
     int corrected = 0, readings = 0, zone_next = 0;

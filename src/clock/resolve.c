@@ -125,9 +125,16 @@ static int asked_day(const phrase *p, clock_date today, clock_date *day,
         *day = clock_date_add(today, back ? -back : -7);
     } else if (p->date_month) {
         int year = p->date_year ? p->date_year : today.year;
-        if (year < 100) year += 2000;
+        if (year < 100) /* "26/11/99" is 1999, "26/11/25" 2025 */
+            year += year <= today.year % 100 ? today.year - today.year % 100
+                                             : today.year - today.year % 100 - 100;
         clock_date d = {year, p->date_month, 1};
         d = clock_date_add(d, p->date_day - 1);
+        /* "29 feb" without a year: the latest one there was */
+        for (int back = 1; !p->date_year && d.month != p->date_month && back <= 8; back++) {
+            d = clock_date_add((clock_date){year - back, p->date_month, 1}, p->date_day - 1);
+            if (d.month == p->date_month && clock_date_cmp(d, today) > 0) d.month = 0;
+        }
         if (d.month != p->date_month) {
             char message[64];
             snprintf(message, sizeof message, "there is no %d %s",

@@ -492,7 +492,6 @@ void phrase_add_asked_day(phrase_ctx *ctx, int code, const phrase_token *t) {
                 day = month;
                 month = swap;
             }
-            out->date_year = (int)t->micro;
         }
         if (day < 1 || day > 31 || month < 1 || month > 12) {
             fail(ctx, "\"%s\" at position %zu is not a date",
@@ -501,6 +500,7 @@ void phrase_add_asked_day(phrase_ctx *ctx, int code, const phrase_token *t) {
         }
         out->date_day = day;
         out->date_month = month;
+        out->date_year = (int)t->micro;
     }
 }
 
@@ -537,14 +537,18 @@ void phrase_add_command(phrase_ctx *ctx, const phrase_token *t) {
         return;
     }
     if (!t->slash) note_word(ctx, t, 1);
-    /* a correction word anywhere makes the line a correction: never a
-     * feeding, whatever else it holds ("oops 120 not 90") */
+    /* "90ml not all of it": after the amount, only a note word (noted
+     * above) */
+    if (t->sub == CMD_VAGUE && ctx->amounts) return;
+    /* a correction word makes the line a correction: never a feeding,
+     * whatever else it holds ("sorry, i meant 90": the explicit one wins) */
     if (ctx->command == CMD_CORRECT) return;
-    if (t->sub == CMD_CORRECT) {
-        ctx->command = CMD_CORRECT;
+    if (t->sub == CMD_CORRECT || (t->sub == CMD_VAGUE && ctx->command != CMD_VAGUE)) {
+        ctx->command = t->sub;
         ctx->command_tok = *t;
         return;
     }
+    if (ctx->command == CMD_VAGUE) return;
     /* "thanks, total?": the greeting gives way to the question */
     if (t->sub >= CMD_HELLO && t->sub <= CMD_GOODNIGHT && ctx->command) return;
     if (ctx->command >= CMD_HELLO && ctx->command <= CMD_GOODNIGHT) {
@@ -558,6 +562,12 @@ void phrase_add_command(phrase_ctx *ctx, const phrase_token *t) {
         ctx->command = CMD_WEEK;
         return;
     }
+    if (ctx->command == CMD_TOTAL && t->sub == CMD_SINCE) { /* "how much in the last 24 hours" */
+        ctx->command = CMD_SINCE;
+        ctx->command_tok = *t;
+        return;
+    }
+    if (ctx->command == CMD_SINCE && t->sub == CMD_TOTAL) return;
     if (ctx->command && ctx->command != t->sub) {
         fail(ctx, "\"%s\" and \"%s\" ask for different things: send them "
              "one at a time", quote(ctx, &ctx->command_tok).s, quote(ctx, t).s);
@@ -607,7 +617,13 @@ void phrase_error_syntax(phrase_ctx *ctx, int code, const phrase_token *t) {
                               : t->unit == UNIT_HOURS   ? "2 %s ago"
                                                         : "120 %s";
         char like[QUOTE_MAX + 16];
-        snprintf(like, sizeof like, example, quote(ctx, t).s);
+        quoted typed = quote(ctx, t);
+        const char *word = !t->corrected            ? typed.s
+                           : t->unit == UNIT_OZ      ? "oz"
+                           : t->unit == UNIT_MINUTES ? "min"
+                           : t->unit == UNIT_HOURS   ? "hours"
+                                                     : "ml";
+        snprintf(like, sizeof like, example, word);
         fail(ctx, "\"%s\" at position %zu needs a number right before it, "
              "like \"%s\"", quote(ctx, t).s, position(ctx, t->off), like);
         return;
@@ -682,6 +698,13 @@ static void finish_record(phrase_ctx *ctx) {
              correction_advice);
         return;
     }
+    if (cmd == CMD_VAGUE) { /* "no 90": a correction, or a new feeding? */
+        fail(ctx, "\"%s\" before the amount: to change the last feeding, send "
+             "\"undo\", then the right amount; for a new feeding, leave out "
+             "\"%s\"", quote(ctx, &ctx->command_tok).s,
+             quote(ctx, &ctx->command_tok).s);
+        return;
+    }
     if (ctx->amount_bare && !ctx->command_tok.slash &&
         (cmd == CMD_TOTAL || cmd == CMD_LAST || cmd == CMD_WEEK)) {
         /* "total 26 nov": a question, or a feeding? ask */
@@ -728,9 +751,20 @@ static void finish_command(phrase_ctx *ctx) {
              quote(ctx, &ctx->asked_tok).s);
         return;
     }
+    if (ctx->durations) { /* "last 90 min": a window, or the last feed? */
+        fail(ctx, "\"%s\" with \"%s\": ask \"%s\" alone, or for a window "
+             "\"last 2 hours\"", quote(ctx, &ctx->command_tok).s,
+             quote(ctx, &ctx->duration_tok).s, quote(ctx, &ctx->command_tok).s);
+        return;
+    }
     switch (ctx->command) {
     case CMD_SINCE: {
         int64_t hours = ctx->command_tok.micro / 1000000;
+        if (ctx->command_tok.micro < 0) {
+            fail(ctx, "\"%s\": a window of whole hours, like \"last 2 hours\"",
+                 quote(ctx, &ctx->command_tok).s);
+            return;
+        }
         if (hours < 1 || hours > 48) {
             fail(ctx, "\"%s\": a window of 1 to 48 hours (or \"week\")",
                  quote(ctx, &ctx->command_tok).s);
@@ -766,6 +800,10 @@ static void finish_command(phrase_ctx *ctx) {
     case CMD_CORRECT:
         fail(ctx, "\"%s\": %s", quote(ctx, &ctx->command_tok).s,
              correction_advice);
+        return;
+    case CMD_VAGUE:
+        fail(ctx, "\"%s\": to change the last feeding, send \"undo\", then "
+             "the right amount", quote(ctx, &ctx->command_tok).s);
         return;
     default: { /* CMD_FEED without an amount */
         fail(ctx, "\"%s\" needs an amount, like \"/feed 120ml\"",

@@ -24,6 +24,7 @@ enum {
     CMD_TIMEZONE,
     CMD_FEED,   /* /feed and /add: a feeding follows */
     CMD_CORRECT, /* "make that 110": a change to the last entry */
+    CMD_VAGUE,   /* "no", "not", "sorry" before an amount: what was wrong? */
     CMD_SINCE,   /* "last 24 hours": a rolling window, micro = hours */
     CMD_HELLO,   /* greetings and thanks: a friendly word back */
     CMD_THANKS,
