@@ -264,9 +264,9 @@ static int lex_raw(phrase_lexer *lx, phrase_token *tok) {
         hh    = d d?;
         mm    = d d;
         ampm  = [aApP] "."? [mM] "."?;
-        ml    = 'ml' | 'mls' | 'cc' | 'millilitre' | 'millilitres'
+        ml    = 'ml' | 'mls' | 'cc' | 'c' "." 'c' "."? | 'millilitre' | 'millilitres'
               | 'milliliter' | 'milliliters';
-        oz    = (('fl' "."? | 'fluid') sp?)? ('oz' | 'ozs' | 'ounce' | 'ounces');
+        oz    = (('fl' "."? | 'fluid') sp?)? ('oz' | 'ozs' | 'ounce' | 'ounces') | "\xE2\x84\xA5";
         mins  = 'm' | 'min' | 'mins' | 'minute' | 'minutes';
         hrs   = 'h' | 'hr' | 'hrs' | 'hour' | 'hours';
         hour  = 'hour' | 'hr';
@@ -277,7 +277,7 @@ static int lex_raw(phrase_lexer *lx, phrase_token *tok) {
         // past the end.
         // The lead bytes of those spaces join only continuation bytes, so
         // no multi-byte sequence, valid or not, swallows a digit.
-        wchar = [^ \t\r\n\v\f\x00,;!?.:~@0-9\x80-\xff]
+        wchar = [^ \t\r\n\v\f\x00,;!?.:~@#0-9\x80-\xff]
               | [\x80-\xC1\xC3-\xE1\xE4-\xff]
               | "\xC2" [\x80-\x9F\xA1-\xBF]
               | "\xE2" [\x81-\xBF] | "\xE2\x80" [\x80-\x88\x8A-\xAE\xB0-\xBF]
@@ -304,6 +304,12 @@ static int lex_raw(phrase_lexer *lx, phrase_token *tok) {
         hh ([:.] mm)? [aApP] / end { lex_clock(tok_start, cur, tok); TOKEN(TK_CLOCK); }
         hh ":" mm / [^0-9]        { lex_clock(tok_start, cur, tok); TOKEN(TK_CLOCK); }
         hh 'h' mm / end           { lex_clock(tok_start, cur, tok); TOKEN(TK_CLOCK); }
+        hh sp? 'o' ['\x60\-]? 'clock' / end {
+            lex_clock(tok_start, cur, tok);
+            tok->sub = PHRASE_CLOCK_BARE;
+            if (tok->hour == 0 || tok->hour > 12) tok->sub = PHRASE_CLOCK_AS_WRITTEN;
+            TOKEN(TK_CLOCK);
+        }
         hh 'h' / end              {
             lex_clock(tok_start, cur, tok);
             tok->micro = (int64_t)tok->hour * 1000000;
@@ -311,10 +317,10 @@ static int lex_raw(phrase_lexer *lx, phrase_token *tok) {
             tok->sub = PHRASE_CLOCK_AS_WRITTEN;
             TOKEN(TK_HOURH);    /* "19h" is a time, "2h ago" a duration */
         }
-        ('noon' | 'midday') / end {
+        ('noon' | 'midday' | 'noonish') / end {
             tok->hour = 12; tok->sub = PHRASE_CLOCK_AS_WRITTEN; TOKEN(TK_CLOCK);
         }
-        'midnight' / end {
+        ('midnight' | 'midnite' | 'mid' sp 'night') / end {
             tok->hour = 0; tok->sub = PHRASE_CLOCK_AS_WRITTEN; TOKEN(TK_CLOCK);
         }
         'now' / end               { TOKEN(TK_NOW); }
@@ -344,13 +350,16 @@ static int lex_raw(phrase_lexer *lx, phrase_token *tok) {
         ('tomorrow' | 'tmrw' | 'in' sp num sp? (mins | hrs)
             | 'in' sp ('an' | 'a' | 'half' sp 'an') sp hour
             | 'going' sp 'to' | 'gonna' | 'will' | 'planning' | 'plan' | 'planned'
-            | 'next' | 'later' | 'remind' | 'reminder') / end {
+            | 'next' | 'later' | 'remind' | 'reminder' | 'tomorow' | 'tomorrows'
+            | 'tomoz' | 'tmr' | 'tmw' | 'tomo' | 'about' sp 'to' | 'due' | 'preparing'
+            | 'prepare' | 'warming' | 'ready' | 'soon' | 'target' | 'goal' | 'aim'
+            | 'max' | 'need' | 'needs') / end {
             TOKEN(TK_FUTURE);   /* a plan is not a feeding */
         }
 
         // Days and parts of the day.
-        'today' / end             { tok->sub = PHRASE_TODAY; TOKEN(TK_DAY); }
-        ('yesterday' | 'yday' | 'yest' | 'ystd' | 'ystdy' | 'y' ['\x60] 'day'
+        ('today' | 'tday' | 'tdy') / end { tok->sub = PHRASE_TODAY; TOKEN(TK_DAY); }
+        ('yesterday' | 'yday' | 'yest' | 'ystd' | 'ystdy' | 'ydy' | 'y' ['\x60] 'day'
             | 'y' "\xE2\x80\x99" 'day') / end {
             tok->sub = PHRASE_YESTERDAY; TOKEN(TK_DAY);
         }
@@ -358,12 +367,19 @@ static int lex_raw(phrase_lexer *lx, phrase_token *tok) {
         // on yet: never a note (the grammar reports it).
         // Weekdays and dates name a day for a question ("how much on
         // monday", "total 26 nov"); a feeding cannot be placed on one.
+        'this' sp ('sunday' | 'sun') / end { tok->sub = 0; tok->micro = 1; TOKEN(TK_WEEKDAY); }
         ('last' sp)? ('sunday' | 'sun') / end            { tok->sub = 0; TOKEN(TK_WEEKDAY); }
+        'this' sp ('monday' | 'mon') / end { tok->sub = 1; tok->micro = 1; TOKEN(TK_WEEKDAY); }
         ('last' sp)? ('monday' | 'mon') / end            { tok->sub = 1; TOKEN(TK_WEEKDAY); }
+        'this' sp ('tuesday' | 'tues' | 'tue') / end { tok->sub = 2; tok->micro = 1; TOKEN(TK_WEEKDAY); }
         ('last' sp)? ('tuesday' | 'tues' | 'tue') / end { tok->sub = 2; TOKEN(TK_WEEKDAY); }
+        'this' sp ('wednesday' | 'weds' | 'wed') / end { tok->sub = 3; tok->micro = 1; TOKEN(TK_WEEKDAY); }
         ('last' sp)? ('wednesday' | 'weds' | 'wed') / end { tok->sub = 3; TOKEN(TK_WEEKDAY); }
+        'this' sp ('thursday' | 'thurs' | 'thu') / end { tok->sub = 4; tok->micro = 1; TOKEN(TK_WEEKDAY); }
         ('last' sp)? ('thursday' | 'thurs' | 'thu') / end { tok->sub = 4; TOKEN(TK_WEEKDAY); }
+        'this' sp ('friday' | 'fri') / end { tok->sub = 5; tok->micro = 1; TOKEN(TK_WEEKDAY); }
         ('last' sp)? ('friday' | 'fri') / end            { tok->sub = 5; TOKEN(TK_WEEKDAY); }
+        'this' sp ('saturday' | 'sat') / end { tok->sub = 6; tok->micro = 1; TOKEN(TK_WEEKDAY); }
         ('last' sp)? ('saturday' | 'sat') / end          { tok->sub = 6; TOKEN(TK_WEEKDAY); }
         dd ord? sp? monthw "."? (sp d d d d)? / dend { lex_date(tok_start, cur, tok); TOKEN(TK_DATE); }
         monthw "."? sp dd ord? (","? sp d d d d)? / dend { lex_date(tok_start, cur, tok); TOKEN(TK_DATE); }
@@ -401,10 +417,10 @@ static int lex_raw(phrase_lexer *lx, phrase_token *tok) {
         ('this' sp)? 'morning' / end   { tok->sub = PHRASE_MORNING; TOKEN(TK_PART); }
         ('this' sp)? 'afternoon' / end { tok->sub = PHRASE_AFTERNOON; TOKEN(TK_PART); }
         ('this' sp)? 'evening' / end   { tok->sub = PHRASE_EVENING; TOKEN(TK_PART); }
-        ('tonight' | 'this' sp 'night') / end {
+        ('tonight' | 'tonite' | 'this' sp 'night') / end {
             tok->sub = PHRASE_TONIGHT; TOKEN(TK_PART);
         }
-        ('last' | 'yesterday') sp 'night' / end {
+        (('last' | 'yesterday') sp ('night' | 'nite') | 'lastnight') / end {
             tok->sub = PHRASE_LAST_NIGHT; TOKEN(TK_PART);
         }
 
@@ -426,7 +442,7 @@ static int lex_raw(phrase_lexer *lx, phrase_token *tok) {
             tok->sub = CMD_WEEK; TOKEN(TK_COMMAND);
         }
         ('oops' | ('undo' | 'delete' | 'remove') (sp ('last' | 'that' | 'it'))?
-            | ('scrap' | 'cancel') sp ('that' | 'it' | 'last')) / end {
+            | ('scrap' | 'scratch' | 'cancel') sp ('that' | 'it' | 'last')) / end {
             tok->sub = CMD_UNDO; TOKEN(TK_COMMAND);
         }
         // A correction of the last entry: not a new feeding.
@@ -439,8 +455,19 @@ static int lex_raw(phrase_lexer *lx, phrase_token *tok) {
         }
         // Before an amount these say the last one was wrong ("no 90",
         // "nope, 110"); after it they are a note ("90ml not all of it").
-        ('not' | 'no' | 'nope' | 'sorry' | 'wait') / end {
+        ('not' | 'no' | 'nope' | 'nah' | 'sorry' | 'wait' | 'wrong' | 'nvm' | 'ignore'
+            | 'typo' | 'fix' | 'edit' | 'update' | 'replace' | ('it' | 'that') sp 'was'
+            | 'correct' sp 'is') / end {
             tok->sub = CMD_VAGUE; TOKEN(TK_COMMAND);
+        }
+        ('never' sp 'mind' | 'nevermind') / end { TOKEN(TK_WORD); }
+        // Milk that was not drunk: never a feeding.
+        ('didn' ['\x60]? 't' | 'didnt' | 'never' | 'refused' | 'rejected'
+            | 'wouldn' ['\x60]? 't' | 'wouldnt' | 'skipped' | 'spilled' | 'spilt'
+            | 'wasted' | 'threw' | 'dumped' | 'untouched' | 'offered' | 'leftover'
+            | 'leftovers' | 'left' sp 'over' | 'frozen' | 'fridge' | 'freezer'
+            | 'stored' | 'defrosted' | 'bought' | 'pumped') / end {
+            tok->sub = CMD_NOTFED; TOKEN(TK_COMMAND);
         }
         'help' / end              { tok->sub = CMD_HELP; TOKEN(TK_COMMAND); }
         // Greetings and thanks get a friendly word, never an error.
@@ -471,6 +498,13 @@ static int lex_raw(phrase_lexer *lx, phrase_token *tok) {
             | 'six' | 'seven' | 'eight' | 'nine' | 'ten' | 'eleven' | 'twelve'
             | 'fifteen' | 'twenty' | 'thirty' | 'forty' | 'fifty' | 'hundred') / end {
             TOKEN(TK_TIMEWORD);
+        }
+        'since' / end             { tok->sub = 1; TOKEN(TK_TIMEWORD); }
+        ('before' | 'after' | 'by' | 'until' | 'till' | 'til') / " " [0-9] {
+            tok->sub = 2; TOKEN(TK_TIMEWORD);
+        }
+        ('month' | 'months' | 'year' | 'years' | 'fortnight') / end {
+            tok->sub = 3; TOKEN(TK_TIMEWORD);
         }
         // am/pm with no time right before it
         ampm / end                { TOKEN(TK_AMPM); }
@@ -506,6 +540,24 @@ static int lex_raw(phrase_lexer *lx, phrase_token *tok) {
             tok->unit = UNIT_MINUTES; TOKEN(TK_UNIT);
         }
         ('hr' | 'hrs' | 'hour' | 'hours') / end { tok->unit = UNIT_HOURS; TOKEN(TK_UNIT); }
+        "#" / [a-zA-Z]            { continue; }  // "#formula" is formula
+        "#"                       { TOKEN(TK_WORD); } // "#2": glued, refused
+        // Words that are a note after an amount but mean more right after a
+        // number or at the start: the builder judges them (sub: WORD_*).
+        ('tbsp' | 'tbs' | 'tablespoon' 's'? | 'tsp' | 'teaspoon' 's'? | 'dl' | 'cl' | 'l'
+            | 'ltr' | 'litre' 's'? | 'liter' 's'? | 'cup' 's'? | 'kg' | 'g' | 'gram' 's'?
+            | 'lb' 's'? | 'pound' 's'? | 'kcal' | 'cal' | 'calories' | 'bottle' 's'?
+            | 'scoop' 's'? | 'sip' 's'? | 'drop' 's'? | 'serving' 's'? | 'pouch' 'es'?
+            | 'feed' 's'? | 'feeding' 's'? | 'onz' | 'oz' "." 'z' "."? | 'o' "." 'z' "."?) / end {
+            tok->sub = WORD_UNITLIKE; TOKEN(TK_WORD);
+        }
+        ('did' | 'has' | 'have' | 'is' | 'was' | 'should' | 'can' | 'does' | 'who'
+            | 'will' | 'shall' | 'could' | 'would') / end {
+            tok->sub = WORD_ASK; TOKEN(TK_WORD);
+        }
+        ('twice' | 'thrice' | 'double' | 'x' | 'times' | 'each') / end {
+            tok->sub = WORD_MULT; TOKEN(TK_WORD);
+        }
         wchar+                    { TOKEN(TK_WORD); }
 
         // The end of the input (YYPEEK's 0), or a real NUL byte (skipped).

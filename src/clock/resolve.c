@@ -32,9 +32,9 @@ static int hour_readings(const phrase *p, int hours[2]) {
         return 1;
     case PHRASE_AFTERNOON:
     case PHRASE_EVENING:
-    case PHRASE_TONIGHT:
         hours[0] = h % 12 + 12;
         return 1;
+    case PHRASE_TONIGHT:
     case PHRASE_LAST_NIGHT: /* pm for 6-11, am for 12-5 */
         hours[0] = (h >= 6 && h <= 11) ? h + 12 : h % 12;
         return 1;
@@ -46,6 +46,18 @@ static int hour_readings(const phrase *p, int hours[2]) {
         hours[0] = h % 12; /* rule 4: both readings; a bare 12 is 00 or 12 */
         hours[1] = h % 12 + 12;
         return 2;
+    }
+}
+
+/* The hours a part of the day covers: a time outside it contradicts it. */
+static int part_fits(phrase_part part, int hour) {
+    switch (part) {
+    case PHRASE_MORNING: return hour < 12;
+    case PHRASE_AFTERNOON: return hour >= 12 && hour < 18;
+    case PHRASE_EVENING: return hour >= 17;
+    case PHRASE_TONIGHT:
+    case PHRASE_LAST_NIGHT: return hour >= 18 || hour < 6;
+    default: return 1;
     }
 }
 
@@ -76,6 +88,13 @@ static int feeding_instant(const phrase *p, clock_zone *zone, int64_t now_ms,
 
     int hours[2];
     int n = hour_readings(p, hours);
+    if (!part_fits(p->part, hours[0])) { /* "this afternoon 10:00" (22:00) */
+        char message[PHRASE_MESSAGE_MAX + 1];
+        snprintf(message, sizeof message, "%02d:%02d doesn't fit the part of the "
+                 "day given with it", hours[0], p->minute);
+        fail(out, message);
+        return -1;
+    }
     if (p->day != PHRASE_NO_DAY) { /* rule 3 */
         clock_date date = p->day == PHRASE_YESTERDAY ? yesterday : today;
         *at_ms = clock_from_local(zone, date, hours[0], p->minute);
@@ -122,7 +141,8 @@ static int asked_day(const phrase *p, clock_date today, clock_date *day,
         *day = clock_date_add(today, -p->days_ago);
     } else if (p->weekday) {
         int back = (clock_weekday(today) - (p->weekday - 1) + 7) % 7;
-        *day = clock_date_add(today, back ? -back : -7);
+        if (back == 0 && !p->this_week) back = 7; /* "monday" on a Monday */
+        *day = clock_date_add(today, -back);
     } else if (p->date_month) {
         int year = p->date_year ? p->date_year : today.year;
         if (year < 100) /* "26/11/99" is 1999, "26/11/25" 2025 */

@@ -94,6 +94,7 @@ typedef struct {
     /* PHRASE_TOTAL: the day asked about, when not today or yesterday (at
      * most one is set; the resolver finds the date) */
     int weekday;                         /* 1-7, Sunday = 1; 0: none */
+    int this_week;                       /* "this monday": today counts */
     int days_ago;                        /* "3 days ago"; 0: none */
     int date_day, date_month, date_year; /* a date; year 0: the latest */
 

@@ -188,6 +188,12 @@ static void follow(phrase_ctx *ctx, int code, const phrase_token *t) {
     phrase_token before = ctx->prev;
     ctx->prev_code = code;
     ctx->prev = *t;
+    if (!ctx->failed && prev == TK_WORD && before.sub == WORD_MULT &&
+        (code == TK_AMOUNT || code == TK_NUMBER)) {
+        fail(ctx, "\"%s\" at position %zu: one feeding per line, each with "
+             "its amount", quote(ctx, &before).s, position(ctx, before.off));
+        return;
+    }
     if (ctx->failed || prev == 0 || before.off + before.len != t->off) return;
     const phrase_token *word = NULL, *number = NULL;
     if (prev == TK_WORD && is_numeric(code)) word = &before, number = t;
@@ -231,6 +237,17 @@ static void take_amount(phrase_ctx *ctx, const phrase_token *t, int unit,
         return;
     }
     ctx->amount_bare = bare;
+    if (unit == UNIT_ML) { /* "1.000ml": 1 ml, or a thousand? asked */
+        const char *p = ctx->text + t->off;
+        for (uint32_t i = 0; i + 4 <= t->len; i++)
+            if ((p[i] == '.' || p[i] == ',') && i > 0 && p[i + 1] >= '0' && p[i + 1] <= '9' &&
+                p[i + 2] >= '0' && p[i + 2] <= '9' && p[i + 3] >= '0' && p[i + 3] <= '9' &&
+                (i + 4 == t->len || p[i + 4] < '0' || p[i + 4] > '9')) {
+                fail(ctx, "\"%s\" at position %zu: write millilitres without a "
+                     "separator, like \"1000ml\"", quote(ctx, t).s, position(ctx, t->off));
+                return;
+            }
+    }
     ctx->amount = *t;
     int64_t ml = micro_to_ml(t->micro, unit);
     if (ml < PHRASE_AMOUNT_MIN_ML || ml > PHRASE_AMOUNT_MAX_ML) {
@@ -408,10 +425,26 @@ void phrase_add_at(phrase_ctx *ctx, const phrase_token *t) {
     follow(ctx, TK_AT, t);
 }
 
+/* "2.30 hours ago": 2 h 30 min, or 2.3 hours? */
+static int minutes_like_decimal(const phrase_ctx *ctx, const phrase_token *t) {
+    const char *p = ctx->text + t->off;
+    for (uint32_t i = 1; i + 2 < t->len; i++)
+        if (p[i] == '.' && p[i + 1] >= '0' && p[i + 1] <= '5' && p[i + 2] >= '0' &&
+            p[i + 2] <= '9' && (i + 3 == t->len || p[i + 3] < '0' || p[i + 3] > '9'))
+            return 1;
+    return 0;
+}
+
 void phrase_add_ago(phrase_ctx *ctx, const phrase_token *t) {
     follow(ctx, TK_DURATION, t);
     take_time(ctx, t);
     if (ctx->failed) return;
+    if (t->unit == UNIT_HOURS && minutes_like_decimal(ctx, t)) {
+        fail(ctx, "\"%s\" at position %zu: hours and minutes, or a decimal? "
+             "write the minutes, like \"150 min ago\"", quote(ctx, t).s,
+             position(ctx, t->off));
+        return;
+    }
     int64_t micro_minutes = t->unit == UNIT_HOURS ? t->micro * 60 : t->micro;
     int64_t minutes = (micro_minutes + 500000) / 1000000;
     if (minutes > PHRASE_AGO_MAX_MINUTES) {
@@ -466,6 +499,7 @@ void phrase_add_asked_day(phrase_ctx *ctx, int code, const phrase_token *t) {
     phrase *out = ctx->out;
     if (code == TK_WEEKDAY) {
         out->weekday = t->sub + 1;
+        out->this_week = t->micro == 1;
     } else if (code == TK_DAYSAGO) {
         int64_t days = t->micro / 1000000;
         if (days < 1 || days > 366) {
@@ -506,6 +540,7 @@ void phrase_add_asked_day(phrase_ctx *ctx, int code, const phrase_token *t) {
 
 void phrase_add_part(phrase_ctx *ctx, const phrase_token *t) {
     follow(ctx, TK_PART, t);
+    ctx->part_tok = *t;
     ctx->items++;
     if (ctx->out->part && ctx->out->part != (phrase_part)t->sub) {
         fail(ctx, "two parts of the day at position %zu",
@@ -537,6 +572,10 @@ void phrase_add_command(phrase_ctx *ctx, const phrase_token *t) {
         return;
     }
     if (!t->slash) note_word(ctx, t, 1);
+    if (t->sub == CMD_NOTFED) { /* decided at the end, whatever else */
+        if (!ctx->notfed++) ctx->notfed_tok = *t;
+        return;
+    }
     /* "90ml not all of it": after the amount, only a note word (noted
      * above) */
     if (t->sub == CMD_VAGUE && ctx->amounts) return;
@@ -585,7 +624,27 @@ void phrase_add_zone(phrase_ctx *ctx, const phrase_token *t) {
 void phrase_add_question(phrase_ctx *ctx) { ctx->questions++; }
 
 void phrase_add_word(phrase_ctx *ctx, const phrase_token *t) {
+    int before = ctx->prev_code;
+    phrase_token before_tok = ctx->prev;
     follow(ctx, TK_WORD, t);
+    if (ctx->failed) return;
+    if (t->sub == WORD_UNITLIKE && before == TK_NUMBER) {
+        /* "3 bottles", "2 tbsp", "4 onz": not millilitres */
+        phrase_token run = before_tok;
+        run.len = t->off + t->len - before_tok.off;
+        fail(ctx, "\"%s\" at position %zu: give the amount in ml or oz, like "
+             "\"120ml\" or \"4oz\"", quote(ctx, &run).s, position(ctx, run.off));
+        return;
+    }
+    if (t->sub == WORD_MULT && (before == TK_NUMBER || before == TK_AMOUNT)) {
+        fail(ctx, "\"%s\" at position %zu: one feeding per line, each with "
+             "its amount", quote(ctx, t).s, position(ctx, t->off));
+        return;
+    }
+    if (t->sub == WORD_ASK && ctx->items == 0 && !ctx->asking) {
+        ctx->asking = 1;
+        ctx->asking_tok = *t;
+    }
     if (t->near_misses > 1) { /* one typo from two known words */
         fail(ctx, "didn't understand \"%s\" at position %zu",
              quote(ctx, t).s, position(ctx, t->off));
@@ -598,6 +657,23 @@ void phrase_add_word(phrase_ctx *ctx, const phrase_token *t) {
 void phrase_error_syntax(phrase_ctx *ctx, int code, const phrase_token *t) {
     if (t == NULL || t->len == 0) {
         fail(ctx, "the phrase is too complicated");
+        return;
+    }
+    if (code == TK_TIMEWORD && t->sub == 1) {
+        fail(ctx, "\"since\" at position %zu: totals since a time are not "
+             "understood yet; ask \"last 6 hours\", or \"total\"",
+             position(ctx, t->off));
+        return;
+    }
+    if (code == TK_TIMEWORD && t->sub == 2) {
+        fail(ctx, "\"%s\" a time, at position %zu: give the time it was, like "
+             "\"7pm\"", quote(ctx, t).s, position(ctx, t->off));
+        return;
+    }
+    if (code == TK_TIMEWORD && t->sub == 3) {
+        fail(ctx, "\"%s\" at position %zu: totals are for a day, the last 7 "
+             "days (\"week\") or up to 48 hours (\"last 24 hours\")",
+             quote(ctx, t).s, position(ctx, t->off));
         return;
     }
     if (code == TK_TIMEWORD) {
@@ -643,7 +719,7 @@ static int build_note(phrase_ctx *ctx, int with_commands) {
         /* brackets and quotes around an amount say nothing: "(120ml)" */
         uint32_t k = 0;
         while (k < ctx->words[i].len && ctx->text[ctx->words[i].off + k] &&
-               strchr("()[]\"'", ctx->text[ctx->words[i].off + k]))
+               strchr("()[]\"'#", ctx->text[ctx->words[i].off + k]))
             k++;
         if (k == ctx->words[i].len) continue;
         if (used && used < PHRASE_NOTE_MAX) note[used++] = ' ';
@@ -691,6 +767,21 @@ static void finish_record(phrase_ctx *ctx) {
         /* "this morning 11pm": which one? */
         fail(ctx, "\"%s\" doesn't fit the part of the day given with it",
              quote(ctx, &ctx->time_tok).s);
+        return;
+    }
+    if (ctx->questions) { /* "did she have 120ml?", "120?" */
+        fail(ctx, "an amount with \"?\": to record it, send it without the "
+             "question mark");
+        return;
+    }
+    if (ctx->asking) {
+        fail(ctx, "\"%s ...\" sounds like a question: to record a feeding, "
+             "send the amount, like \"120ml\"", quote(ctx, &ctx->asking_tok).s);
+        return;
+    }
+    if (out->part != PHRASE_NO_PART && out->time != PHRASE_TIME_CLOCK) {
+        fail(ctx, "\"%s\" without a time: give it, like \"7am\" or "
+             "\"yesterday 9pm\"", quote(ctx, &ctx->part_tok).s);
         return;
     }
     if (cmd == CMD_CORRECT) { /* never a second feeding */
@@ -741,6 +832,14 @@ static void finish_record(phrase_ctx *ctx) {
 static void finish_command(phrase_ctx *ctx) {
     phrase *out = ctx->out;
     int greeting = ctx->command >= CMD_HELLO && ctx->command <= CMD_GOODNIGHT;
+    if ((ctx->times || ctx->out->part) && !greeting &&
+        ctx->command != CMD_TIMEZONE && ctx->command != CMD_HELP) {
+        /* "how much at 7pm", "total last night": not understood yet */
+        fail(ctx, "\"%s\" takes a day, not a time: like \"%s\" or \"%s "
+             "yesterday\"", quote(ctx, &ctx->command_tok).s,
+             quote(ctx, &ctx->command_tok).s, quote(ctx, &ctx->command_tok).s);
+        return;
+    }
     if (ctx->asked_days && (greeting || ctx->command == CMD_TOTAL)) {
         out->intent = PHRASE_TOTAL; /* "how much on monday", "total 26 nov" */
         return;
@@ -816,6 +915,10 @@ static void finish_command(phrase_ctx *ctx) {
 
 void phrase_finish(phrase_ctx *ctx) {
     phrase *out = ctx->out;
+    if (!ctx->failed && ctx->notfed) {
+        fail(ctx, "\"%s\": only milk that was drunk is recorded; send what "
+             "the baby drank, like \"90ml\"", quote(ctx, &ctx->notfed_tok).s);
+    }
     if (!ctx->failed) {
         if (ctx->amounts)
             finish_record(ctx);
@@ -864,6 +967,7 @@ void phrase_finish(phrase_ctx *ctx) {
         if (kept.intent == PHRASE_TOTAL) {
             out->day = kept.day;
             out->weekday = kept.weekday;
+            out->this_week = kept.this_week;
             out->days_ago = kept.days_ago;
             out->date_day = kept.date_day;
             out->date_month = kept.date_month;

@@ -25,11 +25,20 @@ enum {
     CMD_FEED,   /* /feed and /add: a feeding follows */
     CMD_CORRECT, /* "make that 110": a change to the last entry */
     CMD_VAGUE,   /* "no", "not", "sorry" before an amount: what was wrong? */
+    CMD_NOTFED,  /* "spilled", "refused", "frozen": milk not drunk */
     CMD_SINCE,   /* "last 24 hours": a rolling window, micro = hours */
     CMD_HELLO,   /* greetings and thanks: a friendly word back */
     CMD_THANKS,
     CMD_GOODNIGHT,
     CMD_UNKNOWN /* a slash command we do not have */
+};
+
+/* phrase_token.sub of a WORD the builder judges by its place. */
+enum {
+    WORD_PLAIN = 0,
+    WORD_UNITLIKE, /* "tbsp", "cups", "bottles": not right after a bare number */
+    WORD_ASK,      /* "did", "is", "should": a question, when it opens the line */
+    WORD_MULT      /* "twice", "x": not right after an amount */
 };
 
 /* Values are decoded with saturation: a 40-digit number cannot overflow, it
@@ -82,6 +91,11 @@ typedef struct {
     phrase_token command_tok;
     int zone_given;
     phrase_token zone_tok;
+    int notfed;       /* "spilled", "refused": milk that was not drunk */
+    phrase_token notfed_tok;
+    int asking;       /* the line opens with "did", "is", "should"... */
+    phrase_token asking_tok;
+    phrase_token part_tok;
     int asked_days;   /* a weekday, a date or "N days ago" was named */
     phrase_token asked_tok;
     int asked_code;
