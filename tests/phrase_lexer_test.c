@@ -185,6 +185,12 @@ static void test_control_characters(void **state) {
     assert_int_equal(p.intent, PHRASE_RECORD);
     assert_null(strchr(p.note, '\x1b'));
     assert_null(strchr(p.note, '\x01'));
+    /* a hint built from a glued run ("1<VT>M%L": did you mean ...?) quotes
+     * it cleaned, as any user text (found by fuzz_bot) */
+    static const char hinted[] = "1\vM%L";
+    phrase_parse(hinted, sizeof hinted - 1, &p);
+    assert_int_equal(p.intent, PHRASE_ERROR);
+    assert_null(strchr(p.message, '\v'));
     /* a terminal colour code holds digits: refused, and not quoted raw */
     static const char coloured[] = "120ml \x1b[31mred";
     phrase_parse(coloured, sizeof coloured - 1, &p);

@@ -201,11 +201,15 @@ static void follow(phrase_ctx *ctx, int code, const phrase_token *t) {
     if (word == NULL || harmless_word(ctx, word)) return;
     phrase_token run = before;
     run.len = t->off + t->len - before.off;
-    const char *hint = number == &before ? short_word_hint(ctx, word) : NULL;
-    if (hint && number->len <= 5)
+    /* a hint only for plain digits ("3pn" -> "3pm"), quoted like any
+     * user text: never raw bytes in a reply */
+    const char *hint = number == &before && prev == TK_NUMBER && number->len <= 5
+                           ? short_word_hint(ctx, word)
+                           : NULL;
+    if (hint)
         fail(ctx, "didn't understand \"%s\" at position %zu (did you mean "
-             "\"%.*s%s\"?)", quote(ctx, &run).s, position(ctx, run.off),
-             (int)number->len, ctx->text + number->off, hint);
+             "\"%s%s\"?)", quote(ctx, &run).s, position(ctx, run.off),
+             quote(ctx, number).s, hint);
     else
         fail(ctx, "didn't understand \"%s\" at position %zu (a number "
              "needs a unit or am/pm, like \"120ml\" or \"4pm\")",
