@@ -45,6 +45,20 @@ static int fwd_undo(store *s, int64_t chat_id, int64_t message_id,
     return REAL(s)->ops->undo_last(REAL(s), chat_id, message_id, removed, found, err);
 }
 
+static int fwd_amend(store *s, int64_t chat_id, int64_t message_id, int amount_ml,
+                     int expect_ml, store_feeding *before, int *outcome, char *err) {
+    if (admit(s, FORWARD_AMEND_LAST, chat_id, err) != STORE_OK) return STORE_ERROR;
+    return REAL(s)->ops->amend_last(REAL(s), chat_id, message_id, amount_ml, expect_ml,
+                                    before, outcome, err);
+}
+
+static int fwd_put_back(store *s, int64_t chat_id, int64_t message_id,
+                        const char *press, store_feeding *now, int *outcome,
+                        char *err) {
+    if (admit(s, FORWARD_PUT_BACK, chat_id, err) != STORE_OK) return STORE_ERROR;
+    return REAL(s)->ops->put_back(REAL(s), chat_id, message_id, press, now, outcome, err);
+}
+
 static int fwd_remove(store *s, int64_t chat_id, int64_t message_id, int line,
                       int64_t at_ms, const char *press, store_feeding *removed,
                       int *found, char *err) {
@@ -89,6 +103,8 @@ static const store_ops forwarding_ops = {
     .list_amounts = fwd_amounts,
     .latest_before = fwd_latest,
     .undo_last = fwd_undo,
+    .amend_last = fwd_amend,
+    .put_back = fwd_put_back,
     .remove = fwd_remove,
     .replace_message = fwd_replace,
     .get_chat = fwd_get_chat,

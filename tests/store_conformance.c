@@ -282,6 +282,155 @@ static void test_undo_is_once_per_message(void **state) {
     assert_int_equal(f.amount_ml, 99);
 }
 
+/* Lists every feeding of a chat the way "week" reads them. */
+static store_list amounts_all(store *s, int64_t chat) {
+    store_list list = {0};
+    char err[STORE_ERR_MAX];
+    assert_int_equal(s->ops->list_amounts(s, chat, 0, INT64_MAX / 2, &list, err),
+                     STORE_OK);
+    return list;
+}
+
+static int amend(store *s, int64_t chat, int64_t message, int amount, int expect,
+                 store_feeding *before) {
+    char err[STORE_ERR_MAX];
+    int outcome = -1;
+    assert_int_equal(s->ops->amend_last(s, chat, message, amount, expect, before,
+                                        &outcome, err), STORE_OK);
+    return outcome;
+}
+
+static int put_back(store *s, int64_t chat, int64_t message, const char *press,
+                    store_feeding *now) {
+    char err[STORE_ERR_MAX];
+    int outcome = -1;
+    assert_int_equal(s->ops->put_back(s, chat, message, press, now, &outcome, err),
+                     STORE_OK);
+    return outcome;
+}
+
+/* The amount of the feeding (message, line) as list_range and list_amounts
+ * show it; -1 when neither lists it. */
+static int amount_of(store *s, int64_t chat, int64_t message, int line) {
+    int found = -1, summed = -1;
+    store_list list = list_all(s, chat), sums = amounts_all(s, chat);
+    for (size_t i = 0; i < list.count; i++)
+        if (list.items[i].message_id == message && list.items[i].line == line)
+            found = list.items[i].amount_ml;
+    for (size_t i = 0; i < sums.count; i++)
+        if (sums.items[i].message_id == message && sums.items[i].line == line)
+            summed = sums.items[i].amount_ml;
+    store_list_free(&list);
+    store_list_free(&sums);
+    assert_int_equal(found, summed);
+    return found;
+}
+
+/* A correction changes the amount of the most recently entered feeding
+ * (not the latest in time), in place: same key, same place in entry
+ * order, no second feeding. The same correction again changes nothing
+ * more and names the same feeding as it was, even after later entries,
+ * a later undo, or the feeding being changed again. */
+static void test_amend_changes_newest_entry(void **state) {
+    store *s = *state;
+    store_feeding before, f;
+    char err[STORE_ERR_MAX];
+    int found;
+    assert_int_equal(amend(s, 1, 60, 110, 0, &before), STORE_AMEND_NONE);
+    add_one(s, 1, 1, T0 + 5 * HOUR_MS, 50);
+    /* entered last, placed first: the day before (a message places its
+     * feedings at most PHRASE_REACH_MS back) */
+    add_one(s, 1, 2, T0 - 30 * HOUR_MS, 120);
+    add_one(s, 2, 3, T0, 120); /* another chat's newer entry */
+    assert_int_equal(amend(s, 1, 60, 110, 0, &before), STORE_AMEND_DONE);
+    assert_int_equal(before.message_id, 2);
+    assert_int_equal(before.amount_ml, 120);
+    assert_int_equal(amount_of(s, 1, 2, 1), 110);
+    assert_int_equal(amount_of(s, 1, 1, 1), 50);
+    assert_int_equal(amount_of(s, 2, 3, 1), 120);
+    store_list list = list_all(s, 1);
+    assert_int_equal(list.count, 2);
+    store_list_free(&list);
+    /* delivered again, after a newer entry: the same feeding, once */
+    add_one(s, 1, 61, T0, 70);
+    for (int again = 0; again < 2; again++) {
+        memset(&before, 0, sizeof before);
+        assert_int_equal(amend(s, 1, 60, 110, 0, &before), STORE_AMEND_DONE);
+        assert_int_equal(before.message_id, 2);
+        assert_int_equal(before.amount_ml, 120);
+    }
+    assert_int_equal(amount_of(s, 1, 2, 1), 110);
+    assert_int_equal(amount_of(s, 1, 61, 1), 70);
+    /* undo takes entries in their order, the corrected one in its place */
+    assert_int_equal(s->ops->undo_last(s, 1, 62, &f, &found, err), STORE_OK);
+    assert_int_equal(f.message_id, 61);
+    assert_int_equal(s->ops->undo_last(s, 1, 63, &f, &found, err), STORE_OK);
+    assert_int_equal(f.message_id, 2);
+    assert_int_equal(f.amount_ml, 110);
+    assert_int_equal(amount_of(s, 1, 2, 1), -1);
+    /* and a late copy of the correction brings nothing back */
+    assert_int_equal(amend(s, 1, 60, 110, 0, &before), STORE_AMEND_DONE);
+    assert_int_equal(before.amount_ml, 120);
+    assert_int_equal(amount_of(s, 1, 2, 1), -1);
+    assert_int_equal(amount_of(s, 1, 1, 1), 50);
+}
+
+/* "not 120, 100": only when the newest entry has 120; else nothing changes
+ * and the feeding is named as it is. */
+static void test_amend_expecting_an_amount(void **state) {
+    store *s = *state;
+    store_feeding before;
+    add_one(s, 1, 1, T0, 90);
+    assert_int_equal(amend(s, 1, 70, 100, 120, &before), STORE_AMEND_OTHER);
+    assert_int_equal(before.message_id, 1);
+    assert_int_equal(before.amount_ml, 90);
+    assert_int_equal(amount_of(s, 1, 1, 1), 90);
+    assert_int_equal(amend(s, 1, 71, 100, 90, &before), STORE_AMEND_DONE);
+    assert_int_equal(amount_of(s, 1, 1, 1), 100);
+    /* a correction to the amount it has is no change, and no error */
+    assert_int_equal(amend(s, 1, 72, 100, 0, &before), STORE_AMEND_DONE);
+    assert_int_equal(amount_of(s, 1, 1, 1), 100);
+}
+
+/* The Undo button of a correction puts the amount back, once per press,
+ * and only while the feeding has the amount that correction gave it. */
+static void test_put_back(void **state) {
+    store *s = *state;
+    store_feeding before, now, f;
+    char err[STORE_ERR_MAX];
+    int found;
+    assert_int_equal(put_back(s, 1, 80, "press-A", &now), STORE_AMEND_NONE);
+    add_one(s, 1, 1, T0, 120);
+    assert_int_equal(amend(s, 1, 80, 110, 0, &before), STORE_AMEND_DONE);
+    for (int again = 0; again < 2; again++) {
+        memset(&now, 0, sizeof now);
+        assert_int_equal(put_back(s, 1, 80, "press-A", &now), STORE_AMEND_DONE);
+        assert_int_equal(now.message_id, 1);
+        assert_int_equal(now.amount_ml, 120);
+        assert_int_equal(amount_of(s, 1, 1, 1), 120);
+    }
+    /* another press: it is not 110 any more */
+    assert_int_equal(put_back(s, 1, 80, "press-B", &now), STORE_AMEND_OTHER);
+    assert_int_equal(now.amount_ml, 120);
+    /* a later correction, then the old button: not put back over it */
+    assert_int_equal(amend(s, 1, 81, 100, 0, &before), STORE_AMEND_DONE);
+    assert_int_equal(before.amount_ml, 120);
+    assert_int_equal(put_back(s, 1, 80, "press-C", &now), STORE_AMEND_OTHER);
+    assert_int_equal(amount_of(s, 1, 1, 1), 100);
+    /* the first press again still answers as it did, changing nothing */
+    assert_int_equal(put_back(s, 1, 80, "press-A", &now), STORE_AMEND_DONE);
+    assert_int_equal(amount_of(s, 1, 1, 1), 100);
+    /* removed since: nothing to put back */
+    assert_int_equal(s->ops->undo_last(s, 1, 82, &f, &found, err), STORE_OK);
+    assert_int_equal(f.amount_ml, 100);
+    assert_int_equal(put_back(s, 1, 81, "press-D", &now), STORE_AMEND_GONE);
+    assert_int_equal(amount_of(s, 1, 1, 1), -1);
+    /* a correction of another chat is not this chat's */
+    add_one(s, 2, 1, T0, 60);
+    assert_int_equal(put_back(s, 2, 81, "press-E", &now), STORE_AMEND_NONE);
+    assert_int_equal(amount_of(s, 2, 1, 1), 60);
+}
+
 /* Removing by key takes exactly that feeding, once: the same press again
  * (a redelivery, or a retry after a lost answer) reports the same feeding,
  * another press finds it gone. */
@@ -806,6 +955,9 @@ int store_conformance_run(const store_backend *b) {
         cmocka_unit_test_setup_teardown(test_undo_walks_entry_order, open_store, close_store),
         cmocka_unit_test_setup_teardown(test_undo_ignores_clock, open_store, close_store),
         cmocka_unit_test_setup_teardown(test_undo_is_once_per_message, open_store, close_store),
+        cmocka_unit_test_setup_teardown(test_amend_changes_newest_entry, open_store, close_store),
+        cmocka_unit_test_setup_teardown(test_amend_expecting_an_amount, open_store, close_store),
+        cmocka_unit_test_setup_teardown(test_put_back, open_store, close_store),
         cmocka_unit_test_setup_teardown(test_remove_by_key, open_store, close_store),
         cmocka_unit_test_setup_teardown(test_replace_message, open_store, close_store),
         cmocka_unit_test_setup_teardown(test_edits_out_of_order, open_store, close_store),

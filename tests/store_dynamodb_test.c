@@ -58,8 +58,9 @@ static store_feeding at(int64_t message, int line, int64_t at_ms, int ml) {
 
 /* "week" on DynamoDB reads the per-day sums (dynamodb_sums.h) for the days
  * between sums_from and the turn: after ten days of messages, each in its
- * own turn, with undos, an Undo button, an edit that moves a feeding and a
- * redelivery, the amounts it lists are exactly the feedings'. */
+ * own turn, with undos, an Undo button, an edit that moves a feeding,
+ * corrections (one put back, one undone) and redeliveries, the amounts it
+ * lists are exactly the feedings'. */
 static void test_week_sums_match_feedings(void **state) {
     (void)state;
     store *s = open_table(NULL);
@@ -84,7 +85,26 @@ static void test_week_sums_match_feedings(void **state) {
         store_feeding f;
         int found;
         assert_int_equal(s->ops->get_chat(s, 1, now + 4 * HOUR_MS, &chat, err), STORE_OK);
-        if (d % 3 == 0) {
+        int outcome;
+        if (d % 4 == 3) {
+            /* a correction of the newest entry, delivered twice; on day 3
+             * its Undo button puts it back, on day 7 an undo follows */
+            int64_t by = id++;
+            for (int again = 0; again < 2; again++) {
+                assert_int_equal(s->ops->amend_last(s, 1, by, 333, 0, &f, &outcome, err),
+                                 STORE_OK);
+                assert_int_equal(outcome, STORE_AMEND_DONE);
+            }
+            if (d == 3) {
+                assert_int_equal(s->ops->put_back(s, 1, by, "q", &f, &outcome, err), STORE_OK);
+                assert_int_equal(outcome, STORE_AMEND_DONE);
+            } else {
+                assert_int_equal(s->ops->undo_last(s, 1, id++, &f, &found, err), STORE_OK);
+                assert_int_equal(f.amount_ml, 333);
+                assert_int_equal(s->ops->amend_last(s, 1, by, 333, 0, &f, &outcome, err),
+                                 STORE_OK);
+            }
+        } else if (d % 3 == 0) {
             assert_int_equal(s->ops->undo_last(s, 1, id++, &f, &found, err), STORE_OK);
             assert_int_equal(found, 1);
         } else if (d % 3 == 1) {

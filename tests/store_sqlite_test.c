@@ -71,7 +71,7 @@ static void test_schema_and_reopen(void **state) {
     assert_non_null(s);
     assert_int_equal(s->ops->set_tz(s, 7, "Asia/Kolkata", err), STORE_OK);
     store_close(s);
-    assert_int_equal(pragma_int(path, "PRAGMA user_version"), 2);
+    assert_int_equal(pragma_int(path, "PRAGMA user_version"), 3);
     sqlite3 *db;
     sqlite3_stmt *st;
     assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
@@ -124,7 +124,7 @@ static const char schema_1_file[] =
     "INSERT INTO chats VALUES (7, 'Asia/Kolkata');"
     "PRAGMA user_version = 1;";
 
-/* #11: a schema 1 file is migrated to 2 with everything it held: live and
+/* #11: a schema 1 file is migrated (to 2, then 3) with everything it held: live and
  * removed feedings, the undo receipts, the messages seen, the zone; then an
  * edit can bring an undone line back beside its removed row. */
 static void test_migrates_schema_1(void **state) {
@@ -138,7 +138,7 @@ static void test_migrates_schema_1(void **state) {
 
     store *s = store_sqlite_open(path, 0, err, sizeof err);
     assert_non_null(s);
-    assert_int_equal(pragma_int(path, "PRAGMA user_version"), 2);
+    assert_int_equal(pragma_int(path, "PRAGMA user_version"), 3);
     store_list list = {0};
     assert_int_equal(s->ops->list_range(s, 7, 0, 10000, &list, err), STORE_OK);
     assert_int_equal(list.count, 1);
@@ -181,6 +181,17 @@ static void test_migrates_schema_1(void **state) {
     /* the button's earlier removal had no press to recognise: found gone */
     assert_int_equal(s->ops->remove(s, 7, 1, 2, 0, "press-1", &f, &found, err), STORE_OK);
     assert_int_equal(found, 0);
+    /* #13 (schema 3): a correction changes the newest live entry, the
+     * edited line of message 2, in place */
+    int outcome;
+    assert_int_equal(s->ops->amend_last(s, 7, 5, 40, 35, &f, &outcome, err), STORE_OK);
+    assert_int_equal(outcome, STORE_AMEND_DONE);
+    assert_int_equal(f.message_id, 2);
+    assert_int_equal(s->ops->list_range(s, 7, 0, 10000, &list, err), STORE_OK);
+    assert_int_equal(list.count, 2);
+    assert_int_equal(list.items[1].message_id, 2);
+    assert_int_equal(list.items[1].amount_ml, 40);
+    store_list_free(&list);
     store_close(s);
     assert_true(integrity_ok(path));
 }

@@ -21,6 +21,10 @@ void receipt_edit_key(int64_t message_id, char key[RECEIPT_KEY_MAX]) {
     snprintf(key, RECEIPT_KEY_MAX, "edit:%lld", (long long)message_id);
 }
 
+void receipt_amend_key(int64_t by, char key[RECEIPT_KEY_MAX]) {
+    snprintf(key, RECEIPT_KEY_MAX, "amend:%lld", (long long)by);
+}
+
 /* An `undone` entry as a receipt: a map (this version), or the string
  * note of earlier versions (the removed feeding's sk, or ""), which only
  * ever was written once the undo was done. */
@@ -38,14 +42,15 @@ static void receipt_from_entry(const cJSON *entry, undo_receipt *r) {
         return;
     }
     r->done = strcmp(ddb_item_get_s(m, "state"), RECEIPT_DONE) == 0;
+    r->amount = (int)ddb_item_get_n(m, "amount");
     snprintf(r->target, sizeof r->target, "%s", ddb_item_get_s(m, "target"));
     if (r->target[0])
         ddb_item_to_feeding(cJSON_GetObjectItem(cJSON_GetObjectItem(m, "feeding"), "M"),
                             &r->feeding);
 }
 
-/* The receipt of undo message `by`, read now (consistently). */
-static int receipt_read(dynamo_store *s, int64_t chat_id, const char *key,
+/* The receipt `key`, read now (consistently). */
+int receipt_read(dynamo_store *s, int64_t chat_id, const char *key,
                         undo_receipt *r, char *err) {
     char pk[DDB_ITEM_KEY_MAX];
     ddb_item_chat_key(chat_id, pk);
@@ -89,8 +94,10 @@ int receipt_complete(dynamo_store *s, int64_t chat_id, undo_receipt *r,
     return STORE_OK;
 }
 
-/* The receipt's map value for a target (NULL: nothing to undo). */
-static cJSON *receipt_value(const store_feeding *target, int done, int64_t at_ms) {
+/* The receipt's map value for a target (NULL: nothing to undo), and for
+ * a correction the amount it gives (0: not a correction). */
+static cJSON *receipt_value(const store_feeding *target, int done, int64_t at_ms,
+                            int amount) {
     char sk[DDB_ITEM_KEY_MAX] = "";
     cJSON *value = cJSON_CreateObject();
     cJSON *m = cJSON_AddObjectToObject(value, "M");
@@ -98,6 +105,7 @@ static cJSON *receipt_value(const store_feeding *target, int done, int64_t at_ms
     ddb_item_put_s(m, "state", done || !target ? RECEIPT_DONE : RECEIPT_PENDING);
     ddb_item_put_s(m, "target", sk);
     ddb_item_put_n(m, "at", at_ms);
+    if (amount > 0) ddb_item_put_n(m, "amount", amount);
     if (target) {
         cJSON *f = cJSON_AddObjectToObject(m, "feeding");
         cJSON_AddItemToObject(f, "M", ddb_item_from_feeding(target, 0));
@@ -142,8 +150,10 @@ static cJSON *settings_update(dynamo_store *s, int64_t chat_id, const char *key,
 }
 
 /* *r as written: naming `target` (NULL: nothing to undo). */
-static void receipt_written(undo_receipt *r, const store_feeding *target, int done) {
+static void receipt_written(undo_receipt *r, const store_feeding *target, int done,
+                            int amount) {
     memset(r, 0, sizeof *r);
+    r->amount = amount;
     r->exists = 1;
     r->done = done || target == NULL;
     if (target) {
@@ -199,16 +209,16 @@ static dynamo_status put_entry(dynamo_store *s, int64_t chat_id, const char *key
     return DYNAMO_CONDITION_FAILED; /* not reached */
 }
 
-int receipt_claim(dynamo_store *s, int64_t chat_id, const char *key,
-                  const store_feeding *target, int done, undo_receipt *r,
-                  char *err) {
-    cJSON *entry = receipt_value(target, done, receipt_now(s, chat_id));
+static int claim(dynamo_store *s, int64_t chat_id, const char *key,
+                 const store_feeding *target, int done, int amount,
+                 undo_receipt *r, char *err) {
+    cJSON *entry = receipt_value(target, done, receipt_now(s, chat_id), amount);
     dynamo_status st = put_entry(s, chat_id, key, entry, "attribute_not_exists(#u.#m)",
                                  -1, err);
     cJSON_Delete(entry);
     if (st == DYNAMO_ERROR) return STORE_ERROR;
     if (st == DYNAMO_OK) {
-        receipt_written(r, target, done);
+        receipt_written(r, target, done, amount);
         return STORE_OK;
     }
     /* the entry exists: whoever made it, follow it */
@@ -217,13 +227,25 @@ int receipt_claim(dynamo_store *s, int64_t chat_id, const char *key,
                      : ddb_fail(err, "store: undo kept racing with other changes; try again");
 }
 
+int receipt_claim(dynamo_store *s, int64_t chat_id, const char *key,
+                  const store_feeding *target, int done, undo_receipt *r,
+                  char *err) {
+    return claim(s, chat_id, key, target, done, 0, r, err);
+}
+
+int receipt_claim_amend(dynamo_store *s, int64_t chat_id, const char *key,
+                        const store_feeding *target, int amount,
+                        undo_receipt *r, char *err) {
+    return claim(s, chat_id, key, target, 0, amount, r, err);
+}
+
 int receipt_retarget(dynamo_store *s, int64_t chat_id, const char *key,
                      const char *old_target, const store_feeding *target,
                      undo_receipt *r, char *err) {
     char message[STORE_ERR_MAX];
     cJSON *names, *values;
     cJSON *req = settings_update(s, chat_id, key, &names, &values);
-    cJSON_AddItemToObject(values, ":r", receipt_value(target, 0, receipt_now(s, chat_id)));
+    cJSON_AddItemToObject(values, ":r", receipt_value(target, 0, receipt_now(s, chat_id), 0));
     ddb_item_put_s(values, ":old", old_target);
     ddb_item_put_s(values, ":pending", RECEIPT_PENDING);
     cJSON_AddStringToObject(req, "UpdateExpression", "SET #u.#m = :r");
@@ -235,7 +257,7 @@ int receipt_retarget(dynamo_store *s, int64_t chat_id, const char *key,
     cJSON_Delete(req);
     if (st == DYNAMO_ERROR) return ddb_fail(err, message);
     if (st == DYNAMO_CONDITION_FAILED) return receipt_read(s, chat_id, key, r, err);
-    receipt_written(r, target, 0);
+    receipt_written(r, target, 0, 0);
     return STORE_OK;
 }
 

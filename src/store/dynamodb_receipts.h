@@ -4,7 +4,8 @@
  * A receipt is an entry of the settings item's map `undone`: "M", what undo
  * message M removed, {state, at, target, feeding}; "press:P", what button
  * press P removed; "edit:M", the latest edit of message M applied, {at,
- * edit}. Each is created only if absent, so every copy of one update -- a
+ * edit}; "amend:M", what correction M changed, {state, at, target,
+ * feeding, amount}. Each is created only if absent, so every copy of one update -- a
  * retry, a concurrent copy, a redelivery days later -- finds the first
  * one's and follows it. See the top of store_dynamodb.c. Every function
  * that takes `err` returns STORE_OK, or STORE_ERROR with err saying why. */
@@ -25,11 +26,14 @@ void receipt_undo_key(int64_t by, char key[RECEIPT_KEY_MAX]);
 void receipt_press_key(const char *press, char key[RECEIPT_KEY_MAX]);
 /* The key of message `message_id`'s latest edit ("edit:<id>"). */
 void receipt_edit_key(int64_t message_id, char key[RECEIPT_KEY_MAX]);
+/* The key of correction message `by` ("amend:<id>"). */
+void receipt_amend_key(int64_t by, char key[RECEIPT_KEY_MAX]);
 
 typedef struct {
     int exists, done;
     char target[DDB_ITEM_KEY_MAX]; /* the feeding's sk; "" when there was nothing */
     store_feeding feeding; /* what it was, when target[0] */
+    int amount; /* a correction's: the amount it gives the feeding */
 } undo_receipt;
 
 /* The receipt `key` as the turn read it (free), else read now. For an
@@ -37,6 +41,11 @@ typedef struct {
  * (undone by an earlier version) counts as a done receipt too. */
 int receipt_find(dynamo_store *s, int64_t chat_id, const char *key,
                  int64_t by, undo_receipt *r, char *err);
+
+/* The receipt `key` read now, consistently: for one the turn may not show
+ * (written after the turn was read). */
+int receipt_read(dynamo_store *s, int64_t chat_id, const char *key,
+                 undo_receipt *r, char *err);
 
 /* An old-version note names a removed feeding by its sk only: read it for
  * the answer. */
@@ -51,6 +60,12 @@ int receipt_complete(dynamo_store *s, int64_t chat_id, undo_receipt *r,
 int receipt_claim(dynamo_store *s, int64_t chat_id, const char *key,
                   const store_feeding *target, int done, undo_receipt *r,
                   char *err);
+
+/* As receipt_claim, for correction `key` giving `target` the amount
+ * `amount`: {state, at, target, feeding (as it was), amount}. */
+int receipt_claim_amend(dynamo_store *s, int64_t chat_id, const char *key,
+                        const store_feeding *target, int amount,
+                        undo_receipt *r, char *err);
 
 /* Sets the receipt's target from `old_target` to `target` (NULL: nothing
  * left to undo), unless another copy changed it first: *r is then what

@@ -129,6 +129,26 @@ int sums_remove(dynamo_store *s, const store_feeding *f, char *err) {
     return update_day(s, f, 1, 0, err);
 }
 
+int sums_amend(dynamo_store *s, const store_feeding *f, char *err) {
+    if (sums_begin(s, f->chat_id, err) != STORE_OK) return STORE_ERROR;
+    char pk[DDB_ITEM_KEY_MAX], sk[DDB_ITEM_KEY_MAX], name[64], message[STORE_ERR_MAX];
+    ddb_item_chat_key(f->chat_id, pk);
+    sum_key(f->at_ms, sk);
+    entry_name(f, name);
+    cJSON *req = ddb_request_new(s);
+    ddb_item_add_key(req, pk, sk);
+    cJSON_AddStringToObject(cJSON_AddObjectToObject(req, "ExpressionAttributeNames"), "#e",
+                            name);
+    ddb_item_put_n(cJSON_AddObjectToObject(req, "ExpressionAttributeValues"), ":v",
+                   f->amount_ml);
+    cJSON_AddStringToObject(req, "UpdateExpression", "SET #e = :v");
+    cJSON_AddStringToObject(req, "ConditionExpression", "attribute_exists(#e)");
+    dynamo_status st = dynamo_call(s->client, "UpdateItem", req, NULL, message,
+                                   sizeof message);
+    cJSON_Delete(req);
+    return st == DYNAMO_ERROR ? ddb_fail(err, message) : STORE_OK;
+}
+
 typedef struct {
     int64_t chat_id, from_ms, to_ms;
     store_list *out;

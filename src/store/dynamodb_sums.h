@@ -34,6 +34,11 @@ int sums_add(struct dynamo_store *s, const store_feeding *feeds, size_t n,
 /* Drops the entry of a feeding just removed. */
 int sums_remove(struct dynamo_store *s, const store_feeding *f, char *err);
 
+/* Sets the entry of a feeding whose amount a correction just changed, if
+ * it has one: a feeding removed meanwhile has lost its entry and gets no
+ * new one. Safe to repeat. */
+int sums_amend(struct dynamo_store *s, const store_feeding *f, char *err);
+
 /* Appends to *out the feedings of chat `chat_id` with from_ms <= at_ms <
  * to_ms as the sums hold them: chat, message, line, instant and amount
  * only. The caller makes sure the range lies after the turn's sums_from. */

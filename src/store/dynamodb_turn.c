@@ -57,6 +57,12 @@ void turn_mark_removed(turn_cache *t, const store_feeding *f, int64_t by) {
         }
 }
 
+void turn_set_amount(turn_cache *t, const store_feeding *f, int amount_ml) {
+    for (size_t i = 0; t->loaded && i < t->feedings.count; i++)
+        if (t->chat_id == f->chat_id && same_feeding(&t->feedings.items[i].f, f))
+            t->feedings.items[i].f.amount_ml = amount_ml;
+}
+
 /* Loads the turn for a message written at now_ms: one Query for the sk
  * range from "feed#<now - TURN_WINDOW_MS>" to "settings", which holds every
  * feeding of that window (removed ones too, for the redelivery checks)

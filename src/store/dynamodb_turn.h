@@ -87,6 +87,10 @@ int turn_add(turn_cache *t, const store_feeding *f, int64_t removed_by,
  * do not count it. */
 void turn_mark_removed(turn_cache *t, const store_feeding *f, int64_t by);
 
+/* Sets the amount of the turn's copy of a feeding, if the turn holds it:
+ * a correction just written. */
+void turn_set_amount(turn_cache *t, const store_feeding *f, int amount_ml);
+
 /* Does the turn hold all of the chat's feedings from `from_ms` on? */
 int turn_covers(const turn_cache *t, int64_t chat_id, int64_t from_ms);
 

@@ -69,6 +69,16 @@ typedef struct {
 
 typedef struct store store;
 
+/* What a correction, or the putting back of one, did. */
+enum {
+    STORE_AMEND_DONE = 0, /* changed (also: found changed by this update) */
+    STORE_AMEND_NONE,     /* nothing to change: no feeding; for put_back,
+                             no such correction (or too old to know) */
+    STORE_AMEND_OTHER,    /* the feeding has another amount than expected:
+                             nothing changed */
+    STORE_AMEND_GONE,     /* the feeding was removed meanwhile */
+};
+
 typedef struct {
     /* Records the feedings of one message, all or nothing, assigning each
      * its `seq`. If that message was recorded before (a redelivery), records
@@ -95,6 +105,26 @@ typedef struct {
      * nothing more and returns what it removed the first time. */
     int (*undo_last)(store *s, int64_t chat_id, int64_t message_id,
                      store_feeding *removed, int *found, char *err);
+    /* A correction, asked by message `message_id` ("make that 110"): the
+     * most recently entered feeding of a chat (what undo_last would take)
+     * gets amount `amount_ml`; everything else stays, its place in entry
+     * order too. When `expect_ml` is not 0 ("not 120, 100"), only if that
+     * feeding's amount is expect_ml. *before is the feeding as it was and
+     * *outcome says what happened (STORE_AMEND_*). The same message asking
+     * again (a redelivery, a retry, a copy) changes nothing more and
+     * answers as the first time, whatever happened since. */
+    int (*amend_last)(store *s, int64_t chat_id, int64_t message_id,
+                      int amount_ml, int expect_ml, store_feeding *before,
+                      int *outcome, char *err);
+    /* The Undo button of a correction: the feeding correction `message_id`
+     * changed gets its amount back, if it is still there with the amount
+     * the correction gave it. *now is the feeding as it is afterwards (when
+     * there is one) and *outcome says what happened (STORE_AMEND_*).
+     * `press` as for remove: the same press again answers as the first
+     * time and changes nothing more. */
+    int (*put_back)(store *s, int64_t chat_id, int64_t message_id,
+                    const char *press, store_feeding *now, int *outcome,
+                    char *err);
     /* Removes one feeding by its key, if it is still there: the Undo button
      * of a reply. `at_ms` is the feeding's instant when the button carries
      * it (0: not known), so that a store keyed by time finds it without a

@@ -56,6 +56,16 @@
  *  - The Undo button marks its feeding removed_by 0 and removed_press, the
  *    button press's id: the same press again finds its own mark and
  *    answers as the first time; another press finds the feeding gone.
+ *  - A correction ("make that 110") changes the newest entry's amount in
+ *    place, in the steps of undo: its receipt "amend:M" names the target,
+ *    its amount as it was and the new one; an UpdateItem sets the amount
+ *    on condition that the feeding is live, still has the old amount and
+ *    does not bear M's mark yet, and adds M to the feeding's set
+ *    `amended_by`, so a failed condition read back tells "done by this
+ *    update" from "changed by another"; then the receipt is done. The
+ *    correction's Undo button changes it back the same way, marked with
+ *    its press. The day's sum entry is SET only if it exists, so a
+ *    feeding removed meanwhile gets none back.
  *  - Undo finds the most recently entered feeding without scanning: the
  *    turn's window holds it when its message is recent (see newest_entry),
  *    else the sparse global index "by_entry" (entry_pk = the chat, entry =
@@ -493,6 +503,151 @@ static int dyn_undo_last(store *base, int64_t chat_id, int64_t message_id,
     return STORE_OK;
 }
 
+/* How a conditional change of a feeding's amount ended. */
+enum { AMEND_APPLIED, AMEND_GONE, AMEND_OTHER };
+
+/* Changes feeding f's amount from `from_ml` to `to_ml`, marking it with
+ * `mark` (the update asking: "m<message>", "p<press>"; NULL: none), if it
+ * is live, has from_ml and does not bear the mark yet. A failed condition
+ * is read back: the mark there means this update changed it before (a
+ * retry after a lost answer, a copy of the same update) -- applied, also
+ * if it was removed since. *now is the feeding as it is after. The turn
+ * and the day's sum follow an applied change. */
+static int amend_item(dynamo_store *s, const store_feeding *f, const char *mark,
+                      int from_ml, int to_ml, int *state, store_feeding *now,
+                      char *err) {
+    char pk[DDB_ITEM_KEY_MAX], sk[DDB_ITEM_KEY_MAX], message[STORE_ERR_MAX];
+    ddb_item_chat_key(f->chat_id, pk);
+    ddb_item_feed_key(f, sk);
+    cJSON *req = ddb_request_new(s);
+    ddb_item_add_key(req, pk, sk);
+    cJSON *values = cJSON_AddObjectToObject(req, "ExpressionAttributeValues");
+    ddb_item_put_n(values, ":from", from_ml);
+    ddb_item_put_n(values, ":to", to_ml);
+    if (mark) {
+        ddb_item_put_s(values, ":mark", mark);
+        cJSON *set = cJSON_AddArrayToObject(cJSON_AddObjectToObject(values, ":marks"), "SS");
+        cJSON_AddItemToArray(set, cJSON_CreateString(mark));
+        cJSON_AddStringToObject(req, "UpdateExpression",
+                                "SET amount_ml = :to ADD amended_by :marks");
+        cJSON_AddStringToObject(req, "ConditionExpression",
+                                "attribute_exists(pk) AND attribute_not_exists(removed_by) "
+                                "AND amount_ml = :from AND NOT contains(amended_by, :mark)");
+    } else {
+        cJSON_AddStringToObject(req, "UpdateExpression", "SET amount_ml = :to");
+        cJSON_AddStringToObject(req, "ConditionExpression",
+                                "attribute_exists(pk) AND attribute_not_exists(removed_by) "
+                                "AND amount_ml = :from");
+    }
+    cJSON_AddStringToObject(req, "ReturnValues", "ALL_NEW");
+    cJSON *res = NULL, *item = NULL;
+    dynamo_status st = dynamo_call(s->client, "UpdateItem", req, &res, message,
+                                   sizeof message);
+    cJSON_Delete(req);
+    memset(now, 0, sizeof *now);
+    if (st == DYNAMO_ERROR) return ddb_fail(err, message);
+    if (st == DYNAMO_OK) {
+        ddb_item_to_feeding(cJSON_GetObjectItem(res, "Attributes"), now);
+        cJSON_Delete(res);
+        *state = AMEND_APPLIED;
+    } else {
+        if (ddb_request_get_item(s, pk, sk, &item, err) != STORE_OK) return STORE_ERROR;
+        int marked = 0;
+        const cJSON *m;
+        cJSON_ArrayForEach(m, cJSON_GetObjectItem(cJSON_GetObjectItem(item, "amended_by"), "SS"))
+            marked |= mark && cJSON_IsString(m) && strcmp(m->valuestring, mark) == 0;
+        if (item) ddb_item_to_feeding(item, now);
+        *state = marked ? AMEND_APPLIED
+                 : item == NULL || cJSON_GetObjectItem(item, "removed_by") ? AMEND_GONE
+                                                                           : AMEND_OTHER;
+        cJSON_Delete(item);
+    }
+    if (*state != AMEND_APPLIED) return STORE_OK;
+    /* also when found done: the first attempt may have stopped before */
+    turn_set_amount(&s->turn, f, now->amount_ml);
+    return sums_amend(s, now, err);
+}
+
+/* A correction, in the steps of undo (above): the receipt names the
+ * target, the target's amount is changed by this message, the receipt is
+ * marked done. A target that someone else removed or changed first ends
+ * the correction with nothing changed (the receipt then names nothing):
+ * the parent corrected what they saw, not whatever came next. */
+static int dyn_amend_last(store *base, int64_t chat_id, int64_t message_id,
+                          int amount_ml, int expect_ml, store_feeding *before,
+                          int *outcome, char *err) {
+    dynamo_store *s = impl(base);
+    undo_receipt r;
+    char key[RECEIPT_KEY_MAX], mark[32];
+    memset(before, 0, sizeof *before);
+    receipt_amend_key(message_id, key);
+    snprintf(mark, sizeof mark, "m%lld", (long long)message_id);
+    if (receipt_find(s, chat_id, key, 0, &r, err) != STORE_OK) return STORE_ERROR;
+    if (!r.exists) {
+        store_feeding target;
+        int any;
+        if (newest_entry(s, chat_id, NULL, 0, &target, &any, err) != STORE_OK)
+            return STORE_ERROR;
+        if (!any || (expect_ml && target.amount_ml != expect_ml)) {
+            if (any) *before = target;
+            *outcome = any ? STORE_AMEND_OTHER : STORE_AMEND_NONE;
+            return STORE_OK; /* nothing changed, nothing to keep */
+        }
+        if (receipt_claim_amend(s, chat_id, key, &target, amount_ml, &r, err) != STORE_OK)
+            return STORE_ERROR;
+    }
+    if (!r.done && r.target[0]) {
+        int state;
+        store_feeding now;
+        if (amend_item(s, &r.feeding, mark, r.feeding.amount_ml, r.amount, &state, &now,
+                       err) != STORE_OK)
+            return STORE_ERROR;
+        char target[DDB_ITEM_KEY_MAX];
+        snprintf(target, sizeof target, "%s", r.target);
+        if (state == AMEND_APPLIED) {
+            if (receipt_done(s, chat_id, key, target, err) != STORE_OK) return STORE_ERROR;
+            r.done = 1;
+        } else if (receipt_retarget(s, chat_id, key, target, NULL, &r, err) != STORE_OK) {
+            return STORE_ERROR;
+        }
+    }
+    if (r.target[0]) *before = r.feeding;
+    *outcome = r.target[0] ? STORE_AMEND_DONE : STORE_AMEND_GONE;
+    return STORE_OK;
+}
+
+/* The Undo button of a correction: the correction's receipt names the
+ * feeding and both amounts; the press marks the feeding it changes back
+ * (amend_item), so the same press again finds its mark. A correction
+ * whose receipt was dropped (older than RECEIPT_KEEP_MS) is not known any
+ * more. */
+static int dyn_put_back(store *base, int64_t chat_id, int64_t message_id,
+                        const char *press, store_feeding *now, int *outcome,
+                        char *err) {
+    dynamo_store *s = impl(base);
+    undo_receipt r;
+    char key[RECEIPT_KEY_MAX], mark[RECEIPT_KEY_MAX];
+    memset(now, 0, sizeof *now);
+    receipt_amend_key(message_id, key);
+    snprintf(mark, sizeof mark, "p%.80s", press ? press : "");
+    if (receipt_find(s, chat_id, key, 0, &r, err) != STORE_OK) return STORE_ERROR;
+    /* not done as the turn shows it: perhaps done since */
+    if ((!r.exists || !r.done) && receipt_read(s, chat_id, key, &r, err) != STORE_OK)
+        return STORE_ERROR;
+    if (!r.exists || !r.done || !r.target[0] || r.amount <= 0) {
+        *outcome = STORE_AMEND_NONE;
+        return STORE_OK;
+    }
+    int state;
+    if (amend_item(s, &r.feeding, press && press[0] ? mark : NULL, r.amount,
+                   r.feeding.amount_ml, &state, now, err) != STORE_OK)
+        return STORE_ERROR;
+    *outcome = state == AMEND_APPLIED ? STORE_AMEND_DONE
+               : state == AMEND_GONE  ? STORE_AMEND_GONE
+                                      : STORE_AMEND_OTHER;
+    return STORE_OK;
+}
+
 /* The Undo button: the feeding (message, line), removed once per press.
  * The press's receipt, written after the removal (or after finding the
  * feeding gone), answers the same press again whatever happened since; a
@@ -702,6 +857,8 @@ static const store_ops dynamo_ops = {
     .list_amounts = dyn_list_amounts,
     .latest_before = dyn_latest_before,
     .undo_last = dyn_undo_last,
+    .amend_last = dyn_amend_last,
+    .put_back = dyn_put_back,
     .remove = dyn_remove,
     .replace_message = dyn_replace_message,
     .get_chat = dyn_get_chat,

@@ -45,7 +45,11 @@
  *             so a redelivered message is recognised even after its
  *             feedings were undone, and a redelivered undo removes nothing
  *   chats     per-chat settings (the time zone) and the last message id
- *             handed out to `milkbot chat` */
+ *             handed out to `milkbot chat`
+ *   amendments  the corrections of amounts (and the Undo button presses
+ *             that put them back), keyed by the update that made each, in
+ *             the same transaction as the change: a correction delivered
+ *             again finds its row and changes nothing more */
 #include "store_sqlite.h"
 
 #include <errno.h>
@@ -136,6 +140,19 @@ static const char *const migrations[] = {
     "  chat_id INTEGER NOT NULL,"
     "  press TEXT NOT NULL,"
     "  PRIMARY KEY (chat_id, press)) WITHOUT ROWID;",
+
+    /* 2 -> 3 (#13): corrections ("make that 110") change a feeding's
+     * amount in place; each change is a row keyed by the update that made
+     * it -- "m<message id>" for a correction, "p<press id>" for the Undo
+     * button that put one back -- so that the same update again finds it
+     * and changes nothing more. */
+    "CREATE TABLE amendments ("
+    "  chat_id INTEGER NOT NULL,"
+    "  by_key TEXT NOT NULL,"
+    "  feeding_id INTEGER NOT NULL,"
+    "  from_ml INTEGER NOT NULL,"
+    "  to_ml INTEGER NOT NULL,"
+    "  PRIMARY KEY (chat_id, by_key)) WITHOUT ROWID;",
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -162,6 +179,11 @@ enum {
     ST_GET_CHAT,
     ST_SET_TZ,
     ST_NEXT_MESSAGE,
+    ST_AMENDMENT,
+    ST_FEEDING_BY_ID,
+    ST_NEWEST_ENTRY,
+    ST_SET_AMOUNT,
+    ST_ADD_AMENDMENT,
     ST_COUNT
 };
 
@@ -214,6 +236,19 @@ static const char *const statements[ST_COUNT] = {
                         "messages WHERE chat_id = ?1 ON CONFLICT (chat_id) DO "
                         "UPDATE SET last_message_id = max(last_message_id + 1, "
                         "excluded.last_message_id) RETURNING last_message_id",
+    [ST_AMENDMENT] = "SELECT feeding_id, from_ml, to_ml FROM amendments "
+                     "WHERE chat_id = ?1 AND by_key = ?2",
+    /* the row id and whether it is removed come after COLUMNS */
+    [ST_FEEDING_BY_ID] = "SELECT " COLUMNS ", id, removed_by IS NOT NULL "
+                         "FROM feedings WHERE id = ?1",
+    /* what ST_UNDO would take */
+    [ST_NEWEST_ENTRY] = "SELECT " COLUMNS ", id, 0 FROM feedings WHERE "
+                        "chat_id = ?1 AND removed_by IS NULL ORDER BY "
+                        "message_id DESC, line DESC LIMIT 1",
+    [ST_SET_AMOUNT] = "UPDATE feedings SET amount_ml = ?2 WHERE id = ?1",
+    [ST_ADD_AMENDMENT] = "INSERT INTO amendments (chat_id, by_key, "
+                         "feeding_id, from_ml, to_ml) VALUES (?1, ?2, ?3, "
+                         "?4, ?5)",
 };
 
 typedef struct {
@@ -502,6 +537,153 @@ static int sqlite_replace_message(store *base, int64_t chat_id,
     return commit(s, err);
 }
 
+/* --- corrections ----------------------------------------------------------- */
+
+typedef struct {
+    int found;
+    int64_t feeding_id;
+    int from_ml, to_ml;
+} amendment;
+
+/* The amendment made by update `key` ("m<message>", "p<press>"), if any. */
+static int read_amendment(sqlite_store *s, int64_t chat_id, const char *key,
+                          amendment *a) {
+    sqlite3_stmt *st = s->st[ST_AMENDMENT];
+    sqlite3_bind_int64(st, 1, chat_id);
+    sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    memset(a, 0, sizeof *a);
+    if (rc == SQLITE_ROW) {
+        a->found = 1;
+        a->feeding_id = sqlite3_column_int64(st, 0);
+        a->from_ml = sqlite3_column_int(st, 1);
+        a->to_ml = sqlite3_column_int(st, 2);
+        rc = SQLITE_DONE;
+    }
+    sqlite3_clear_bindings(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* One feeding row with its id and whether it is removed (ST_FEEDING_BY_ID,
+ * ST_NEWEST_ENTRY). Returns SQLITE_ROW, SQLITE_DONE (none) or an error. */
+static int feeding_row(sqlite3_stmt *st, store_feeding *f, int64_t *id,
+                       int *removed) {
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        read_row(st, f);
+        *id = sqlite3_column_int64(st, 12);
+        *removed = sqlite3_column_int(st, 13);
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+/* Sets feeding `id`'s amount and keeps the amendment `key` made it. */
+static int amend(sqlite_store *s, int64_t chat_id, const char *key,
+                 int64_t id, int from_ml, int to_ml) {
+    sqlite3_bind_int64(s->st[ST_SET_AMOUNT], 1, id);
+    sqlite3_bind_int(s->st[ST_SET_AMOUNT], 2, to_ml);
+    int rc = run(s, ST_SET_AMOUNT);
+    if (rc != SQLITE_OK || key == NULL) return rc;
+    sqlite3_stmt *st = s->st[ST_ADD_AMENDMENT];
+    sqlite3_bind_int64(st, 1, chat_id);
+    sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, id);
+    sqlite3_bind_int(st, 4, from_ml);
+    sqlite3_bind_int(st, 5, to_ml);
+    rc = run(s, ST_ADD_AMENDMENT);
+    sqlite3_clear_bindings(st);
+    return rc;
+}
+
+/* The feeding an amendment changed, as it is now. *state: 0 live, 1
+ * removed since, 2 no longer there (an edit of its message replaced it). */
+static int amended_feeding(sqlite_store *s, const amendment *a,
+                           store_feeding *f, int *state) {
+    int64_t id;
+    int removed = 0;
+    sqlite3_bind_int64(s->st[ST_FEEDING_BY_ID], 1, a->feeding_id);
+    int rc = feeding_row(s->st[ST_FEEDING_BY_ID], f, &id, &removed);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return rc;
+    *state = rc == SQLITE_DONE ? 2 : removed;
+    return SQLITE_OK;
+}
+
+static int sqlite_amend_last(store *base, int64_t chat_id, int64_t message_id,
+                             int amount_ml, int expect_ml, store_feeding *before,
+                             int *outcome, char *err) {
+    sqlite_store *s = impl(base);
+    char key[32];
+    amendment a;
+    snprintf(key, sizeof key, "m%lld", (long long)message_id);
+    memset(before, 0, sizeof *before);
+    if (begin(s, err) != STORE_OK) return STORE_ERROR;
+    if (read_amendment(s, chat_id, key, &a) != SQLITE_OK)
+        return abandon(s, "correcting a feeding", err);
+    if (a.found) { /* the same correction again: as the first time, from
+                    * the feeding as it is (gone: only that it was done) */
+        int state;
+        if (amended_feeding(s, &a, before, &state) != SQLITE_OK)
+            return abandon(s, "correcting a feeding", err);
+        before->amount_ml = a.from_ml;
+        *outcome = state == 2 ? STORE_AMEND_GONE : STORE_AMEND_DONE;
+        return commit(s, err);
+    }
+    int64_t id;
+    int removed;
+    sqlite3_bind_int64(s->st[ST_NEWEST_ENTRY], 1, chat_id);
+    int rc = feeding_row(s->st[ST_NEWEST_ENTRY], before, &id, &removed);
+    if (rc == SQLITE_DONE) *outcome = STORE_AMEND_NONE;
+    else if (rc != SQLITE_ROW) return abandon(s, "correcting a feeding", err);
+    else if (expect_ml && before->amount_ml != expect_ml) *outcome = STORE_AMEND_OTHER;
+    else if (amend(s, chat_id, key, id, before->amount_ml, amount_ml) != SQLITE_OK)
+        return abandon(s, "correcting a feeding", err);
+    else *outcome = STORE_AMEND_DONE;
+    return commit(s, err);
+}
+
+static int sqlite_put_back(store *base, int64_t chat_id, int64_t message_id,
+                           const char *press, store_feeding *now, int *outcome,
+                           char *err) {
+    sqlite_store *s = impl(base);
+    char key[32], press_key[128];
+    amendment a, pressed = {0};
+    int keyed = press != NULL && press[0] != '\0';
+    snprintf(key, sizeof key, "m%lld", (long long)message_id);
+    snprintf(press_key, sizeof press_key, "p%.100s", keyed ? press : "");
+    memset(now, 0, sizeof *now);
+    if (begin(s, err) != STORE_OK) return STORE_ERROR;
+    if ((keyed && read_amendment(s, chat_id, press_key, &pressed) != SQLITE_OK) ||
+        read_amendment(s, chat_id, key, &a) != SQLITE_OK)
+        return abandon(s, "putting a feeding back", err);
+    int state;
+    if (pressed.found) { /* the same press again: as the first time */
+        if (amended_feeding(s, &pressed, now, &state) != SQLITE_OK)
+            return abandon(s, "putting a feeding back", err);
+        now->amount_ml = pressed.to_ml;
+        *outcome = state == 2 ? STORE_AMEND_GONE : STORE_AMEND_DONE;
+        return commit(s, err);
+    }
+    if (!a.found) {
+        *outcome = STORE_AMEND_NONE;
+        return commit(s, err);
+    }
+    if (amended_feeding(s, &a, now, &state) != SQLITE_OK)
+        return abandon(s, "putting a feeding back", err);
+    *outcome = state ? STORE_AMEND_GONE
+               : now->amount_ml != a.to_ml ? STORE_AMEND_OTHER /* corrected
+                                                                  again since */
+                                           : STORE_AMEND_DONE;
+    if (*outcome == STORE_AMEND_DONE) {
+        if (amend(s, chat_id, keyed ? press_key : NULL, a.feeding_id, a.to_ml,
+                  a.from_ml) != SQLITE_OK)
+            return abandon(s, "putting a feeding back", err);
+        now->amount_ml = a.from_ml;
+    }
+    return commit(s, err);
+}
+
 static int sqlite_get_chat(store *base, int64_t chat_id, int64_t now_ms,
                            store_chat *out, char *err) {
     (void)now_ms; /* nothing to read ahead: SQLite answers in microseconds */
@@ -555,6 +737,8 @@ static const store_ops sqlite_ops = {
     .list_amounts = sqlite_list_range,
     .latest_before = sqlite_latest_before,
     .undo_last = sqlite_undo_last,
+    .amend_last = sqlite_amend_last,
+    .put_back = sqlite_put_back,
     .remove = sqlite_remove,
     .replace_message = sqlite_replace_message,
     .get_chat = sqlite_get_chat,
