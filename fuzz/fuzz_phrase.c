@@ -7,8 +7,9 @@
  * the output is valid JSON with a known intent, in valid UTF-8, and an
  * error always says something; and nothing is stored that was not
  * understood: a record's note never holds a digit (every number was read
- * as an amount or a time, or the phrase is an error), and a record needs
- * a quantity in the input (a digit, a fraction sign or a number word). */
+ * as an amount or a time, or the phrase is an error), and a record -- or
+ * a correction, whose amounts must be in range too -- needs a quantity in
+ * the input (a digit, a fraction sign or a number word). */
 #include "cli/resolved_json.h"
 #include "clock/clock.h"
 #include "clock/resolve.h"
@@ -105,6 +106,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         (r.amount_ml < PHRASE_AMOUNT_MIN_ML || r.amount_ml > PHRASE_AMOUNT_MAX_ML ||
          r.at_ms - now_ms > RESOLVE_FUTURE_TOLERANCE_MS))
         abort(); /* an amount out of range, or a feeding in the future */
+    if (r.intent == PHRASE_CORRECT &&
+        (r.amount_ml < PHRASE_AMOUNT_MIN_ML || r.amount_ml > PHRASE_AMOUNT_MAX_ML ||
+         (r.was_ml != 0 && (r.was_ml < PHRASE_AMOUNT_MIN_ML ||
+                            r.was_ml > PHRASE_AMOUNT_MAX_ML)) ||
+         !has_quantity(text, len)))
+        abort(); /* a correction to an amount out of range, or from nothing */
     if (r.intent == PHRASE_RECORD) {
         for (const char *c = p.note; *c; c++)
             if (*c >= '0' && *c <= '9') abort(); /* a number kept as a note */

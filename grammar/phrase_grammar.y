@@ -15,10 +15,14 @@
  *   the phrase has                      intent
  *   ----------------------------------  -----------------------------------
  *   an error from any item              error (its message, nothing else)
+ *   an amount and a correction word     correct: the last entry's amount
+ *   ("make that"), or two amounts with  (the first of "not 120, 100" is
+ *   "not"/"no"... ("110 not 120")       the one replaced); with a time, a
+ *                                       day or a kind: error
  *   an amount                           record (command words join the
- *                                       note; undo/help/tz, a correction,
- *                                       a named day or a question with a
- *                                       number in it are errors instead)
+ *                                       note; undo/help/tz, "no" before
+ *                                       it, a named day or a question
+ *                                       with a number in it are errors)
  *   a duration without "ago", no amount error (how to write a feeding)
  *   a command (word or /command)        its intent; total or a greeting
  *                                       with a named day: total that day

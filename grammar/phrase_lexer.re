@@ -445,7 +445,8 @@ static int lex_raw(phrase_lexer *lx, phrase_token *tok) {
             | ('scrap' | 'scratch' | 'cancel') sp ('that' | 'it' | 'last')) / end {
             tok->sub = CMD_UNDO; TOKEN(TK_COMMAND);
         }
-        // A correction of the last entry: not a new feeding.
+        // A correction of the last entry's amount ("make that 110"): never
+        // a new feeding.
         ('make' sp ('that' | 'it') | 'should' sp ('have' sp 'been' | 'be')
             | ('should' ['\x60]? 've' | 'shoulda' | 'should' "\xE2\x80\x99" 've') sp 'been'
             | ('change' | 'update' | 'adjust' | 'correct') (sp ('that' | 'it' | 'last'))? sp 'to'
@@ -454,7 +455,8 @@ static int lex_raw(phrase_lexer *lx, phrase_token *tok) {
             tok->sub = CMD_CORRECT; TOKEN(TK_COMMAND);
         }
         // Before an amount these say the last one was wrong ("no 90",
-        // "nope, 110"); after it they are a note ("90ml not all of it").
+        // "nope, 110": asked about); after it they are a note ("90ml not
+        // all of it"); between two amounts, a correction ("110 not 120").
         ('not' | 'no' | 'nope' | 'nah' | 'sorry' | 'wait' | 'wrong' | 'nvm' | 'ignore'
             | 'typo' | 'fix' | 'edit' | 'update' | 'replace' | ('it' | 'that') sp 'was'
             | 'correct' sp 'is') / end {

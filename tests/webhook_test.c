@@ -191,6 +191,87 @@ static void test_record_and_undo_button(void **state) {
     free(event);
 }
 
+/* The amount of chat USER's only feeding. */
+static int only_amount(fixture *fx) {
+    store_list list = {0};
+    char err[STORE_ERR_MAX];
+    assert_int_equal(fx->store->ops->list_range(fx->store, USER, 0, INT64_MAX / 2, &list, err),
+                     STORE_OK);
+    assert_int_equal(list.count, 1);
+    int ml = list.items[0].amount_ml;
+    store_list_free(&list);
+    return ml;
+}
+
+/* A press of the button with callback data `data`, as press `id`. */
+static answer press(fixture *fx, const char *id, const char *data) {
+    char body[1024];
+    snprintf(body, sizeof body,
+             "{\"update_id\":3,\"callback_query\":{\"id\":\"%s\",\"from\":{\"id\":%lld,"
+             "\"is_bot\":false,\"first_name\":\"Ana\"},\"chat_instance\":\"1\",\"data\":\"%s\","
+             "\"message\":{\"message_id\":52,\"chat\":{\"id\":%lld,\"type\":\"private\"},"
+             "\"date\":%lld,\"text\":\"...\"}}}",
+             id, USER, data, USER, NOON);
+    char *event = event_v2(body, SECRET, "POST");
+    answer a = handle(fx, event);
+    free(event);
+    assert_int_equal(a.status, 200);
+    assert_string_equal(field(&a, "method"), "answerCallbackQuery");
+    return a;
+}
+
+/* A correction changes the feeding's amount, once, and its reply's Undo
+ * button ("back:<message>") puts the amount back, once per press. */
+static void test_correction_and_put_back_button(void **state) {
+    fixture *fx = *state;
+    answer a = say(fx, 51, "12pm 120ml milk");
+    cJSON_Delete(a.method);
+    a = say(fx, 52, "make that 110");
+    assert_string_equal(field(&a, "text"), "✏️ 120 → 110 ml milk at 12:00 — today 110 ml in 1 feed");
+    const cJSON *button = cJSON_GetArrayItem(cJSON_GetArrayItem(cJSON_GetObjectItem(
+        cJSON_GetObjectItem(a.method, "reply_markup"), "inline_keyboard"), 0), 0);
+    assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(button, "text")), "Undo");
+    assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(button, "callback_data")),
+                        "back:52");
+    cJSON_Delete(a.method);
+    assert_int_equal(only_amount(fx), 110);
+    /* the correction delivered again: the same answer, changed once */
+    a = say(fx, 52, "make that 110");
+    assert_string_equal(field(&a, "text"), "✏️ 120 → 110 ml milk at 12:00 — today 110 ml in 1 feed");
+    cJSON_Delete(a.method);
+    assert_int_equal(only_amount(fx), 110);
+
+    a = press(fx, "cb-back-1", "back:52");
+    assert_string_equal(field(&a, "text"), "↩️ Put back: 120 ml milk at 12:00 — today 120 ml in 1 feed");
+    cJSON_Delete(a.method);
+    assert_int_equal(only_amount(fx), 120);
+    /* the same press again: the same answer, nothing more */
+    a = press(fx, "cb-back-1", "back:52");
+    assert_string_equal(field(&a, "text"), "↩️ Put back: 120 ml milk at 12:00 — today 120 ml in 1 feed");
+    cJSON_Delete(a.method);
+    /* another press: it is not 110 any more */
+    a = press(fx, "cb-back-2", "back:52");
+    assert_string_equal(field(&a, "text"),
+                        "That feeding was changed again since (now 120 ml milk): nothing put back.");
+    cJSON_Delete(a.method);
+    assert_int_equal(only_amount(fx), 120);
+    /* a button no correction made, and forged ones */
+    static const char *const unknown[] = {"back:53"};
+    static const char *const forged[] = {"back:", "back:x", "back:52x", "back:0",
+                                         "back:99999999999999999999"};
+    for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++) {
+        a = press(fx, "cb-back-3", unknown[i]);
+        assert_non_null(strstr(field(&a, "text"), "too old to put back"));
+        cJSON_Delete(a.method);
+    }
+    for (size_t i = 0; i < sizeof forged / sizeof forged[0]; i++) {
+        a = press(fx, "cb-back-4", forged[i]);
+        assert_string_equal(field(&a, "text"), "That button does nothing any more.");
+        cJSON_Delete(a.method);
+    }
+    assert_int_equal(only_amount(fx), 120);
+}
+
 /* The same update delivered twice: one feeding, the same answer. */
 static void test_redelivery(void **state) {
     fixture *fx = *state;
@@ -1236,6 +1317,7 @@ int main(int argc, char **argv) {
     }
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_record_and_undo_button, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_correction_and_put_back_button, setup, teardown),
         cmocka_unit_test_setup_teardown(test_redelivery, setup, teardown),
         cmocka_unit_test_setup_teardown(test_scheduled_messages, setup, teardown),
         cmocka_unit_test_setup_teardown(test_edit, setup, teardown),

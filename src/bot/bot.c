@@ -151,6 +151,7 @@ int bot_handle(bot *b, const bot_message *m, bot_result *out) {
     case PHRASE_LAST: return bot_last(&t);
     case PHRASE_WEEK: return bot_week(&t);
     case PHRASE_UNDO: return bot_undo(&t);
+    case PHRASE_CORRECT: return bot_correct(&t, &r);
     case PHRASE_TIMEZONE: return bot_timezone(&t, &r);
     case PHRASE_HELP: return bot_help(&t);
     case PHRASE_GREETING: return bot_greeting(&t, r.greeting);
@@ -179,4 +180,18 @@ int bot_undo_feeding(bot *b, int64_t chat_id, int64_t message_id, int line,
         return BOT_OK;
     }
     return bot_report_removed(&t, &f);
+}
+
+int bot_put_back(bot *b, int64_t chat_id, int64_t correction_id,
+                 const char *press, int64_t now_ms, bot_result *out) {
+    bot_message m = {.chat_id = chat_id, .message_id = correction_id,
+                     .now_ms = now_ms, .entered_ms = now_ms, .text = ""};
+    bot_turn t;
+    if (begin_turn(b, &m, out, &t) != BOT_OK) return BOT_STORE_FAILED;
+    store_feeding now;
+    int outcome;
+    if (b->store->ops->put_back(b->store, chat_id, correction_id, press ? press : "",
+                                &now, &outcome, t.err) != STORE_OK)
+        return bot_store_failed(&t);
+    return bot_report_put_back(&t, outcome, &now);
 }

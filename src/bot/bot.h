@@ -46,6 +46,9 @@ typedef struct {
     int first_line;
     int64_t first_at_ms; /* its instant: the button carries it, so that its
                             store finds the feeding without looking it up */
+    /* A correction this reply reports (its message id; 0: none): the
+     * reply's Undo button puts the amount back (bot_put_back). */
+    int64_t correction_id;
     /* BOT_STORE_FAILED: the store's message, for logs (no message text,
      * no secrets); "" otherwise */
     char error[STORE_ERR_MAX];
@@ -69,5 +72,12 @@ int bot_handle(bot *b, const bot_message *m, bot_result *out);
 int bot_undo_feeding(bot *b, int64_t chat_id, int64_t message_id, int line,
                      int64_t at_ms, const char *press, int64_t now_ms,
                      bot_result *out);
+
+/* The Undo button of a correction reply: the feeding correction
+ * `correction_id` changed gets its amount back, if it still has the
+ * amount the correction gave it. `press` as for bot_undo_feeding. Same
+ * return values as bot_handle. */
+int bot_put_back(bot *b, int64_t chat_id, int64_t correction_id,
+                 const char *press, int64_t now_ms, bot_result *out);
 
 #endif

@@ -55,6 +55,10 @@ int bot_since(bot_turn *t, const resolved *asked);
 int bot_last(bot_turn *t);
 int bot_week(bot_turn *t);
 int bot_undo(bot_turn *t);
+/* "make that 110": the last entry's amount (bot_correct.c). */
+int bot_correct(bot_turn *t, const resolved *asked);
+/* The answer to a correction's Undo button, from put_back's outcome. */
+int bot_report_put_back(bot_turn *t, int outcome, const store_feeding *now);
 int bot_timezone(bot_turn *t, const resolved *r);
 int bot_help(bot_turn *t);
 int bot_greeting(bot_turn *t, phrase_greeting greeting);

@@ -286,7 +286,8 @@ int bot_help(bot_turn *t) {
               "  4oz 20 min ago\n"
               "Ask: total? \xC2\xB7 yesterday \xC2\xB7 monday \xC2\xB7 26 nov \xC2\xB7 "
               "last 24 hours \xC2\xB7 last \xC2\xB7 week\n"
-              "Fix: undo (the last one entered), or edit your message\n"
+              "Fix the last one entered: make that 110 \xC2\xB7 undo \xC2\xB7 "
+              "or edit your message\n"
               "Time zone: %s (to change it: tz %s)",
               t->tz, strcmp(t->tz, "Europe/London") ? "Europe/London"
                                                     : "Asia/Singapore");

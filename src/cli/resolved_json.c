@@ -35,6 +35,10 @@ static cJSON *resolved_to_cjson(const resolved *r) {
     case PHRASE_GREETING:
         cJSON_AddStringToObject(o, "greeting", greeting_name(r->greeting));
         break;
+    case PHRASE_CORRECT:
+        cJSON_AddNumberToObject(o, "amount_ml", r->amount_ml);
+        if (r->was_ml) cJSON_AddNumberToObject(o, "was_ml", r->was_ml);
+        break;
     case PHRASE_SINCE:
         cJSON_AddNumberToObject(o, "hours", r->hours);
         cJSON_AddStringToObject(o, "from", r->since);
@@ -77,6 +81,13 @@ int resolved_text(const resolved *r, char *buf, size_t size) {
         break;
     case PHRASE_GREETING:
         n = snprintf(buf, size, "greeting: %s", greeting_name(r->greeting));
+        break;
+    case PHRASE_CORRECT:
+        if (r->was_ml)
+            n = snprintf(buf, size, "correct: the last entry, %d ml, becomes %d ml",
+                         r->was_ml, r->amount_ml);
+        else
+            n = snprintf(buf, size, "correct: the last entry becomes %d ml", r->amount_ml);
         break;
     case PHRASE_SINCE:
         n = snprintf(buf, size, "since: the last %d hour%s, from %s", r->hours,

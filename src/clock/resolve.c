@@ -241,6 +241,10 @@ void resolve_phrase(const phrase *p, clock_zone *zone, int64_t now_ms,
     case PHRASE_GREETING:
         out->greeting = p->greeting;
         return;
+    case PHRASE_CORRECT: /* the amount only: the feeding keeps its time */
+        out->amount_ml = p->amount_ml;
+        out->was_ml = p->was_ml;
+        return;
     default: /* last, undo, help: nothing to place in time */
         return;
     }

@@ -17,8 +17,10 @@
 typedef struct {
     phrase_intent intent;
 
-    /* PHRASE_RECORD */
+    /* PHRASE_RECORD, and PHRASE_CORRECT's new amount (with was_ml, the
+     * one it replaces when given) */
     int amount_ml;
+    int was_ml;
     phrase_kind kind;
     int64_t at_ms;                 /* the feeding's instant */
     char at[CLOCK_RFC3339_MAX];    /* local RFC 3339, seconds 00 */

@@ -24,7 +24,9 @@ typedef enum {
     PHRASE_TIMEZONE,  /* show, or set when `zone` is non-empty, the zone */
     PHRASE_HELP,
     PHRASE_GREETING,  /* "hello", "thanks", "night night": see `greeting` */
-    PHRASE_SINCE      /* the last `hours` hours: "last 24 hours" */
+    PHRASE_SINCE,     /* the last `hours` hours: "last 24 hours" */
+    PHRASE_CORRECT    /* the last entry's amount becomes `amount_ml`
+                         ("make that 110"); `was_ml` when given */
 } phrase_intent;
 
 typedef enum {
@@ -90,6 +92,10 @@ typedef struct {
     phrase_part part;
 
     phrase_greeting greeting; /* PHRASE_GREETING */
+
+    /* PHRASE_CORRECT: the amount the correction replaces, when the parent
+     * said it ("not 120, 100"; 0: not said). amount_ml is the new one. */
+    int was_ml;
 
     /* PHRASE_TOTAL: the day asked about, when not today or yesterday (at
      * most one is set; the resolver finds the date) */

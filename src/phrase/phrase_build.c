@@ -22,7 +22,7 @@
 const char *phrase_intent_name(phrase_intent intent) {
     static const char *const names[] = {"error", "record",   "total", "last",
                                         "week",  "undo", "timezone", "help",
-                                        "greeting", "since"};
+                                        "greeting", "since", "correct"};
     return (unsigned)intent < sizeof names / sizeof names[0] ? names[intent]
                                                               : "error";
 }
@@ -226,7 +226,14 @@ static void take_amount(phrase_ctx *ctx, const phrase_token *t, int unit,
                         int bare) {
     char when[16];
     ctx->items++;
-    if (ctx->amounts++) {
+    /* "not 120, 100", "110 not 120": the amount a correction replaces,
+     * and the new one */
+    int pair = ctx->amounts == 1 &&
+               (ctx->vague_after ||
+                /* "no2 90ml" is not "no, 2": the word must stand apart */
+                (ctx->command == CMD_VAGUE &&
+                 ctx->command_tok.off + ctx->command_tok.len < ctx->amount.off));
+    if (ctx->amounts++ && !pair) {
         /* "2215 80ml", "7.30 80ml": one of them is probably a time */
         const phrase_token *timeish =
             ctx->amount_bare && time_reading(ctx, &ctx->amount, when) ? &ctx->amount
@@ -240,7 +247,7 @@ static void take_amount(phrase_ctx *ctx, const phrase_token *t, int unit,
             fail_twice(ctx, "amounts", &ctx->amount, t, " (one feeding per line)");
         return;
     }
-    ctx->amount_bare = bare;
+    if (!pair) ctx->amount_bare = bare;
     if (unit == UNIT_ML) { /* "1.000ml": 1 ml, or a thousand? asked */
         const char *p = ctx->text + t->off;
         for (uint32_t i = 0; i + 4 <= t->len; i++)
@@ -252,7 +259,7 @@ static void take_amount(phrase_ctx *ctx, const phrase_token *t, int unit,
                 return;
             }
     }
-    ctx->amount = *t;
+    if (!pair) ctx->amount = *t;
     int64_t ml = micro_to_ml(t->micro, unit);
     if (ml < PHRASE_AMOUNT_MIN_ML || ml > PHRASE_AMOUNT_MAX_ML) {
         if (t->micro >= PHRASE_NUMBER_CAP * 1000000) /* saturated */
@@ -272,7 +279,14 @@ static void take_amount(phrase_ctx *ctx, const phrase_token *t, int unit,
                  (long long)ml, PHRASE_AMOUNT_MIN_ML, PHRASE_AMOUNT_MAX_ML);
         return;
     }
-    ctx->out->amount_ml = (int)ml;
+    if (!pair) {
+        ctx->out->amount_ml = (int)ml;
+    } else if (ctx->vague_after) { /* "110 not 120" */
+        ctx->out->was_ml = (int)ml;
+    } else { /* "not 120, 100" */
+        ctx->out->was_ml = ctx->out->amount_ml;
+        ctx->out->amount_ml = (int)ml;
+    }
 }
 
 void phrase_add_amount(phrase_ctx *ctx, const phrase_token *t) {
@@ -582,7 +596,11 @@ void phrase_add_command(phrase_ctx *ctx, const phrase_token *t) {
     }
     /* "90ml not all of it": after the amount, only a note word (noted
      * above) */
-    if (t->sub == CMD_VAGUE && ctx->amounts) return;
+    if (t->sub == CMD_VAGUE && ctx->amounts) {
+        /* ... unless another amount follows: "110 not 120" corrects */
+        if (ctx->amounts == 1) ctx->vague_after = 1;
+        return;
+    }
     /* a correction word makes the line a correction: never a feeding,
      * whatever else it holds ("sorry, i meant 90": the explicit one wins) */
     if (ctx->command == CMD_CORRECT) return;
@@ -744,8 +762,9 @@ static int has_digit(const phrase_ctx *ctx, const phrase_token *t) {
 }
 
 static const char correction_advice[] =
-    "can't change a recorded feeding yet: send \"undo\", then the right "
-    "amount";
+    "a correction changes only the amount of the last feeding entered, like "
+    "\"make that 110ml\"; to change more, send \"undo\", then the whole "
+    "feeding";
 
 static void finish_record(phrase_ctx *ctx) {
     phrase *out = ctx->out;
@@ -788,15 +807,28 @@ static void finish_record(phrase_ctx *ctx) {
              "\"yesterday 9pm\"", quote(ctx, &ctx->part_tok).s);
         return;
     }
-    if (cmd == CMD_CORRECT) { /* never a second feeding */
-        fail(ctx, "\"%s\": %s", quote(ctx, &ctx->command_tok).s,
-             correction_advice);
+    if (cmd == CMD_CORRECT || out->was_ml) { /* never a second feeding */
+        if (out->time != PHRASE_TIME_NONE || out->day != PHRASE_NO_DAY ||
+            ctx->specific_kind || ctx->durations || ctx->notfed) {
+            /* "make that 110 at 3pm": more than an amount to change */
+            fail(ctx, "\"%s\": %s", quote(ctx, cmd == CMD_CORRECT || cmd == CMD_VAGUE
+                                                  ? &ctx->command_tok : &ctx->amount).s,
+                 correction_advice);
+            return;
+        }
+        out->intent = PHRASE_CORRECT; /* other words are not kept */
+        return;
+    }
+    if (cmd == CMD_VAGUE && (out->time != PHRASE_TIME_NONE || out->day != PHRASE_NO_DAY)) {
+        /* "2pm not 3": the time was wrong */
+        fail(ctx, "\"%s\": %s", quote(ctx, &ctx->command_tok).s, correction_advice);
         return;
     }
     if (cmd == CMD_VAGUE) { /* "no 90": a correction, or a new feeding? */
+        quoted amount = quote(ctx, &ctx->amount);
         fail(ctx, "\"%s\" before the amount: to change the last feeding, send "
-             "\"undo\", then the right amount; for a new feeding, leave out "
-             "\"%s\"", quote(ctx, &ctx->command_tok).s,
+             "\"make that %s\"; for a new feeding, leave out \"%s\"",
+             quote(ctx, &ctx->command_tok).s, amount.s,
              quote(ctx, &ctx->command_tok).s);
         return;
     }
@@ -901,12 +933,13 @@ static void finish_command(phrase_ctx *ctx) {
         out->intent = PHRASE_TIMEZONE;
         break;
     case CMD_CORRECT:
-        fail(ctx, "\"%s\": %s", quote(ctx, &ctx->command_tok).s,
-             correction_advice);
+        fail(ctx, "\"%s\" needs the right amount, like \"make that 110ml\"",
+             quote(ctx, &ctx->command_tok).s);
         return;
     case CMD_VAGUE:
-        fail(ctx, "\"%s\": to change the last feeding, send \"undo\", then "
-             "the right amount", quote(ctx, &ctx->command_tok).s);
+        fail(ctx, "\"%s\": to change the last feeding, send the right amount, "
+             "like \"make that 110ml\"; to remove it, \"undo\"",
+             quote(ctx, &ctx->command_tok).s);
         return;
     default: { /* CMD_FEED without an amount */
         fail(ctx, "\"%s\" needs an amount, like \"/feed 120ml\"",
@@ -979,6 +1012,10 @@ void phrase_finish(phrase_ctx *ctx) {
         }
         if (kept.intent == PHRASE_GREETING) out->greeting = kept.greeting;
         if (kept.intent == PHRASE_SINCE) out->hours = kept.hours;
+        if (kept.intent == PHRASE_CORRECT) {
+            out->amount_ml = kept.amount_ml;
+            out->was_ml = kept.was_ml;
+        }
         out->note[0] = '\0';
     }
 }

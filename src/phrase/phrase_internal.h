@@ -100,6 +100,7 @@ typedef struct {
     phrase_token asked_tok;
     int asked_code;
     int amount_bare;  /* the amount was a number without a unit */
+    int vague_after;  /* "not", "no"... right after the first amount */
     int durations;    /* a duration without "ago" */
     phrase_token duration_tok;
     /* the previous token, to judge a number glued to a word ("3pn") */

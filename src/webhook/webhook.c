@@ -141,17 +141,9 @@ static cJSON *send_message(int64_t chat_id, int64_t reply_to, const char *text) 
     return m;
 }
 
-/* An "Undo" button for the feeding (message, line) at at_ms: callback_data
- * "undo:<message>.<line>@<instant, epoch seconds>", at most 64 bytes as
- * Telegram requires (here at most 37). The instant lets a store keyed by
- * time reach the feeding of a reply of any age in one request. */
-static void add_undo_button(cJSON *m, int64_t message_id, int line, int64_t at_ms) {
-    char data[64];
-    if (at_ms > 0)
-        snprintf(data, sizeof data, "undo:%lld.%d@%lld", (long long)message_id, line,
-                 (long long)(at_ms / 1000));
-    else
-        snprintf(data, sizeof data, "undo:%lld.%d", (long long)message_id, line);
+/* An "Undo" button whose callback_data is `data` (at most 64 bytes, as
+ * Telegram requires). */
+static void add_button(cJSON *m, const char *data) {
     cJSON *row = cJSON_CreateArray();
     cJSON *button = cJSON_CreateObject();
     cJSON_AddStringToObject(button, "text", "Undo");
@@ -160,6 +152,28 @@ static void add_undo_button(cJSON *m, int64_t message_id, int line, int64_t at_m
     cJSON *keyboard = cJSON_AddArrayToObject(
         cJSON_AddObjectToObject(m, "reply_markup"), "inline_keyboard");
     cJSON_AddItemToArray(keyboard, row);
+}
+
+/* The Undo button of a recorded feeding (message, line) at at_ms:
+ * "undo:<message>.<line>@<instant, epoch seconds>" (at most 37 bytes).
+ * The instant lets a store keyed by time reach the feeding of a reply of
+ * any age in one request. */
+static void add_undo_button(cJSON *m, int64_t message_id, int line, int64_t at_ms) {
+    char data[64];
+    if (at_ms > 0)
+        snprintf(data, sizeof data, "undo:%lld.%d@%lld", (long long)message_id, line,
+                 (long long)(at_ms / 1000));
+    else
+        snprintf(data, sizeof data, "undo:%lld.%d", (long long)message_id, line);
+    add_button(m, data);
+}
+
+/* The Undo button of a correction: "back:<correction message>", which puts
+ * the amount back. */
+static void add_put_back_button(cJSON *m, int64_t correction_id) {
+    char data[64];
+    snprintf(data, sizeof data, "back:%lld", (long long)correction_id);
+    add_button(m, data);
 }
 
 /* answerCallbackQuery's text is at most 200 characters: cut at a character
@@ -238,6 +252,21 @@ static int parse_undo_button(const char *data, int64_t *message_id, int *line,
     return 0;
 }
 
+/* "back:<message>", as add_put_back_button writes it, with a message id
+ * the update decoder lets through. Returns 0, or -1 for any other data. */
+static int parse_put_back_button(const char *data, int64_t *correction_id) {
+    if (data == NULL || strncmp(data, "back:", 5) != 0) return -1;
+    const char *p = data + 5;
+    char *end;
+    errno = 0;
+    long long id = strtoll(p, &end, 10);
+    if (end == p || *end != '\0' || errno || id == 0 || id < -TG_MESSAGE_ID_MAX ||
+        id > TG_MESSAGE_ID_MAX)
+        return -1;
+    *correction_id = id;
+    return 0;
+}
+
 /* The store failed: 500, so that Telegram delivers the update again, and
  * the store's reason for the log. */
 static char *store_failed(webhook_result *result, const bot_result *r) {
@@ -266,17 +295,22 @@ static char *handle_update(const webhook_config *c, bot *b, tg_api *api,
     bot_result r;
     if (u->kind == TG_CALLBACK) {
         int64_t message_id, at_ms;
-        int line;
-        if (parse_undo_button(u->callback_data, &message_id, &line, &at_ms) != 0)
+        int line, undo = 0;
+        if (parse_undo_button(u->callback_data, &message_id, &line, &at_ms) == 0)
+            undo = 1;
+        else if (parse_put_back_button(u->callback_data, &message_id) != 0)
             return respond(result, 200, "unknown button",
                            answer_callback(u->callback_id, "That button does nothing any more."));
         if (u->chat_id == 0)
             return respond(result, 200, "button on an old message",
                            answer_callback(u->callback_id, "That message is too old to change."));
-        if (bot_undo_feeding(b, u->chat_id, message_id, line, at_ms, u->callback_id, wall_ms, &r) != BOT_OK)
-            return store_failed(result, &r);
+        int status = undo ? bot_undo_feeding(b, u->chat_id, message_id, line, at_ms,
+                                             u->callback_id, wall_ms, &r)
+                          : bot_put_back(b, u->chat_id, message_id, u->callback_id,
+                                         wall_ms, &r);
+        if (status != BOT_OK) return store_failed(result, &r);
         edit_button_message(api, u, r.reply.text, result);
-        return respond(result, 200, "undone by button",
+        return respond(result, 200, undo ? "undone by button" : "put back by button",
                        answer_callback(u->callback_id, r.reply.text));
     }
 
@@ -298,6 +332,8 @@ static char *handle_update(const webhook_config *c, bot *b, tg_api *api,
     cJSON *reply = send_message(u->chat_id, u->message_id, r.reply.text);
     if (r.first_message_id)
         add_undo_button(reply, r.first_message_id, r.first_line, r.first_at_ms);
+    else if (r.correction_id)
+        add_put_back_button(reply, r.correction_id);
     return respond(result, 200, r.recorded ? "recorded" : "answered", reply);
 }
 
