@@ -6,7 +6,8 @@ log exactly once and is answered as it was the first time.
 Each scenario is a short history (100, 110 and 120 ml recorded, one message
 each) and then one update under test: a record, a record of two lines, an
 edit, `undo` (also of feedings older than any window a DynamoDB turn reads),
-the Undo button, `tz`. A clean delivery gives the reference reply; a small
+the Undo button, `tz`, a correction (`make that 115`; also of a feeding
+older than any window) and its Undo button. A clean delivery gives the reference reply; a small
 reference model (Model, below: the rules of README and src/store/store.h)
 gives the state expected after it, which the clean delivery must leave too.
 Then the update is delivered under each fault, and after each case:
@@ -150,6 +151,12 @@ SCENARIOS = {  # name -> (history, the update under test)
     "undo button (with the instant)": (HISTORY_UPDATES, Update(
         "button", 5, 102, OP_DATE, data="undo:102.1@%d" % HISTORY[1][1])),
     "tz": (HISTORY_UPDATES, message(OP_MESSAGE, OP_DATE, "tz Asia/Singapore")),
+    # issue 13: a correction changes the last entry's amount in place
+    "correction": (HISTORY_UPDATES, message(OP_MESSAGE, OP_DATE, "make that 115")),
+    "correction of a 10-day-old feeding": (OLD_HISTORY, message(OP_MESSAGE, OP_DATE,
+                                                                "not 120, 115")),
+    "correction's button": (HISTORY_UPDATES + [message(OP_MESSAGE, OP_DATE - 60, "make that 115")],
+                            Update("button", 6, OP_MESSAGE, OP_DATE, data="back:%d" % OP_MESSAGE)),
 }
 UNDO = message(OP_MESSAGE, OP_DATE, "undo")
 # name -> (updates in turn, pairs (i, j): update j is update i again, and
@@ -157,6 +164,9 @@ UNDO = message(OP_MESSAGE, OP_DATE, "undo")
 SEQUENCES = {
     "undo, its feeding's message edited, the undo again":
         ([UNDO, edit(103, "125ml"), UNDO], [(0, 2)]),
+    "correction, its feeding undone, the correction again":
+        ([message(OP_MESSAGE, OP_DATE, "make that 115"), message(OP_MESSAGE + 1, OP_DATE, "undo"),
+          message(OP_MESSAGE, OP_DATE, "make that 115")], [(0, 2)]),
     "edit 1, edit 2, edit 1 again":
         ([edit(102, "130ml", OP_DATE - 120), edit(102, "140ml", OP_DATE - 60, 6),
           edit(102, "130ml", OP_DATE - 120)], []),
@@ -170,13 +180,18 @@ class Model:
     a message records its lines once (a redelivery adds nothing); undo
     removes the live feeding entered last, once per undo message; the
     button removes exactly its feeding; an edit makes its message's
-    feedings exactly the new text's; tz sets the chat's zone."""
+    feedings exactly the new text's; tz sets the chat's zone; a correction
+    ("make that N", "not W, N") sets the amount of the live feeding entered
+    last (if it is W), once per message, and its button ("back:M") puts
+    it back once per press if the feeding still has that amount."""
 
     def __init__(self):
         self.feedings = {}  # (message, line) -> (amount_ml, at_ms, live)
         self.tz = ""
         self.seen = set()   # messages already acted on
         self.edited = {}    # message -> the edit_date of its text now
+        self.amended = {}   # correction message -> (key, from, to)
+        self.presses = set()
 
     @staticmethod
     def parse(text, date):
@@ -196,7 +211,15 @@ class Model:
         return out
 
     def apply(self, u):
-        if u.kind == "button":
+        if u.kind == "button" and u.data.startswith("back:"):
+            fix = self.amended.get(int(u.data[len("back:"):]))
+            if u.data in self.presses or fix is None:
+                return
+            self.presses.add(u.data)
+            key, was, now = fix
+            if self.feedings[key][2] and self.feedings[key][0] == now:
+                self.feedings[key] = (was,) + self.feedings[key][1:]
+        elif u.kind == "button":
             key = tuple(int(x) for x in u.data[len("undo:"):].split("@")[0].split("."))
             if key in self.feedings:
                 self.feedings[key] = self.feedings[key][:2] + (False,)
@@ -215,6 +238,14 @@ class Model:
             if live:
                 key = max(live)
                 self.feedings[key] = self.feedings[key][:2] + (False,)
+        elif u.text.startswith(("make that ", "not ")):
+            amounts = [int(x) for x in re.findall(r"\d+", u.text)]
+            live = [k for k, f in self.feedings.items() if f[2]]
+            if live:
+                key = max(live)
+                if len(amounts) == 1 or self.feedings[key][0] == amounts[0]:
+                    self.amended[u.message_id] = (key, self.feedings[key][0], amounts[-1])
+                    self.feedings[key] = (amounts[-1],) + self.feedings[key][1:]
         elif u.text.startswith("tz "):
             self.tz = u.text[3:]
         else:
@@ -721,7 +752,8 @@ class SequenceCase:
                 if d.status != 200:
                     return self.name, False, not_answered(f"update {i + 1}", d, n)
                 ds.append(d)
-            action = lambda d: (d.reply.get("method"), d.reply.get("text", "").split(". ")[0])
+            action = lambda d: (d.reply.get("method"),
+                                re.split(r"\. | \u2014 ", d.reply.get("text", ""))[0])
             for i, j in self.same:
                 if action(ds[i]) != action(ds[j]):
                     problems.append(f"update {j + 1} (update {i + 1} again) replied "

@@ -589,12 +589,18 @@ static int dyn_amend_last(store *base, int64_t chat_id, int64_t message_id,
         if (newest_entry(s, chat_id, NULL, 0, &target, &any, err) != STORE_OK)
             return STORE_ERROR;
         if (!any || (expect_ml && target.amount_ml != expect_ml)) {
-            if (any) *before = target;
-            *outcome = any ? STORE_AMEND_OTHER : STORE_AMEND_NONE;
-            return STORE_OK; /* nothing changed, nothing to keep */
-        }
-        if (receipt_claim_amend(s, chat_id, key, &target, amount_ml, &r, err) != STORE_OK)
+            /* a copy of this message may have changed it since the turn
+             * was read: then its receipt is there to follow */
+            if (receipt_read(s, chat_id, key, &r, err) != STORE_OK) return STORE_ERROR;
+            if (!r.exists) {
+                if (any) *before = target;
+                *outcome = any ? STORE_AMEND_OTHER : STORE_AMEND_NONE;
+                return STORE_OK; /* nothing changed, nothing to keep */
+            }
+        } else if (receipt_claim_amend(s, chat_id, key, &target, amount_ml, &r, err) !=
+                   STORE_OK) {
             return STORE_ERROR;
+        }
     }
     if (!r.done && r.target[0]) {
         int state;
@@ -611,7 +617,18 @@ static int dyn_amend_last(store *base, int64_t chat_id, int64_t message_id,
             return STORE_ERROR;
         }
     }
-    if (r.target[0]) *before = r.feeding;
+    if (r.target[0]) {
+        *before = r.feeding;
+        /* a copy that found the work done after reading its turn: the
+         * totals it answers with must count the new amount */
+        for (size_t i = 0; s->turn.loaded && s->turn.chat_id == chat_id &&
+                           i < s->turn.feedings.count; i++) {
+            const store_feeding *held = &s->turn.feedings.items[i].f;
+            if (held->message_id == before->message_id && held->line == before->line &&
+                held->at_ms == before->at_ms && held->amount_ml == before->amount_ml)
+                turn_set_amount(&s->turn, before, r.amount);
+        }
+    }
     *outcome = r.target[0] ? STORE_AMEND_DONE : STORE_AMEND_GONE;
     return STORE_OK;
 }
