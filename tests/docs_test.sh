@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # docs_test.sh -- the user docs cannot drift from the code: every example of
-# docs/phrases.md runs through the real milkbot, and the links of README.md
+# docs/phrases.md runs through the real milkbot (and is a case of
+# tests/phrases.tsv too), and the links of README.md
 # and docs/*.md work on GitHub (a relative link leads to a file inside the
 # repository, not to ../shared/...; a #link to a heading of its page).
 # usage: tests/docs_test.sh path/to/milkbot path/to/repository
@@ -154,6 +155,11 @@ while IFS= read -r record; do
     [ "$now" == - ] && now=$page_now zone=$page_tz
     actual=$("$milkbot" parse --json --now "$now" --tz "$zone" -- "$phrase" 2>&1)
     check "docs/phrases.md line $line: \"$phrase\"" "$expected" "$actual"
+    # and the corpus has it as a case (issue 13: the corpus is the full list)
+    if ! cut -f1 "$root/tests/phrases.tsv" | grep -qxF -- "$phrase"; then
+        check "docs/phrases.md line $line: \"$phrase\" is a case of tests/phrases.tsv" \
+            "a case" "missing"
+    fi
     examples=$((examples + 1))
 done < <(grep "^parse"$'\t' "$tmp/records")
 

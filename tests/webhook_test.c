@@ -204,7 +204,7 @@ static int only_amount(fixture *fx) {
 }
 
 /* A press of the button with callback data `data`, as press `id`. */
-static answer press(fixture *fx, const char *id, const char *data) {
+static answer press_button(fixture *fx, const char *id, const char *data) {
     char body[1024];
     snprintf(body, sizeof body,
              "{\"update_id\":3,\"callback_query\":{\"id\":\"%s\",\"from\":{\"id\":%lld,"
@@ -241,16 +241,16 @@ static void test_correction_and_put_back_button(void **state) {
     cJSON_Delete(a.method);
     assert_int_equal(only_amount(fx), 110);
 
-    a = press(fx, "cb-back-1", "back:52");
+    a = press_button(fx, "cb-back-1", "back:52");
     assert_string_equal(field(&a, "text"), "↩️ Put back: 120 ml milk at 12:00 — today 120 ml in 1 feed");
     cJSON_Delete(a.method);
     assert_int_equal(only_amount(fx), 120);
     /* the same press again: the same answer, nothing more */
-    a = press(fx, "cb-back-1", "back:52");
+    a = press_button(fx, "cb-back-1", "back:52");
     assert_string_equal(field(&a, "text"), "↩️ Put back: 120 ml milk at 12:00 — today 120 ml in 1 feed");
     cJSON_Delete(a.method);
     /* another press: it is not 110 any more */
-    a = press(fx, "cb-back-2", "back:52");
+    a = press_button(fx, "cb-back-2", "back:52");
     assert_string_equal(field(&a, "text"),
                         "That feeding was changed again since (now 120 ml milk): nothing put back.");
     cJSON_Delete(a.method);
@@ -260,12 +260,12 @@ static void test_correction_and_put_back_button(void **state) {
     static const char *const forged[] = {"back:", "back:x", "back:52x", "back:0",
                                          "back:99999999999999999999"};
     for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++) {
-        a = press(fx, "cb-back-3", unknown[i]);
+        a = press_button(fx, "cb-back-3", unknown[i]);
         assert_non_null(strstr(field(&a, "text"), "too old to put back"));
         cJSON_Delete(a.method);
     }
     for (size_t i = 0; i < sizeof forged / sizeof forged[0]; i++) {
-        a = press(fx, "cb-back-4", forged[i]);
+        a = press_button(fx, "cb-back-4", forged[i]);
         assert_string_equal(field(&a, "text"), "That button does nothing any more.");
         cJSON_Delete(a.method);
     }
