@@ -167,6 +167,11 @@ SEQUENCES = {
     "correction, its feeding undone, the correction again":
         ([message(OP_MESSAGE, OP_DATE, "make that 115"), message(OP_MESSAGE + 1, OP_DATE, "undo"),
           message(OP_MESSAGE, OP_DATE, "make that 115")], [(0, 2)]),
+    # a refused correction stays refused when delivered again after a new
+    # feeding that it would fit
+    "refused correction, a new feeding, the correction again":
+        ([message(OP_MESSAGE, OP_DATE, "not 130, 115"), message(OP_MESSAGE + 1, OP_DATE, "130ml"),
+          message(OP_MESSAGE, OP_DATE, "not 130, 115")], [(0, 2)]),
     "edit 1, edit 2, edit 1 again":
         ([edit(102, "130ml", OP_DATE - 120), edit(102, "140ml", OP_DATE - 60, 6),
           edit(102, "130ml", OP_DATE - 120)], []),

@@ -336,7 +336,7 @@ static void test_amend_changes_newest_entry(void **state) {
     store_feeding before, f;
     char err[STORE_ERR_MAX];
     int found;
-    assert_int_equal(amend(s, 1, 60, 110, 0, &before), STORE_AMEND_NONE);
+    assert_int_equal(amend(s, 1, 59, 110, 0, &before), STORE_AMEND_NONE);
     add_one(s, 1, 1, T0 + 5 * HOUR_MS, 50);
     /* entered last, placed first: the day before (a message places its
      * feedings at most PHRASE_REACH_MS back) */
@@ -429,6 +429,52 @@ static void test_put_back(void **state) {
     add_one(s, 2, 1, T0, 60);
     assert_int_equal(put_back(s, 2, 81, "press-E", &now), STORE_AMEND_NONE);
     assert_int_equal(amount_of(s, 2, 1, 1), 60);
+}
+
+/* A correction that changed nothing (no feeding yet; not the amount it
+ * named) still answers the same when delivered again after a new feeding:
+ * it never changes that one. */
+static void test_refused_amend_redelivered(void **state) {
+    store *s = *state;
+    store_feeding before;
+    assert_int_equal(amend(s, 1, 50, 110, 0, &before), STORE_AMEND_NONE);
+    add_one(s, 1, 51, T0, 120);
+    assert_int_equal(amend(s, 1, 52, 90, 100, &before), STORE_AMEND_OTHER);
+    assert_int_equal(before.amount_ml, 120);
+    add_one(s, 1, 53, T0 + HOUR_MS, 100);
+    assert_int_equal(amend(s, 1, 50, 110, 0, &before), STORE_AMEND_NONE);
+    assert_int_equal(amend(s, 1, 52, 90, 100, &before), STORE_AMEND_OTHER);
+    assert_int_equal(amount_of(s, 1, 51, 1), 120);
+    assert_int_equal(amount_of(s, 1, 53, 1), 100);
+    /* and a refused correction has nothing to put back */
+    assert_int_equal(put_back(s, 1, 52, "press-R", &before), STORE_AMEND_NONE);
+    assert_int_equal(amount_of(s, 1, 53, 1), 100);
+}
+
+/* An edit of the corrected feeding's message wins over the correction's
+ * button: the edited text stands, even when it has the corrected amount. */
+static void test_put_back_after_edit(void **state) {
+    store *s = *state;
+    store_feeding before, now;
+    char err[STORE_ERR_MAX];
+    add_one(s, 1, 1, T0, 120);
+    assert_int_equal(amend(s, 1, 2, 110, 0, &before), STORE_AMEND_DONE);
+    store_feeding edited = feeding(1, 1, 1, T0, 110);
+    edited.kind = PHRASE_FORMULA;
+    edited.entered_at_ms = T0 + 60000; /* an edit is entered when made */
+    store_list old = {0};
+    assert_int_equal(s->ops->replace_message(s, 1, 1, T0 + 60000, &edited, 1, &old, NULL, err),
+                     STORE_OK);
+    store_list_free(&old);
+    assert_int_equal(put_back(s, 1, 2, "press-E", &now), STORE_AMEND_OTHER);
+    assert_int_equal(amount_of(s, 1, 1, 1), 110);
+    /* an edit that drops the line: nothing to put back either */
+    add_one(s, 2, 1, T0, 120);
+    assert_int_equal(amend(s, 2, 2, 110, 0, &before), STORE_AMEND_DONE);
+    assert_int_equal(s->ops->replace_message(s, 2, 1, T0 + 60000, NULL, 0, &old, NULL, err),
+                     STORE_OK);
+    store_list_free(&old);
+    assert_int_equal(put_back(s, 2, 2, "press-F", &now), STORE_AMEND_GONE);
 }
 
 /* Removing by key takes exactly that feeding, once: the same press again
@@ -958,6 +1004,8 @@ int store_conformance_run(const store_backend *b) {
         cmocka_unit_test_setup_teardown(test_amend_changes_newest_entry, open_store, close_store),
         cmocka_unit_test_setup_teardown(test_amend_expecting_an_amount, open_store, close_store),
         cmocka_unit_test_setup_teardown(test_put_back, open_store, close_store),
+        cmocka_unit_test_setup_teardown(test_refused_amend_redelivered, open_store, close_store),
+        cmocka_unit_test_setup_teardown(test_put_back_after_edit, open_store, close_store),
         cmocka_unit_test_setup_teardown(test_remove_by_key, open_store, close_store),
         cmocka_unit_test_setup_teardown(test_replace_message, open_store, close_store),
         cmocka_unit_test_setup_teardown(test_edits_out_of_order, open_store, close_store),

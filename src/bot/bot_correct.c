@@ -24,7 +24,7 @@ static void add_when(bot_turn *t, const store_feeding *f) {
     }
 }
 
-/* " — today: 540 ml in 5 feeds", for the day of feeding f. */
+/* " — today 540 ml in 5 feeds", for the day of feeding f. */
 static int add_day_total(bot_turn *t, const store_feeding *f) {
     reply_text *r = &t->out->reply;
     clock_local at;
@@ -71,7 +71,7 @@ int bot_correct(bot_turn *t, const resolved *asked) {
         reply_add(r, ": nothing changed.");
         return BOT_OK;
     }
-    /* "✏️ 120 → 110 ml milk at 03:10 (note) — today: 540 ml in 5 feeds" */
+    /* "✏️ 120 → 110 ml milk at 03:10 (note) — today 540 ml in 5 feeds" */
     reply_add(r, "\xE2\x9C\x8F\xEF\xB8\x8F %d \xE2\x86\x92 ", before.amount_ml);
     reply_add_feeding(r, asked->amount_ml, before.kind);
     add_when(t, &before);

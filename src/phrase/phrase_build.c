@@ -222,6 +222,15 @@ static int64_t micro_to_ml(int64_t micro, int unit) {
     return (micro + 500000) / 1000000;
 }
 
+/* Only "not" pairs two amounts into a correction ("110 not 120"): after
+ * "sorry" or "wait" the order of old and new is anyone's guess ("100
+ * sorry i meant 80", "120ml wait 30 more"). */
+static int is_not(const phrase_ctx *ctx, const phrase_token *t) {
+    const char *w = ctx->text + t->off;
+    return t->len == 3 && (w[0] | 0x20) == 'n' && (w[1] | 0x20) == 'o' &&
+           (w[2] | 0x20) == 't';
+}
+
 static void take_amount(phrase_ctx *ctx, const phrase_token *t, int unit,
                         int bare) {
     char when[16];
@@ -230,8 +239,9 @@ static void take_amount(phrase_ctx *ctx, const phrase_token *t, int unit,
      * and the new one */
     int pair = ctx->amounts == 1 &&
                (ctx->vague_after ||
-                /* "no2 90ml" is not "no, 2": the word must stand apart */
-                (ctx->command == CMD_VAGUE &&
+                /* "not 120, 100"; "no2 90ml" is not "no, 2": the word must
+                 * stand apart */
+                (ctx->command == CMD_VAGUE && is_not(ctx, &ctx->command_tok) &&
                  ctx->command_tok.off + ctx->command_tok.len < ctx->amount.off));
     if (ctx->amounts++ && !pair) {
         /* "2215 80ml", "7.30 80ml": one of them is probably a time */
@@ -260,6 +270,7 @@ static void take_amount(phrase_ctx *ctx, const phrase_token *t, int unit,
             }
     }
     if (!pair) ctx->amount = *t;
+    else ctx->amount2 = *t;
     int64_t ml = micro_to_ml(t->micro, unit);
     if (ml < PHRASE_AMOUNT_MIN_ML || ml > PHRASE_AMOUNT_MAX_ML) {
         if (t->micro >= PHRASE_NUMBER_CAP * 1000000) /* saturated */
@@ -598,7 +609,7 @@ void phrase_add_command(phrase_ctx *ctx, const phrase_token *t) {
      * above) */
     if (t->sub == CMD_VAGUE && ctx->amounts) {
         /* ... unless another amount follows: "110 not 120" corrects */
-        if (ctx->amounts == 1) ctx->vague_after = 1;
+        if (ctx->amounts == 1 && is_not(ctx, t)) ctx->vague_after = 1;
         return;
     }
     /* a correction word makes the line a correction: never a feeding,
@@ -807,6 +818,16 @@ static void finish_record(phrase_ctx *ctx) {
              "\"yesterday 9pm\"", quote(ctx, &ctx->part_tok).s);
         return;
     }
+    if (out->was_ml && (!build_note(ctx, 0) || out->note[0])) {
+        /* "90ml, not 120 like last time", "only 90 not the usual 120": a
+         * new feeding that mentions another amount, or a correction? */
+        fail(ctx, "two amounts: \"%s\" and \"%s\": for a new feeding, send "
+             "one amount; to change the last one, \"make that %s\"",
+             quote(ctx, &ctx->amount).s, quote(ctx, &ctx->amount2).s,
+             quote(ctx, ctx->vague_after ? &ctx->amount : &ctx->amount2).s);
+        return;
+    }
+    out->note[0] = '\0';
     if (cmd == CMD_CORRECT || out->was_ml) { /* never a second feeding */
         if (out->time != PHRASE_TIME_NONE || out->day != PHRASE_NO_DAY ||
             ctx->specific_kind || ctx->durations || ctx->notfed) {

@@ -100,7 +100,8 @@ typedef struct {
     phrase_token asked_tok;
     int asked_code;
     int amount_bare;  /* the amount was a number without a unit */
-    int vague_after;  /* "not", "no"... right after the first amount */
+    int vague_after;  /* "not" right after the first amount */
+    phrase_token amount2; /* the second amount of "110 not 120" */
     int durations;    /* a duration without "ago" */
     phrase_token duration_tok;
     /* the previous token, to judge a number glued to a word ("3pn") */

@@ -43,6 +43,7 @@ static void receipt_from_entry(const cJSON *entry, undo_receipt *r) {
     }
     r->done = strcmp(ddb_item_get_s(m, "state"), RECEIPT_DONE) == 0;
     r->amount = (int)ddb_item_get_n(m, "amount");
+    r->refused = ddb_item_get_n(m, "refused") != 0;
     snprintf(r->target, sizeof r->target, "%s", ddb_item_get_s(m, "target"));
     if (r->target[0])
         ddb_item_to_feeding(cJSON_GetObjectItem(cJSON_GetObjectItem(m, "feeding"), "M"),
@@ -97,7 +98,7 @@ int receipt_complete(dynamo_store *s, int64_t chat_id, undo_receipt *r,
 /* The receipt's map value for a target (NULL: nothing to undo), and for
  * a correction the amount it gives (0: not a correction). */
 static cJSON *receipt_value(const store_feeding *target, int done, int64_t at_ms,
-                            int amount) {
+                            int amount, int refused) {
     char sk[DDB_ITEM_KEY_MAX] = "";
     cJSON *value = cJSON_CreateObject();
     cJSON *m = cJSON_AddObjectToObject(value, "M");
@@ -106,6 +107,7 @@ static cJSON *receipt_value(const store_feeding *target, int done, int64_t at_ms
     ddb_item_put_s(m, "target", sk);
     ddb_item_put_n(m, "at", at_ms);
     if (amount > 0) ddb_item_put_n(m, "amount", amount);
+    if (refused) ddb_item_put_n(m, "refused", 1);
     if (target) {
         cJSON *f = cJSON_AddObjectToObject(m, "feeding");
         cJSON_AddItemToObject(f, "M", ddb_item_from_feeding(target, 0));
@@ -151,9 +153,10 @@ static cJSON *settings_update(dynamo_store *s, int64_t chat_id, const char *key,
 
 /* *r as written: naming `target` (NULL: nothing to undo). */
 static void receipt_written(undo_receipt *r, const store_feeding *target, int done,
-                            int amount) {
+                            int amount, int refused) {
     memset(r, 0, sizeof *r);
     r->amount = amount;
+    r->refused = refused;
     r->exists = 1;
     r->done = done || target == NULL;
     if (target) {
@@ -210,15 +213,16 @@ static dynamo_status put_entry(dynamo_store *s, int64_t chat_id, const char *key
 }
 
 static int claim(dynamo_store *s, int64_t chat_id, const char *key,
-                 const store_feeding *target, int done, int amount,
+                 const store_feeding *target, int done, int amount, int refused,
                  undo_receipt *r, char *err) {
-    cJSON *entry = receipt_value(target, done, receipt_now(s, chat_id), amount);
+    cJSON *entry = receipt_value(target, done || refused, receipt_now(s, chat_id), amount,
+                                 refused);
     dynamo_status st = put_entry(s, chat_id, key, entry, "attribute_not_exists(#u.#m)",
                                  -1, err);
     cJSON_Delete(entry);
     if (st == DYNAMO_ERROR) return STORE_ERROR;
     if (st == DYNAMO_OK) {
-        receipt_written(r, target, done, amount);
+        receipt_written(r, target, done || refused, amount, refused);
         return STORE_OK;
     }
     /* the entry exists: whoever made it, follow it */
@@ -230,13 +234,13 @@ static int claim(dynamo_store *s, int64_t chat_id, const char *key,
 int receipt_claim(dynamo_store *s, int64_t chat_id, const char *key,
                   const store_feeding *target, int done, undo_receipt *r,
                   char *err) {
-    return claim(s, chat_id, key, target, done, 0, r, err);
+    return claim(s, chat_id, key, target, done, 0, 0, r, err);
 }
 
 int receipt_claim_amend(dynamo_store *s, int64_t chat_id, const char *key,
-                        const store_feeding *target, int amount,
+                        const store_feeding *target, int amount, int refused,
                         undo_receipt *r, char *err) {
-    return claim(s, chat_id, key, target, 0, amount, r, err);
+    return claim(s, chat_id, key, target, 0, amount, refused, r, err);
 }
 
 int receipt_retarget(dynamo_store *s, int64_t chat_id, const char *key,
@@ -245,7 +249,7 @@ int receipt_retarget(dynamo_store *s, int64_t chat_id, const char *key,
     char message[STORE_ERR_MAX];
     cJSON *names, *values;
     cJSON *req = settings_update(s, chat_id, key, &names, &values);
-    cJSON_AddItemToObject(values, ":r", receipt_value(target, 0, receipt_now(s, chat_id), 0));
+    cJSON_AddItemToObject(values, ":r", receipt_value(target, 0, receipt_now(s, chat_id), 0, 0));
     ddb_item_put_s(values, ":old", old_target);
     ddb_item_put_s(values, ":pending", RECEIPT_PENDING);
     cJSON_AddStringToObject(req, "UpdateExpression", "SET #u.#m = :r");
@@ -257,7 +261,7 @@ int receipt_retarget(dynamo_store *s, int64_t chat_id, const char *key,
     cJSON_Delete(req);
     if (st == DYNAMO_ERROR) return ddb_fail(err, message);
     if (st == DYNAMO_CONDITION_FAILED) return receipt_read(s, chat_id, key, r, err);
-    receipt_written(r, target, 0, 0);
+    receipt_written(r, target, 0, 0, 0);
     return STORE_OK;
 }
 

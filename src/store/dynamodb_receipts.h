@@ -34,6 +34,8 @@ typedef struct {
     char target[DDB_ITEM_KEY_MAX]; /* the feeding's sk; "" when there was nothing */
     store_feeding feeding; /* what it was, when target[0] */
     int amount; /* a correction's: the amount it gives the feeding */
+    int refused; /* a correction that changed nothing: there was no
+                    feeding, or (target set) not the amount named */
 } undo_receipt;
 
 /* The receipt `key` as the turn read it (free), else read now. For an
@@ -62,9 +64,12 @@ int receipt_claim(dynamo_store *s, int64_t chat_id, const char *key,
                   char *err);
 
 /* As receipt_claim, for correction `key` giving `target` the amount
- * `amount`: {state, at, target, feeding (as it was), amount}. */
+ * `amount`: {state, at, target, feeding (as it was), amount}; with
+ * `refused`, done at once, saying the correction changed nothing (target
+ * NULL: there was nothing to change), so that it answers the same when
+ * delivered again after a new feeding. */
 int receipt_claim_amend(dynamo_store *s, int64_t chat_id, const char *key,
-                        const store_feeding *target, int amount,
+                        const store_feeding *target, int amount, int refused,
                         undo_receipt *r, char *err);
 
 /* Sets the receipt's target from `old_target` to `target` (NULL: nothing

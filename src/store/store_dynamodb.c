@@ -514,8 +514,8 @@ enum { AMEND_APPLIED, AMEND_GONE, AMEND_OTHER };
  * if it was removed since. *now is the feeding as it is after. The turn
  * and the day's sum follow an applied change. */
 static int amend_item(dynamo_store *s, const store_feeding *f, const char *mark,
-                      int from_ml, int to_ml, int *state, store_feeding *now,
-                      char *err) {
+                      const char *require, int from_ml, int to_ml, int *state,
+                      store_feeding *now, char *err) {
     char pk[DDB_ITEM_KEY_MAX], sk[DDB_ITEM_KEY_MAX], message[STORE_ERR_MAX];
     ddb_item_chat_key(f->chat_id, pk);
     ddb_item_feed_key(f, sk);
@@ -530,14 +530,21 @@ static int amend_item(dynamo_store *s, const store_feeding *f, const char *mark,
         cJSON_AddItemToArray(set, cJSON_CreateString(mark));
         cJSON_AddStringToObject(req, "UpdateExpression",
                                 "SET amount_ml = :to ADD amended_by :marks");
+        if (require) ddb_item_put_s(values, ":require", require);
         cJSON_AddStringToObject(req, "ConditionExpression",
-                                "attribute_exists(pk) AND attribute_not_exists(removed_by) "
-                                "AND amount_ml = :from AND NOT contains(amended_by, :mark)");
+                                require ? "attribute_exists(pk) AND attribute_not_exists(removed_by) "
+                                          "AND amount_ml = :from AND NOT contains(amended_by, :mark) "
+                                          "AND contains(amended_by, :require)"
+                                        : "attribute_exists(pk) AND attribute_not_exists(removed_by) "
+                                          "AND amount_ml = :from AND NOT contains(amended_by, :mark)");
     } else {
         cJSON_AddStringToObject(req, "UpdateExpression", "SET amount_ml = :to");
+        if (require) ddb_item_put_s(values, ":require", require);
         cJSON_AddStringToObject(req, "ConditionExpression",
-                                "attribute_exists(pk) AND attribute_not_exists(removed_by) "
-                                "AND amount_ml = :from");
+                                require ? "attribute_exists(pk) AND attribute_not_exists(removed_by) "
+                                          "AND amount_ml = :from AND contains(amended_by, :require)"
+                                        : "attribute_exists(pk) AND attribute_not_exists(removed_by) "
+                                          "AND amount_ml = :from");
     }
     cJSON_AddStringToObject(req, "ReturnValues", "ALL_NEW");
     cJSON *res = NULL, *item = NULL;
@@ -588,25 +595,25 @@ static int dyn_amend_last(store *base, int64_t chat_id, int64_t message_id,
         int any;
         if (newest_entry(s, chat_id, NULL, 0, &target, &any, err) != STORE_OK)
             return STORE_ERROR;
-        if (!any || (expect_ml && target.amount_ml != expect_ml)) {
-            /* a copy of this message may have changed it since the turn
-             * was read: then its receipt is there to follow */
-            if (receipt_read(s, chat_id, key, &r, err) != STORE_OK) return STORE_ERROR;
-            if (!r.exists) {
-                if (any) *before = target;
-                *outcome = any ? STORE_AMEND_OTHER : STORE_AMEND_NONE;
-                return STORE_OK; /* nothing changed, nothing to keep */
-            }
-        } else if (receipt_claim_amend(s, chat_id, key, &target, amount_ml, &r, err) !=
-                   STORE_OK) {
+        /* a refusal is kept too, so that delivered again after a new
+         * feeding it still changes nothing; a copy of this message that
+         * claimed first (it may have changed the feeding since this turn
+         * was read) is followed instead */
+        int refused = !any || (expect_ml && target.amount_ml != expect_ml);
+        if (receipt_claim_amend(s, chat_id, key, any ? &target : NULL, amount_ml, refused,
+                                &r, err) != STORE_OK)
             return STORE_ERROR;
-        }
+    }
+    if (r.refused) {
+        if (r.target[0]) *before = r.feeding;
+        *outcome = r.target[0] ? STORE_AMEND_OTHER : STORE_AMEND_NONE;
+        return STORE_OK;
     }
     if (!r.done && r.target[0]) {
         int state;
         store_feeding now;
-        if (amend_item(s, &r.feeding, mark, r.feeding.amount_ml, r.amount, &state, &now,
-                       err) != STORE_OK)
+        if (amend_item(s, &r.feeding, mark, NULL, r.feeding.amount_ml, r.amount, &state,
+                       &now, err) != STORE_OK)
             return STORE_ERROR;
         char target[DDB_ITEM_KEY_MAX];
         snprintf(target, sizeof target, "%s", r.target);
@@ -651,12 +658,16 @@ static int dyn_put_back(store *base, int64_t chat_id, int64_t message_id,
     /* not done as the turn shows it: perhaps done since */
     if ((!r.exists || !r.done) && receipt_read(s, chat_id, key, &r, err) != STORE_OK)
         return STORE_ERROR;
-    if (!r.exists || !r.done || !r.target[0] || r.amount <= 0) {
+    if (!r.exists || !r.done || r.refused || !r.target[0] || r.amount <= 0) {
         *outcome = STORE_AMEND_NONE;
         return STORE_OK;
     }
+    /* only while the feeding bears the correction's mark: an edit of its
+     * message writes the item anew, without it */
+    char corrected[32];
+    snprintf(corrected, sizeof corrected, "m%lld", (long long)message_id);
     int state;
-    if (amend_item(s, &r.feeding, press && press[0] ? mark : NULL, r.amount,
+    if (amend_item(s, &r.feeding, press && press[0] ? mark : NULL, corrected, r.amount,
                    r.feeding.amount_ml, &state, now, err) != STORE_OK)
         return STORE_ERROR;
     *outcome = state == AMEND_APPLIED ? STORE_AMEND_DONE

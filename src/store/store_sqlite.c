@@ -149,7 +149,9 @@ static const char *const migrations[] = {
     "CREATE TABLE amendments ("
     "  chat_id INTEGER NOT NULL,"
     "  by_key TEXT NOT NULL,"
-    "  feeding_id INTEGER NOT NULL,"
+    "  outcome INTEGER NOT NULL," /* STORE_AMEND_*: refusals are kept too */
+    "  feeding_id INTEGER NOT NULL," /* 0: there was none */
+    "  feeding_entered_ms INTEGER NOT NULL,"
     "  from_ml INTEGER NOT NULL,"
     "  to_ml INTEGER NOT NULL,"
     "  PRIMARY KEY (chat_id, by_key)) WITHOUT ROWID;",
@@ -236,7 +238,8 @@ static const char *const statements[ST_COUNT] = {
                         "messages WHERE chat_id = ?1 ON CONFLICT (chat_id) DO "
                         "UPDATE SET last_message_id = max(last_message_id + 1, "
                         "excluded.last_message_id) RETURNING last_message_id",
-    [ST_AMENDMENT] = "SELECT feeding_id, from_ml, to_ml FROM amendments "
+    [ST_AMENDMENT] = "SELECT outcome, feeding_id, feeding_entered_ms, from_ml, "
+                     "to_ml FROM amendments "
                      "WHERE chat_id = ?1 AND by_key = ?2",
     /* the row id and whether it is removed come after COLUMNS */
     [ST_FEEDING_BY_ID] = "SELECT " COLUMNS ", id, removed_by IS NOT NULL "
@@ -246,9 +249,9 @@ static const char *const statements[ST_COUNT] = {
                         "chat_id = ?1 AND removed_by IS NULL ORDER BY "
                         "message_id DESC, line DESC LIMIT 1",
     [ST_SET_AMOUNT] = "UPDATE feedings SET amount_ml = ?2 WHERE id = ?1",
-    [ST_ADD_AMENDMENT] = "INSERT INTO amendments (chat_id, by_key, "
-                         "feeding_id, from_ml, to_ml) VALUES (?1, ?2, ?3, "
-                         "?4, ?5)",
+    [ST_ADD_AMENDMENT] = "INSERT INTO amendments (chat_id, by_key, outcome, "
+                         "feeding_id, feeding_entered_ms, from_ml, to_ml) "
+                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 };
 
 typedef struct {
@@ -540,8 +543,10 @@ static int sqlite_replace_message(store *base, int64_t chat_id,
 /* --- corrections ----------------------------------------------------------- */
 
 typedef struct {
-    int found;
-    int64_t feeding_id;
+    int found, outcome;       /* outcome: STORE_AMEND_* it answered */
+    int64_t feeding_id;       /* 0: none (nothing to change) */
+    int64_t feeding_entered;  /* the row's entered_at_ms then: an edit
+                                 makes a new row, perhaps with the old id */
     int from_ml, to_ml;
 } amendment;
 
@@ -555,14 +560,32 @@ static int read_amendment(sqlite_store *s, int64_t chat_id, const char *key,
     memset(a, 0, sizeof *a);
     if (rc == SQLITE_ROW) {
         a->found = 1;
-        a->feeding_id = sqlite3_column_int64(st, 0);
-        a->from_ml = sqlite3_column_int(st, 1);
-        a->to_ml = sqlite3_column_int(st, 2);
+        a->outcome = sqlite3_column_int(st, 0);
+        a->feeding_id = sqlite3_column_int64(st, 1);
+        a->feeding_entered = sqlite3_column_int64(st, 2);
+        a->from_ml = sqlite3_column_int(st, 3);
+        a->to_ml = sqlite3_column_int(st, 4);
         rc = SQLITE_DONE;
     }
     sqlite3_clear_bindings(st);
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* Keeps what update `key` did (a->outcome, and the feeding it concerned). */
+static int keep_amendment(sqlite_store *s, int64_t chat_id, const char *key,
+                          const amendment *a) {
+    sqlite3_stmt *st = s->st[ST_ADD_AMENDMENT];
+    sqlite3_bind_int64(st, 1, chat_id);
+    sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 3, a->outcome);
+    sqlite3_bind_int64(st, 4, a->feeding_id);
+    sqlite3_bind_int64(st, 5, a->feeding_entered);
+    sqlite3_bind_int(st, 6, a->from_ml);
+    sqlite3_bind_int(st, 7, a->to_ml);
+    int rc = run(s, ST_ADD_AMENDMENT);
+    sqlite3_clear_bindings(st);
+    return rc;
 }
 
 /* One feeding row with its id and whether it is removed (ST_FEEDING_BY_ID,
@@ -579,26 +602,16 @@ static int feeding_row(sqlite3_stmt *st, store_feeding *f, int64_t *id,
     return rc;
 }
 
-/* Sets feeding `id`'s amount and keeps the amendment `key` made it. */
-static int amend(sqlite_store *s, int64_t chat_id, const char *key,
-                 int64_t id, int from_ml, int to_ml) {
+static int set_amount(sqlite_store *s, int64_t id, int amount_ml) {
     sqlite3_bind_int64(s->st[ST_SET_AMOUNT], 1, id);
-    sqlite3_bind_int(s->st[ST_SET_AMOUNT], 2, to_ml);
-    int rc = run(s, ST_SET_AMOUNT);
-    if (rc != SQLITE_OK || key == NULL) return rc;
-    sqlite3_stmt *st = s->st[ST_ADD_AMENDMENT];
-    sqlite3_bind_int64(st, 1, chat_id);
-    sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, id);
-    sqlite3_bind_int(st, 4, from_ml);
-    sqlite3_bind_int(st, 5, to_ml);
-    rc = run(s, ST_ADD_AMENDMENT);
-    sqlite3_clear_bindings(st);
-    return rc;
+    sqlite3_bind_int(s->st[ST_SET_AMOUNT], 2, amount_ml);
+    return run(s, ST_SET_AMOUNT);
 }
 
-/* The feeding an amendment changed, as it is now. *state: 0 live, 1
- * removed since, 2 no longer there (an edit of its message replaced it). */
+/* The feeding an amendment concerned, as it is now. *state: 0 live, 1
+ * removed since, 2 no longer there (an edit of its message dropped the
+ * line), 3 replaced by an edit of its message (its id was given to the
+ * edit's new row). */
 static int amended_feeding(sqlite_store *s, const amendment *a,
                            store_feeding *f, int *state) {
     int64_t id;
@@ -606,7 +619,9 @@ static int amended_feeding(sqlite_store *s, const amendment *a,
     sqlite3_bind_int64(s->st[ST_FEEDING_BY_ID], 1, a->feeding_id);
     int rc = feeding_row(s->st[ST_FEEDING_BY_ID], f, &id, &removed);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) return rc;
-    *state = rc == SQLITE_DONE ? 2 : removed;
+    *state = rc == SQLITE_DONE                          ? 2
+             : f->entered_at_ms != a->feeding_entered ? 3
+                                                      : removed;
     return SQLITE_OK;
 }
 
@@ -622,24 +637,31 @@ static int sqlite_amend_last(store *base, int64_t chat_id, int64_t message_id,
     if (read_amendment(s, chat_id, key, &a) != SQLITE_OK)
         return abandon(s, "correcting a feeding", err);
     if (a.found) { /* the same correction again: as the first time, from
-                    * the feeding as it is (gone: only that it was done) */
-        int state;
-        if (amended_feeding(s, &a, before, &state) != SQLITE_OK)
+                    * the feeding as it is (gone: only that) */
+        int state = 0;
+        if (a.feeding_id && amended_feeding(s, &a, before, &state) != SQLITE_OK)
             return abandon(s, "correcting a feeding", err);
         before->amount_ml = a.from_ml;
-        *outcome = state == 2 ? STORE_AMEND_GONE : STORE_AMEND_DONE;
+        *outcome = a.outcome != STORE_AMEND_NONE && state >= 2 ? STORE_AMEND_GONE : a.outcome;
         return commit(s, err);
     }
-    int64_t id;
     int removed;
     sqlite3_bind_int64(s->st[ST_NEWEST_ENTRY], 1, chat_id);
-    int rc = feeding_row(s->st[ST_NEWEST_ENTRY], before, &id, &removed);
-    if (rc == SQLITE_DONE) *outcome = STORE_AMEND_NONE;
-    else if (rc != SQLITE_ROW) return abandon(s, "correcting a feeding", err);
-    else if (expect_ml && before->amount_ml != expect_ml) *outcome = STORE_AMEND_OTHER;
-    else if (amend(s, chat_id, key, id, before->amount_ml, amount_ml) != SQLITE_OK)
+    int rc = feeding_row(s->st[ST_NEWEST_ENTRY], before, &a.feeding_id, &removed);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return abandon(s, "correcting a feeding", err);
+    a.outcome = rc == SQLITE_DONE                                   ? STORE_AMEND_NONE
+                : expect_ml && before->amount_ml != expect_ml       ? STORE_AMEND_OTHER
+                                                                    : STORE_AMEND_DONE;
+    if (rc == SQLITE_DONE) a.feeding_id = 0;
+    a.feeding_entered = before->entered_at_ms;
+    a.from_ml = before->amount_ml;
+    a.to_ml = amount_ml;
+    /* a refusal is kept too: delivered again later, after a new feeding,
+     * it must not change that one */
+    if ((a.outcome == STORE_AMEND_DONE && set_amount(s, a.feeding_id, amount_ml) != SQLITE_OK) ||
+        keep_amendment(s, chat_id, key, &a) != SQLITE_OK)
         return abandon(s, "correcting a feeding", err);
-    else *outcome = STORE_AMEND_DONE;
+    *outcome = a.outcome;
     return commit(s, err);
 }
 
@@ -662,22 +684,24 @@ static int sqlite_put_back(store *base, int64_t chat_id, int64_t message_id,
         if (amended_feeding(s, &pressed, now, &state) != SQLITE_OK)
             return abandon(s, "putting a feeding back", err);
         now->amount_ml = pressed.to_ml;
-        *outcome = state == 2 ? STORE_AMEND_GONE : STORE_AMEND_DONE;
+        *outcome = state >= 2 ? STORE_AMEND_GONE : STORE_AMEND_DONE;
         return commit(s, err);
     }
-    if (!a.found) {
+    if (!a.found || a.outcome != STORE_AMEND_DONE) {
         *outcome = STORE_AMEND_NONE;
         return commit(s, err);
     }
     if (amended_feeding(s, &a, now, &state) != SQLITE_OK)
         return abandon(s, "putting a feeding back", err);
-    *outcome = state ? STORE_AMEND_GONE
-               : now->amount_ml != a.to_ml ? STORE_AMEND_OTHER /* corrected
-                                                                  again since */
-                                           : STORE_AMEND_DONE;
+    *outcome = state == 1 || state == 2 ? STORE_AMEND_GONE
+               /* corrected again, or edited, since */
+               : state == 3 || now->amount_ml != a.to_ml ? STORE_AMEND_OTHER
+                                                         : STORE_AMEND_DONE;
     if (*outcome == STORE_AMEND_DONE) {
-        if (amend(s, chat_id, keyed ? press_key : NULL, a.feeding_id, a.to_ml,
-                  a.from_ml) != SQLITE_OK)
+        amendment back = {1, STORE_AMEND_DONE, a.feeding_id, a.feeding_entered,
+                          a.to_ml, a.from_ml};
+        if (set_amount(s, a.feeding_id, a.from_ml) != SQLITE_OK ||
+            (keyed && keep_amendment(s, chat_id, press_key, &back) != SQLITE_OK))
             return abandon(s, "putting a feeding back", err);
         now->amount_ml = a.from_ml;
     }
