@@ -158,7 +158,11 @@ static long send_once(aws_json_client *c, const char *op, const char *body,
     curl_easy_setopt(h, CURLOPT_USERPWD, c->userpwd);
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, buffer_curl_write);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, &c->body);
+    /* at least 1 ms: to libcurl a timeout of 0 means none at all, and the
+     * budget can run out between the caller's check and here (a loaded
+     * machine): the request would then wait on a hung peer for ever */
     long budget = request_budget(c);
+    if (budget < 1) budget = 1;
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, budget < 3000 ? budget : 3000L);
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, budget);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
