@@ -524,28 +524,24 @@ static int amend_item(dynamo_store *s, const store_feeding *f, const char *mark,
     cJSON *values = cJSON_AddObjectToObject(req, "ExpressionAttributeValues");
     ddb_item_put_n(values, ":from", from_ml);
     ddb_item_put_n(values, ":to", to_ml);
+    /* live, with the amount expected; not marked by this update yet; and,
+     * for a put-back, still bearing the correction's mark */
+    char condition[256] = "attribute_exists(pk) AND attribute_not_exists(removed_by) "
+                          "AND amount_ml = :from";
     if (mark) {
         ddb_item_put_s(values, ":mark", mark);
         cJSON *set = cJSON_AddArrayToObject(cJSON_AddObjectToObject(values, ":marks"), "SS");
         cJSON_AddItemToArray(set, cJSON_CreateString(mark));
-        cJSON_AddStringToObject(req, "UpdateExpression",
-                                "SET amount_ml = :to ADD amended_by :marks");
-        if (require) ddb_item_put_s(values, ":require", require);
-        cJSON_AddStringToObject(req, "ConditionExpression",
-                                require ? "attribute_exists(pk) AND attribute_not_exists(removed_by) "
-                                          "AND amount_ml = :from AND NOT contains(amended_by, :mark) "
-                                          "AND contains(amended_by, :require)"
-                                        : "attribute_exists(pk) AND attribute_not_exists(removed_by) "
-                                          "AND amount_ml = :from AND NOT contains(amended_by, :mark)");
-    } else {
-        cJSON_AddStringToObject(req, "UpdateExpression", "SET amount_ml = :to");
-        if (require) ddb_item_put_s(values, ":require", require);
-        cJSON_AddStringToObject(req, "ConditionExpression",
-                                require ? "attribute_exists(pk) AND attribute_not_exists(removed_by) "
-                                          "AND amount_ml = :from AND contains(amended_by, :require)"
-                                        : "attribute_exists(pk) AND attribute_not_exists(removed_by) "
-                                          "AND amount_ml = :from");
+        strcat(condition, " AND NOT contains(amended_by, :mark)");
     }
+    if (require) {
+        ddb_item_put_s(values, ":require", require);
+        strcat(condition, " AND contains(amended_by, :require)");
+    }
+    cJSON_AddStringToObject(req, "UpdateExpression",
+                            mark ? "SET amount_ml = :to ADD amended_by :marks"
+                                 : "SET amount_ml = :to");
+    cJSON_AddStringToObject(req, "ConditionExpression", condition);
     cJSON_AddStringToObject(req, "ReturnValues", "ALL_NEW");
     cJSON *res = NULL, *item = NULL;
     dynamo_status st = dynamo_call(s->client, "UpdateItem", req, &res, message,
