@@ -1,7 +1,6 @@
 /* main.c -- `milkbot`: dispatches to a subcommand, and nothing else. */
 #include "cli/cli.h"
 #include "clock/clock.h"
-#include "lambda/runtime.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -29,7 +28,7 @@ int main(int argc, char **argv) {
     /* Lambda starts the deployment package's "bootstrap": that is us */
     const char *name = strrchr(argv[0], '/');
     name = name ? name + 1 : argv[0];
-    if (strcmp(name, "bootstrap") == 0) return lambda_run();
+    if (strcmp(name, "bootstrap") == 0) return cli_lambda();
     if (argc < 2) {
         fputs(usage, stderr);
         return 2;
@@ -38,7 +37,7 @@ int main(int argc, char **argv) {
     if (strcmp(command, "parse") == 0) return cli_parse(argc - 1, argv + 1);
     if (strcmp(command, "chat") == 0) return cli_chat(argc - 1, argv + 1);
     if (strcmp(command, "invoke") == 0) return cli_invoke(argc - 1, argv + 1);
-    if (strcmp(command, "lambda") == 0) return lambda_run();
+    if (strcmp(command, "lambda") == 0) return cli_lambda();
     if (strcmp(command, "webhook") == 0 || strcmp(command, "commands") == 0)
         return cli_telegram(argc - 1, argv + 1);
     if (strcmp(command, "create-table") == 0)

@@ -23,6 +23,25 @@ static int copy(char *dst, size_t size, const char *value, const char *name,
     return 0;
 }
 
+const char *aws_partition_dns_suffix(const char *region) {
+    /* the partitions of AWS's endpoint rules (partitions.json), by the
+     * prefix their region names start with; the longest prefix first */
+    static const struct {
+        const char *prefix, *suffix;
+    } partitions[] = {
+        {"cn-", "amazonaws.com.cn"},       /* aws-cn */
+        {"us-isob-", "sc2s.sgov.gov"},     /* aws-iso-b */
+        {"us-isof-", "csp.hci.ic.gov"},    /* aws-iso-f */
+        {"us-iso-", "c2s.ic.gov"},         /* aws-iso */
+        {"eu-isoe-", "cloud.adc-e.uk"},    /* aws-iso-e */
+        {"eusc-", "amazonaws.eu"},         /* aws-eusc */
+    };
+    for (size_t i = 0; i < sizeof partitions / sizeof partitions[0]; i++)
+        if (strncmp(region, partitions[i].prefix, strlen(partitions[i].prefix)) == 0)
+            return partitions[i].suffix;
+    return "amazonaws.com"; /* aws, and aws-us-gov */
+}
+
 int aws_config_from_env(aws_config *c, const char *service, char *err,
                         size_t errlen) {
     memset(c, 0, sizeof *c);
@@ -75,8 +94,8 @@ int aws_config_from_env(aws_config *c, const char *service, char *err,
         if (copy(c->endpoint, sizeof c->endpoint, endpoint, name, err, errlen))
             return -1;
     } else {
-        snprintf(c->endpoint, sizeof c->endpoint, "https://%s.%s.amazonaws.com",
-                 service, c->region);
+        snprintf(c->endpoint, sizeof c->endpoint, "https://%s.%s.%s",
+                 service, c->region, aws_partition_dns_suffix(c->region));
     }
     n = strlen(c->endpoint);
     while (n > 0 && c->endpoint[n - 1] == '/') c->endpoint[--n] = '\0';

@@ -17,9 +17,17 @@ typedef struct {
  * AWS_REGION (else AWS_DEFAULT_REGION) -- or, for what the environment
  * lacks, the AWS CLI's profile (aws_profile.h) -- and the endpoint for
  * `service` ("dynamodb"): AWS_ENDPOINT_URL_DYNAMODB, else AWS_ENDPOINT_URL,
- * else https://dynamodb.REGION.amazonaws.com. Returns 0, or -1 with a
+ * else https://dynamodb.REGION.SUFFIX, SUFFIX being the DNS suffix of the
+ * region's partition (aws_partition_dns_suffix). Returns 0, or -1 with a
  * message naming what is missing (never a secret's value). */
 int aws_config_from_env(aws_config *c, const char *service, char *err,
                         size_t errlen);
+
+/* The DNS suffix of the partition `region` belongs to: "amazonaws.com"
+ * for the commercial and GovCloud regions, "amazonaws.com.cn" for China
+ * (cn-north-1, cn-northwest-1), and the isolated partitions' own (the
+ * region name's prefix tells the partition, as in the SDKs' partition
+ * table). */
+const char *aws_partition_dns_suffix(const char *region);
 
 #endif

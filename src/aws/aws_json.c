@@ -91,6 +91,32 @@ void aws_json_set_deadline(aws_json_client *c, int64_t deadline_ms) {
     c->deadline_ms = deadline_ms;
 }
 
+const char *aws_json_region(const aws_json_client *c) { return c->config.region; }
+
+int aws_json_connect(aws_json_client *c, long timeout_ms, char *err,
+                     size_t errlen) {
+    CURL *h = c->curl;
+    curl_easy_reset(h);
+    curl_easy_setopt(h, CURLOPT_URL, c->url);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, buffer_curl_write);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &c->body);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    /* the same connection options as send_once, or the connection would
+     * not be reused */
+    curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
+    ca_bundle_apply(h);
+    buffer_reset(&c->body);
+    CURLcode rc = curl_easy_perform(h);
+    if (rc != CURLE_OK) {
+        snprintf(err, errlen, "%s: connecting: %s", c->service.name,
+                 curl_easy_strerror(rc));
+        return -1;
+    }
+    return 0;
+}
+
 /* Milliseconds a request may take: 10 s, or what is left before the
  * deadline; 0 when nothing is left. */
 static long request_budget(const aws_json_client *c) {

@@ -52,6 +52,17 @@ void aws_json_set_retry(aws_json_client *c, int max_attempts, int base_ms,
  * waits at most until then, and no retry starts after it. */
 void aws_json_set_deadline(aws_json_client *c, int64_t deadline_ms);
 
+/* Opens the connection to the endpoint ahead of the first request (TCP and
+ * TLS handshakes: an unsigned GET /, whose answer is ignored), so that
+ * work overlaps other start-up work. Waits at most timeout_ms. Returns 0,
+ * or -1 with the transport error (the first request then connects
+ * itself). Not counted by aws_json_request_count. */
+int aws_json_connect(aws_json_client *c, long timeout_ms, char *err,
+                     size_t errlen);
+
+/* The region requests are signed for. */
+const char *aws_json_region(const aws_json_client *c);
+
 /* HTTP requests sent so far, retries included (for benchmarks and tests). */
 unsigned long aws_json_request_count(const aws_json_client *c);
 

@@ -2,9 +2,8 @@
  * variable (local runs, tests), else the SSM parameter that holds it, named
  * on the command line or by a second environment variable (deployments).
  *
- * Only the choice is made here; the caller reads the parameter its own way:
- * the command line through SSM (ssm.h), the Lambda runtime through the
- * Parameters and Secrets extension, which answers only during invocations.
+ * Only the choice is made here; the caller reads the parameter through SSM
+ * (ssm.h) when it needs it.
  * A variable set to "" counts as unset, as a cleared shell setting should. */
 #ifndef MILKBOT_SECRET_SOURCE_H
 #define MILKBOT_SECRET_SOURCE_H

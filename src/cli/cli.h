@@ -57,6 +57,8 @@ int cli_chat(int argc, char **argv);
 int cli_invoke(int argc, char **argv);
 /* milkbot webhook ... and milkbot commands set: see webhook_command.c */
 int cli_telegram(int argc, char **argv);
+/* milkbot lambda, or started as "bootstrap": see lambda_command.c */
+int cli_lambda(void);
 /* milkbot create-table: see table_command.c */
 int cli_create_table(int argc, char **argv);
 

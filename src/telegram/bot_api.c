@@ -8,11 +8,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 struct tg_api {
     CURL *curl; /* reused: keep-alive to Telegram across invocations */
     char base[4200];
     buffer body;
+    int64_t deadline_ms;
 };
 
 tg_api *tg_api_new(const char *base_url, const char *token, char *err,
@@ -37,6 +39,20 @@ void tg_api_free(tg_api *a) {
     free(a);
 }
 
+void tg_api_set_deadline(tg_api *a, int64_t deadline_ms) {
+    a->deadline_ms = deadline_ms;
+}
+
+/* Milliseconds a call may take: 5 s, or what is left before the deadline
+ * (0: nothing). */
+static long call_budget(const tg_api *a) {
+    if (a->deadline_ms == 0) return 5000;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    int64_t left = a->deadline_ms - ((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+    return left <= 0 ? 0 : left < 5000 ? (long)left : 5000;
+}
+
 int tg_api_call(tg_api *a, const char *method, const cJSON *params, char *err,
                 size_t errlen) {
     return tg_api_call_result(a, method, params, NULL, err, errlen);
@@ -45,6 +61,11 @@ int tg_api_call(tg_api *a, const char *method, const cJSON *params, char *err,
 int tg_api_call_result(tg_api *a, const char *method, const cJSON *params,
                        cJSON **result, char *err, size_t errlen) {
     if (result) *result = NULL;
+    long budget = call_budget(a);
+    if (budget == 0) {
+        snprintf(err, errlen, "%s: no time left before the deadline", method);
+        return -1;
+    }
     char url[4300];
     char *json = cJSON_PrintUnformatted(params);
     if (json == NULL) {
@@ -59,7 +80,7 @@ int tg_api_call_result(tg_api *a, const char *method, const cJSON *params,
     curl_easy_setopt(a->curl, CURLOPT_POSTFIELDS, json);
     curl_easy_setopt(a->curl, CURLOPT_WRITEFUNCTION, buffer_curl_write);
     curl_easy_setopt(a->curl, CURLOPT_WRITEDATA, &a->body);
-    curl_easy_setopt(a->curl, CURLOPT_TIMEOUT_MS, 5000L);
+    curl_easy_setopt(a->curl, CURLOPT_TIMEOUT_MS, budget);
     curl_easy_setopt(a->curl, CURLOPT_NOSIGNAL, 1L);
     ca_bundle_apply(a->curl);
     buffer_reset(&a->body);

@@ -6,6 +6,7 @@
 
 #include <cjson/cJSON.h>
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct tg_api tg_api;
 
@@ -14,6 +15,10 @@ typedef struct tg_api tg_api;
 tg_api *tg_api_new(const char *base_url, const char *token, char *err,
                    size_t errlen);
 void tg_api_free(tg_api *a);
+
+/* Calls must end by this wall-clock time (epoch ms; 0: none), as a
+ * Lambda invocation's must: a call waits at most 5 s, and never past it. */
+void tg_api_set_deadline(tg_api *a, int64_t deadline_ms);
 
 /* Calls `method` with `params`. Returns 0 when Telegram answered ok, else
  * -1 with its description or the transport error (never the token). */

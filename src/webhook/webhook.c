@@ -1,7 +1,7 @@
 /* webhook.c -- see webhook.h. */
 #include "webhook.h"
 
-#include "lambda/http_event.h"
+#include "webhook/http_event.h"
 #include "telegram/update.h"
 
 #include <cjson/cJSON.h>
@@ -351,15 +351,24 @@ static char *handle_request(const webhook_config *c, bot *b, tg_api *api,
      * the secret */
     if (!secret_matches(c->secret, secret, secret_len))
         return respond(result, 401, "wrong secret token", NULL);
-    if (http_event_read_body(e, err, sizeof err) != 0)
-        return respond(result, 400, "body not base64", NULL);
-    if (e->body_len > WEBHOOK_BODY_MAX)
-        return respond(result, 413, "body too large", NULL);
+    /* From here the sender is Telegram: whatever it sent that cannot be
+     * read is answered 200 and logged (the note), never 4xx, which
+     * Telegram would retry while holding back the chat's later updates. */
+    if (http_event_read_body(e, err, sizeof err) != 0) {
+        snprintf(result->note, sizeof result->note, "%s", err);
+        return respond(result, 200, "undecodable: body not base64", NULL);
+    }
+    if (e->body_len > WEBHOOK_BODY_MAX) {
+        snprintf(result->note, sizeof result->note, "%zu bytes, over %d",
+                 e->body_len, WEBHOOK_BODY_MAX);
+        return respond(result, 200, "undecodable: body too large", NULL);
+    }
     tg_update u;
     char *response;
-    if (tg_update_decode(e->body, e->body_len, &u, err, sizeof err) != 0)
-        response = respond(result, 400, "not a Telegram update", NULL);
-    else
+    if (tg_update_decode(e->body, e->body_len, &u, err, sizeof err) != 0) {
+        snprintf(result->note, sizeof result->note, "%s", err);
+        response = respond(result, 200, "undecodable: not a Telegram update", NULL);
+    } else
         response = handle_update(c, b, api, &u, wall_ms, result);
     tg_update_free(&u);
     return response;

@@ -61,9 +61,12 @@ typedef struct {
 /* Handles one event at wall-clock time wall_ms. With `api` (may be NULL),
  * an Undo button also edits the bot's message through the Bot API. Returns
  * the Lambda response JSON (free it; NULL only when out of memory). A 5xx
- * means the store failed and Telegram should deliver the update again; bad
- * input is never answered 5xx, because that would hold back the chat's
- * later messages. */
+ * means the store failed and Telegram should deliver the update again. A
+ * request with the right secret is otherwise always answered 200, even
+ * when its update cannot be decoded (result->note says why, for the log):
+ * Telegram retries any other answer and holds back the chat's later
+ * updates meanwhile. Without the right secret: 401 (405 if not a POST,
+ * 400 if not an HTTP event at all). */
 char *webhook_handle(const webhook_config *c, bot *b, tg_api *api,
                      const char *event, size_t len, int64_t wall_ms,
                      webhook_result *result);
