@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """cold_start.py -- the packaged `bootstrap` started fresh again and again,
 as Lambda does for nearly every message (feedings are hours apart), under
-the Runtime API emulator with a fake Parameters and Secrets extension and a
-local dynalite. Reports, over RUNS starts, median and max of:
-  init            exec -> its first /next request
-  first response  exec -> the response to a record message, posted (the two
-                  secrets read from the extension, the table written)
+the Runtime API emulator with a fake SSM (checking SigV4, as AWS does) and
+a local dynalite. Reports, over RUNS starts, median and max of:
+  init            exec -> its first /next request (the two secrets read
+                  from SSM meanwhile, the table's connection opened)
+  first response  exec -> the response to a record message, posted (the
+                  table written)
   peak RSS        the process's VmHWM after that response
 and the zip's size. The same harness times a minimal C client that only
 connects and asks for /next (its "init" is the harness's own cost: Python
@@ -23,13 +24,13 @@ import time
 import zipfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests"))
-from services import Dynalite, Parameters, RuntimeAPI, serve, tls_certificate  # noqa: E402
+from services import SSM, Dynalite, RuntimeAPI, serve, tls_certificate  # noqa: E402
 
 MILKBOT, ZIP = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 RUNS = int(sys.argv[3]) if len(sys.argv) > 3 else 20
 USER = 111111111
-Parameters.token = "session-token"
-Parameters.values = {"/milkbot/webhook-secret": "cold-secret", "/milkbot/bot-token": "1:token"}
+SSM.credentials = ("ASIA", "s", "session-token", "us-east-1")
+SSM.values = {"/milkbot/webhook-secret": "cold-secret", "/milkbot/bot-token": "1:token"}
 
 
 BASELINE_C = r"""
@@ -74,12 +75,12 @@ with tempfile.TemporaryDirectory() as tmp:
             os.chmod(os.path.join(task, info.filename), (info.external_attr >> 16) & 0o777)
     db = Dynalite(os.path.join(tmp, "db"))
     db.start()
-    runtime, parameters = serve(RuntimeAPI), serve(Parameters)
+    runtime, ssm = serve(RuntimeAPI), serve(SSM)
     env = {"AWS_LAMBDA_RUNTIME_API": f"127.0.0.1:{runtime.server_address[1]}",
            "AWS_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "ASIA", "AWS_SECRET_ACCESS_KEY": "s",
            "AWS_SESSION_TOKEN": "session-token", "LAMBDA_TASK_ROOT": task, "_HANDLER": "bootstrap",
            "AWS_ENDPOINT_URL_DYNAMODB": db.endpoint,
-           "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT": str(parameters.server_address[1]),
+           "AWS_ENDPOINT_URL_SSM": f"http://127.0.0.1:{ssm.server_address[1]}",
            "MILKBOT_STORE": "dynamodb:feedings", "MILKBOT_TZ": "Europe/London",
            "ALLOWED_USER_IDS": str(USER), "WEBHOOK_SECRET_PARAM": "/milkbot/webhook-secret",
            "BOT_TOKEN_PARAM": "/milkbot/bot-token", "TELEGRAM_API_URL": "http://127.0.0.1:9",

@@ -1,14 +1,23 @@
 #!/usr/bin/env python3
 """lambda_runtime_test.py -- the real `bootstrap` process end to end, as
-Lambda runs it: a Runtime API emulator hands it events, a fake Parameters
-and Secrets extension holds the webhook secret, a private dynalite is the
-table. The process gets only Lambda's environment (as `env -i` would).
-With ZIP, the bootstrap is the deployment package's, unzipped into an
-empty directory as Lambda does (so a library missing from it fails here).
-usage: lambda_runtime_test.py path/to/milkbot [milkbot-lambda.zip]"""
+Lambda runs it: a Runtime API emulator hands it events (and records an
+answer posted after the deadline as killed), a fake SSM that checks every
+SigV4 signature holds the two secrets, a private dynalite behind a
+recording proxy is the table. The process gets only Lambda's environment
+(as `env -i` would). The DynamoDB and SSM actions it was seen to use are
+saved for iam_actions_test.py (MILKBOT_SEEN_ACTIONS).
+With PACKAGE, the bootstrap is the deployment package's: the zip unzipped
+into an empty directory as Lambda does, or the directory `make
+build-BotFunction ARTIFACTS_DIR=DIR` (what `sam build` runs) filled, copied
+(so a library missing from it fails here). MILKBOT_TEST_EMULATOR names a
+command to run the bootstrap under (qemu-aarch64-static for an arm64 one).
+usage: lambda_runtime_test.py path/to/milkbot [milkbot-lambda.zip | DIR]"""
 import json
 import os
 import queue
+import shlex
+import shutil
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -21,17 +30,19 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import botocore.session
 
-from services import Checks, Dynalite, Parameters, RuntimeAPI, serve, tls_certificate
+from cfn_template import load_template
+from services import ROOT, SSM, Checks, Dynalite, FaultProxy, RuntimeAPI, serve, tls_certificate
 
 MILKBOT = os.path.abspath(sys.argv[1])
 PACKAGE = os.path.abspath(sys.argv[2]) if len(sys.argv) > 2 else None
 SECRET = "s3cret-token-from-ssm"
 SESSION_TOKEN = "IQoJb3JpZ2luX2VjEXAMPLESESSION"
 BOT_TOKEN = "123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11"
-Parameters.token = SESSION_TOKEN
-Parameters.values = {"/milkbot/webhook-secret": SECRET, "/milkbot/bot-token": BOT_TOKEN}
+SSM.credentials = ("ASIAEXAMPLE", "secret", SESSION_TOKEN, "eu-west-1")
+SSM.values = {"/milkbot/webhook-secret": SECRET, "/milkbot/bot-token": BOT_TOKEN}
 USER = 111111111
 NOON = 1795867200  # 2026-11-28T12:00:00Z
+EMULATOR = shlex.split(os.environ.get("MILKBOT_TEST_EMULATOR", ""))
 check = Checks("lambda runtime (packaged)" if len(sys.argv) > 2 else "lambda runtime")
 
 
@@ -59,21 +70,24 @@ counter = 0
 proc = None  # the bootstrap process under test
 
 
-def invoke(update, secret=SECRET, body=None, base64=False, api=RuntimeAPI):
+def invoke(update, secret=SECRET, body=None, base64=False, api=RuntimeAPI, event=None):
     """Hands an API Gateway event to the runtime (through `api`), with
     `update` as its body (or the text `body`) and `secret` in the header
-    (None: no header); returns (kind, payload)."""
+    (None: no header), or else the whole `event` as given; returns (kind,
+    payload)."""
     global counter
     counter += 1
     request_id = f"req-{counter}"
     headers = {"content-type": "application/json"}
     if secret is not None:
         headers["x-telegram-bot-api-secret-token"] = secret
-    event = {"version": "2.0", "routeKey": "POST /webhook", "rawPath": "/webhook",
-             "headers": headers, "requestContext": {"http": {"method": "POST", "path": "/webhook"}},
-             "body": json.dumps(update) if body is None else body, "isBase64Encoded": base64}
+    if event is None:
+        event = json.dumps({
+            "version": "2.0", "routeKey": "POST /webhook", "rawPath": "/webhook",
+            "headers": headers, "requestContext": {"http": {"method": "POST", "path": "/webhook"}},
+            "body": json.dumps(update) if body is None else body, "isBase64Encoded": base64})
     api.done[request_id] = threading.Event()
-    api.events.put((request_id, json.dumps(event)))
+    api.events.put((request_id, event))
     for _ in range(300):
         if api.done[request_id].wait(0.1):
             return api.results[request_id]
@@ -102,7 +116,8 @@ with tempfile.TemporaryDirectory() as tmp:
     db = Dynalite(os.path.join(tmp, "db"))
     db.start()
     runtime = serve(RuntimeAPI)
-    parameters = serve(Parameters)
+    ssm = serve(SSM)
+    proxy = FaultProxy(db.endpoint)  # forwards everything; records what was asked
     # the Bot API over HTTPS with a certificate only MILKBOT_CA_BUNDLE trusts:
     # the Undo button's call reaching it proves the setting is used
     ca, key = tls_certificate(tmp)
@@ -113,16 +128,17 @@ with tempfile.TemporaryDirectory() as tmp:
         "AWS_ACCESS_KEY_ID": "ASIAEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret",
         "AWS_SESSION_TOKEN": SESSION_TOKEN, "_HANDLER": "bootstrap",
         "LAMBDA_TASK_ROOT": tmp, "AWS_LAMBDA_FUNCTION_NAME": "milkbot",
-        "AWS_ENDPOINT_URL_DYNAMODB": db.endpoint,
-        "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT": str(parameters.server_address[1]),
+        "AWS_ENDPOINT_URL_DYNAMODB": proxy.endpoint,
+        "AWS_ENDPOINT_URL_SSM": f"http://127.0.0.1:{ssm.server_address[1]}",
         "MILKBOT_STORE": "dynamodb:feedings", "MILKBOT_TZ": "Europe/London",
         "ALLOWED_USER_IDS": f"{USER}", "WEBHOOK_SECRET_PARAM": "/milkbot/webhook-secret",
         "BOT_TOKEN_PARAM": "/milkbot/bot-token", "GNUTLS_NO_IMPLICIT_INIT": "1",
         "TELEGRAM_API_URL": f"https://127.0.0.1:{telegram.server_address[1]}",
         "MILKBOT_CA_BUNDLE": ca,
     }
-    subprocess.run([MILKBOT, "create-table", "feedings"], check=True, capture_output=True,
-                   env=dict(lambda_env, PATH=os.environ.get("PATH", "")))
+    subprocess.run(EMULATOR + [MILKBOT, "create-table", "feedings"], check=True, capture_output=True,
+                   env=dict(lambda_env, AWS_ENDPOINT_URL_DYNAMODB=db.endpoint,
+                            PATH=os.environ.get("PATH", "")))
     client = botocore.session.get_session().create_client(
         "dynamodb", region_name="eu-west-1", endpoint_url=db.endpoint,
         aws_access_key_id="ASIAEXAMPLE", aws_secret_access_key="secret")
@@ -138,7 +154,11 @@ with tempfile.TemporaryDirectory() as tmp:
     task = os.path.join(tmp, "task")
     os.mkdir(task)
     bootstrap = os.path.join(task, "bootstrap")
-    if PACKAGE:
+    if PACKAGE and os.path.isdir(PACKAGE):
+        shutil.rmtree(task)
+        shutil.copytree(PACKAGE, task, symlinks=True)
+        lambda_env["LAMBDA_TASK_ROOT"] = task
+    elif PACKAGE:
         with zipfile.ZipFile(PACKAGE) as z:
             for info in z.infolist():
                 z.extract(info, task)
@@ -147,7 +167,7 @@ with tempfile.TemporaryDirectory() as tmp:
     else:
         os.symlink(MILKBOT, bootstrap)
     log = open(os.path.join(tmp, "log"), "w+")
-    proc = subprocess.Popen([bootstrap], env=lambda_env, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(EMULATOR + [bootstrap], env=lambda_env, stdout=log, stderr=subprocess.STDOUT)
 
     status, body = reply_of(invoke(message(1, 41, "12pm 120ml milk")))
     check("record: 200", status == 200, str(status))
@@ -180,6 +200,7 @@ with tempfile.TemporaryDirectory() as tmp:
           and edits[0][1]["chat_id"] == USER and edits[0][1]["message_id"] == 42
           and "Removed 150 ml milk at 12:00" in edits[0][1]["text"], str(TelegramAPI.calls))
 
+    store_requests = proxy.requests
     status, body = reply_of(invoke(message(5, 45, "90ml"), secret="wrong"))
     check("wrong secret: 401", status == 401, str(status))
     # the secret compared whole, before the body is read (issue 11, defect 9)
@@ -191,8 +212,36 @@ with tempfile.TemporaryDirectory() as tmp:
     check("unknown user: told their id", body and "222222222" in body["text"], str(body))
     check("wrong secret, unknown user: nothing stored",
           len(live_feedings()) == 0 and len(live_feedings(222222222)) == 0)
-    check("the secret and the token were read once, on the first invocation",
-          Parameters.calls == 2, str(Parameters.calls))
+    check("wrong secrets: not one store request", proxy.requests == store_requests,
+          str(proxy.targets[store_requests:]))
+    check("the secret and the token were read once, in one request, at init",
+          [(t, sorted(r.get("Names", []))) for t, r in SSM.requests]
+          == [("AmazonSSM.GetParameters", ["/milkbot/bot-token", "/milkbot/webhook-secret"])]
+          and all(r.get("WithDecryption") for _, r in SSM.requests), str(SSM.requests))
+    check("SSM: every request signed right", SSM.bad_signatures == 0, str(SSM.bad_signatures))
+
+    # an update Telegram sent (the right secret) that cannot be decoded: 200,
+    # or Telegram would retry it and hold the chat's later updates back
+    for what, body in (("not JSON", "{{{"), ("no update_id", '{"message": {}}'),
+                       ("a list", "[1, 2]")):
+        status, answer = reply_of(invoke(None, body=body))
+        check(f"undecodable update ({what}) with the right secret: 200", status == 200,
+              f"{status} {answer}")
+    status, answer = reply_of(invoke(None, body="%%% not base64 %%%", base64=True))
+    check("bad base64 with the right secret: 200", status == 200, f"{status} {answer}")
+
+    # more of what the function does, so that every action it needs is seen
+    # (iam_actions_test.py): a correction, a zone, the week, a button on a
+    # reply from before this container (its feeding found through the index)
+    invoke(message(20, 60, "9am 80ml"))
+    status, body = reply_of(invoke(message(21, 61, "make that 85")))
+    check("correction", body and body["text"].startswith("✏️ 80 → 85 ml"), str(body))
+    status, body = reply_of(invoke(message(22, 62, "tz Europe/Paris")))
+    check("tz", status == 200 and body and "Europe/Paris" in body["text"], str(body))
+    status, body = reply_of(invoke(message(23, 63, "week")))
+    check("week", status == 200 and body and "85 ml" in body["text"], str(body))
+    status, body = reply_of(invoke(message(24, 64, "undo")))
+    check("undo", status == 200 and body and "85 ml" in body["text"], str(body))
 
     # the table goes away: 500, so Telegram delivers the update again
     db.stop()
@@ -236,10 +285,56 @@ with tempfile.TemporaryDirectory() as tmp:
           and BOT_TOKEN not in text and BOT_TOKEN.split(":")[1] not in text)
     check("logs: no message text", "120ml" not in text and "150ml" not in text)
 
+    def run_bootstrap(env, *steps, secret=SECRET, next_failures=0):
+        """A fresh bootstrap with `env` invoked with each update in turn;
+        returns the results and its log lines (parsed). It has a Runtime API
+        of its own: a process stopped while it waits for an event leaves
+        that wait behind, which would take the next process's event. A step
+        may also be ("sleep", seconds), ("secret", the secret from now on),
+        ("call", a function) or ("button", message id): a press of the last
+        reply's button."""
+        global proc
+        api = type("OwnRuntimeAPI", (RuntimeAPI,), {
+            "events": queue.Queue(), "results": {}, "result_times": {}, "done": {},
+            "init_errors": [], "next_times": [], "deadlines": {},
+            "next_failures": next_failures})
+        server = serve(api)
+        env = dict(env, AWS_LAMBDA_RUNTIME_API=f"127.0.0.1:{server.server_address[1]}")
+        with open(os.path.join(tmp, "log2"), "w+") as out:
+            proc = subprocess.Popen(EMULATOR + [bootstrap], env=env, stdout=out, stderr=subprocess.STDOUT)
+            results = []
+            for step in steps:
+                if not isinstance(step, tuple):
+                    results.append(invoke(step, secret=secret, api=api))
+                elif step[0] == "sleep":
+                    time.sleep(step[1])
+                elif step[0] == "secret":
+                    secret = step[1]
+                elif step[0] == "call":
+                    step[1]()
+                elif step[0] == "event":
+                    results.append(invoke(None, event=step[1], api=api))
+                elif step[0] == "button":
+                    kind, payload = results[-1]
+                    body = json.loads(payload["body"]) if kind == "response" else {}
+                    data = body.get("reply_markup", {}).get("inline_keyboard", [[{}]])[0][0]
+                    results.append(invoke({"update_id": 90000 + step[1], "callback_query": {
+                        "id": f"cb-{step[1]}", "chat_instance": "1",
+                        "from": {"id": USER, "is_bot": False, "first_name": "Ana"},
+                        "data": data.get("callback_data", ""),
+                        "message": {"message_id": step[1] + 1, "date": NOON,
+                                    "chat": {"id": USER, "type": "private"}}}},
+                        secret=secret, api=api))
+            proc.terminate()
+            proc.wait(10)
+            server.shutdown()
+            server.server_close()
+            out.seek(0)
+            return results, [json.loads(line) for line in out.read().splitlines() if line.strip()]
+
     # a table that never answers: the invocation still answers (500) before
     # its deadline, instead of being killed (30 s of curl timeouts and retries
-    # would outlast the emulator's wait)
-    import socket
+    # would outlast it)
     hole = socket.socket()
     hole.bind(("127.0.0.1", 0))
     hole.listen(16)
@@ -248,35 +343,11 @@ with tempfile.TemporaryDirectory() as tmp:
                      daemon=True).start()
     stuck = dict(lambda_env, AWS_ENDPOINT_URL_DYNAMODB=f"http://127.0.0.1:{hole.getsockname()[1]}")
     RuntimeAPI.deadline_s = 3
-    proc = subprocess.Popen([bootstrap], env=stuck, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    kind, payload = invoke(message(8, 48, "120ml"))
+    results, _ = run_bootstrap(stuck, message(8, 48, "120ml"))
+    kind, payload = results[0]
     check("store hangs: answered before the deadline", kind == "response"
           and payload["statusCode"] == 500, f"{kind} {payload}")
-    proc.terminate()
-    proc.wait(10)
     RuntimeAPI.deadline_s = 10
-
-    def run_bootstrap(env, *updates, secret=SECRET):
-        """A fresh bootstrap with `env` invoked with each update in turn;
-        returns the results and its log lines (parsed). It has a Runtime API
-        of its own: a process stopped while it waits for an event leaves
-        that wait behind, which would take the next process's event."""
-        global proc
-        api = type("OwnRuntimeAPI", (RuntimeAPI,), {
-            "events": queue.Queue(), "results": {}, "result_times": {}, "done": {},
-            "init_errors": [], "next_times": []})
-        server = serve(api)
-        env = dict(env, AWS_LAMBDA_RUNTIME_API=f"127.0.0.1:{server.server_address[1]}")
-        with open(os.path.join(tmp, "log2"), "w+") as out:
-            proc = subprocess.Popen([bootstrap], env=env, stdout=out, stderr=subprocess.STDOUT)
-            results = [invoke(u, secret=secret, api=api) for u in updates]
-            proc.terminate()
-            proc.wait(10)
-            server.shutdown()
-            server.server_close()
-            out.seek(0)
-            return results, [json.loads(line) for line in out.read().splitlines() if line.strip()]
 
     # a corrupt SQLite store (sqlite: serves local runs): the reason is logged
     # (issue 11, defect 8), never the message
@@ -296,19 +367,82 @@ with tempfile.TemporaryDirectory() as tmp:
           "database disk image is malformed" in failed[0].get("note", ""), str(lines))
     check("sqlite corrupt: no message text logged", "total?" not in json.dumps(lines), str(lines))
 
-    # an empty secret in SSM lets nobody in, an empty header least of all:
-    # each invocation fails, saying why (issue 11, defect 9)
-    Parameters.values["/milkbot/empty-secret"] = ""
-    before = len(live_feedings())
-    results, lines = run_bootstrap(dict(lambda_env, WEBHOOK_SECRET_PARAM="/milkbot/empty-secret"),
-                                   message(11, 51, "90ml"), secret="")
-    kind, payload = results[0]
-    check("empty secret in SSM: the invocation fails", kind == "error"
-          and "/milkbot/empty-secret" in payload.get("errorMessage", "")
-          and "empty" in payload.get("errorMessage", ""), str(results))
-    check("empty secret in SSM: nothing stored", len(live_feedings()) == before, str(live_feedings()))
-    check("empty secret in SSM: logged", any("/milkbot/empty-secret" in r.get("message", "")
-                                             for r in lines), str(lines))
+    # a rotated secret: a request with the new one is let in once the old
+    # one was read at least MILKBOT_SECRET_RECHECK_SECONDS ago; before
+    # that, wrong secrets cost no SSM request at all
+    NEW_SECRET = "rotated-secret-2"
+    SSM.values["/milkbot/webhook-secret"] = SECRET
+    before = len(SSM.requests)
+    results, lines = run_bootstrap(dict(lambda_env, MILKBOT_SECRET_RECHECK_SECONDS="3600"),
+                                   message(30, 70, "total?"), message(31, 71, "total?"),
+                                   message(32, 72, "total?"), secret=NEW_SECRET)
+    check("a flood of wrong secrets: all 401", [reply_of(r)[0] for r in results] == [401] * 3,
+          str(results))
+    check("a flood of wrong secrets: SSM read only at init", len(SSM.requests) == before + 1,
+          str(SSM.requests[before:]))
+    before = len(SSM.requests)
+    rotated_env = dict(lambda_env, MILKBOT_SECRET_RECHECK_SECONDS="1")
+    results, lines = run_bootstrap(
+        rotated_env, message(33, 73, "total?"),
+        ("call", lambda: SSM.values.update({"/milkbot/webhook-secret": NEW_SECRET})),
+        ("sleep", 1.2), ("secret", NEW_SECRET), message(34, 74, "total?"),
+        message(35, 75, "total?"), ("secret", SECRET), message(36, 76, "total?"))
+    statuses = [reply_of(r)[0] for r in results]
+    check("secret rotated in SSM: let in once read again",
+          statuses[:3] == [200, 200, 200], str(statuses))
+    check("secret rotated: the old secret no longer works", statuses[3] == 401, str(statuses))
+    reads = [sorted(r.get("Names", [])) for _, r in SSM.requests[before:]]
+    check("secret rotated: one GetParameters at init, one for the webhook secret after",
+          reads[0] == ["/milkbot/bot-token", "/milkbot/webhook-secret"]
+          and reads[1:2] == [["/milkbot/webhook-secret"]] and len(reads) <= 3, str(reads))
+    check("secret rotated: logged, without the secret",
+          any("read again" in r.get("message", "") for r in lines)
+          and NEW_SECRET not in json.dumps(lines), str(lines))
+    SSM.values["/milkbot/webhook-secret"] = SECRET
+
+    # the Runtime API failing a few times: the loop waits and asks again
+    results, lines = run_bootstrap(lambda_env, message(37, 77, "total?"), next_failures=3)
+    check("/next failing 3 times: the invocation still served", reply_of(results[0])[0] == 200,
+          str(results))
+    check("/next failures logged", sum("Runtime API" in r.get("message", "") for r in lines) == 3,
+          str(lines))
+
+    # a Bot API that never answers: the Undo button's editMessageText gives
+    # up before the invocation's deadline, and the button is still answered
+    hole_api = socket.socket()
+    hole_api.bind(("127.0.0.1", 0))
+    hole_api.listen(16)
+    threading.Thread(target=lambda: [held.append(hole_api.accept()) for _ in range(16)],
+                     daemon=True).start()
+    RuntimeAPI.deadline_s = 3
+    results, lines = run_bootstrap(
+        dict(lambda_env, TELEGRAM_API_URL=f"http://127.0.0.1:{hole_api.getsockname()[1]}"),
+        message(38, 78, "8am 70ml"), ("button", 78))
+    kind, payload = results[1]
+    check("Bot API hangs: the button answered before the deadline",
+          kind == "response" and payload["statusCode"] == 200
+          and "Removed 70 ml" in json.loads(payload["body"])["text"], f"{kind} {payload}")
+    RuntimeAPI.deadline_s = 10
+
+    # `sam local invoke -e events/record.json --env-vars events/env.json`:
+    # the template's variables (its parameters unresolved: empty), those
+    # env.json sets, and no AWS at all -- the package runs on SQLite
+    template = load_template(os.path.join(ROOT, "template.yaml"))
+    declared = template["Resources"]["BotFunction"]["Properties"]["Environment"]["Variables"]
+    with open(os.path.join(ROOT, "events", "env.json")) as f:
+        overrides = json.load(f)["BotFunction"]
+    sam_env = {k: v if isinstance(v, str) else "" for k, v in declared.items()}
+    sam_env.update({k: v for k, v in overrides.items() if k in declared})
+    sam_env["MILKBOT_STORE"] = sam_env["MILKBOT_STORE"].replace("/tmp/", tmp + "/")
+    sam_env.update({k: lambda_env[k] for k in ("AWS_REGION", "_HANDLER", "LAMBDA_TASK_ROOT")})
+    sam_env.update(MILKBOT_CA_BUNDLE=ca, AWS_ACCESS_KEY_ID="defaultkey",
+                   AWS_SECRET_ACCESS_KEY="defaultsecret")
+    with open(os.path.join(ROOT, "events", "record.json")) as f:
+        record_event = f.read()
+    results, lines = run_bootstrap(sam_env, ("event", record_event))
+    status, body = reply_of(results[0])
+    check("sam local invoke with events/env.json: events/record.json recorded", status == 200
+          and body and body["text"].startswith("🍼 120 ml milk at 12:00"), f"{results} {lines}")
 
     # an initialisation that cannot work is reported to /init/error
     def init_error(without=(), **settings):
@@ -316,7 +450,7 @@ with tempfile.TemporaryDirectory() as tmp:
         returns (exit status, the one init error it reported, or "")."""
         env = {k: v for k, v in dict(lambda_env, **settings).items() if k not in without}
         before = len(RuntimeAPI.init_errors)
-        result = subprocess.run([bootstrap], env=env, capture_output=True, timeout=30)
+        result = subprocess.run(EMULATOR + [bootstrap], env=env, capture_output=True, timeout=30)
         reported = RuntimeAPI.init_errors[before:]
         return result.returncode, reported[0][1]["errorMessage"] if len(reported) == 1 else ""
 
@@ -328,6 +462,19 @@ with tempfile.TemporaryDirectory() as tmp:
           str(RuntimeAPI.init_errors))
     status, error = init_error(without=["BOT_TOKEN_PARAM"])
     check("no bot token: init error names it", "BOT_TOKEN_PARAM" in error, str(RuntimeAPI.init_errors))
+
+    # secrets that cannot be read stop the container at init, saying which
+    SSM.values["/milkbot/empty-secret"] = ""
+    status, error = init_error(WEBHOOK_SECRET_PARAM="/milkbot/empty-secret")
+    check("empty secret in SSM: init error names it", "/milkbot/empty-secret" in error
+          and "empty" in error, str(RuntimeAPI.init_errors))
+    status, error = init_error(BOT_TOKEN_PARAM="/milkbot/nowhere")
+    check("a parameter not in SSM: init error names it and the region",
+          "/milkbot/nowhere" in error and "eu-west-1" in error, str(RuntimeAPI.init_errors))
+    SSM.values["/milkbot/short"] = "has spaces"
+    status, error = init_error(WEBHOOK_SECRET_PARAM="/milkbot/short")
+    check("a secret Telegram would refuse: init error", "/milkbot/short" in error
+          and "has spaces" not in error, str(RuntimeAPI.init_errors))
 
     # no CA certificates where they are looked for: a clear init error
     status, error = init_error(MILKBOT_CA_BUNDLE="/nonexistent/ca.pem")

@@ -1,7 +1,7 @@
 """services.py -- local stand-ins for the cloud, shared by the Python tests
 and benchmarks: a private dynalite (on disk, so it survives a restart, or in
 memory), a fault-injecting proxy in front of it, the Lambda Runtime API, the
-Parameters and Secrets extension, HTTPS with a throw-away certificate
+SSM (SigV4 checked), HTTPS with a throw-away certificate
 authority, free ports."""
 import json
 import os
@@ -70,7 +70,9 @@ class FaultProxy:
                         InternalServerError: the answer is lost
       "applied-timeout" forwarded, its answer held until the client gives up
     `requests` and `faults` count what it saw and served; `targets` lists
-    each request's operation (GetItem, Query, ...). `gate`, when set, is
+    each request's operation (GetItem, Query, ...), and `actions` each
+    (operation, index name or None): the IAM actions and resources the
+    client needed. `gate`, when set, is
     called as gate(proxy) before a request is forwarded and must return a
     context manager held while it is forwarded and answered: the
     concurrency tests' sequencer, which lets one request through at a time."""
@@ -82,12 +84,14 @@ class FaultProxy:
     # a held request is let go after this long even if its client is still
     # waiting: longer than the client's 10 s request timeout (src/aws/aws_json.c)
     HOLD_S = 15
+    instances = []  # every proxy made, for save_seen_actions
 
     def __init__(self, upstream):
         self.upstream = upstream.rstrip("/") + "/"
         self.plan, self.forever, self.gate, self.only = [], None, None, {}
         self.requests = self.faults = 0
-        self.targets = []
+        self.targets, self.actions = [], []
+        FaultProxy.instances.append(self)
         self.lock = threading.Lock()
         handler = type("FaultProxyHandler", (_FaultProxyHandler,), {"proxy": self})
         self.server = QuietServer(("127.0.0.1", 0), handler)
@@ -95,11 +99,12 @@ class FaultProxy:
         self.endpoint = f"http://127.0.0.1:{self.port}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
-    def take(self, target):
+    def take(self, target, index=None):
         """The fault for the next request (counted), under the lock."""
         with self.lock:
             self.requests += 1
             self.targets.append(target)
+            self.actions.append((target, index))
             if self.only.get(target):
                 fault = self.only[target].pop(0)
             else:
@@ -133,7 +138,11 @@ class _FaultProxyHandler(BaseHTTPRequestHandler):
     def do_POST(self):
         body = self.rfile.read(int(self.headers["Content-Length"]))
         target = self.headers.get("X-Amz-Target", "").rpartition(".")[2]
-        fault = self.proxy.take(target)
+        try:
+            index = json.loads(body).get("IndexName")
+        except (ValueError, AttributeError):
+            index = None
+        fault = self.proxy.take(target, index)
         if fault == "throttle":
             return self.send(400, json.dumps(FaultProxy.THROTTLE).encode())
         if fault == "500":
@@ -203,6 +212,7 @@ class Checks:
             print(f"FAIL {what}\n  {detail}")
 
     def finish(self):
+        save_seen_actions()
         print(f"{self.name}: {self.passed} passed, {self.failed} failed")
         raise SystemExit(1 if self.failed else 0)
 
@@ -217,7 +227,10 @@ class Checks:
 
 
 class RuntimeAPI(BaseHTTPRequestHandler):
-    """The Lambda Runtime API, version 2018-06-01."""
+    """The Lambda Runtime API, version 2018-06-01. An answer posted after
+    the invocation's deadline is recorded as ("killed", ...): Lambda would
+    have stopped the invocation by then. `next_failures` of the next GET
+    /next requests are answered 500 first (a Runtime API hiccup)."""
     protocol_version = "HTTP/1.1"
     deadline_s = 10
     events = queue.Queue()
@@ -225,6 +238,8 @@ class RuntimeAPI(BaseHTTPRequestHandler):
     result_times = {}
     done = {}
     init_errors = []
+    next_failures = 0
+    deadlines = {}  # request id -> deadline (time.time())
 
     next_times = []  # when each /next arrived (time.perf_counter)
 
@@ -232,12 +247,16 @@ class RuntimeAPI(BaseHTTPRequestHandler):
         if self.path != "/2018-06-01/runtime/invocation/next":
             return self.reply(404, b"{}")
         type(self).next_times.append(time.perf_counter())
+        if type(self).next_failures > 0:
+            type(self).next_failures -= 1
+            return self.reply(500, b'{"errorType":"ServiceException"}')
         request_id, event = self.events.get()
         body = event.encode()
+        deadline = time.time() + type(self).deadline_s
+        type(self).deadlines[request_id] = deadline
         self.send_response(200)
         self.send_header("Lambda-Runtime-Aws-Request-Id", request_id)
-        self.send_header("Lambda-Runtime-Deadline-Ms",
-                         str(int((time.time() + type(self).deadline_s) * 1000)))
+        self.send_header("Lambda-Runtime-Deadline-Ms", str(int(deadline * 1000)))
         self.send_header("Lambda-Runtime-Trace-Id", f"Root=1-00000000-{request_id}")
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
@@ -251,7 +270,8 @@ class RuntimeAPI(BaseHTTPRequestHandler):
             type(self).init_errors.append((self.headers.get("Lambda-Runtime-Function-Error-Type"),
                                            json.loads(body)))
         elif len(parts) == 6 and parts[3] == "invocation" and parts[5] in ("response", "error"):
-            type(self).results[parts[4]] = (parts[5], json.loads(body))
+            late = time.time() > type(self).deadlines.get(parts[4], float("inf"))
+            type(self).results[parts[4]] = ("killed" if late else parts[5], json.loads(body))
             type(self).result_times[parts[4]] = time.perf_counter()
             type(self).done[parts[4]].set()
         else:
@@ -260,34 +280,6 @@ class RuntimeAPI(BaseHTTPRequestHandler):
 
     def reply(self, status, body):
         self.send_response(status)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
-class Parameters(BaseHTTPRequestHandler):
-    """The AWS Parameters and Secrets Lambda Extension's HTTP interface."""
-    values = {}  # name -> value
-    token = ""   # the session token the extension must be given
-    calls = 0
-
-    def do_GET(self):
-        url = urllib.parse.urlparse(self.path)
-        query = urllib.parse.parse_qs(url.query)
-        type(self).calls += 1
-        name = query.get("name", [""])[0]
-        if (url.path != "/systemsmanager/parameters/get" or query.get("withDecryption") != ["true"]
-                or self.headers.get("X-Aws-Parameters-Secrets-Token") != self.token
-                or name not in self.values):
-            body = b'{"message":"forbidden or not found"}'
-            self.send_response(400)
-        else:
-            body = json.dumps({"Parameter": {"Name": name, "Type": "SecureString",
-                                             "Value": self.values[name], "Version": 1}}).encode()
-            self.send_response(200)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -346,9 +338,9 @@ class JSONHandler(BaseHTTPRequestHandler):
 
 
 class SSM(JSONHandler):
-    """AWS Systems Manager's GetParameter, as far as `milkbot webhook` uses
-    it: every request's SigV4 signature is recomputed with botocore and a
-    wrong one refused, as AWS would."""
+    """AWS Systems Manager's GetParameter and GetParameters, as far as
+    milkbot uses them: every request's SigV4 signature is recomputed with
+    botocore and a wrong one refused, as AWS would."""
     content_type = "application/x-amz-json-1.1"
     values = {}  # name -> value
     credentials = ("AKIDEXAMPLE", "secret", None, "eu-west-1")  # key, secret, token, region
@@ -367,15 +359,45 @@ class SSM(JSONHandler):
             type(self).bad_signatures += 1
             return self.answer(400, {"__type": "InvalidSignatureException",
                                      "message": "The request signature we calculated does not match"})
-        if (headers.get("x-amz-target") != "AmazonSSM.GetParameter"
-                or headers.get("content-type") != "application/x-amz-json-1.1"):
+        if headers.get("content-type") != "application/x-amz-json-1.1":
             return self.answer(400, {"__type": "UnknownOperationException"})
-        name = request.get("Name")
-        if name not in self.values:
-            return self.answer(400, {"__type": "ParameterNotFound", "message": ""})
-        self.answer(200, {"Parameter": {"Name": name, "Type": "SecureString", "Version": 1,
-                                        "Value": self.values[name] if request.get("WithDecryption")
-                                        else "AQICAHencrypted=="}})
+
+        def parameter(name):
+            return {"Name": name, "Type": "SecureString", "Version": 1,
+                    "Value": self.values[name] if request.get("WithDecryption")
+                    else "AQICAHencrypted=="}
+        target = headers.get("x-amz-target")
+        if target == "AmazonSSM.GetParameter":
+            name = request.get("Name")
+            if name not in self.values:
+                return self.answer(400, {"__type": "ParameterNotFound", "message": ""})
+            return self.answer(200, {"Parameter": parameter(name)})
+        if target == "AmazonSSM.GetParameters":
+            names = request.get("Names", [])
+            if not 1 <= len(names) <= 10:
+                return self.answer(400, {"__type": "ValidationException", "message": "Names"})
+            return self.answer(200, {
+                "Parameters": [parameter(n) for n in names if n in self.values],
+                "InvalidParameters": [n for n in names if n not in self.values]})
+        return self.answer(400, {"__type": "UnknownOperationException"})
+
+
+def save_seen_actions():
+    """Writes the IAM actions the code under test was seen to need -- each
+    DynamoDB request through a FaultProxy (with the index it read) and each
+    request to the fake SSM -- as JSON lines [action, index or null] to the
+    file MILKBOT_SEEN_ACTIONS names, if set. iam_actions_test.py compares
+    them with the function's policy in template.yaml."""
+    path = os.environ.get("MILKBOT_SEEN_ACTIONS")
+    if not path:
+        return
+    seen = {("dynamodb:" + target, index)
+            for proxy in FaultProxy.instances for target, index in proxy.actions if target}
+    seen |= {("ssm:" + (target or "").rpartition(".")[2], None) for target, _ in SSM.requests}
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    with open(path, "w") as out:
+        for action, index in sorted(seen, key=lambda a: (a[0], a[1] or "")):
+            out.write(json.dumps([action, index]) + "\n")
 
 
 def tls_certificate(directory, name="server"):

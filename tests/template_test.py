@@ -3,26 +3,18 @@
 expects: cfn-lint (template_lint_test.py) does not check them all (it let
 an invalid BillingMode through).
 usage: template_test.py template.yaml"""
+import json
+import os
 import sys
 
-import yaml
+from cfn_template import load_template
 
 from services import Checks
 
 check = Checks("template")
 
-
-class Loader(yaml.SafeLoader):
-    pass
-
-
-# CloudFormation's short tags (!Ref, !Sub) as plain {"Ref": ...} values
-Loader.add_multi_constructor("!", lambda loader, suffix, node: {
-    suffix: loader.construct_scalar(node) if isinstance(node, yaml.ScalarNode)
-    else loader.construct_sequence(node)})
-
 path = sys.argv[1]
-t = yaml.load(open(path), Loader)
+t = load_template(path)
 res, params = t["Resources"], t["Parameters"]
 table = res["FeedingsTable"]["Properties"]
 fn = res["BotFunction"]["Properties"]
@@ -30,21 +22,37 @@ check("table: on-demand", table["BillingMode"] == "PAY_PER_REQUEST", table["Bill
 check("table: point-in-time recovery",
       table["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True)
 check("table: deletion protection", table["DeletionProtectionEnabled"] is True)
-check("table: kept when the stack goes", res["FeedingsTable"]["DeletionPolicy"] == "Retain")
+check("table: kept when the stack goes, but not after a failed create",
+      res["FeedingsTable"]["DeletionPolicy"] == "RetainExceptOnCreate"
+      and res["FeedingsTable"]["UpdateReplacePolicy"] == "Retain")
 check("table: string keys pk, sk",
       [(k["AttributeName"], k["KeyType"]) for k in table["KeySchema"]] == [("pk", "HASH"), ("sk", "RANGE")])
 check("function: provided.al2023", fn["Runtime"] == "provided.al2023", fn["Runtime"])
 check("function: bootstrap", fn["Handler"] == "bootstrap")
 check("function: 128 MB", fn["MemorySize"] == 128)
 check("function: a short timeout", 3 <= fn["Timeout"] <= 15, str(fn["Timeout"]))
-check("function: the package", fn["CodeUri"] == "build/milkbot-lambda.zip", fn["CodeUri"])
+check("function: built by `sam build` through the Makefile",
+      fn["CodeUri"] == "." and res["BotFunction"]["Metadata"] == {"BuildMethod": "makefile"},
+      str(fn["CodeUri"]))
 check("function: architecture parameter, x86_64 by default",
       fn["Architectures"] == [{"Ref": "Architecture"}] and params["Architecture"]["Default"] == "x86_64")
-check("function: the extension layer", fn["Layers"] == [{"Ref": "ParametersSecretsExtensionArn"}])
+check("function: no layer (secrets read from SSM by the code)", "Layers" not in fn)
+check("function: concurrency capped unless the parameter is 0",
+      fn["ReservedConcurrentExecutions"] == {"If": ["CapConcurrency", {"Ref": "ReservedConcurrency"},
+                                                    {"Ref": "AWS::NoValue"}]}
+      and params["ReservedConcurrency"]["Default"] > 0, str(fn.get("ReservedConcurrentExecutions")))
+routes = res["WebhookApi"]["Properties"]["DefaultRouteSettings"]
+check("route: throttled", routes == {"ThrottlingBurstLimit": 20, "ThrottlingRateLimit": 10}, str(routes))
 env = fn["Environment"]["Variables"]
 check("function: its settings", set(env) == {"MILKBOT_STORE", "MILKBOT_TZ", "ALLOWED_USER_IDS",
                                              "WEBHOOK_SECRET_PARAM", "BOT_TOKEN_PARAM",
+                                             "MILKBOT_WEBHOOK_SECRET", "TELEGRAM_BOT_TOKEN",
                                              "GNUTLS_NO_IMPLICIT_INIT", "MILKBOT_CA_BUNDLE"}, str(env))
+check("function: no secret in the template", env["MILKBOT_WEBHOOK_SECRET"] == ""
+      and env["TELEGRAM_BOT_TOKEN"] == "")
+local = json.load(open(os.path.join(os.path.dirname(path), "events", "env.json")))
+check("events/env.json: sets only what the template declares (all SAM lets it)",
+      list(local) == ["BotFunction"] and set(local["BotFunction"]) <= set(env), str(local))
 check("function: Amazon Linux's CA certificates",
       env["MILKBOT_CA_BUNDLE"] == "/etc/pki/tls/certs/ca-bundle.crt", env["MILKBOT_CA_BUNDLE"])
 check("function: the store is the table", env["MILKBOT_STORE"] == {"Sub": "dynamodb:${FeedingsTable}"})
@@ -52,21 +60,27 @@ event = fn["Events"]["Webhook"]
 check("function: POST /webhook on the HTTP API", event["Type"] == "HttpApi"
       and event["Properties"]["Path"] == "/webhook" and event["Properties"]["Method"] == "POST")
 policies = fn["Policies"]
-check("policy: CRUD on this table only",
-      policies[0] == {"DynamoDBCrudPolicy": {"TableName": {"Ref": "FeedingsTable"}}}, str(policies[0]))
-statements = policies[1]["Statement"]
-ssm = [s for s in statements if s["Action"] == "ssm:GetParameter"]
+check("policy: one inline policy, no SAM template (they grant more)",
+      len(policies) == 1 and list(policies[0]) == ["Statement"], str(policies))
+statements = policies[0]["Statement"]
+ssm = [s for s in statements if s["Action"] == "ssm:GetParameters"]
 check("policy: read exactly the two parameters", len(ssm) == 1 and len(ssm[0]["Resource"]) == 2
       and "${WebhookSecretParameter}" in ssm[0]["Resource"][0]["Sub"]
       and "${BotTokenParameter}" in ssm[0]["Resource"][1]["Sub"], str(ssm))
+check("policy: ARNs in the stack's partition", all("${AWS::Partition}" in r["Sub"]
+                                                   for r in ssm[0]["Resource"]), str(ssm))
 kms = [s for s in statements if s["Action"] == "kms:Decrypt"]
-check("policy: decrypt only through SSM", len(kms) == 1
-      and "kms:ViaService" in kms[0]["Condition"]["StringEquals"], str(kms))
-check("policy: nothing else", len(statements) == 2 and len(policies) == 2)
+check("policy: decrypt only through SSM, in the region's partition", len(kms) == 1
+      and kms[0]["Condition"]["StringEquals"]["kms:ViaService"]
+      == {"Sub": "ssm.${AWS::Region}.${AWS::URLSuffix}"}, str(kms))
+# which DynamoDB actions: iam_actions_test.py, against what the code calls
 logs = res["BotLogGroup"]["Properties"]
 check("logs: retention", logs["RetentionInDays"] == {"Ref": "LogRetentionDays"})
+check("logs: their deletion policy stated", res["BotLogGroup"]["DeletionPolicy"] == "Delete")
 check("output: the webhook URL", "/webhook" in t["Outputs"]["WebhookUrl"]["Value"]["Sub"])
+check("no hard-coded partition or region", "amazonaws.com" not in open(path).read()
+      and "us-east-1" not in open(path).read())
 for name in ("AllowedUserIds", "DefaultTimeZone", "WebhookSecretParameter", "BotTokenParameter",
-             "ParametersSecretsExtensionArn"):
+             "ReservedConcurrency"):
     check(f"parameter {name}", name in params)
 check.finish()
