@@ -9,6 +9,7 @@
 
 #include "util/buffer.h"
 #include "util/ca_bundle.h"
+#include "util/deadline.h"
 
 #include <curl/curl.h>
 #include <stdint.h>
@@ -120,13 +121,7 @@ int aws_json_connect(aws_json_client *c, long timeout_ms, char *err,
 /* Milliseconds a request may take: 10 s, or what is left before the
  * deadline; 0 when nothing is left. */
 static long request_budget(const aws_json_client *c) {
-    if (c->deadline_ms == 0) return 10000;
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    int64_t now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-    int64_t left = c->deadline_ms - now;
-    if (left <= 0) return 0;
-    return left < 10000 ? (long)left : 10000;
+    return deadline_budget_ms(c->deadline_ms, 10000);
 }
 
 /* Full jitter: a random delay in [0, min(cap, base * 2^attempt)]. */

@@ -3,12 +3,12 @@
 
 #include "util/buffer.h"
 #include "util/ca_bundle.h"
+#include "util/deadline.h"
 
 #include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 struct tg_api {
     CURL *curl; /* reused: keep-alive to Telegram across invocations */
@@ -43,16 +43,6 @@ void tg_api_set_deadline(tg_api *a, int64_t deadline_ms) {
     a->deadline_ms = deadline_ms;
 }
 
-/* Milliseconds a call may take: 5 s, or what is left before the deadline
- * (0: nothing). */
-static long call_budget(const tg_api *a) {
-    if (a->deadline_ms == 0) return 5000;
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    int64_t left = a->deadline_ms - ((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
-    return left <= 0 ? 0 : left < 5000 ? (long)left : 5000;
-}
-
 int tg_api_call(tg_api *a, const char *method, const cJSON *params, char *err,
                 size_t errlen) {
     return tg_api_call_result(a, method, params, NULL, err, errlen);
@@ -61,7 +51,7 @@ int tg_api_call(tg_api *a, const char *method, const cJSON *params, char *err,
 int tg_api_call_result(tg_api *a, const char *method, const cJSON *params,
                        cJSON **result, char *err, size_t errlen) {
     if (result) *result = NULL;
-    long budget = call_budget(a);
+    long budget = deadline_budget_ms(a->deadline_ms, 5000);
     if (budget == 0) {
         snprintf(err, errlen, "%s: no time left before the deadline", method);
         return -1;
