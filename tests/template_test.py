@@ -47,7 +47,7 @@ env = fn["Environment"]["Variables"]
 check("function: its settings", set(env) == {"MILKBOT_STORE", "MILKBOT_TZ", "ALLOWED_USER_IDS",
                                              "WEBHOOK_SECRET_PARAM", "BOT_TOKEN_PARAM",
                                              "MILKBOT_WEBHOOK_SECRET", "TELEGRAM_BOT_TOKEN",
-                                             "GNUTLS_NO_IMPLICIT_INIT", "MILKBOT_CA_BUNDLE"}, str(env))
+                                             "MILKBOT_CA_BUNDLE"}, str(env))
 check("function: no secret in the template", env["MILKBOT_WEBHOOK_SECRET"] == ""
       and env["TELEGRAM_BOT_TOKEN"] == "")
 local = json.load(open(os.path.join(os.path.dirname(path), "events", "env.json")))
