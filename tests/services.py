@@ -86,7 +86,7 @@ class FaultProxy:
     HOLD_S = 15
     instances = []  # every proxy made, for save_seen_actions
 
-    def __init__(self, upstream):
+    def __init__(self, upstream, tls=None):
         self.upstream = upstream.rstrip("/") + "/"
         self.plan, self.forever, self.gate, self.only = [], None, None, {}
         self.requests = self.faults = 0
@@ -94,10 +94,9 @@ class FaultProxy:
         FaultProxy.instances.append(self)
         self.lock = threading.Lock()
         handler = type("FaultProxyHandler", (_FaultProxyHandler,), {"proxy": self})
-        self.server = QuietServer(("127.0.0.1", 0), handler)
+        self.server = serve(handler, tls)
         self.port = self.server.server_address[1]
-        self.endpoint = f"http://127.0.0.1:{self.port}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.endpoint = f"{'https' if tls else 'http'}://127.0.0.1:{self.port}"
 
     def take(self, target, index=None):
         """The fault for the next request (counted), under the lock."""
@@ -161,9 +160,15 @@ class _FaultProxyHandler(BaseHTTPRequestHandler):
                 return self.hold()
             self.send(*answer)
 
-    def send(self, status, data):
+    def do_GET(self):
+        """DynamoDB's health check, which answers any GET on a connection
+        kept open: what milkbot's init opens its connection with. Not a
+        request to the table, so neither counted nor faulted."""
+        self.send(200, b"healthy: dynamodb.us-east-1.amazonaws.com ", "text/plain")
+
+    def send(self, status, data, content_type="application/x-amz-json-1.0"):
         self.send_response(status)
-        self.send_header("Content-Type", "application/x-amz-json-1.0")
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
@@ -290,6 +295,23 @@ class RuntimeAPI(BaseHTTPRequestHandler):
 
 class QuietServer(ThreadingHTTPServer):
     daemon_threads = True
+    tls = None  # an SSLContext: HTTPS
+
+    def finish_request(self, request, client_address):
+        # the TLS handshake on the connection's own thread: done in accept(),
+        # one client that never completes it would stall every other
+        if self.tls:
+            try:
+                request = self.tls.wrap_socket(request, server_side=True)
+            except (OSError, ssl.SSLError):
+                return
+        super().finish_request(request, client_address)
+
+    def process_request(self, request, client_address):
+        # each answer leaves at once: with Nagle's algorithm a body written
+        # after its headers waits for the client's delayed ACK (40 ms)
+        request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        super().process_request(request, client_address)
 
     def handle_error(self, request, client_address):
         pass  # a runtime stopped mid-connection is expected here
@@ -340,25 +362,40 @@ class JSONHandler(BaseHTTPRequestHandler):
 class SSM(JSONHandler):
     """AWS Systems Manager's GetParameter and GetParameters, as far as
     milkbot uses them: every request's SigV4 signature is recomputed with
-    botocore and a wrong one refused, as AWS would."""
+    botocore and a wrong one refused, as AWS would. With `check_late`
+    (benchmarks) it answers first and checks after, so that botocore's
+    time is not counted as milkbot's; bad_signatures still counts."""
     content_type = "application/x-amz-json-1.1"
     values = {}  # name -> value
     credentials = ("AKIDEXAMPLE", "secret", None, "eu-west-1")  # key, secret, token, region
     requests = []  # (target, body) of each request
     bad_signatures = 0
+    check_late = False
+
+    def signed_right(self, headers, body):
+        key, secret, token, region = self.credentials
+        expected = botocore_authorization(headers, body, self.server.server_address[1],
+                                          key, secret, token, region, "ssm")
+        if headers.get("authorization") != expected or headers.get("x-amz-security-token") != token:
+            type(self).bad_signatures += 1
+            return False
+        return True
 
     def do_POST(self):
         body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
         headers = {k.lower(): v for k, v in self.headers.items()}
         request = json.loads(body)
         type(self).requests.append((headers.get("x-amz-target"), request))
-        key, secret, token, region = self.credentials
-        expected = botocore_authorization(headers, body, self.server.server_address[1],
-                                          key, secret, token, region, "ssm")
-        if headers.get("authorization") != expected or headers.get("x-amz-security-token") != token:
-            type(self).bad_signatures += 1
+        if self.check_late:
+            self.answer_request(headers, request)
+            self.signed_right(headers, body)
+            return
+        if not self.signed_right(headers, body):
             return self.answer(400, {"__type": "InvalidSignatureException",
                                      "message": "The request signature we calculated does not match"})
+        self.answer_request(headers, request)
+
+    def answer_request(self, headers, request):
         if headers.get("content-type") != "application/x-amz-json-1.1":
             return self.answer(400, {"__type": "UnknownOperationException"})
 
@@ -417,8 +454,7 @@ def serve(handler, tls=None):
     a (certificate, key) pair."""
     server = QuietServer(("127.0.0.1", 0), handler)
     if tls:
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        context.load_cert_chain(*tls)
-        server.socket = context.wrap_socket(server.socket, server_side=True)
+        server.tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        server.tls.load_cert_chain(*tls)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server

@@ -1,7 +1,10 @@
 /* ca_bundle.c -- see ca_bundle.h. */
 #include "ca_bundle.h"
+#include "ca_store.h"
 
 #include <errno.h>
+#include <openssl/ssl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,15 +19,54 @@ const char *ca_bundle_path(void) {
     return path && path[0] ? path : default_path;
 }
 
+/* the file's store, made by the first check or handshake that needs it
+ * (the others wait for it); NULL with store_err if it could not be */
+static pthread_once_t store_once = PTHREAD_ONCE_INIT;
+static const char *store_path;
+static X509_STORE *store;
+static char store_err[400];
+
+static void open_store(void) {
+    store = ca_store_open(store_path, store_err, sizeof store_err);
+}
+
 int ca_bundle_check(char *err, size_t errlen) {
     const char *path = ca_bundle_path();
-    if (path == NULL || access(path, R_OK) == 0) return 0;
-    snprintf(err, errlen, "CA certificates %.300s: %s (set MILKBOT_CA_BUNDLE "
-             "to the file of trusted CA certificates)", path, strerror(errno));
-    return -1;
+    if (path == NULL) return 0;
+    if (access(path, R_OK) != 0) {
+        snprintf(err, errlen, "CA certificates %.300s: %s (set MILKBOT_CA_BUNDLE "
+                 "to the file of trusted CA certificates)", path, strerror(errno));
+        return -1;
+    }
+    if (store_path == NULL) store_path = path;
+    pthread_once(&store_once, open_store);
+    if (store == NULL) {
+        snprintf(err, errlen, "%.400s (set MILKBOT_CA_BUNDLE to the file of "
+                 "trusted CA certificates)", store_err);
+        return -1;
+    }
+    return 0;
+}
+
+/* libcurl's CURLOPT_SSL_CTX_FUNCTION: before each TLS handshake */
+static CURLcode use_store(CURL *curl, void *ssl_ctx, void *unused) {
+    (void)curl, (void)unused;
+    pthread_once(&store_once, open_store);
+    if (store == NULL) return CURLE_SSL_CACERT_BADFILE;
+    /* the context takes a reference: the store outlives every handle */
+    SSL_CTX_set1_cert_store(ssl_ctx, store);
+    return CURLE_OK;
 }
 
 void ca_bundle_apply(CURL *curl) {
     const char *path = ca_bundle_path();
-    if (path) curl_easy_setopt(curl, CURLOPT_CAINFO, path);
+    if (path == NULL) return;
+    if (store_path == NULL) store_path = path;
+    if (curl_easy_setopt(curl, CURLOPT_SSL_CTX_FUNCTION, use_store) == CURLE_OK) {
+        /* nothing for libcurl to read itself: the store has it all */
+        curl_easy_setopt(curl, CURLOPT_CAINFO, NULL);
+        curl_easy_setopt(curl, CURLOPT_CAPATH, NULL);
+    } else { /* not OpenSSL: libcurl reads the file itself */
+        curl_easy_setopt(curl, CURLOPT_CAINFO, path);
+    }
 }
