@@ -181,10 +181,16 @@ static int by_subject(X509_LOOKUP *lookup, X509_LOOKUP_TYPE type,
     pthread_mutex_unlock(&f->lock);
     ERR_clear_error(); /* a certificate already in the store is no error */
     if (!found) return 0;
+    /* `ret` borrows the store's certificate, as the hashed-directory
+     * lookup's does: its caller (X509_STORE_CTX_get_by_subject) takes
+     * its own reference and never frees `ret`. set1 takes one, so it is
+     * given back at once; the store's keeps the certificate alive. */
     X509_STORE_lock(store);
     X509_OBJECT *held = X509_OBJECT_retrieve_by_subject(X509_STORE_get0_objects(store),
                                                         type, name);
-    int ok = held != NULL && X509_OBJECT_set1_X509(ret, X509_OBJECT_get0_X509(held));
+    X509 *cert = held ? X509_OBJECT_get0_X509(held) : NULL;
+    int ok = cert != NULL && X509_OBJECT_set1_X509(ret, cert);
+    if (ok) X509_free(cert);
     X509_STORE_unlock(store);
     return ok;
 }
