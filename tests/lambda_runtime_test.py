@@ -491,6 +491,18 @@ with tempfile.TemporaryDirectory() as tmp:
         status, error = init_error(without=["MILKBOT_CA_BUNDLE"])
         check("CA bundle: Amazon Linux's by default", "/etc/pki/tls/certs/ca-bundle.crt" in error,
               str(RuntimeAPI.init_errors))
+    # a CA file that is not one: refused at init, naming it
+    not_pem = os.path.join(tmp, "not-a-bundle.pem")
+    with open(not_pem, "w") as f:
+        f.write("-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n")
+    status, error = init_error(MILKBOT_CA_BUNDLE=not_pem)
+    check("CA bundle not certificates: init error names it", "not-a-bundle.pem" in error
+          and "block 1" in error, str(RuntimeAPI.init_errors))
+    # HTTP(S) only: libcurl's other protocols are stubs in the package
+    # (packaging/curl_unused.c), and never reached
+    status, error = init_error(AWS_ENDPOINT_URL_SSM="ldap://127.0.0.1:389/")
+    check("an endpoint in another protocol: refused as such", "Unsupported protocol" in error,
+          str(RuntimeAPI.init_errors))
     db.stop()
 
 check.finish()

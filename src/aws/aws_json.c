@@ -99,6 +99,9 @@ int aws_json_connect(aws_json_client *c, long timeout_ms, char *err,
     CURL *h = c->curl;
     curl_easy_reset(h);
     curl_easy_setopt(h, CURLOPT_URL, c->url);
+    /* HTTP(S) only: bootstrap links libcurl's other protocols as stubs
+     * (packaging/curl_unused.c) */
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, buffer_curl_write);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, &c->body);
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
@@ -172,6 +175,9 @@ static long send_once(aws_json_client *c, const char *op, const char *body,
     CURL *h = c->curl;
     curl_easy_reset(h);
     curl_easy_setopt(h, CURLOPT_URL, c->url);
+    /* HTTP(S) only: bootstrap links libcurl's other protocols as stubs
+     * (packaging/curl_unused.c) */
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
     curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)strlen(body));

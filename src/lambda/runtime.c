@@ -87,6 +87,7 @@ static long post(lambda_runtime *rt, const char *path, const char *body,
     buffer ignored = {0};
     curl_easy_reset(rt->curl);
     curl_easy_setopt(rt->curl, CURLOPT_URL, url);
+    curl_easy_setopt(rt->curl, CURLOPT_PROTOCOLS_STR, "http");
     curl_easy_setopt(rt->curl, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(rt->curl, CURLOPT_POSTFIELDS, body);
     curl_easy_setopt(rt->curl, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
@@ -132,6 +133,7 @@ static int next_invocation(lambda_runtime *rt, next_headers *h, buffer *event,
     buffer_reset(event);
     curl_easy_reset(rt->curl);
     curl_easy_setopt(rt->curl, CURLOPT_URL, url);
+    curl_easy_setopt(rt->curl, CURLOPT_PROTOCOLS_STR, "http");
     curl_easy_setopt(rt->curl, CURLOPT_WRITEFUNCTION, buffer_curl_write);
     curl_easy_setopt(rt->curl, CURLOPT_WRITEDATA, event);
     curl_easy_setopt(rt->curl, CURLOPT_HEADERFUNCTION, on_header);

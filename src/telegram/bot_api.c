@@ -66,6 +66,9 @@ int tg_api_call_result(tg_api *a, const char *method, const cJSON *params,
     struct curl_slist *headers = curl_slist_append(NULL, "Content-Type: application/json");
     curl_easy_reset(a->curl);
     curl_easy_setopt(a->curl, CURLOPT_URL, url);
+    /* HTTP(S) only: bootstrap links libcurl's other protocols as stubs
+     * (packaging/curl_unused.c) */
+    curl_easy_setopt(a->curl, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(a->curl, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(a->curl, CURLOPT_POSTFIELDS, json);
     curl_easy_setopt(a->curl, CURLOPT_WRITEFUNCTION, buffer_curl_write);
