@@ -55,6 +55,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
                                    "738251904,6120457389",
                                    err, sizeof err) != 0)
         abort();
+    /* the bot of tests/fixtures: group mentions, commands and replies */
+    if (webhook_config_set_bot(&config, "7391046628:fuzz", "MilkLogBot", err, sizeof err) != 0)
+        abort();
     return 0;
 }
 

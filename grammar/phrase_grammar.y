@@ -118,24 +118,46 @@ item ::= QUESTION.           { phrase_add_question(ctx); }
 item ::= WORD(W).            { phrase_add_word(ctx, &W); }
 
 %code {
+/* Whether a token is milkbot's vocabulary (phrase.tries): an amount with
+ * its unit, a unit, a duration, a command word. Bare numbers are not ("see
+ * you in 5"), nor times or days ("yesterday was long"), nor the words
+ * that are commands only beside an amount ("no", "sorry", "spilled"), nor
+ * greetings. */
+static int tries(int code, const phrase_token *t) {
+    if (code == TK_COMMAND)
+        return t->sub != CMD_VAGUE && t->sub != CMD_NOTFED &&
+               !(t->sub >= CMD_HELLO && t->sub <= CMD_GOODNIGHT);
+    return code == TK_AMOUNT || code == TK_UNIT || code == TK_DURATION;
+}
+
 void phrase_parse(const char *text, size_t len, phrase *out) {
     phrase_ctx ctx;
     yyParser parser; /* on the stack: parsing a phrase never allocates */
     phrase_lexer lexer;
     phrase_token tok;
-    int code;
+    int code, tried = 0, words = 0;
 
     phrase_ctx_init(&ctx, text, len, out);
     phraseParserInit(&parser, &ctx);
     phrase_lexer_init(&lexer, text, len);
-    while (!ctx.failed && (code = phrase_lex(&lexer, &tok)) != 0)
+    while (!ctx.failed && (code = phrase_lex(&lexer, &tok)) != 0) {
+        tried |= tries(code, &tok);
+        words += code == TK_WORD;
         phraseParser(&parser, code, tok);
+    }
     if (!ctx.failed) {
         memset(&tok, 0, sizeof tok);
         tok.off = (uint32_t)len;
         phraseParser(&parser, 0, tok);
+    } else { /* the rest of the line, read only for tries and words */
+        while ((code = phrase_lex(&lexer, &tok)) != 0) {
+            tried |= tries(code, &tok);
+            words += code == TK_WORD;
+        }
     }
     phraseParserFinalize(&parser);
     phrase_finish(&ctx);
+    out->tries = tried;
+    out->words = words;
 }
 }

@@ -4,6 +4,7 @@ expects: cfn-lint (template_lint_test.py) does not check them all (it let
 an invalid BillingMode through).
 usage: template_test.py template.yaml"""
 import json
+import re
 import os
 import sys
 
@@ -46,6 +47,7 @@ check("route: throttled", routes == {"ThrottlingBurstLimit": 20, "ThrottlingRate
 env = fn["Environment"]["Variables"]
 check("function: its settings", set(env) == {"MILKBOT_STORE", "MILKBOT_TZ", "ALLOWED_USER_IDS",
                                              "WEBHOOK_SECRET_PARAM", "BOT_TOKEN_PARAM",
+                                             "TELEGRAM_BOT_USERNAME",
                                              "MILKBOT_WEBHOOK_SECRET", "TELEGRAM_BOT_TOKEN",
                                              "MILKBOT_CA_BUNDLE"}, str(env))
 check("function: no secret in the template", env["MILKBOT_WEBHOOK_SECRET"] == ""
@@ -81,6 +83,12 @@ check("output: the webhook URL", "/webhook" in t["Outputs"]["WebhookUrl"]["Value
 check("no hard-coded partition or region", "amazonaws.com" not in open(path).read()
       and "us-east-1" not in open(path).read())
 for name in ("AllowedUserIds", "DefaultTimeZone", "WebhookSecretParameter", "BotTokenParameter",
-             "ReservedConcurrency"):
+             "ReservedConcurrency", "BotUsername"):
     check(f"parameter {name}", name in params)
+check("the bot's username: optional, as Telegram spells them", params["BotUsername"]["Default"] == ""
+      and env["TELEGRAM_BOT_USERNAME"] == {"Ref": "BotUsername"})
+username = re.compile(params["BotUsername"]["AllowedPattern"])
+check("the bot's username: the pattern takes names and refuses others",
+      all(username.match(n) for n in ("", "MilkLogBot", "@milk_log_bot1"))
+      and not any(username.match(n) for n in ("abc", "milk-bot", "has space", "x" * 33)))
 check.finish()

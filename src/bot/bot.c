@@ -163,6 +163,23 @@ int bot_handle(bot *b, const bot_message *m, bot_result *out) {
     }
 }
 
+int bot_is_chatter(const char *text, size_t len) {
+    bot_lines lines;
+    bot_lines_split(text, len, &lines);
+    for (int i = 0; i < lines.count; i++) {
+        phrase p;
+        phrase_parse(lines.items[i].text, lines.items[i].len, &p);
+        /* other words beside a bare number or a day ("back in 5, then
+         * I'll take him", "yesterday was rough") read as a feeding with a
+         * note or a question in a chat with the bot, but in the family's
+         * conversation they are theirs */
+        int chatter = p.intent == PHRASE_GREETING ||
+                      (!p.tries && (p.intent == PHRASE_ERROR || p.words > 0));
+        if (!chatter) return 0;
+    }
+    return 1; /* (an empty message too) */
+}
+
 int bot_undo_feeding(bot *b, int64_t chat_id, int64_t message_id, int line,
                      int64_t at_ms, const char *press, int64_t now_ms,
                      bot_result *out) {

@@ -64,6 +64,14 @@ void bot_free(bot *b);
  * caller should have the message delivered again (a webhook answers 5xx). */
 int bot_handle(bot *b, const bot_message *m, bot_result *out);
 
+/* Whether a message is the people's own conversation: every line is a
+ * greeting, or lacks milkbot's vocabulary (phrase.tries: an amount with
+ * its unit, a duration, a command word) and is either not understood or
+ * has words that are none of milkbot's ("back in 5, I'll take him",
+ * "yesterday was rough"). In a group the webhook leaves such a message unanswered unless
+ * it is addressed to the bot. Reads no store. */
+int bot_is_chatter(const char *text, size_t len);
+
 /* The Undo button of a record reply: removes exactly that feeding if it is
  * still there. `at_ms` is its instant when the button carries it (0: not
  * known). `press` names the button press (Telegram's callback query id):

@@ -10,6 +10,7 @@
  *   WEBHOOK_SECRET_PARAM     the SSM parameter holding it
  *   TELEGRAM_BOT_TOKEN / BOT_TOKEN_PARAM  likewise, for the Bot API call an
  *                            Undo button needs (TELEGRAM_API_URL for tests)
+ *   TELEGRAM_BOT_USERNAME    the bot's username, for "@" in groups (optional)
  *   MILKBOT_SECRET_RECHECK_SECONDS  see cli/lambda_secrets.h (60)
  *   MILKBOT_CA_BUNDLE        CA certificates for HTTPS; by default Amazon
  *                            Linux's, /etc/pki/tls/certs/ca-bundle.crt
@@ -93,6 +94,9 @@ static int app_init(app *a, char *err, size_t errlen) {
                                              : "MILKBOT_WEBHOOK_SECRET", why);
         return -1;
     }
+    /* the bot's id (the token's first part): a group's replies to it */
+    if (webhook_config_set_bot(&a->config, a->secrets.token, NULL, err, errlen) != 0)
+        return -1;
     a->api = tg_api_new(cli_env("TELEGRAM_API_URL", NULL), a->secrets.token, err, errlen);
     /* the client keeps its own copy */
     memset(a->secrets.token, 0, sizeof a->secrets.token);

@@ -93,6 +93,17 @@ typedef struct {
 
     phrase_greeting greeting; /* PHRASE_GREETING */
 
+    /* The line uses milkbot's vocabulary: an amount with its unit, a unit,
+     * a duration or a command word (not a greeting). Set whatever the
+     * intent, from every token of the line (also those after an error):
+     * a line not understood that does not try is chatter, which the bot
+     * leaves unanswered in a group (docs/phrases.md, "In a group"). */
+    int tries;
+    /* How many of the line's words are none of milkbot's (a note's, or
+     * ones a question passes over: "yesterday was rough"); filler words
+     * ("how much did he") are not counted. */
+    int words;
+
     /* PHRASE_CORRECT: the amount the correction replaces, when the parent
      * said it ("not 120, 100"; 0: not said). amount_ml is the new one. */
     int was_ml;

@@ -47,6 +47,12 @@ static int message(const cJSON *m, tg_update *u) {
     get_id(m, "date", -DATE_MAX, DATE_MAX, &u->date);
     get_id(m, "edit_date", -DATE_MAX, DATE_MAX, &u->edit_date);
     u->text = cJSON_GetStringValue(cJSON_GetObjectItem(m, "text"));
+    const char *type = cJSON_GetStringValue(
+        cJSON_GetObjectItem(cJSON_GetObjectItem(m, "chat"), "type"));
+    u->in_group = type && (strcmp(type, "group") == 0 || strcmp(type, "supergroup") == 0);
+    const cJSON *replied = cJSON_GetObjectItem(cJSON_GetObjectItem(m, "reply_to_message"), "from");
+    if (get_id(replied, "id", 1, TG_CHAT_ID_MAX, &u->reply_to_from_id) != 0)
+        u->reply_to_from_id = 0;
     return 0;
 }
 

@@ -39,6 +39,8 @@ typedef struct {
     int64_t edit_date;      /* seconds, for an edit: when it was made (0:
                                absent); orders edits that arrive late */
     const char *text;       /* NULL for TG_CALLBACK */
+    int in_group;           /* the chat is a group or a supergroup */
+    int64_t reply_to_from_id; /* the message answers one by this user (0: none) */
     /* the sender (of the message, or who pressed the button) */
     int64_t from_id;
     int from_is_bot;

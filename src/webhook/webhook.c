@@ -90,7 +90,16 @@ int webhook_config_from_env(webhook_config *c, int secret_later, char *err,
                  "ids of the family, separated by commas)");
         return -1;
     }
+    if (webhook_config_set_bot(c, secret_later ? NULL : getenv("TELEGRAM_BOT_TOKEN"),
+                               NULL, err, errlen) != 0)
+        return -1;
     return webhook_config_set_allowed(c, allowed, err, errlen);
+}
+
+int webhook_config_set_bot(webhook_config *c, const char *token,
+                           const char *username, char *err, size_t errlen) {
+    if (username == NULL) username = getenv("TELEGRAM_BOT_USERNAME");
+    return tg_bot_identity_set(&c->me, token, username, err, errlen);
 }
 
 void webhook_config_free(webhook_config *c) {
@@ -274,53 +283,79 @@ static char *store_failed(webhook_result *result, const bot_result *r) {
     return respond(result, 500, "store failed", NULL);
 }
 
+#define NOT_FAMILY "Sorry, this bot keeps one family's feeding log. Your " \
+                   "Telegram user id is %lld: ask the family to add it."
+
+static char *handle_message(const webhook_config *c, bot *b, const tg_update *u,
+                            tg_addressee to, const char *text, int64_t wall_ms,
+                            webhook_result *result);
+
 static char *handle_update(const webhook_config *c, bot *b, tg_api *api,
                            const tg_update *u, int64_t wall_ms,
                            webhook_result *result) {
     if (u->kind == TG_OTHER) return respond(result, 200, "ignored", NULL);
     if (u->from_is_bot) return respond(result, 200, "ignored (a bot)", NULL);
+    if (u->kind != TG_CALLBACK) {
+        char *text;
+        tg_addressee to = tg_addressee_of(u, &c->me, &text);
+        char *response = text ? handle_message(c, b, u, to, text, wall_ms, result)
+                              : respond(result, 500, "out of memory", NULL);
+        free(text);
+        return response;
+    }
+    /* a button */
     if (!is_allowed(c, u->from_id)) {
         char text[256];
-        snprintf(text, sizeof text,
-                 "Sorry, this bot keeps one family's feeding log. Your "
-                 "Telegram user id is %lld: ask the family to add it.",
-                 (long long)u->from_id);
-        if (u->kind == TG_CALLBACK)
-            return respond(result, 200, "unknown user",
-                           answer_callback(u->callback_id, text));
+        snprintf(text, sizeof text, NOT_FAMILY, (long long)u->from_id);
+        return respond(result, 200, "unknown user", answer_callback(u->callback_id, text));
+    }
+    bot_result r;
+    int64_t message_id, at_ms;
+    int line, undo = 0;
+    if (parse_undo_button(u->callback_data, &message_id, &line, &at_ms) == 0)
+        undo = 1;
+    else if (parse_put_back_button(u->callback_data, &message_id) != 0)
+        return respond(result, 200, "unknown button",
+                       answer_callback(u->callback_id, "That button does nothing any more."));
+    if (u->chat_id == 0)
+        return respond(result, 200, "button on an old message",
+                       answer_callback(u->callback_id, "That message is too old to change."));
+    int status = undo ? bot_undo_feeding(b, u->chat_id, message_id, line, at_ms,
+                                         u->callback_id, wall_ms, &r)
+                      : bot_put_back(b, u->chat_id, message_id, u->callback_id,
+                                     wall_ms, &r);
+    if (status != BOT_OK) return store_failed(result, &r);
+    edit_button_message(api, u, r.reply.text, result);
+    return respond(result, 200, undo ? "undone by button" : "put back by button",
+                   answer_callback(u->callback_id, r.reply.text));
+}
+
+/* A message or an edit, `text` as the bot reads it (addressee.h). */
+static char *handle_message(const webhook_config *c, bot *b, const tg_update *u,
+                            tg_addressee to, const char *text, int64_t wall_ms,
+                            webhook_result *result) {
+    /* In a group: a command for another bot is that bot's, and talk that
+     * is neither for the bot nor tries a feeding, a question or a command
+     * is the people's own (a stranger's too): no reply, nothing read. */
+    if (to == TG_FOR_ANOTHER_BOT)
+        return respond(result, 200, "ignored (for another bot)", NULL);
+    if (to == TG_FOR_NOBODY && bot_is_chatter(text, strlen(text)))
+        return respond(result, 200, "ignored (group talk)", NULL);
+    if (!is_allowed(c, u->from_id)) {
+        char sorry[256];
+        snprintf(sorry, sizeof sorry, NOT_FAMILY, (long long)u->from_id);
         return respond(result, 200, "unknown user",
-                       send_message(u->chat_id, u->message_id, text));
+                       send_message(u->chat_id, u->message_id, sorry));
     }
 
     bot_result r;
-    if (u->kind == TG_CALLBACK) {
-        int64_t message_id, at_ms;
-        int line, undo = 0;
-        if (parse_undo_button(u->callback_data, &message_id, &line, &at_ms) == 0)
-            undo = 1;
-        else if (parse_put_back_button(u->callback_data, &message_id) != 0)
-            return respond(result, 200, "unknown button",
-                           answer_callback(u->callback_id, "That button does nothing any more."));
-        if (u->chat_id == 0)
-            return respond(result, 200, "button on an old message",
-                           answer_callback(u->callback_id, "That message is too old to change."));
-        int status = undo ? bot_undo_feeding(b, u->chat_id, message_id, line, at_ms,
-                                             u->callback_id, wall_ms, &r)
-                          : bot_put_back(b, u->chat_id, message_id, u->callback_id,
-                                         wall_ms, &r);
-        if (status != BOT_OK) return store_failed(result, &r);
-        edit_button_message(api, u, r.reply.text, result);
-        return respond(result, 200, undo ? "undone by button" : "put back by button",
-                       answer_callback(u->callback_id, r.reply.text));
-    }
-
     bot_message m = {
         /* message_id is 0 for scheduled messages: then the update's own
          * id (negative, apart from every real message id) keys it, which
          * a redelivery repeats */
         .chat_id = u->chat_id,
         .message_id = u->message_id ? u->message_id : -u->update_id,
-        .who = u->from_name, .text = u->text, .len = strlen(u->text),
+        .who = u->from_name, .text = text, .len = strlen(text),
         /* the message's own time: a late redelivery or an edit resolves
          * "20 min ago" against when it was written */
         .now_ms = u->date > 0 ? u->date * 1000 : wall_ms,

@@ -3,7 +3,9 @@
  *
  * Checks the secret token header (whole, in constant time, before the body
  * is decoded: a caller without the secret gets 401 whatever it sent),
- * decodes the update, lets only the family's users in, runs the bot core,
+ * decodes the update, lets only the family's users in, in a group answers
+ * only what is for the bot or tries to be a feeding or a question (never
+ * the family's chatter, never a stranger unless addressed), runs the bot core,
  * and answers inside the webhook response (one Bot API method: sendMessage
  * for a message, answerCallbackQuery for a button), so a message costs no
  * extra call to Telegram. Knows nothing of the Lambda runtime loop. */
@@ -11,6 +13,7 @@
 #define MILKBOT_WEBHOOK_H
 
 #include "bot/bot.h"
+#include "telegram/addressee.h"
 #include "telegram/bot_api.h"
 
 #include <stddef.h>
@@ -29,12 +32,15 @@ typedef struct {
     char secret[WEBHOOK_SECRET_MAX + 1];
     int64_t *allowed;  /* Telegram user ids that may use the bot */
     size_t nallowed;
+    tg_bot_identity me; /* who the bot is: what a group message is for */
 } webhook_config;
 
-/* Reads ALLOWED_USER_IDS and, unless `secret_later` (the caller reads the
- * secret elsewhere, as the Lambda runtime does from SSM, and sets it with
- * webhook_config_set_secret), MILKBOT_WEBHOOK_SECRET. Returns 0, or -1
- * with a message naming the missing or invalid setting (never its value). */
+/* Reads ALLOWED_USER_IDS, TELEGRAM_BOT_USERNAME (optional) and, unless
+ * `secret_later` (the caller reads the secrets elsewhere, as the Lambda
+ * runtime does from SSM, and sets them with webhook_config_set_secret and
+ * webhook_config_set_bot), MILKBOT_WEBHOOK_SECRET and the bot's id from
+ * TELEGRAM_BOT_TOKEN (optional). Returns 0, or -1 with a message naming
+ * the missing or invalid setting (never its value). */
 int webhook_config_from_env(webhook_config *c, int secret_later, char *err,
                             size_t errlen);
 /* Sets the secret token. An empty one is refused (it would let in a
@@ -43,6 +49,12 @@ int webhook_config_from_env(webhook_config *c, int secret_later, char *err,
  * the secret then left unset. */
 int webhook_config_set_secret(webhook_config *c, const char *secret, char *err,
                               size_t errlen);
+/* The bot's identity (telegram/addressee.h): its id from its token, and
+ * its username (NULL: TELEGRAM_BOT_USERNAME). Returns 0, or -1 with a
+ * message (never the token). */
+int webhook_config_set_bot(webhook_config *c, const char *token,
+                           const char *username, char *err, size_t errlen);
+
 /* "123, 456": comma-separated Telegram user ids. */
 int webhook_config_set_allowed(webhook_config *c, const char *list, char *err,
                                size_t errlen);
