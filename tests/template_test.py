@@ -22,7 +22,13 @@ fn = res["BotFunction"]["Properties"]
 check("table: on-demand", table["BillingMode"] == "PAY_PER_REQUEST", table["BillingMode"])
 check("table: point-in-time recovery",
       table["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True)
-check("table: deletion protection", table["DeletionProtectionEnabled"] is True)
+# a first deploy that fails must be able to delete the table it made:
+# deletion protection is a parameter, off until the owner turns it on
+check("table: deletion protection by parameter, off at first",
+      table["DeletionProtectionEnabled"] == {"If": ["ProtectTable", True, False]}
+      and t["Conditions"]["ProtectTable"] == {"Equals": [{"Ref": "TableDeletionProtection"}, "true"]}
+      and params["TableDeletionProtection"]["Default"] == "false",
+      str(table.get("DeletionProtectionEnabled")))
 check("table: kept when the stack goes, but not after a failed create",
       res["FeedingsTable"]["DeletionPolicy"] == "RetainExceptOnCreate"
       and res["FeedingsTable"]["UpdateReplacePolicy"] == "Retain")
@@ -41,7 +47,12 @@ check("function: no layer (secrets read from SSM by the code)", "Layers" not in 
 check("function: concurrency capped unless the parameter is 0",
       fn["ReservedConcurrentExecutions"] == {"If": ["CapConcurrency", {"Ref": "ReservedConcurrency"},
                                                     {"Ref": "AWS::NoValue"}]}
-      and params["ReservedConcurrency"]["Default"] > 0, str(fn.get("ReservedConcurrentExecutions")))
+      and params["ReservedConcurrency"]["MinValue"] == 0, str(fn.get("ReservedConcurrentExecutions")))
+# AWS refuses any reservation in an account whose quota is under 100 plus
+# it (new accounts: 10), so the default, which `sam deploy --guided`
+# offers, must be no cap, or a first deploy fails there
+check("function: no cap by default (new accounts could not deploy one)",
+      params["ReservedConcurrency"]["Default"] == 0)
 routes = res["WebhookApi"]["Properties"]["DefaultRouteSettings"]
 check("route: throttled", routes == {"ThrottlingBurstLimit": 20, "ThrottlingRateLimit": 10}, str(routes))
 env = fn["Environment"]["Variables"]
