@@ -71,16 +71,20 @@ static void drop(issued *i) {
     X509_free(i->cert);
 }
 
-/* X509_verify_cert's result for `leaf` against `store`: 0 or the error. */
-static int verify(X509_STORE *store, X509 *leaf) {
+/* X509_verify_cert's result for `leaf` against `store` (for a TLS server,
+ * as libcurl asks, when `as_server`): 0 or the error. */
+static int verify_as(X509_STORE *store, X509 *leaf, int as_server) {
     X509_STORE_CTX *ctx = X509_STORE_CTX_new();
     assert_true(X509_STORE_CTX_init(ctx, store, leaf, NULL));
+    if (as_server) assert_true(X509_STORE_CTX_set_purpose(ctx, X509_PURPOSE_SSL_SERVER));
     int ok = X509_verify_cert(ctx);
     int error = ok == 1 ? 0 : X509_STORE_CTX_get_error(ctx);
     X509_STORE_CTX_free(ctx);
     ERR_clear_error();
     return error ? error : (ok == 1 ? 0 : -1);
 }
+
+static int verify(X509_STORE *store, X509 *leaf) { return verify_as(store, leaf, 0); }
 
 static char dir[] = "/tmp/ca_store_test.XXXXXX";
 
@@ -94,6 +98,7 @@ static const char *path_of(const char *name) {
 
 /* The family of certificates most tests use. */
 static issued root, twin, other_root, trusted_root, leaf, twin_leaf, stranger_leaf, trusted_leaf;
+static issued rejecting_root, rejected_leaf; /* trusted, but not for TLS servers */
 static issued fillers[40];
 static const char *bundle;
 
@@ -108,6 +113,9 @@ static int setup(void **state) {
     twin_leaf = make("twin.example", &twin, 0, 11);
     stranger_leaf = make("stranger.example", &other_root, 0, 12);
     trusted_leaf = make("trusted.example", &trusted_root, 0, 13);
+    rejecting_root = make("Not For Servers", NULL, 1, 5);
+    assert_true(X509_add1_reject_object(rejecting_root.cert, OBJ_nid2obj(NID_server_auth)));
+    rejected_leaf = make("rejected.example", &rejecting_root, 0, 14);
     bundle = strdup(path_of("bundle.pem"));
     FILE *f = fopen(bundle, "w");
     for (int i = 0; i < 40; i++) {
@@ -121,6 +129,7 @@ static int setup(void **state) {
     /* a key in the middle is skipped, as OpenSSL's loader skips it */
     PEM_write_PrivateKey(f, fillers[0].key, NULL, NULL, 0, NULL, NULL);
     PEM_write_X509_AUX(f, trusted_root.cert); /* "TRUSTED CERTIFICATE" */
+    PEM_write_X509_AUX(f, rejecting_root.cert); /* with its trust settings */
     fclose(f);
     return 0;
 }
@@ -128,7 +137,7 @@ static int setup(void **state) {
 static int teardown(void **state) {
     (void)state;
     issued *all[] = {&root, &twin, &other_root, &trusted_root, &leaf, &twin_leaf,
-                     &stranger_leaf, &trusted_leaf};
+                     &stranger_leaf, &trusted_leaf, &rejecting_root, &rejected_leaf};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) drop(all[i]);
     for (int i = 0; i < 40; i++) drop(&fillers[i]);
     char command[300];
@@ -173,8 +182,15 @@ static void test_same_answers_as_openssl_loading_the_whole_file(void **state) {
     assert_int_equal(X509_STORE_load_file(eager, bundle), 1);
     X509 *subjects[] = {leaf.cert, twin_leaf.cert, stranger_leaf.cert, trusted_leaf.cert,
                         root.cert, twin.cert, other_root.cert, fillers[7].cert};
-    for (size_t i = 0; i < sizeof subjects / sizeof subjects[0]; i++)
+    for (size_t i = 0; i < sizeof subjects / sizeof subjects[0]; i++) {
         assert_int_equal(verify(lazy, subjects[i]), verify(eager, subjects[i]));
+        assert_int_equal(verify_as(lazy, subjects[i], 1), verify_as(eager, subjects[i], 1));
+    }
+    /* a TRUSTED CERTIFICATE's settings are kept: this root is trusted, but
+     * refuses to vouch for a TLS server, with either store */
+    assert_int_equal(verify_as(eager, rejected_leaf.cert, 1), X509_V_ERR_CERT_REJECTED);
+    assert_int_equal(verify_as(lazy, rejected_leaf.cert, 1), X509_V_ERR_CERT_REJECTED);
+    assert_int_equal(verify_as(lazy, trusted_leaf.cert, 1), 0);
     X509_STORE_free(lazy);
     X509_STORE_free(eager);
 }

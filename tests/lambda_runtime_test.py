@@ -498,6 +498,10 @@ with tempfile.TemporaryDirectory() as tmp:
     status, error = init_error(MILKBOT_CA_BUNDLE=not_pem)
     check("CA bundle not certificates: init error names it", "not-a-bundle.pem" in error
           and "block 1" in error, str(RuntimeAPI.init_errors))
+    # TLS is checked: SSM's certificate is not one another CA file trusts
+    status, error = init_error(MILKBOT_CA_BUNDLE=other_ca)
+    check("SSM's certificate from another CA: refused at init", "SSM GetParameters" in error
+          and "certificate" in error.lower(), str(RuntimeAPI.init_errors))
     # HTTP(S) only: libcurl's other protocols are stubs in the package
     # (packaging/curl_unused.c), and never reached
     status, error = init_error(AWS_ENDPOINT_URL_SSM="ldap://127.0.0.1:389/")

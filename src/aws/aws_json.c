@@ -233,6 +233,8 @@ int aws_json_call(aws_json_client *c, const char *op, const cJSON *request,
         long status = send_once(c, op, body, err, errlen);
         if (status == 0) continue; /* transport error: try again */
         cJSON *json = c->body.len ? cJSON_ParseWithLength(c->body.data, c->body.len) : NULL;
+        if (c->service.secret_answers && c->body.data)
+            memset(c->body.data, 0, c->body.len); /* the parsed copy is the caller's to wipe */
         if (status == 200 && json) {
             if (response)
                 *response = json;

@@ -23,6 +23,8 @@ typedef struct {
     const char *signing_name;  /* "dynamodb": its name in SigV4 scopes */
     const char *target_prefix; /* "DynamoDB_20120810": X-Amz-Target's */
     const char *json_version;  /* "1.0": application/x-amz-json-VERSION */
+    int secret_answers;        /* answers hold secrets (SSM's decrypted
+                                  values): wiped from memory once parsed */
 } aws_json_service;
 
 typedef struct aws_json_client aws_json_client;

@@ -5,7 +5,7 @@
 #include <time.h>
 
 static const aws_json_service dynamodb = {
-    "DynamoDB", "dynamodb", "DynamoDB_20120810", "1.0"};
+    "DynamoDB", "dynamodb", "DynamoDB_20120810", "1.0", 0};
 
 dynamo_client *dynamo_client_new(const aws_config *config, char *err,
                                  size_t errlen) {

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static const aws_json_service ssm = {"SSM", "ssm", "AmazonSSM", "1.1"};
+static const aws_json_service ssm = {"SSM", "ssm", "AmazonSSM", "1.1", 1};
 
 aws_json_client *ssm_client_new(const aws_config *config, char *err,
                                 size_t errlen) {

@@ -66,6 +66,8 @@ static int app_init(app *a, char *err, size_t errlen) {
     a->store = store_open(spec, err, errlen);
     if (a->store == NULL) return -1;
     if (strncmp(spec, "dynamodb:", 9) == 0) a->dynamodb = store_dynamodb_client(a->store);
+    /* both connections below need the CA file: read it now, once */
+    if ((a->secrets.ssm || a->dynamodb) && ca_bundle_load(err, errlen) != 0) return -1;
 
     if (lambda_secrets_start(&a->secrets, start, err, errlen) != 0) return -1;
     /* meanwhile: the table's connection (a failure here is the first

@@ -22,23 +22,30 @@ const char *ca_bundle_path(void) {
 /* the file's store, made by the first check or handshake that needs it
  * (the others wait for it); NULL with store_err if it could not be */
 static pthread_once_t store_once = PTHREAD_ONCE_INIT;
-static const char *store_path;
 static X509_STORE *store;
 static char store_err[400];
 
+/* the setting as it is when first needed: read once, like the file */
 static void open_store(void) {
-    store = ca_store_open(store_path, store_err, sizeof store_err);
+    const char *path = ca_bundle_path();
+    if (path == NULL) {
+        snprintf(store_err, sizeof store_err, "no CA certificates file named");
+        return;
+    }
+    store = ca_store_open(path, store_err, sizeof store_err);
 }
 
 int ca_bundle_check(char *err, size_t errlen) {
     const char *path = ca_bundle_path();
-    if (path == NULL) return 0;
-    if (access(path, R_OK) != 0) {
-        snprintf(err, errlen, "CA certificates %.300s: %s (set MILKBOT_CA_BUNDLE "
-                 "to the file of trusted CA certificates)", path, strerror(errno));
-        return -1;
-    }
-    if (store_path == NULL) store_path = path;
+    if (path == NULL || access(path, R_OK) == 0) return 0;
+    snprintf(err, errlen, "CA certificates %.300s: %s (set MILKBOT_CA_BUNDLE "
+             "to the file of trusted CA certificates)", path, strerror(errno));
+    return -1;
+}
+
+int ca_bundle_load(char *err, size_t errlen) {
+    if (ca_bundle_check(err, errlen) != 0) return -1;
+    if (ca_bundle_path() == NULL) return 0;
     pthread_once(&store_once, open_store);
     if (store == NULL) {
         snprintf(err, errlen, "%.400s (set MILKBOT_CA_BUNDLE to the file of "
@@ -61,7 +68,6 @@ static CURLcode use_store(CURL *curl, void *ssl_ctx, void *unused) {
 void ca_bundle_apply(CURL *curl) {
     const char *path = ca_bundle_path();
     if (path == NULL) return;
-    if (store_path == NULL) store_path = path;
     if (curl_easy_setopt(curl, CURLOPT_SSL_CTX_FUNCTION, use_store) == CURLE_OK) {
         /* nothing for libcurl to read itself: the store has it all */
         curl_easy_setopt(curl, CURLOPT_CAINFO, NULL);

@@ -28,10 +28,14 @@ void ca_bundle_set_default(const char *path);
 /* The file in use, or NULL for libcurl's own. */
 const char *ca_bundle_path(void);
 
-/* Returns 0 when the file in use can be read and holds certificates (or
- * is libcurl's own), else -1 with a message naming the file and the
- * setting. The first call reads the file (about 1 ms). */
+/* Returns 0 when the file in use can be read (or is libcurl's own), else
+ * -1 with a message naming the file and the setting. */
 int ca_bundle_check(char *err, size_t errlen);
+
+/* As ca_bundle_check, and reads the file now (about 1-2 ms) rather than
+ * at the first handshake, so that a file without certificates is refused
+ * with a message naming it: for a caller about to connect anyway. */
+int ca_bundle_load(char *err, size_t errlen);
 
 /* Makes `curl` (after any curl_easy_reset) trust the file in use: through
  * the shared store when libcurl's TLS library is OpenSSL, else by

@@ -118,7 +118,8 @@ static ca_file *ca_file_read(const char *path, char *err, size_t errlen) {
     while (PEM_read_bio(in, &name, &header, &data, &len) == 1) {
         blocks++;
         int trusted = strcmp(name, PEM_STRING_X509_TRUSTED) == 0;
-        if (trusted || strcmp(name, PEM_STRING_X509) == 0) {
+        if (trusted || strcmp(name, PEM_STRING_X509) == 0 ||
+            strcmp(name, PEM_STRING_X509_OLD) == 0) {
             if (add_entry(f, &cap, data, len, trusted) != 0) {
                 failed = 1;
                 OPENSSL_free(data);
@@ -161,6 +162,9 @@ static int by_subject(X509_LOOKUP *lookup, X509_LOOKUP_TYPE type,
     X509_STORE *store = X509_LOOKUP_get_store(lookup);
     if (type != X509_LU_X509 || f == NULL || store == NULL) return 0;
     int found = 0;
+    /* what parsing leaves on OpenSSL's error queue is this lookup's own:
+     * the handshake's errors before it stay */
+    ERR_set_mark();
     pthread_mutex_lock(&f->lock);
     for (size_t i = 0; i < f->count; i++) {
         ca_entry *e = &f->entries[i];
@@ -179,7 +183,7 @@ static int by_subject(X509_LOOKUP *lookup, X509_LOOKUP_TYPE type,
         found = 1;
     }
     pthread_mutex_unlock(&f->lock);
-    ERR_clear_error(); /* a certificate already in the store is no error */
+    ERR_pop_to_mark();
     if (!found) return 0;
     /* `ret` borrows the store's certificate, as the hashed-directory
      * lookup's does: its caller (X509_STORE_CTX_get_by_subject) takes

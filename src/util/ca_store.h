@@ -16,8 +16,8 @@
 #include <openssl/x509_vfy.h>
 #include <stddef.h>
 
-/* The store for the PEM file at `path` (CERTIFICATE and TRUSTED
- * CERTIFICATE blocks; others are skipped), or NULL with a message naming
+/* The store for the PEM file at `path` (CERTIFICATE, X509 CERTIFICATE
+ * and TRUSTED CERTIFICATE blocks; others are skipped), or NULL with a message naming
  * the file when it cannot be read or holds no certificate. Free with
  * X509_STORE_free. Safe to share between threads. */
 X509_STORE *ca_store_open(const char *path, char *err, size_t errlen);
