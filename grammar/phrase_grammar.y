@@ -118,16 +118,34 @@ item ::= QUESTION.           { phrase_add_question(ctx); }
 item ::= WORD(W).            { phrase_add_word(ctx, &W); }
 
 %code {
-/* Whether a token is milkbot's vocabulary (phrase.tries): an amount with
- * its unit, a unit, a duration, a command word. Bare numbers are not ("see
- * you in 5"), nor times or days ("yesterday was long"), nor the words
- * that are commands only beside an amount ("no", "sorry", "spilled"), nor
- * greetings. */
-static int tries(int code, const phrase_token *t) {
-    if (code == TK_COMMAND)
-        return t->sub != CMD_VAGUE && t->sub != CMD_NOTFED &&
-               !(t->sub >= CMD_HELLO && t->sub <= CMD_GOODNIGHT);
-    return code == TK_AMOUNT || code == TK_UNIT || code == TK_DURATION;
+/* What the line's tokens say (phrase.said_unit and the rest). */
+typedef struct {
+    int said_unit, said_command, unknown_command, words;
+} vocabulary;
+
+/* Whether a word is written in letters: emoji and symbols ("🍼", "☕",
+ * four-byte or U+2xxx sequences) are not, and do not make a line talk. */
+static int in_letters(const char *text, const phrase_token *t) {
+    for (uint32_t i = 0; i < t->len; i++) {
+        unsigned char c = (unsigned char)text[t->off + i];
+        if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') return 1;
+        if ((c >= 0xC2 && c <= 0xDF) || c == 0xE0 || c == 0xE1 || (c >= 0xE3 && c <= 0xEF))
+            return 1; /* the lead byte of a letter of another script */
+    }
+    return 0;
+}
+
+static void note_vocabulary(vocabulary *out, const char *text, int code,
+                            const phrase_token *t) {
+    if (code == TK_AMOUNT || code == TK_UNIT) out->said_unit = 1;
+    if (code == TK_WORD && t->sub != WORD_FED && t->sub != WORD_UNITLIKE &&
+        in_letters(text, t))
+        out->words++;
+    if (code != TK_COMMAND) return;
+    if (t->sub == CMD_UNKNOWN) out->unknown_command = 1;
+    else if (t->sub != CMD_VAGUE && t->sub != CMD_NOTFED &&
+             !(t->sub >= CMD_HELLO && t->sub <= CMD_GOODNIGHT))
+        out->said_command = 1;
 }
 
 void phrase_parse(const char *text, size_t len, phrase *out) {
@@ -135,29 +153,28 @@ void phrase_parse(const char *text, size_t len, phrase *out) {
     yyParser parser; /* on the stack: parsing a phrase never allocates */
     phrase_lexer lexer;
     phrase_token tok;
-    int code, tried = 0, words = 0;
+    int code;
+    vocabulary said = {0};
 
     phrase_ctx_init(&ctx, text, len, out);
     phraseParserInit(&parser, &ctx);
     phrase_lexer_init(&lexer, text, len);
     while (!ctx.failed && (code = phrase_lex(&lexer, &tok)) != 0) {
-        tried |= tries(code, &tok);
-        words += code == TK_WORD;
+        note_vocabulary(&said, text, code, &tok);
         phraseParser(&parser, code, tok);
     }
     if (!ctx.failed) {
         memset(&tok, 0, sizeof tok);
         tok.off = (uint32_t)len;
         phraseParser(&parser, 0, tok);
-    } else { /* the rest of the line, read only for tries and words */
-        while ((code = phrase_lex(&lexer, &tok)) != 0) {
-            tried |= tries(code, &tok);
-            words += code == TK_WORD;
-        }
+    } else { /* the rest of the line, read only for its vocabulary */
+        while ((code = phrase_lex(&lexer, &tok)) != 0) note_vocabulary(&said, text, code, &tok);
     }
     phraseParserFinalize(&parser);
     phrase_finish(&ctx);
-    out->tries = tried;
-    out->words = words;
+    out->said_unit = said.said_unit;
+    out->said_command = said.said_command;
+    out->unknown_command = said.unknown_command;
+    out->words = said.words;
 }
 }

@@ -560,6 +560,13 @@ static int lex_raw(phrase_lexer *lx, phrase_token *tok) {
         ('twice' | 'thrice' | 'double' | 'x' | 'times' | 'each') / end {
             tok->sub = WORD_MULT; TOKEN(TK_WORD);
         }
+        // The words a feeding is told with: a note like any word, but in a
+        // group they do not make "gave him 120ml" the family's talk
+        ('gave' | 'given' | 'fed' | 'had' | 'drank' | 'drunk' | 'took' | 'taken'
+            | 'finished' | 'ate' | 'just' | 'he' | 'she' | 'him' | 'her' | 'baby'
+            | 'of') / end {
+            tok->sub = WORD_FED; TOKEN(TK_WORD);
+        }
         wchar+                    { TOKEN(TK_WORD); }
 
         // The end of the input (YYPEEK's 0), or a real NUL byte (skipped).

@@ -38,8 +38,18 @@ static void test_commands(void **state) {
     (void)state;
     tg_bot_identity id = me("MilkLogBot");
     char text[200];
-    assert_int_equal(in_group(&id, "/total", 0, text, sizeof text), TG_FOR_US);
+    /* a bare command is for every bot in the group */
+    assert_int_equal(in_group(&id, "/total", 0, text, sizeof text), TG_FOR_EVERY_BOT);
     assert_string_equal(text, "/total");
+    /* not commands: a slash not followed by a letter */
+    assert_int_equal(in_group(&id, "/ 120ml", 0, text, sizeof text), TG_FOR_NOBODY);
+    assert_int_equal(in_group(&id, "// a comment", 0, text, sizeof text), TG_FOR_NOBODY);
+    /* "/home/..." is a command /home to Telegram too (the webhook leaves
+     * commands milkbot does not have to the other bots) */
+    assert_int_equal(in_group(&id, "/home/maya/photos is full", 0, text, sizeof text),
+                     TG_FOR_EVERY_BOT);
+    /* "@" with no name after the command: no name after all */
+    assert_int_equal(in_group(&id, "/feed@ 120ml", 0, text, sizeof text), TG_FOR_EVERY_BOT);
     assert_int_equal(in_group(&id, "/total@MilkLogBot", 0, text, sizeof text), TG_FOR_US);
     assert_string_equal(text, "/total");
     /* usernames are case-insensitive */
@@ -54,6 +64,9 @@ static void test_commands(void **state) {
     tg_bot_identity anonymous = me(NULL);
     assert_int_equal(in_group(&anonymous, "/total@AnyBot", 0, text, sizeof text), TG_FOR_US);
     assert_string_equal(text, "/total");
+    /* a command and a mention: ours */
+    assert_int_equal(in_group(&id, "/total @MilkLogBot", 0, text, sizeof text), TG_FOR_US);
+    assert_string_equal(text, "/total ");
 }
 
 static void test_mentions(void **state) {
@@ -71,6 +84,14 @@ static void test_mentions(void **state) {
     assert_int_equal(in_group(&id, "ask @MilkLogBotter", 0, text, sizeof text), TG_FOR_NOBODY);
     assert_string_equal(text, "ask @MilkLogBotter");
     assert_int_equal(in_group(&id, "@Tom did he eat?", 0, text, sizeof text), TG_FOR_NOBODY);
+    /* the mention alone, twice, and after other letters of another script */
+    assert_int_equal(in_group(&id, "@MilkLogBot", 0, text, sizeof text), TG_FOR_US);
+    assert_string_equal(text, "");
+    assert_int_equal(in_group(&id, "@MilkLogBot @milklogbot 10ml", 0, text, sizeof text),
+                     TG_FOR_US);
+    assert_string_equal(text, "  10ml");
+    assert_int_equal(in_group(&id, "спасибо @MilkLogBot", 0, text, sizeof text), TG_FOR_US);
+    assert_string_equal(text, "спасибо ");
     /* without a username, no mention is recognised */
     tg_bot_identity anonymous = me("");
     assert_int_equal(in_group(&anonymous, "@MilkLogBot 120ml", 0, text, sizeof text),

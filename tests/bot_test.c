@@ -176,8 +176,51 @@ static void test_undo_button(void **state) {
     assert_int_equal(count_feeds(fx), 1);
 }
 
+/* In a group, what is the people's talk and what is for the bot (the
+ * rule docs/phrases.md, "In a group", states): every case there, and the
+ * ones that would change the log if taken for the bot. */
+static void test_group_talk(void **state) {
+    (void)state;
+    static const struct {
+        const char *text;
+        int talk;
+    } cases[] = {
+        /* for the bot: feedings with their unit, plain questions */
+        {"120ml", 0}, {"gave him 4oz at 3", 0}, {"she took 100 ml \xF0\x9F\x8D\xBC", 0},
+        {"120ml 90ml", 0}, {"120ml\n90ml at 3", 0}, {"total?", 0},
+        {"how much yesterday", 0}, {"last", 0}, {"week", 0}, {"last 24 hours", 0},
+        {"help", 0}, {"tz", 0}, {"1 oz", 0},
+        /* talk: other words around an amount */
+        {"don't give him more than 120ml", 1}, {"the bottle holds 260ml", 1},
+        {"he usually takes 120ml", 1}, {"I drank 500ml of water", 1},
+        {"@Tom can you give him 120ml", 1},
+        /* talk: numbers without a unit, days, command words among words */
+        {"120", 1}, {"7pm 90 formula", 1}, {"5", 1}, {"yes\n10", 1},
+        {"yesterday", 1}, {"yesterday was rough", 1}, {"last week was tough", 1},
+        {"total chaos today", 1}, {"can someone help me with the stroller?", 1},
+        {"he slept 2 hours", 1}, {"5 min", 1},
+        /* talk: what would change the log (undo, corrections, the zone) */
+        {"undo", 1}, {"oops", 1}, {"Oops, I dropped the phone", 1},
+        {"make that 110", 1}, {"make it 150ml for Tom", 1}, {"actually he wants 90ml", 1},
+        {"tz Europe/London", 1}, {"time zone of grandma is different", 1},
+        /* talk: greetings, the not understood, the empty, mixed messages */
+        {"good night \xF0\x9F\x98\xB4", 1}, {"thanks", 1}, {"is he asleep yet?", 1},
+        {"lol", 1}, {"", 1}, {"120ml\nhe was fussy", 1},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int talk = bot_is_chatter(cases[i].text, strlen(cases[i].text));
+        if (talk != cases[i].talk)
+            fail_msg("\"%s\": %s, expected %s", cases[i].text, talk ? "talk" : "for the bot",
+                     cases[i].talk ? "talk" : "for the bot");
+    }
+    assert_int_equal(bot_is_unknown_command("/roll 2d6", 9), 1);
+    assert_int_equal(bot_is_unknown_command("/total", 6), 0);
+    assert_int_equal(bot_is_unknown_command("total", 5), 0);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_group_talk),
         cmocka_unit_test_setup_teardown(test_long_total_is_cut, setup, teardown),
         cmocka_unit_test_setup_teardown(test_message_limits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_failures, setup, teardown),

@@ -104,7 +104,10 @@ class Update:
     def event(self, chat_id):
         """The API Gateway (payload 2.0) event carrying it to chat_id."""
         person = {"id": USER, "is_bot": False, "first_name": "Alex"}
-        chat = {"id": chat_id, "title": "Family", "type": "group"}
+        # a chat of its own per case (new_chat), and one where every
+        # message is for the bot: in a group, "undo" and "make that 110"
+        # would be the family's talk (docs/phrases.md, "In a group")
+        chat = {"id": chat_id, "first_name": "Alex", "type": "private"}
         if self.kind == "button":
             body = {"update_id": self.update_id, "callback_query": {
                 "id": "4382bfdwdsb323b2d9", "from": person, "chat_instance": "1",
@@ -390,7 +393,7 @@ _chats_lock = threading.Lock()
 
 
 def new_chat():
-    """A group chat no other case uses: every case on one table."""
+    """A chat no other case uses: every case on one table."""
     with _chats_lock:
         return -(1000000 + next(_chats))
 

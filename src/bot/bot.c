@@ -163,21 +163,49 @@ int bot_handle(bot *b, const bot_message *m, bot_result *out) {
     }
 }
 
+/* Whether one line, in a group and not addressed to the bot, is for it:
+ * nothing but milkbot's words (and filler), saying a feeding with its
+ * unit or asking with a command word. Never an undo or a correction,
+ * which change what is stored: "oops, I dropped the phone" and "make it
+ * 150ml for Tom" are the family's talk; nor a change of time zone. A line
+ * that tries a feeding but is wrong ("120ml 90ml") is answered with its
+ * question. */
+static int line_for_the_bot(const phrase *p) {
+    if (p->words > 0) return 0;
+    switch (p->intent) {
+    case PHRASE_RECORD:
+    case PHRASE_ERROR: return p->said_unit;
+    case PHRASE_TOTAL:
+    case PHRASE_SINCE:
+    case PHRASE_LAST:
+    case PHRASE_WEEK:
+    case PHRASE_HELP: return p->said_command;
+    /* asking the zone, yes; changing it ("time zone of grandma is
+     * different" would try) only when asked by name */
+    case PHRASE_TIMEZONE: return p->said_command && p->zone[0] == '\0';
+    default: return 0; /* undo, corrections, greetings */
+    }
+}
+
 int bot_is_chatter(const char *text, size_t len) {
     bot_lines lines;
     bot_lines_split(text, len, &lines);
+    if (lines.count == 0 || lines.overflow_line) return 1;
     for (int i = 0; i < lines.count; i++) {
         phrase p;
         phrase_parse(lines.items[i].text, lines.items[i].len, &p);
-        /* other words beside a bare number or a day ("back in 5, then
-         * I'll take him", "yesterday was rough") read as a feeding with a
-         * note or a question in a chat with the bot, but in the family's
-         * conversation they are theirs */
-        int chatter = p.intent == PHRASE_GREETING ||
-                      (!p.tries && (p.intent == PHRASE_ERROR || p.words > 0));
-        if (!chatter) return 0;
+        if (!line_for_the_bot(&p)) return 1;
     }
-    return 1; /* (an empty message too) */
+    return 0;
+}
+
+int bot_is_unknown_command(const char *text, size_t len) {
+    bot_lines lines;
+    bot_lines_split(text, len, &lines);
+    if (lines.count == 0) return 0;
+    phrase p;
+    phrase_parse(lines.items[0].text, lines.items[0].len, &p);
+    return p.unknown_command;
 }
 
 int bot_undo_feeding(bot *b, int64_t chat_id, int64_t message_id, int line,

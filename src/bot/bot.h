@@ -49,6 +49,9 @@ typedef struct {
     /* A correction this reply reports (its message id; 0: none): the
      * reply's Undo button puts the amount back (bot_put_back). */
     int64_t correction_id;
+    /* An edit changed what is stored (its message's feedings replaced or
+     * removed), not only answered */
+    int edit_changed;
     /* BOT_STORE_FAILED: the store's message, for logs (no message text,
      * no secrets); "" otherwise */
     char error[STORE_ERR_MAX];
@@ -64,13 +67,20 @@ void bot_free(bot *b);
  * caller should have the message delivered again (a webhook answers 5xx). */
 int bot_handle(bot *b, const bot_message *m, bot_result *out);
 
-/* Whether a message is the people's own conversation: every line is a
- * greeting, or lacks milkbot's vocabulary (phrase.tries: an amount with
- * its unit, a duration, a command word) and is either not understood or
- * has words that are none of milkbot's ("back in 5, I'll take him",
- * "yesterday was rough"). In a group the webhook leaves such a message unanswered unless
- * it is addressed to the bot. Reads no store. */
+/* Whether a message in a group, not addressed to the bot, is the
+ * people's own conversation rather than for the bot. It is for the bot
+ * only when every line has nothing but milkbot's words (and filler:
+ * phrase.words == 0) and either says a feeding with its unit ("120ml",
+ * "gave him 4oz at 3"; also one the bot then questions, "120ml 90ml") or
+ * asks with a command word ("total?", "how much yesterday", "last",
+ * "week", "help", "tz"). Undo, corrections and a new time zone are never
+ * taken from talk ("oops, I dropped the phone"): they need /undo, a
+ * mention or a reply to the bot. Reads no store. */
 int bot_is_chatter(const char *text, size_t len);
+
+/* Whether the message's first line is a /command milkbot does not have
+ * (in a group, a bare /command is for every bot there: another's). */
+int bot_is_unknown_command(const char *text, size_t len);
 
 /* The Undo button of a record reply: removes exactly that feeding if it is
  * still there. `at_ms` is its instant when the button carries it (0: not

@@ -222,6 +222,7 @@ int bot_edit(bot_turn *t) {
                       "feeding now.");
         }
     } else if (pm.count) {
+        t->out->edit_changed = 1;
         /* replace_message gave the new feedings no seq back: they are the
          * newest entries, so the full day total is their running total. */
         for (size_t i = 0; i < pm.count; i++) pm.feeds[i].seq = 0;
@@ -233,6 +234,7 @@ int bot_edit(bot_turn *t) {
         reply_add(r, pm.count == 1 ? " " : "\n");
         status = reply_recorded(t, pm.feeds, pm.count, &pm);
     } else if (old.count) {
+        t->out->edit_changed = 1;
         reply_add(r, "\xE2\x9C\x8F\xEF\xB8\x8F Updated: that message no longer "
                   "has a feeding, so I removed it:");
         for (size_t i = 0; i < old.count; i++) {

@@ -93,15 +93,19 @@ typedef struct {
 
     phrase_greeting greeting; /* PHRASE_GREETING */
 
-    /* The line uses milkbot's vocabulary: an amount with its unit, a unit,
-     * a duration or a command word (not a greeting). Set whatever the
-     * intent, from every token of the line (also those after an error):
-     * a line not understood that does not try is chatter, which the bot
-     * leaves unanswered in a group (docs/phrases.md, "In a group"). */
-    int tries;
-    /* How many of the line's words are none of milkbot's (a note's, or
-     * ones a question passes over: "yesterday was rough"); filler words
-     * ("how much did he") are not counted. */
+    /* What the line says in milkbot's vocabulary, whatever the intent,
+     * from every token of the line (also those after an error): whether
+     * it has an amount with its unit (or a unit), a command word (not a
+     * greeting, nor a word that is a command only beside an amount: "no",
+     * "sorry", "spilled"), or a /command milkbot does not have; and how
+     * many of its words are none of milkbot's (a note's, or ones a
+     * question passes over: "yesterday was rough"; not counted: filler
+     * such as "how much did", the words a feeding is told with, "gave
+     * him", and emoji). In a group the bot answers a
+     * line only when these show it is meant for it (bot_is_chatter). */
+    int said_unit;
+    int said_command;
+    int unknown_command;
     int words;
 
     /* PHRASE_CORRECT: the amount the correction replaces, when the parent

@@ -38,7 +38,9 @@ enum {
     WORD_PLAIN = 0,
     WORD_UNITLIKE, /* "tbsp", "cups", "bottles": not right after a bare number */
     WORD_ASK,      /* "did", "is", "should": a question, when it opens the line */
-    WORD_MULT      /* "twice", "x": not right after an amount */
+    WORD_MULT,     /* "twice", "x": not right after an amount */
+    WORD_FED       /* "gave", "him", "drank": a note, but the words around a
+                      feeding, which do not make a line talk (phrase.words) */
 };
 
 /* Values are decoded with saturation: a 40-digit number cannot overflow, it

@@ -55,25 +55,30 @@ tg_addressee tg_addressee_of(const tg_update *u, const tg_bot_identity *me,
     if (out == NULL) return TG_FOR_NOBODY;
     tg_addressee who = TG_FOR_NOBODY;
     size_t o = 0, i = 0;
-    /* a leading command: "/name" and maybe "@bot" right after it */
-    if (in[0] == '/') {
-        who = TG_FOR_US;
+    /* a leading command: "/name" (a letter first, as Telegram's commands)
+     * and maybe "@bot" right after it */
+    if (in[0] == '/' && ((in[1] >= 'a' && in[1] <= 'z') || (in[1] >= 'A' && in[1] <= 'Z'))) {
+        who = TG_FOR_EVERY_BOT;
         out[o++] = in[i++];
         while (i < len && name_char(in[i])) out[o++] = in[i++];
         if (i < len && in[i] == '@') {
             size_t start = ++i;
             while (i < len && name_char(in[i])) i++;
             size_t n = i - start;
-            if (me->username[0] && (n != strlen(me->username) ||
-                                    strncasecmp(in + start, me->username, n) != 0))
+            if (n == 0) /* "/feed@ 120ml": no name after all */
+                who = TG_FOR_EVERY_BOT;
+            else if (me->username[0] && (n != strlen(me->username) ||
+                                         strncasecmp(in + start, me->username, n) != 0))
                 who = TG_FOR_ANOTHER_BOT;
+            else
+                who = TG_FOR_US;
         }
     }
     /* mentions of this bot anywhere: taken out */
     while (i < len) {
         size_t m = mention_at(in, i, len, me->username);
         if (m) {
-            if (who == TG_FOR_NOBODY) who = TG_FOR_US;
+            if (who == TG_FOR_NOBODY || who == TG_FOR_EVERY_BOT) who = TG_FOR_US;
             i += m;
             continue;
         }

@@ -5,8 +5,9 @@
  * default): commands, replies to its messages and messages that mention
  * it; with privacy mode off, every message. A message is for this bot
  * when it is
- *   - a command: "/total", or "/total@ThisBot" (a command naming another
- *     bot, "/total@OtherBot", is that bot's),
+ *   - a command naming it, "/total@ThisBot" (one naming another bot,
+ *     "/total@OtherBot", is that bot's; a bare "/total" is for every bot
+ *     in the group),
  *   - a mention of @ThisBot anywhere in it, or
  *   - a reply to one of this bot's messages.
  * The bot's user id is the number its token begins with; its username is
@@ -29,8 +30,9 @@ typedef struct {
 } tg_bot_identity;
 
 typedef enum {
-    TG_FOR_NOBODY = 0, /* the family talking (in a group) */
+    TG_FOR_NOBODY = 0,  /* the family talking (in a group) */
     TG_FOR_US,
+    TG_FOR_EVERY_BOT,   /* a bare /command in a group: ours if we have it */
     TG_FOR_ANOTHER_BOT
 } tg_addressee;
 

@@ -334,12 +334,16 @@ static char *handle_update(const webhook_config *c, bot *b, tg_api *api,
 static char *handle_message(const webhook_config *c, bot *b, const tg_update *u,
                             tg_addressee to, const char *text, int64_t wall_ms,
                             webhook_result *result) {
-    /* In a group: a command for another bot is that bot's, and talk that
-     * is neither for the bot nor tries a feeding, a question or a command
-     * is the people's own (a stranger's too): no reply, nothing read. */
-    if (to == TG_FOR_ANOTHER_BOT)
+    /* In a group: a command for another bot is that bot's, and what is
+     * not addressed to the bot and not plainly a feeding or a question
+     * (bot_is_chatter) is the people's own talk, a stranger's too: no
+     * reply and nothing read -- except that an edit of a message into
+     * talk still takes away the feedings the message had recorded. */
+    if (to == TG_FOR_ANOTHER_BOT ||
+        (to == TG_FOR_EVERY_BOT && bot_is_unknown_command(text, strlen(text))))
         return respond(result, 200, "ignored (for another bot)", NULL);
-    if (to == TG_FOR_NOBODY && bot_is_chatter(text, strlen(text)))
+    int talk = to == TG_FOR_NOBODY && bot_is_chatter(text, strlen(text));
+    if (talk && (u->kind != TG_EDITED || !is_allowed(c, u->from_id)))
         return respond(result, 200, "ignored (group talk)", NULL);
     if (!is_allowed(c, u->from_id)) {
         char sorry[256];
@@ -355,7 +359,7 @@ static char *handle_message(const webhook_config *c, bot *b, const tg_update *u,
          * a redelivery repeats */
         .chat_id = u->chat_id,
         .message_id = u->message_id ? u->message_id : -u->update_id,
-        .who = u->from_name, .text = text, .len = strlen(text),
+        .who = u->from_name, .text = talk ? "" : text, .len = talk ? 0 : strlen(text),
         /* the message's own time: a late redelivery or an edit resolves
          * "20 min ago" against when it was written */
         .now_ms = u->date > 0 ? u->date * 1000 : wall_ms,
@@ -364,6 +368,8 @@ static char *handle_message(const webhook_config *c, bot *b, const tg_update *u,
     };
     if (bot_handle(b, &m, &r) != BOT_OK)
         return store_failed(result, &r);
+    if (talk && !r.edit_changed) /* an edit of talk into talk */
+        return respond(result, 200, "ignored (group talk)", NULL);
     cJSON *reply = send_message(u->chat_id, u->message_id, r.reply.text);
     if (r.first_message_id)
         add_undo_button(reply, r.first_message_id, r.first_line, r.first_at_ms);
