@@ -127,11 +127,17 @@ static long request_budget(const aws_json_client *c) {
     return deadline_budget_ms(c->deadline_ms, 10000);
 }
 
-/* Full jitter: a random delay in [0, min(cap, base * 2^attempt)]. */
+/* Full jitter: a random delay in [0, min(cap, base * 2^attempt)], and
+ * never past the deadline: a wait the deadline cuts short leaves the next
+ * attempt no time, and the caller then reports it as out of time. */
 static void backoff(aws_json_client *c, int attempt) {
     long limit = c->base_ms;
     for (int i = 0; i < attempt && limit < c->cap_ms; i++) limit *= 2;
     if (limit > c->cap_ms) limit = c->cap_ms;
+    if (c->deadline_ms) {
+        long left = request_budget(c);
+        if (limit > left) limit = left;
+    }
     if (limit <= 0) return;
     c->rng ^= c->rng << 13;
     c->rng ^= c->rng >> 7;
