@@ -94,8 +94,11 @@ void aws_json_set_deadline(aws_json_client *c, int64_t deadline_ms) {
 
 const char *aws_json_region(const aws_json_client *c) { return c->config.region; }
 
-int aws_json_connect(aws_json_client *c, long timeout_ms, char *err,
-                     size_t errlen) {
+/* The handle made ready for one request to the service: what the
+ * connection's request and every later one share (differing connection
+ * options would keep the connection from being reused), the body
+ * emptied, and the time the request may take. */
+static CURL *request_handle(aws_json_client *c, long connect_ms, long total_ms) {
     CURL *h = c->curl;
     curl_easy_reset(h);
     curl_easy_setopt(h, CURLOPT_URL, c->url);
@@ -104,15 +107,18 @@ int aws_json_connect(aws_json_client *c, long timeout_ms, char *err,
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, buffer_curl_write);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, &c->body);
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, total_ms);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    /* the same connection options as send_once, or the connection would
-     * not be reused */
     curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
     ca_bundle_apply(h);
     buffer_reset(&c->body);
-    CURLcode rc = curl_easy_perform(h);
+    return h;
+}
+
+int aws_json_connect(aws_json_client *c, long timeout_ms, char *err,
+                     size_t errlen) {
+    CURLcode rc = curl_easy_perform(request_handle(c, timeout_ms, timeout_ms));
     if (rc != CURLE_OK) {
         snprintf(err, errlen, "%s: connecting: %s", c->service.name,
                  curl_easy_strerror(rc));
@@ -178,30 +184,17 @@ static long send_once(aws_json_client *c, const char *op, const char *body,
                  c->config.session_token);
         headers = curl_slist_append(headers, token);
     }
-    CURL *h = c->curl;
-    curl_easy_reset(h);
-    curl_easy_setopt(h, CURLOPT_URL, c->url);
-    /* HTTP(S) only: bootstrap links libcurl's other protocols as stubs
-     * (packaging/curl_unused.c) */
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
-    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
-    curl_easy_setopt(h, CURLOPT_AWS_SIGV4, c->sigv4);
-    curl_easy_setopt(h, CURLOPT_USERPWD, c->userpwd);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, buffer_curl_write);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &c->body);
     /* at least 1 ms: to libcurl a timeout of 0 means none at all, and the
      * budget can run out between the caller's check and here (a loaded
      * machine): the request would then wait on a hung peer for ever */
     long budget = request_budget(c);
     if (budget < 1) budget = 1;
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, budget < 3000 ? budget : 3000L);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, budget);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
-    ca_bundle_apply(h);
-    buffer_reset(&c->body);
+    CURL *h = request_handle(c, budget < 3000 ? budget : 3000L, budget);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+    curl_easy_setopt(h, CURLOPT_AWS_SIGV4, c->sigv4);
+    curl_easy_setopt(h, CURLOPT_USERPWD, c->userpwd);
     c->requests++;
     CURLcode rc = curl_easy_perform(h);
     c->bytes_received += c->body.len;
