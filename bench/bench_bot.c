@@ -85,7 +85,10 @@ int main(int argc, char **argv) {
         for (int f = 0; f < FAMILIES; f++) {
             for (int k = 0; k < nkinds; k++) {
                 bot_result out;
-                bot_message m = {.chat_id = 1000 + f, .who = "Alex", .now_ms = now,
+                char family[STORE_FAMILY_MAX];
+                snprintf(family, sizeof family, "b%d", f);
+                bot_message m = {.family = family, .chat_id = 1000 + f,
+                                 .from_id = 1000 + f, .who = "Alex", .now_ms = now,
                                  .entered_ms = now};
                 m.message_id = (int64_t)r * nkinds + k + 1;
                 m.text = kinds[k].text;

@@ -21,7 +21,7 @@
  *          every 3 hours going back, and 4 today
  * Every history also holds REPEATS + 1 feedings 3 to 4 weeks old, each
  * alone in its message: the old replies whose Undo button is pressed. The
- * history is loaded through the store's own API (get_chat, then
+ * history is loaded through the store's own API (get_settings, then
  * add_message with up to 24 feedings a message, in time order), not
  * through the bot, so that loading stays fast.
  *
@@ -205,6 +205,8 @@ static void fill_feeding(clock_zone *zone, int64_t chat_id, int64_t message_id,
     f->chat_id = chat_id;
     f->message_id = message_id;
     f->line = line;
+    f->from_id = chat_id;
+    f->sent_ms = sent_ms;
     f->at_ms = at_ms;
     clock_to_local(zone, at_ms, &at);
     clock_format_rfc3339(&at, f->at);
@@ -220,20 +222,21 @@ static void fill_feeding(clock_zone *zone, int64_t chat_id, int64_t message_id,
 /* Writes one message of history, as the bot would: the turn begun at the
  * time it was sent (a minute after its last feeding), then its
  * feedings. */
-static int load_message(store *s, int64_t chat_id, store_feeding *feeds,
+static int load_message(store *s, const char *family, store_feeding *feeds,
                         size_t n, char *err) {
-    store_chat chat;
+    store_settings settings;
     int already;
     if (n == 0) return STORE_OK;
-    if (s->ops->get_chat(s, chat_id, feeds[0].entered_at_ms, &chat, err) != STORE_OK)
+    if (s->ops->get_settings(s, family, feeds[0].entered_at_ms, &settings, err) != STORE_OK)
         return STORE_ERROR;
-    return s->ops->add_message(s, feeds, &n, &already, err);
+    return s->ops->add_message(s, family, feeds, &n, &already, err);
 }
 
-/* Loads a planned history into chat `chat_id`, numbering its messages
- * from 1; the message ids of the old replies go to targets[], their
- * feedings' instants (which their Undo buttons carry) to target_at[]. */
-static int load_history(store *s, clock_zone *zone, int64_t chat_id,
+/* Loads a planned history into `family`'s log, written by user `chat_id`
+ * in their private chat, numbering its messages from 1; the message ids of
+ * the old replies go to targets[], their feedings' instants (which their
+ * Undo buttons carry) to target_at[]. */
+static int load_history(store *s, clock_zone *zone, const char *family, int64_t chat_id,
                         const planned *p, size_t count, int64_t *targets,
                         int64_t *target_at, int64_t *next_id, char *err) {
     store_feeding feeds[STORE_MESSAGE_MAX_FEEDINGS];
@@ -242,7 +245,7 @@ static int load_history(store *s, clock_zone *zone, int64_t chat_id,
     int t = 0;
     for (size_t i = 0; i < count; i++) {
         if (p[i].target || n == STORE_MESSAGE_MAX_FEEDINGS) {
-            if (load_message(s, chat_id, feeds, n, err) != STORE_OK) return STORE_ERROR;
+            if (load_message(s, family, feeds, n, err) != STORE_OK) return STORE_ERROR;
             if (n) id++;
             n = 0;
         }
@@ -250,17 +253,17 @@ static int load_history(store *s, clock_zone *zone, int64_t chat_id,
          * feedings already in it take that time too */
         int64_t sent = p[i].at_ms + MINUTE_MS;
         fill_feeding(zone, chat_id, id, (int)n + 1, p[i].at_ms, sent, &feeds[n]);
-        for (size_t j = 0; j < n; j++) feeds[j].entered_at_ms = sent;
+        for (size_t j = 0; j < n; j++) feeds[j].entered_at_ms = feeds[j].sent_ms = sent;
         n++;
         if (p[i].target) {
             target_at[t] = p[i].at_ms;
             targets[t++] = id;
-            if (load_message(s, chat_id, feeds, n, err) != STORE_OK) return STORE_ERROR;
+            if (load_message(s, family, feeds, n, err) != STORE_OK) return STORE_ERROR;
             id++;
             n = 0;
         }
     }
-    if (load_message(s, chat_id, feeds, n, err) != STORE_OK) return STORE_ERROR;
+    if (load_message(s, family, feeds, n, err) != STORE_OK) return STORE_ERROR;
     if (n) id++;
     *next_id = id;
     return STORE_OK;
@@ -308,6 +311,8 @@ static int run_case(bench *bn, const store_choice *sc, shape sh, int n, int case
     char err[STORE_ERR_MAX], path[4096] = "";
     int rounds = bn->repeats + 1, rc = -1;
     int64_t chat_id = (int64_t)getpid() * 1000 + case_no, next_id = 1;
+    char family[STORE_FAMILY_MAX];
+    snprintf(family, sizeof family, "h%lld", (long long)chat_id);
     int64_t *targets = calloc((size_t)rounds, sizeof *targets);
     int64_t *target_at = calloc((size_t)rounds, sizeof *target_at);
     figures *fig = calloc(KINDS, sizeof *fig);
@@ -321,7 +326,7 @@ static int run_case(bench *bn, const store_choice *sc, shape sh, int n, int case
         fprintf(stderr, "%s\n", targets && target_at && fig && plan ? err : "out of memory");
         goto done;
     }
-    if (load_history(s, bn->zone, chat_id, plan, count, targets, target_at, &next_id, err) !=
+    if (load_history(s, bn->zone, family, chat_id, plan, count, targets, target_at, &next_id, err) !=
         STORE_OK) {
         fprintf(stderr, "loading the history: %s\n", err);
         goto done;
@@ -332,7 +337,8 @@ static int run_case(bench *bn, const store_choice *sc, shape sh, int n, int case
         int64_t now = NOW_MS + r * MINUTE_MS;
         for (int k = 0; k < KINDS; k++) {
             bot_result out;
-            bot_message m = {.chat_id = chat_id, .message_id = message_id,
+            bot_message m = {.family = family, .chat_id = chat_id,
+                             .message_id = message_id, .from_id = chat_id,
                              .who = "Alex", .text = kinds[k].text,
                              .len = kinds[k].text ? strlen(kinds[k].text) : 0,
                              .now_ms = now, .entered_ms = now};
@@ -345,7 +351,7 @@ static int run_case(bench *bn, const store_choice *sc, shape sh, int n, int case
             double t0 = seconds();
             int status = kinds[k].text
                              ? bot_handle(b, &m, &out)
-                             : bot_undo_feeding(b, chat_id, targets[r], 1, target_at[r],
+                             : bot_undo_feeding(b, family, chat_id, targets[r], 1, target_at[r],
                                                 press, now, &out);
             double t = seconds() - t0;
             int expected = status == BOT_OK && strstr(out.reply.text, kinds[k].expect);

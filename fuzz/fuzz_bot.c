@@ -6,7 +6,9 @@
  * NUL bytes into steps. A step's first byte says what it is (low 3 bits):
  * 0-4 a new message (the rest of the step is its text), 5 an edit of an
  * earlier message, 6 a redelivery of an earlier message, 7 the clock moving
- * forward; its high bits choose which message or how far. Beyond crashes,
+ * forward; its high bits choose which message or how far, and for a new
+ * message which of the family's two parents sends it, each in their own
+ * chat with the bot, both writing in the family's one log. Beyond crashes,
  * leaks and UB, it checks that every reply is non-empty, bounded and valid
  * UTF-8, that the store never fails, and that a redelivered message never
  * records anything. */
@@ -50,8 +52,8 @@ static void check_reply(const bot_result *r) {
 
 #define ZONES (sizeof zones / sizeof zones[0])
 
-/* One store and one bot per zone serve many inputs, each input in a chat of
- * its own (chats never see each other), because opening them costs ~0.75 ms
+/* One store and one bot per zone serve many inputs, each input in a family
+ * of its own (families never see each other), because opening them costs ~0.75 ms
  * against a few microseconds per message. They are made anew every
  * RECYCLE inputs so memory stays bounded. */
 #define RECYCLE 1000
@@ -74,14 +76,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (size < 1) return 0;
     if (chat_counter++ % RECYCLE == 0) recycle();
     bot *b = bots[data[0] % ZONES];
-    int64_t chat_id = chat_counter;
+    char family[STORE_FAMILY_MAX];
+    snprintf(family, sizeof family, "z%lld", (long long)chat_counter);
 
     /* 2026-03-08T06:30:00Z: a DST weekend in New York */
     int64_t now = 1772951400000LL;
     struct {
         const char *text;
         size_t len;
-        int64_t now;
+        int64_t now, chat_id;
     } sent[MAX_STEPS];
     int nsent = 0, steps = 0;
     const char *p = (const char *)data + 1, *end = (const char *)data + size;
@@ -93,14 +96,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             const char *text = p + 1;
             size_t len = (size_t)(stop - text);
             bot_result r;
-            bot_message m = {.chat_id = chat_id, .who = "Fuzz",
-                             .entered_ms = now};
+            bot_message m = {.family = family, .who = "Fuzz", .entered_ms = now};
             if ((op & 7) == 7) { /* the clock moves on, by up to ~25 hours */
                 now += (int64_t)(op >> 3) * 47 * 60000;
             } else if ((op & 7) >= 5 && nsent > 0) {
                 /* an earlier message, edited or delivered again */
                 int i = (int)(op >> 3) % nsent;
                 m.message_id = i + 1;
+                m.chat_id = m.from_id = sent[i].chat_id;
                 m.now_ms = sent[i].now;
                 if ((op & 7) == 5) {
                     sent[i].text = text;
@@ -116,6 +119,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                 sent[nsent].text = text;
                 sent[nsent].len = len;
                 sent[nsent].now = now;
+                /* a private chat's id is its user's */
+                sent[nsent].chat_id = chat_counter * 2 + ((op >> 3) & 1);
+                m.chat_id = m.from_id = sent[nsent].chat_id;
                 m.message_id = ++nsent;
                 m.text = text;
                 m.len = len;

@@ -29,9 +29,10 @@ typedef struct {
     forward_op fail_op;
 } fixture;
 
-static int fail_chosen(forwarding_store *f, forward_op op, int64_t chat_id, char *err) {
+static int fail_chosen(forwarding_store *f, forward_op op, const char *family,
+                       char *err) {
     const fixture *fx = f->ctx;
-    (void)chat_id;
+    (void)family;
     if (!fx->failing || op != fx->fail_op) return STORE_OK;
     snprintf(err, STORE_ERR_MAX, "%s", STORE_FAILURE);
     return STORE_ERROR;
@@ -57,7 +58,8 @@ static int teardown(void **state) {
 }
 
 static int say(fixture *fx, const char *text, bot_result *r) {
-    bot_message m = {.chat_id = 1, .message_id = ++fx->next_id, .who = "Alex",
+    bot_message m = {.family = "f1", .chat_id = 1, .message_id = ++fx->next_id,
+                     .from_id = 1, .who = "Alex",
                      .text = text, .len = strlen(text), .now_ms = NOW,
                      .entered_ms = NOW};
     return bot_handle(fx->bot, &m, r);
@@ -67,7 +69,7 @@ static int count_feeds(fixture *fx) {
     store_list list = {0};
     char err[STORE_ERR_MAX];
     store *real = fx->fs->real;
-    assert_int_equal(real->ops->list_range(real, 1, 0, INT64_MAX / 2, &list, err),
+    assert_int_equal(real->ops->list_range(real, "f1", 0, INT64_MAX / 2, &list, err),
                      STORE_OK);
     int n = (int)list.count;
     store_list_free(&list);
@@ -126,7 +128,7 @@ static void test_store_failures(void **state) {
     bot_result r;
     assert_int_equal(say(fx, "120ml", &r), BOT_OK);
     static const struct { forward_op op; const char *message; } cases[] = {
-        {FORWARD_ADD_MESSAGE, "90ml"}, {FORWARD_GET_CHAT, "90ml"},
+        {FORWARD_ADD_MESSAGE, "90ml"}, {FORWARD_GET_SETTINGS, "90ml"},
         {FORWARD_LIST_RANGE, "total"}, {FORWARD_LATEST_BEFORE, "last"},
         {FORWARD_UNDO_LAST, "undo"}, {FORWARD_SET_TZ, "tz Asia/Tokyo"},
         {FORWARD_LIST_RANGE, "week"},
@@ -148,7 +150,8 @@ static void test_store_failures(void **state) {
     fx->failing = 0;
     /* 120ml, and the 60ml whose reply failed: nothing else */
     assert_int_equal(count_feeds(fx), 2);
-    bot_message again = {.chat_id = 1, .message_id = fx->next_id, .who = "Alex",
+    bot_message again = {.family = "f1", .chat_id = 1, .message_id = fx->next_id,
+                         .from_id = 1, .who = "Alex",
                          .text = "60ml", .len = 4, .now_ms = NOW, .entered_ms = NOW};
     assert_int_equal(bot_handle(fx->bot, &again, &r), BOT_OK);
     assert_int_equal(r.recorded, 0);
@@ -164,14 +167,14 @@ static void test_undo_button(void **state) {
     int64_t message = r.first_message_id;
     int line = r.first_line;
     assert_int_equal(say(fx, "9am 50ml", &r), BOT_OK);
-    assert_int_equal(bot_undo_feeding(fx->bot, 1, message, line, 0, "press-1", NOW, &r), BOT_OK);
+    assert_int_equal(bot_undo_feeding(fx->bot, "f1", 1, message, line, 0, "press-1", NOW, &r), BOT_OK);
     assert_non_null(strstr(r.reply.text, "Removed 100 ml milk at 08:00"));
     assert_non_null(strstr(r.reply.text, "Today: 50 ml in 1 feed"));
     char first[sizeof r.reply.text];
     snprintf(first, sizeof first, "%s", r.reply.text);
-    assert_int_equal(bot_undo_feeding(fx->bot, 1, message, line, 0, "press-1", NOW, &r), BOT_OK);
+    assert_int_equal(bot_undo_feeding(fx->bot, "f1", 1, message, line, 0, "press-1", NOW, &r), BOT_OK);
     assert_string_equal(r.reply.text, first);
-    assert_int_equal(bot_undo_feeding(fx->bot, 1, message, line, 0, "press-2", NOW, &r), BOT_OK);
+    assert_int_equal(bot_undo_feeding(fx->bot, "f1", 1, message, line, 0, "press-2", NOW, &r), BOT_OK);
     assert_string_equal(r.reply.text, "That feeding was already removed.");
     assert_int_equal(count_feeds(fx), 1);
 }

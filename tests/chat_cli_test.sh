@@ -22,17 +22,27 @@ out=$(printf '2pm 100ml\n' | chat)
 check "second run records (ids continue)" "🍼 100 ml milk at 14:00 — today 220 ml in 2 feeds" "$out"
 out=$(printf '3pm 60ml\n' | chat --user Sam)
 check "third run records too" "🍼 60 ml milk at 15:00 — today 280 ml in 3 feeds" "$out"
-# undo order comes from the store, not the clock: every entry has the same now
-out=$(printf 'undo\nundo\n' | chat)
-check "undo across runs, newest entry first" "↩️ Removed 60 ml milk at 15:00 today (entered by Sam). Today: 220 ml in 2 feeds.
-↩️ Removed 100 ml milk at 14:00 today (entered by Alex). Today: 120 ml in 1 feed." "$out"
+# undo takes back the sender's own newest entry: Sam's, then Alex's (undo
+# order comes from the store, not the clock: every entry has the same now)
+out=$(printf 'undo\n' | chat --user Sam)
+check "undo takes the sender's own entry" "↩️ Removed 60 ml milk at 15:00 today (entered by Sam). Today: 220 ml in 2 feeds." "$out"
+out=$(printf 'undo\n' | chat)
+check "undo across runs, newest entry first" "↩️ Removed 100 ml milk at 14:00 today (entered by Alex). Today: 120 ml in 1 feed." "$out"
 # the undone messages' ids are not reused either
 out=$(printf '2:30pm 10ml\n' | chat)
 check "after undo, a new message still records" "🍼 10 ml milk at 14:30 — today 130 ml in 2 feeds" "$out"
 
-# --- chats are separate --------------------------------------------------------
-out=$(printf 'total\n' | chat --chat 2)
-check "another chat sees nothing" 'No feeds recorded today (Sat 28 Nov) yet. Send one like "120ml".' "$out"
+# --- one family log, whichever chat; another family sees nothing --------------
+out=$(printf 'total\n' | chat --chat 2 --user Sam)
+check "another chat of the family sees the log" "Today (Sat 28 Nov): 130 ml in 2 feeds
+12:00  120 ml milk — Alex
+14:30  10 ml milk — Alex" "$out"
+out=$(printf 'undo\n' | chat --chat 2 --user Sam)
+check "Sam has nothing of his own to undo" "Nothing of yours to undo: \"undo\" takes back the last feeding you entered (another's has an Undo button under its reply)." "$out"
+out=$(printf 'total\n' | chat --family grandparents)
+check "another family sees nothing" 'No feeds recorded today (Sat 28 Nov) yet. Send one like "120ml".' "$out"
+out=$(printf 'total\n' | chat --family 'no spaces')
+check "a family id is checked" "2" "$?"
 
 # --- MILKBOT_TZ is the default zone; the chat's own zone wins once set ----------
 out=$(printf 'tz\n' | MILKBOT_TZ=Asia/Kolkata "$milkbot" chat --store "sqlite:$tmp/tz.db" --now "$now")

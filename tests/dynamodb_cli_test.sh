@@ -61,32 +61,33 @@ check "second run" "🍼 60 ml milk at 14:00 — today 328 ml in 4 feeds
 # --- read back with the AWS CLI: the items and their attributes ------------------
 items=$(aws_ddb query --table-name "$table" --consistent-read \
     --key-condition-expression 'pk = :pk AND begins_with(sk, :feed)' \
-    --expression-attribute-values '{":pk":{"S":"chat#1"},":feed":{"S":"feed#"}}')
-check "cross-read: the feed items" "feed#2026-11-27T07:30:00.000Z#000000000002.0001 90 formula 2026-11-27T07:30:00+00:00 2026-11-27 Alex 1795878000000 yesterday 7:30 90 ml formula live
-feed#2026-11-28T09:00:00.000Z#000000000003.0001 118 breastmilk 2026-11-28T09:00:00+00:00 2026-11-28 Alex 1795878000000 9am 4oz bm  live
-feed#2026-11-28T10:00:00.000Z#000000000003.0002 30 milk 2026-11-28T10:00:00+00:00 2026-11-28 Alex 1795878000000 10am 30ml live
-feed#2026-11-28T12:00:00.000Z#000000000001.0001 120 milk 2026-11-28T12:00:00+00:00 2026-11-28 Alex 1795878000000 12pm 120ml milk live
-feed#2026-11-28T14:00:00.000Z#000000000005.0001 60 milk 2026-11-28T14:00:00+00:00 2026-11-28 Alex 1795878000000 2pm 60ml removed by 6" \
+    --expression-attribute-values '{":pk":{"S":"log#family"},":feed":{"S":"feed#"}}')
+check "cross-read: the feed items" "feed#2026-11-27T07:30:00.000Z#1#000000000002.0001 90 formula 2026-11-27T07:30:00+00:00 2026-11-27 Alex 1795878000000 yesterday 7:30 90 ml formula live
+feed#2026-11-28T09:00:00.000Z#1#000000000003.0001 118 breastmilk 2026-11-28T09:00:00+00:00 2026-11-28 Alex 1795878000000 9am 4oz bm  live
+feed#2026-11-28T10:00:00.000Z#1#000000000003.0002 30 milk 2026-11-28T10:00:00+00:00 2026-11-28 Alex 1795878000000 10am 30ml live
+feed#2026-11-28T12:00:00.000Z#1#000000000001.0001 120 milk 2026-11-28T12:00:00+00:00 2026-11-28 Alex 1795878000000 12pm 120ml milk live
+feed#2026-11-28T14:00:00.000Z#1#000000000005.0001 60 milk 2026-11-28T14:00:00+00:00 2026-11-28 Alex 1795878000000 2pm 60ml removed by 6" \
     "$(python3 -c '
 import json, sys
 for i in json.load(sys.stdin)["Items"]:
     state = "removed by " + i["removed_by"]["N"] if "removed_by" in i else "live"
     print(i["sk"]["S"], i["amount_ml"]["N"], i["kind"]["S"], i["at"]["S"], i["day"]["S"],
           i["who"]["S"], i["entered_at"]["N"], i["text"]["S"], state)' <<< "$items")"
-settings=$(aws_ddb get-item --table-name "$table" --key '{"pk":{"S":"chat#1"},"sk":{"S":"settings"}}')
+settings=$(aws_ddb get-item --table-name "$table" --key '{"pk":{"S":"log#family"},"sk":{"S":"settings"}}')
 check "cross-read: no zone until one is chosen" "no tz" "$(python3 -c '
 import json, sys
 print(json.load(sys.stdin)["Item"].get("tz", {}).get("S", "no tz"))' <<< "$settings")"
-# the undo's receipt: what it removed, so that a redelivery answers the same
-check "cross-read: the undo's receipt" "done feed#2026-11-28T14:00:00.000Z#000000000005.0001 60" \
+# the undo's receipt (message 6 of chat 1): what it removed, so that a
+# redelivery answers the same
+check "cross-read: the undo's receipt" "done feed#2026-11-28T14:00:00.000Z#1#000000000005.0001 60" \
     "$(python3 -c '
 import json, sys
-r = json.load(sys.stdin)["Item"]["undone"]["M"]["6"]["M"]
+r = json.load(sys.stdin)["Item"]["undone"]["M"]["1.6"]["M"]
 print(r["state"]["S"], r["target"]["S"], r["feeding"]["M"]["amount_ml"]["N"])' <<< "$settings")"
 printf 'tz Asia/Kolkata\n' | chat > /dev/null
-tz=$(aws_ddb get-item --table-name "$table" --key '{"pk":{"S":"chat#1"},"sk":{"S":"settings"}}' \
+tz=$(aws_ddb get-item --table-name "$table" --key '{"pk":{"S":"log#family"},"sk":{"S":"settings"}}' \
     | python3 -c 'import json, sys; print(json.load(sys.stdin)["Item"]["tz"]["S"])')
-check "cross-read: the chat's zone" "Asia/Kolkata" "$tz"
+check "cross-read: the family's zone" "Asia/Kolkata" "$tz"
 
 # --- milkbot invoke works on DynamoDB too ----------------------------------------
 events=$(dirname "$0")/../events

@@ -54,7 +54,7 @@ class Chat:
 def feed_items(client):
     items = client.query(TableName="feedings", ConsistentRead=True,
                          KeyConditionExpression="pk = :pk AND begins_with(sk, :f)",
-                         ExpressionAttributeValues={":pk": {"S": "chat#1"}, ":f": {"S": "feed#"}})["Items"]
+                         ExpressionAttributeValues={":pk": {"S": "log#family"}, ":f": {"S": "feed#"}})["Items"]
     return [(i["sk"]["S"], i["amount_ml"]["N"], "removed_by" in i) for i in items]
 
 

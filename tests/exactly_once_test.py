@@ -308,6 +308,12 @@ def base_env():
 ENV = base_env()
 
 
+def family_of(chat_id):
+    """Each case's chat is in a family of its own (MILKBOT_FAMILY), so that
+    cases on one table never see each other's feedings."""
+    return f"case{-chat_id}"
+
+
 class SQLiteStore:
     """A file per chat; its state read with the sqlite3 module."""
     name = "sqlite"
@@ -329,8 +335,10 @@ class SQLiteStore:
             db = sqlite3.connect(self.path(chat_id), timeout=10)
             try:
                 rows = db.execute("SELECT message_id, line, amount_ml, at_ms FROM feedings "
-                                  "WHERE chat_id = ? AND removed_by IS NULL", (chat_id,)).fetchall()
-                tz = db.execute("SELECT tz FROM chats WHERE chat_id = ?", (chat_id,)).fetchone()
+                                  "WHERE family = ? AND chat_id = ? AND removed_by IS NULL",
+                                  (family_of(chat_id), chat_id)).fetchall()
+                tz = db.execute("SELECT tz FROM families WHERE family = ?",
+                                (family_of(chat_id),)).fetchone()
             finally:
                 db.close()
         except sqlite3.Error as e:
@@ -339,7 +347,8 @@ class SQLiteStore:
 
 
 class DynamoStore:
-    """One table, a chat per case; its state read by Query, past the proxy."""
+    """One table, a chat and its family per case; its state read by Query,
+    past the proxy."""
     name = "dynamodb"
 
     def __init__(self, db):
@@ -367,7 +376,7 @@ class DynamoStore:
     def state(self, chat_id):
         request = {"TableName": TABLE, "ConsistentRead": True,
                    "KeyConditionExpression": "pk = :pk",
-                   "ExpressionAttributeValues": {":pk": {"S": f"chat#{chat_id}"}}}
+                   "ExpressionAttributeValues": {":pk": {"S": f"log#{family_of(chat_id)}"}}}
         items = []
         try:
             while True:
@@ -412,7 +421,7 @@ class Delivery:
         self.proc = subprocess.Popen(
             [MILKBOT, "invoke", "--store", store.spec(chat_id), self.path],
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            env=store.env(proxy))
+            env=dict(store.env(proxy), MILKBOT_FAMILY=family_of(chat_id)))
 
     def wait(self):
         out, err = self.proc.communicate(timeout=120)

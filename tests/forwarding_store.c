@@ -6,90 +6,92 @@
 static forwarding_store *impl(store *s) { return (forwarding_store *)s; }
 
 /* The hook's verdict on `op`: STORE_OK when the real store may run it. */
-static int admit(store *s, forward_op op, int64_t chat_id, char *err) {
+static int admit(store *s, forward_op op, const char *family, char *err) {
     forwarding_store *f = impl(s);
-    return f->before ? f->before(f, op, chat_id, err) : STORE_OK;
+    return f->before ? f->before(f, op, family, err) : STORE_OK;
 }
 
 #define REAL(s) (impl(s)->real)
 
-static int fwd_add(store *s, store_feeding *feeds, size_t *n, int *already,
-                   char *err) {
-    if (admit(s, FORWARD_ADD_MESSAGE, feeds[0].chat_id, err) != STORE_OK)
-        return STORE_ERROR;
-    return REAL(s)->ops->add_message(REAL(s), feeds, n, already, err);
+static int fwd_add(store *s, const char *family, store_feeding *feeds, size_t *n,
+                   int *already, char *err) {
+    if (admit(s, FORWARD_ADD_MESSAGE, family, err) != STORE_OK) return STORE_ERROR;
+    return REAL(s)->ops->add_message(REAL(s), family, feeds, n, already, err);
 }
 
-static int fwd_list(store *s, int64_t chat_id, int64_t from_ms, int64_t to_ms,
+static int fwd_list(store *s, const char *family, int64_t from_ms, int64_t to_ms,
                     store_list *out, char *err) {
-    if (admit(s, FORWARD_LIST_RANGE, chat_id, err) != STORE_OK) return STORE_ERROR;
-    return REAL(s)->ops->list_range(REAL(s), chat_id, from_ms, to_ms, out, err);
+    if (admit(s, FORWARD_LIST_RANGE, family, err) != STORE_OK) return STORE_ERROR;
+    return REAL(s)->ops->list_range(REAL(s), family, from_ms, to_ms, out, err);
 }
 
 /* a listing too, as far as a test's hook is concerned */
-static int fwd_amounts(store *s, int64_t chat_id, int64_t from_ms, int64_t to_ms,
+static int fwd_amounts(store *s, const char *family, int64_t from_ms, int64_t to_ms,
                        store_list *out, char *err) {
-    if (admit(s, FORWARD_LIST_RANGE, chat_id, err) != STORE_OK) return STORE_ERROR;
-    return REAL(s)->ops->list_amounts(REAL(s), chat_id, from_ms, to_ms, out, err);
+    if (admit(s, FORWARD_LIST_RANGE, family, err) != STORE_OK) return STORE_ERROR;
+    return REAL(s)->ops->list_amounts(REAL(s), family, from_ms, to_ms, out, err);
 }
 
-static int fwd_latest(store *s, int64_t chat_id, int64_t before_ms,
+static int fwd_latest(store *s, const char *family, int64_t before_ms,
                       store_feeding *out, int *found, char *err) {
-    if (admit(s, FORWARD_LATEST_BEFORE, chat_id, err) != STORE_OK) return STORE_ERROR;
-    return REAL(s)->ops->latest_before(REAL(s), chat_id, before_ms, out, found, err);
+    if (admit(s, FORWARD_LATEST_BEFORE, family, err) != STORE_OK) return STORE_ERROR;
+    return REAL(s)->ops->latest_before(REAL(s), family, before_ms, out, found, err);
 }
 
-static int fwd_undo(store *s, int64_t chat_id, int64_t message_id,
-                    store_feeding *removed, int *found, char *err) {
-    if (admit(s, FORWARD_UNDO_LAST, chat_id, err) != STORE_OK) return STORE_ERROR;
-    return REAL(s)->ops->undo_last(REAL(s), chat_id, message_id, removed, found, err);
+static int fwd_undo(store *s, const char *family, int64_t chat_id, int64_t message_id,
+                    int64_t from_id, store_feeding *removed, int *found, char *err) {
+    if (admit(s, FORWARD_UNDO_LAST, family, err) != STORE_OK) return STORE_ERROR;
+    return REAL(s)->ops->undo_last(REAL(s), family, chat_id, message_id, from_id,
+                                   removed, found, err);
 }
 
-static int fwd_amend(store *s, int64_t chat_id, int64_t message_id, int amount_ml,
-                     int expect_ml, store_feeding *before, int *outcome, char *err) {
-    if (admit(s, FORWARD_AMEND_LAST, chat_id, err) != STORE_OK) return STORE_ERROR;
-    return REAL(s)->ops->amend_last(REAL(s), chat_id, message_id, amount_ml, expect_ml,
-                                    before, outcome, err);
+static int fwd_amend(store *s, const char *family, int64_t chat_id, int64_t message_id,
+                     int64_t from_id, int amount_ml, int expect_ml, store_feeding *before,
+                     int *outcome, char *err) {
+    if (admit(s, FORWARD_AMEND_LAST, family, err) != STORE_OK) return STORE_ERROR;
+    return REAL(s)->ops->amend_last(REAL(s), family, chat_id, message_id, from_id,
+                                    amount_ml, expect_ml, before, outcome, err);
 }
 
-static int fwd_put_back(store *s, int64_t chat_id, int64_t message_id,
-                        const char *press, store_feeding *now, int *outcome,
-                        char *err) {
-    if (admit(s, FORWARD_PUT_BACK, chat_id, err) != STORE_OK) return STORE_ERROR;
-    return REAL(s)->ops->put_back(REAL(s), chat_id, message_id, press, now, outcome, err);
+static int fwd_put_back(store *s, const char *family, int64_t chat_id,
+                        int64_t message_id, const char *press, store_feeding *now,
+                        int *outcome, char *err) {
+    if (admit(s, FORWARD_PUT_BACK, family, err) != STORE_OK) return STORE_ERROR;
+    return REAL(s)->ops->put_back(REAL(s), family, chat_id, message_id, press, now,
+                                  outcome, err);
 }
 
-static int fwd_remove(store *s, int64_t chat_id, int64_t message_id, int line,
-                      int64_t at_ms, const char *press, store_feeding *removed,
+static int fwd_remove(store *s, const char *family, int64_t chat_id, int64_t message_id,
+                      int line, int64_t at_ms, const char *press, store_feeding *removed,
                       int *found, char *err) {
-    if (admit(s, FORWARD_REMOVE, chat_id, err) != STORE_OK) return STORE_ERROR;
-    return REAL(s)->ops->remove(REAL(s), chat_id, message_id, line, at_ms, press, removed,
-                                found, err);
+    if (admit(s, FORWARD_REMOVE, family, err) != STORE_OK) return STORE_ERROR;
+    return REAL(s)->ops->remove(REAL(s), family, chat_id, message_id, line, at_ms, press,
+                                removed, found, err);
 }
 
-static int fwd_replace(store *s, int64_t chat_id, int64_t message_id,
+static int fwd_replace(store *s, const char *family, int64_t chat_id, int64_t message_id,
                        int64_t edit_ms, const store_feeding *feeds, size_t n,
                        store_list *old, int *stale, char *err) {
-    if (admit(s, FORWARD_REPLACE_MESSAGE, chat_id, err) != STORE_OK) return STORE_ERROR;
-    return REAL(s)->ops->replace_message(REAL(s), chat_id, message_id, edit_ms, feeds, n,
-                                         old, stale, err);
+    if (admit(s, FORWARD_REPLACE_MESSAGE, family, err) != STORE_OK) return STORE_ERROR;
+    return REAL(s)->ops->replace_message(REAL(s), family, chat_id, message_id, edit_ms,
+                                         feeds, n, old, stale, err);
 }
 
-static int fwd_get_chat(store *s, int64_t chat_id, int64_t now_ms,
-                        store_chat *out, char *err) {
-    if (admit(s, FORWARD_GET_CHAT, chat_id, err) != STORE_OK) return STORE_ERROR;
-    return REAL(s)->ops->get_chat(REAL(s), chat_id, now_ms, out, err);
+static int fwd_get_settings(store *s, const char *family, int64_t now_ms,
+                            store_settings *out, char *err) {
+    if (admit(s, FORWARD_GET_SETTINGS, family, err) != STORE_OK) return STORE_ERROR;
+    return REAL(s)->ops->get_settings(REAL(s), family, now_ms, out, err);
 }
 
-static int fwd_set_tz(store *s, int64_t chat_id, const char *tz, char *err) {
-    if (admit(s, FORWARD_SET_TZ, chat_id, err) != STORE_OK) return STORE_ERROR;
-    return REAL(s)->ops->set_tz(REAL(s), chat_id, tz, err);
+static int fwd_set_tz(store *s, const char *family, const char *tz, char *err) {
+    if (admit(s, FORWARD_SET_TZ, family, err) != STORE_OK) return STORE_ERROR;
+    return REAL(s)->ops->set_tz(REAL(s), family, tz, err);
 }
 
-static int fwd_next_message_id(store *s, int64_t chat_id, int64_t *out,
-                              char *err) {
-    if (admit(s, FORWARD_MAX_MESSAGE_ID, chat_id, err) != STORE_OK) return STORE_ERROR;
-    return REAL(s)->ops->next_message_id(REAL(s), chat_id, out, err);
+static int fwd_next_message_id(store *s, const char *family, int64_t chat_id,
+                               int64_t *out, char *err) {
+    if (admit(s, FORWARD_MAX_MESSAGE_ID, family, err) != STORE_OK) return STORE_ERROR;
+    return REAL(s)->ops->next_message_id(REAL(s), family, chat_id, out, err);
 }
 
 static void fwd_close(store *s) {
@@ -107,7 +109,7 @@ static const store_ops forwarding_ops = {
     .put_back = fwd_put_back,
     .remove = fwd_remove,
     .replace_message = fwd_replace,
-    .get_chat = fwd_get_chat,
+    .get_settings = fwd_get_settings,
     .set_tz = fwd_set_tz,
     .next_message_id = fwd_next_message_id,
     .close = fwd_close,

@@ -1,7 +1,8 @@
 /* forwarding_store.h -- a store for tests that passes every operation on to
  * a real store, showing it to the test first.
  *
- * The test's hook sees which operation is about to run, for which chat, and
+ * The test's hook sees which operation is about to run, in which family's
+ * log, and
  * either lets it through (after doing something of its own, such as
  * beginning a turn the way the bot does) or fails it as a broken connection
  * would, so that the real store never sees it. The bot test fails chosen
@@ -24,18 +25,18 @@ typedef enum {
     FORWARD_PUT_BACK,
     FORWARD_REMOVE,
     FORWARD_REPLACE_MESSAGE,
-    FORWARD_GET_CHAT,
+    FORWARD_GET_SETTINGS,
     FORWARD_SET_TZ,
     FORWARD_MAX_MESSAGE_ID,
 } forward_op;
 
 typedef struct forwarding_store forwarding_store;
 
-/* Runs before operation `op` on chat `chat_id` reaches the real store.
+/* Runs before operation `op` on `family`'s log reaches the real store.
  * Returns STORE_OK to pass it on, or STORE_ERROR with a message in `err`
  * (STORE_ERR_MAX bytes) to fail it instead. */
 typedef int (*forward_hook)(forwarding_store *f, forward_op op,
-                            int64_t chat_id, char *err);
+                            const char *family, char *err);
 
 struct forwarding_store {
     store base;          /* the store to give the code under test */

@@ -146,11 +146,14 @@ with tempfile.TemporaryDirectory() as tmp:
         aws_access_key_id="ASIAEXAMPLE", aws_secret_access_key="secret")
 
     def live_feedings(chat=USER):
+        """The live feedings of the family's log (the default family: the
+        function names none) written in chat `chat`."""
         items = client.query(TableName="feedings", ConsistentRead=True,
                              KeyConditionExpression="pk = :pk AND begins_with(sk, :f)",
-                             ExpressionAttributeValues={":pk": {"S": f"chat#{chat}"},
+                             ExpressionAttributeValues={":pk": {"S": "log#family"},
                                                         ":f": {"S": "feed#"}})["Items"]
-        return [i for i in items if "removed_by" not in i]
+        return [i for i in items
+                if "removed_by" not in i and i["chat_id"]["N"] == str(chat)]
 
     # the deployment package's entry point is the binary itself, as "bootstrap"
     task = os.path.join(tmp, "task")

@@ -55,12 +55,16 @@ static void open_and_record(int start_fd, const char *spec, int64_t chat) {
         fprintf(stderr, "process %lld: %s\n", (long long)chat, err);
         _exit(1);
     }
-    store_feeding f = {.chat_id = chat, .message_id = 1, .line = 1,
+    store_feeding f = {.chat_id = chat, .message_id = 1, .line = 1, .from_id = chat,
                        .at_ms = 1000 * chat, .amount_ml = (int)chat,
                        .kind = PHRASE_MILK};
     size_t n = 1;
     int already;
-    int rc = s->ops->add_message(s, &f, &n, &already, err);
+    char family[STORE_FAMILY_MAX];
+    snprintf(family, sizeof family, "f%lld", (long long)chat);
+    store_settings settings;
+    int rc = s->ops->get_settings(s, family, 0, &settings, err);
+    if (rc == STORE_OK) rc = s->ops->add_message(s, family, &f, &n, &already, err);
     if (rc != STORE_OK) fprintf(stderr, "process %lld: %s\n", (long long)chat, err);
     store_close(s);
     _exit(rc == STORE_OK && !already ? 0 : 2);
@@ -99,7 +103,9 @@ static void test_new_file_opened_at_once(void **state) {
         assert_non_null(s);
         for (int i = 0; i < OPENERS; i++) {
             store_list list = {0};
-            assert_int_equal(s->ops->list_range(s, i + 1, 0, INT64_MAX / 2,
+            char family[STORE_FAMILY_MAX];
+            snprintf(family, sizeof family, "f%d", i + 1);
+            assert_int_equal(s->ops->list_range(s, family, 0, INT64_MAX / 2,
                                                 &list, err), STORE_OK);
             if (ok[i] && list.count != 1) {
                 fprintf(stderr, "round %d: process %d's feeding was recorded "
@@ -216,7 +222,9 @@ static int chat_processes(const char *db, int feeds) {
     }
     store_list list = {0};
     int strays = 0, missing = 0, doubled = 0;
-    if (s->ops->list_range(s, 1, 0, INT64_MAX / 2, &list, err) != STORE_OK) {
+    /* `milkbot chat` writes in the default family's log */
+    if (s->ops->list_range(s, STORE_DEFAULT_FAMILY, 0, INT64_MAX / 2, &list, err) !=
+        STORE_OK) {
         fprintf(stderr, "%s\n", err);
         strays++;
     }

@@ -28,6 +28,19 @@ static int close_store(void **state) {
     return 0;
 }
 
+/* The family log a test's chat writes in: chat N is in family "fN" (its
+ * private chat: its user is N), unless a test writes several chats into
+ * one family on purpose. */
+static const char *fam(int64_t chat) {
+    static char names[8][STORE_FAMILY_MAX];
+    static int next;
+    char *name = names[next++ % 8];
+    snprintf(name, STORE_FAMILY_MAX, "f%lld", (long long)chat);
+    return name;
+}
+
+/* A feeding of message `message`, sent by user `chat` in their private
+ * chat; messages are written a second apart in the order of their ids. */
 static store_feeding feeding(int64_t chat, int64_t message, int line,
                              int64_t at_ms, int amount) {
     store_feeding f;
@@ -35,6 +48,8 @@ static store_feeding feeding(int64_t chat, int64_t message, int line,
     f.chat_id = chat;
     f.message_id = message;
     f.line = line;
+    f.from_id = chat;
+    f.sent_ms = T0 + message * 1000;
     f.at_ms = at_ms;
     snprintf(f.at, sizeof f.at, "2025-11-28T%02d:00:00+00:00",
              (int)((at_ms - T0) / HOUR_MS + 8) % 24);
@@ -52,7 +67,7 @@ static void add(store *s, store_feeding *feeds, size_t n) {
     char err[STORE_ERR_MAX];
     int already = -1;
     size_t count = n;
-    assert_int_equal(s->ops->add_message(s, feeds, &count, &already, err), STORE_OK);
+    assert_int_equal(s->ops->add_message(s, fam(feeds[0].chat_id), feeds, &count, &already, err), STORE_OK);
     assert_int_equal(already, 0);
     assert_int_equal(count, n);
 }
@@ -66,7 +81,7 @@ static void add_one(store *s, int64_t chat, int64_t message, int64_t at_ms,
 static store_list list_all(store *s, int64_t chat) {
     store_list list = {0};
     char err[STORE_ERR_MAX];
-    assert_int_equal(s->ops->list_range(s, chat, 0, INT64_MAX / 2, &list, err),
+    assert_int_equal(s->ops->list_range(s, fam(chat), 0, INT64_MAX / 2, &list, err),
                      STORE_OK);
     return list;
 }
@@ -76,20 +91,20 @@ static void test_empty_store(void **state) {
     store *s = *state;
     char err[STORE_ERR_MAX];
     int64_t next_id = -1;
-    assert_int_equal(s->ops->next_message_id(s, 1, &next_id, err), STORE_OK);
+    assert_int_equal(s->ops->next_message_id(s, fam(1), 1, &next_id, err), STORE_OK);
     assert_int_equal(next_id, 1);
     store_list list = list_all(s, 1);
     assert_int_equal(list.count, 0);
     store_feeding f;
     int found = -1;
-    assert_int_equal(s->ops->latest_before(s, 1, INT64_MAX / 2, &f, &found, err), STORE_OK);
+    assert_int_equal(s->ops->latest_before(s, fam(1), INT64_MAX / 2, &f, &found, err), STORE_OK);
     assert_int_equal(found, 0);
-    assert_int_equal(s->ops->undo_last(s, 1, 1001, &f, &found, err), STORE_OK);
+    assert_int_equal(s->ops->undo_last(s, fam(1), 1, 1001, 1, &f, &found, err), STORE_OK);
     assert_int_equal(found, 0);
-    assert_int_equal(s->ops->remove(s, 1, 1, 1, 0, "press-1", &f, &found, err), STORE_OK);
+    assert_int_equal(s->ops->remove(s, fam(1), 1, 1, 1, 0, "press-1", &f, &found, err), STORE_OK);
     assert_int_equal(found, 0);
-    store_chat chat;
-    assert_int_equal(s->ops->get_chat(s, 1, T0, &chat, err), STORE_OK);
+    store_settings chat;
+    assert_int_equal(s->ops->get_settings(s, fam(1), T0, &chat, err), STORE_OK);
     assert_string_equal(chat.tz, "");
 }
 
@@ -103,7 +118,6 @@ static void test_fields_round_trip(void **state) {
     snprintf(f.text, sizeof f.text, "4oz ebm 🍼 baby's");
     f.entered_at_ms = T0 + 123456;
     add(s, &f, 1);
-    assert_int_equal(f.seq, STORE_SEQ(42, 3));
     store_list list = list_all(s, -1001234567890LL);
     assert_int_equal(list.count, 1);
     const store_feeding *g = &list.items[0];
@@ -119,7 +133,8 @@ static void test_fields_round_trip(void **state) {
     assert_string_equal(g->note, f.note);
     assert_string_equal(g->text, f.text);
     assert_int_equal(g->entered_at_ms, f.entered_at_ms);
-    assert_int_equal(g->seq, f.seq);
+    assert_int_equal(g->from_id, f.from_id);
+    assert_int_equal(g->sent_ms, f.sent_ms);
     store_list_free(&list);
 }
 
@@ -147,11 +162,11 @@ static void test_range_is_half_open(void **state) {
     add_one(s, 1, 1, T0, 10);
     add_one(s, 1, 2, T0 + HOUR_MS, 20);
     store_list list = {0};
-    assert_int_equal(s->ops->list_range(s, 1, T0, T0 + HOUR_MS, &list, err), STORE_OK);
+    assert_int_equal(s->ops->list_range(s, fam(1), T0, T0 + HOUR_MS, &list, err), STORE_OK);
     assert_int_equal(list.count, 1);
     assert_int_equal(list.items[0].amount_ml, 10);
     store_list_free(&list);
-    assert_int_equal(s->ops->list_range(s, 1, T0 + 1, T0 + HOUR_MS + 1, &list, err), STORE_OK);
+    assert_int_equal(s->ops->list_range(s, fam(1), T0 + 1, T0 + HOUR_MS + 1, &list, err), STORE_OK);
     assert_int_equal(list.count, 1);
     assert_int_equal(list.items[0].amount_ml, 20);
     store_list_free(&list);
@@ -169,14 +184,14 @@ static void test_redelivery_records_nothing(void **state) {
         feeding(1, 7, 1, T0 + HOUR_MS + 60000, 100), feeding(1, 7, 2, T0 + 60000, 50)};
     size_t n = 2;
     int already = 0;
-    assert_int_equal(s->ops->add_message(s, again, &n, &already, err), STORE_OK);
+    assert_int_equal(s->ops->add_message(s, fam(again[0].chat_id), again, &n, &already, err), STORE_OK);
     assert_int_equal(already, 1);
     assert_int_equal(n, 2);
     /* as recorded the first time, line by line */
     assert_int_equal(again[0].at_ms, T0 + HOUR_MS);
     assert_int_equal(again[1].at_ms, T0);
-    assert_int_equal(again[0].seq, feeds[0].seq);
-    assert_int_equal(again[1].seq, feeds[1].seq);
+    assert_int_equal(store_entry_cmp(&again[0], &feeds[0]), 0);
+    assert_int_equal(store_entry_cmp(&again[1], &feeds[1]), 0);
     store_list list = list_all(s, 1);
     assert_int_equal(list.count, 2);
     store_list_free(&list);
@@ -189,12 +204,12 @@ static void test_redelivery_after_undo(void **state) {
     add_one(s, 1, 7, T0, 100);
     store_feeding f;
     int found;
-    assert_int_equal(s->ops->undo_last(s, 1, 1002, &f, &found, err), STORE_OK);
+    assert_int_equal(s->ops->undo_last(s, fam(1), 1, 1002, 1, &f, &found, err), STORE_OK);
     assert_int_equal(found, 1);
     store_feeding again[STORE_MESSAGE_MAX_FEEDINGS] = {feeding(1, 7, 1, T0, 100)};
     size_t n = 1;
     int already = 0;
-    assert_int_equal(s->ops->add_message(s, again, &n, &already, err), STORE_OK);
+    assert_int_equal(s->ops->add_message(s, fam(again[0].chat_id), again, &n, &already, err), STORE_OK);
     assert_int_equal(already, 1);
     assert_int_equal(n, 0);
     store_list list = list_all(s, 1);
@@ -216,11 +231,11 @@ static void test_undo_walks_entry_order(void **state) {
     store_feeding f;
     int found;
     for (size_t i = 0; i < 4; i++) {
-        assert_int_equal(s->ops->undo_last(s, 1, 100 + (int64_t)i, &f, &found, err), STORE_OK);
+        assert_int_equal(s->ops->undo_last(s, fam(1), 1, 100 + (int64_t)i, 1, &f, &found, err), STORE_OK);
         assert_int_equal(found, 1);
         assert_int_equal(f.amount_ml, expected[i]);
     }
-    assert_int_equal(s->ops->undo_last(s, 1, 1004, &f, &found, err), STORE_OK);
+    assert_int_equal(s->ops->undo_last(s, fam(1), 1, 1004, 1, &f, &found, err), STORE_OK);
     assert_int_equal(found, 0);
 }
 
@@ -232,7 +247,7 @@ static void test_undo_ignores_clock(void **state) {
     store_feeding f;
     int found;
     for (int i = 5; i >= 1; i--) {
-        assert_int_equal(s->ops->undo_last(s, 1, 200 + i, &f, &found, err), STORE_OK);
+        assert_int_equal(s->ops->undo_last(s, fam(1), 1, 200 + i, 1, &f, &found, err), STORE_OK);
         assert_int_equal(f.amount_ml, i * 10);
     }
 }
@@ -248,23 +263,23 @@ static void test_undo_is_once_per_message(void **state) {
     store_feeding f;
     int found;
     for (int again = 0; again < 3; again++) {
-        assert_int_equal(s->ops->undo_last(s, 1, 50, &f, &found, err), STORE_OK);
+        assert_int_equal(s->ops->undo_last(s, fam(1), 1, 50, 1, &f, &found, err), STORE_OK);
         assert_int_equal(found, 1);
         assert_int_equal(f.amount_ml, 30);
     }
     store_list list = list_all(s, 1);
     assert_int_equal(list.count, 2);
     store_list_free(&list);
-    assert_int_equal(s->ops->undo_last(s, 1, 51, &f, &found, err), STORE_OK);
+    assert_int_equal(s->ops->undo_last(s, fam(1), 1, 51, 1, &f, &found, err), STORE_OK);
     assert_int_equal(f.amount_ml, 20);
     /* an undo that found nothing, delivered again after a new feeding,
      * still removes nothing */
     add_one(s, 3, 1, T0, 1);
-    assert_int_equal(s->ops->undo_last(s, 3, 2, &f, &found, err), STORE_OK);
-    assert_int_equal(s->ops->undo_last(s, 3, 3, &f, &found, err), STORE_OK);
+    assert_int_equal(s->ops->undo_last(s, fam(3), 3, 2, 3, &f, &found, err), STORE_OK);
+    assert_int_equal(s->ops->undo_last(s, fam(3), 3, 3, 3, &f, &found, err), STORE_OK);
     assert_int_equal(found, 0);
     add_one(s, 3, 4, T0, 4);
-    assert_int_equal(s->ops->undo_last(s, 3, 3, &f, &found, err), STORE_OK);
+    assert_int_equal(s->ops->undo_last(s, fam(3), 3, 3, 3, &f, &found, err), STORE_OK);
     assert_int_equal(found, 0);
     store_list three = list_all(s, 3);
     assert_int_equal(three.count, 1);
@@ -273,12 +288,12 @@ static void test_undo_is_once_per_message(void **state) {
     store_feeding reused[STORE_MESSAGE_MAX_FEEDINGS] = {feeding(3, 3, 1, T0, 9)};
     size_t n = 1;
     int already = 0;
-    assert_int_equal(s->ops->add_message(s, reused, &n, &already, err), STORE_OK);
+    assert_int_equal(s->ops->add_message(s, fam(reused[0].chat_id), reused, &n, &already, err), STORE_OK);
     assert_int_equal(already, 1);
     assert_int_equal(n, 0);
     /* message 50 of another chat is another message */
     add_one(s, 2, 1, T0, 99);
-    assert_int_equal(s->ops->undo_last(s, 2, 50, &f, &found, err), STORE_OK);
+    assert_int_equal(s->ops->undo_last(s, fam(2), 2, 50, 2, &f, &found, err), STORE_OK);
     assert_int_equal(f.amount_ml, 99);
 }
 
@@ -286,7 +301,7 @@ static void test_undo_is_once_per_message(void **state) {
 static store_list amounts_all(store *s, int64_t chat) {
     store_list list = {0};
     char err[STORE_ERR_MAX];
-    assert_int_equal(s->ops->list_amounts(s, chat, 0, INT64_MAX / 2, &list, err),
+    assert_int_equal(s->ops->list_amounts(s, fam(chat), 0, INT64_MAX / 2, &list, err),
                      STORE_OK);
     return list;
 }
@@ -295,7 +310,7 @@ static int amend(store *s, int64_t chat, int64_t message, int amount, int expect
                  store_feeding *before) {
     char err[STORE_ERR_MAX];
     int outcome = -1;
-    assert_int_equal(s->ops->amend_last(s, chat, message, amount, expect, before,
+    assert_int_equal(s->ops->amend_last(s, fam(chat), chat, message, chat, amount, expect, before,
                                         &outcome, err), STORE_OK);
     return outcome;
 }
@@ -304,7 +319,7 @@ static int put_back(store *s, int64_t chat, int64_t message, const char *press,
                     store_feeding *now) {
     char err[STORE_ERR_MAX];
     int outcome = -1;
-    assert_int_equal(s->ops->put_back(s, chat, message, press, now, &outcome, err),
+    assert_int_equal(s->ops->put_back(s, fam(chat), chat, message, press, now, &outcome, err),
                      STORE_OK);
     return outcome;
 }
@@ -362,9 +377,9 @@ static void test_amend_changes_newest_entry(void **state) {
     assert_int_equal(amount_of(s, 1, 2, 1), 110);
     assert_int_equal(amount_of(s, 1, 61, 1), 70);
     /* undo takes entries in their order, the corrected one in its place */
-    assert_int_equal(s->ops->undo_last(s, 1, 62, &f, &found, err), STORE_OK);
+    assert_int_equal(s->ops->undo_last(s, fam(1), 1, 62, 1, &f, &found, err), STORE_OK);
     assert_int_equal(f.message_id, 61);
-    assert_int_equal(s->ops->undo_last(s, 1, 63, &f, &found, err), STORE_OK);
+    assert_int_equal(s->ops->undo_last(s, fam(1), 1, 63, 1, &f, &found, err), STORE_OK);
     assert_int_equal(f.message_id, 2);
     assert_int_equal(f.amount_ml, 110);
     assert_int_equal(amount_of(s, 1, 2, 1), -1);
@@ -421,7 +436,7 @@ static void test_put_back(void **state) {
     assert_int_equal(put_back(s, 1, 80, "press-A", &now), STORE_AMEND_DONE);
     assert_int_equal(amount_of(s, 1, 1, 1), 100);
     /* removed since: nothing to put back */
-    assert_int_equal(s->ops->undo_last(s, 1, 82, &f, &found, err), STORE_OK);
+    assert_int_equal(s->ops->undo_last(s, fam(1), 1, 82, 1, &f, &found, err), STORE_OK);
     assert_int_equal(f.amount_ml, 100);
     assert_int_equal(put_back(s, 1, 81, "press-D", &now), STORE_AMEND_GONE);
     assert_int_equal(amount_of(s, 1, 1, 1), -1);
@@ -463,7 +478,7 @@ static void test_put_back_after_edit(void **state) {
     edited.kind = PHRASE_FORMULA;
     edited.entered_at_ms = T0 + 60000; /* an edit is entered when made */
     store_list old = {0};
-    assert_int_equal(s->ops->replace_message(s, 1, 1, T0 + 60000, &edited, 1, &old, NULL, err),
+    assert_int_equal(s->ops->replace_message(s, fam(1), 1, 1, T0 + 60000, &edited, 1, &old, NULL, err),
                      STORE_OK);
     store_list_free(&old);
     assert_int_equal(put_back(s, 1, 2, "press-E", &now), STORE_AMEND_OTHER);
@@ -471,7 +486,7 @@ static void test_put_back_after_edit(void **state) {
     /* an edit that drops the line: nothing to put back either */
     add_one(s, 2, 1, T0, 120);
     assert_int_equal(amend(s, 2, 2, 110, 0, &before), STORE_AMEND_DONE);
-    assert_int_equal(s->ops->replace_message(s, 2, 1, T0 + 60000, NULL, 0, &old, NULL, err),
+    assert_int_equal(s->ops->replace_message(s, fam(2), 2, 1, T0 + 60000, NULL, 0, &old, NULL, err),
                      STORE_OK);
     store_list_free(&old);
     assert_int_equal(put_back(s, 2, 2, "press-F", &now), STORE_AMEND_GONE);
@@ -488,15 +503,15 @@ static void test_remove_by_key(void **state) {
     add_one(s, 2, 9, T0, 99); /* same key in another chat */
     store_feeding f;
     int found;
-    assert_int_equal(s->ops->remove(s, 1, 9, 2, 0, "press-A", &f, &found, err), STORE_OK);
+    assert_int_equal(s->ops->remove(s, fam(1), 1, 9, 2, 0, "press-A", &f, &found, err), STORE_OK);
     assert_int_equal(found, 1);
     assert_int_equal(f.amount_ml, 20);
     memset(&f, 0, sizeof f);
-    assert_int_equal(s->ops->remove(s, 1, 9, 2, 0, "press-A", &f, &found, err), STORE_OK);
+    assert_int_equal(s->ops->remove(s, fam(1), 1, 9, 2, 0, "press-A", &f, &found, err), STORE_OK);
     assert_int_equal(found, 1);
     assert_int_equal(f.amount_ml, 20);
     assert_int_equal(f.line, 2);
-    assert_int_equal(s->ops->remove(s, 1, 9, 2, 0, "press-B", &f, &found, err), STORE_OK);
+    assert_int_equal(s->ops->remove(s, fam(1), 1, 9, 2, 0, "press-B", &f, &found, err), STORE_OK);
     assert_int_equal(found, 0);
     store_list list = list_all(s, 1);
     assert_int_equal(list.count, 1);
@@ -515,11 +530,11 @@ static void test_remove_by_key(void **state) {
 static void undo_answers_at(store *s, int64_t chat, int64_t undo, int64_t now_ms,
                             int amount, const char *file, int line) {
     char err[STORE_ERR_MAX];
-    store_chat settings;
+    store_settings settings;
     store_feeding f;
     int found = -1;
-    assert_int_equal(s->ops->get_chat(s, chat, now_ms, &settings, err), STORE_OK);
-    assert_int_equal(s->ops->undo_last(s, chat, undo, &f, &found, err), STORE_OK);
+    assert_int_equal(s->ops->get_settings(s, fam(chat), now_ms, &settings, err), STORE_OK);
+    assert_int_equal(s->ops->undo_last(s, fam(chat), chat, undo, chat, &f, &found, err), STORE_OK);
     _assert_int_equal(cast_to_largest_integral_type(found),
                       cast_to_largest_integral_type(amount != 0), file, line);
     if (amount)
@@ -535,7 +550,7 @@ static void edit_to(store *s, int64_t chat, int64_t message, const int *amounts)
     for (; amounts[n]; n++)
         feeds[n] = feeding(chat, message, (int)n + 1, T0 + (int64_t)n, amounts[n]);
     store_list old = {0};
-    assert_int_equal(s->ops->replace_message(s, chat, message, 0, feeds, n, &old, NULL, err),
+    assert_int_equal(s->ops->replace_message(s, fam(chat), chat, message, 0, feeds, n, &old, NULL, err),
                      STORE_OK);
     store_list_free(&old);
 }
@@ -627,30 +642,30 @@ static void test_remove_press_redelivered_after_edit(void **state) {
     add(s, lines, 2);
     store_feeding f;
     int found;
-    assert_int_equal(s->ops->remove(s, 1, 9, 2, 0, "press-A", &f, &found, err), STORE_OK);
+    assert_int_equal(s->ops->remove(s, fam(1), 1, 9, 2, 0, "press-A", &f, &found, err), STORE_OK);
     assert_int_equal(found, 1);
     edit_to(s, 1, 9, (const int[]){10, 22, 0});
     assert_amounts(s, 1, "10 22");
     memset(&f, 0, sizeof f);
-    assert_int_equal(s->ops->remove(s, 1, 9, 2, 0, "press-A", &f, &found, err), STORE_OK);
+    assert_int_equal(s->ops->remove(s, fam(1), 1, 9, 2, 0, "press-A", &f, &found, err), STORE_OK);
     assert_int_equal(found, 1);
     assert_int_equal(f.amount_ml, 20);
     assert_amounts(s, 1, "10 22");
-    assert_int_equal(s->ops->remove(s, 1, 9, 2, 0, "press-B", &f, &found, err), STORE_OK);
+    assert_int_equal(s->ops->remove(s, fam(1), 1, 9, 2, 0, "press-B", &f, &found, err), STORE_OK);
     assert_int_equal(found, 1);
     assert_int_equal(f.amount_ml, 22);
     assert_amounts(s, 1, "10");
     /* much later, both presses still answer as they did */
-    store_chat settings;
-    assert_int_equal(s->ops->get_chat(s, 1, T0 + 400 * 24 * HOUR_MS, &settings, err),
+    store_settings settings;
+    assert_int_equal(s->ops->get_settings(s, fam(1), T0 + 400 * 24 * HOUR_MS, &settings, err),
                      STORE_OK);
-    assert_int_equal(s->ops->remove(s, 1, 9, 2, 0, "press-A", &f, &found, err), STORE_OK);
+    assert_int_equal(s->ops->remove(s, fam(1), 1, 9, 2, 0, "press-A", &f, &found, err), STORE_OK);
     assert_int_equal(found, 1);
     assert_int_equal(f.amount_ml, 20);
-    assert_int_equal(s->ops->remove(s, 1, 9, 2, 0, "press-B", &f, &found, err), STORE_OK);
+    assert_int_equal(s->ops->remove(s, fam(1), 1, 9, 2, 0, "press-B", &f, &found, err), STORE_OK);
     assert_int_equal(found, 1);
     assert_int_equal(f.amount_ml, 22);
-    assert_int_equal(s->ops->remove(s, 1, 9, 2, 0, "press-C", &f, &found, err), STORE_OK);
+    assert_int_equal(s->ops->remove(s, fam(1), 1, 9, 2, 0, "press-C", &f, &found, err), STORE_OK);
     assert_int_equal(found, 0);
     assert_amounts(s, 1, "10");
 }
@@ -665,11 +680,11 @@ static void test_edits_out_of_order(void **state) {
     store_feeding first = feeding(1, 5, 1, T0, 130), second = feeding(1, 5, 1, T0, 140);
     store_list old = {0};
     int stale = -1;
-    assert_int_equal(s->ops->replace_message(s, 1, 5, T0 + 60000, &first, 1, &old, &stale, err),
+    assert_int_equal(s->ops->replace_message(s, fam(1), 1, 5, T0 + 60000, &first, 1, &old, &stale, err),
                      STORE_OK);
     assert_int_equal(stale, 0);
     store_list_free(&old);
-    assert_int_equal(s->ops->replace_message(s, 1, 5, T0 + 120000, &second, 1, &old, &stale,
+    assert_int_equal(s->ops->replace_message(s, fam(1), 1, 5, T0 + 120000, &second, 1, &old, &stale,
                                              err),
                      STORE_OK);
     assert_int_equal(stale, 0);
@@ -677,7 +692,7 @@ static void test_edits_out_of_order(void **state) {
     assert_int_equal(old.items[0].amount_ml, 130);
     store_list_free(&old);
     /* edit 1 again, late: nothing changes, the message reads 140 */
-    assert_int_equal(s->ops->replace_message(s, 1, 5, T0 + 60000, &first, 1, &old, &stale, err),
+    assert_int_equal(s->ops->replace_message(s, fam(1), 1, 5, T0 + 60000, &first, 1, &old, &stale, err),
                      STORE_OK);
     assert_int_equal(stale, 1);
     assert_int_equal(old.count, 1);
@@ -685,14 +700,14 @@ static void test_edits_out_of_order(void **state) {
     store_list_free(&old);
     assert_amounts(s, 1, "140");
     /* edit 2 again: applied again, the same */
-    assert_int_equal(s->ops->replace_message(s, 1, 5, T0 + 120000, &second, 1, &old, &stale,
+    assert_int_equal(s->ops->replace_message(s, fam(1), 1, 5, T0 + 120000, &second, 1, &old, &stale,
                                              err),
                      STORE_OK);
     assert_int_equal(stale, 0);
     store_list_free(&old);
     assert_amounts(s, 1, "140");
     /* an edit of unknown time is applied */
-    assert_int_equal(s->ops->replace_message(s, 1, 5, 0, &first, 1, &old, &stale, err),
+    assert_int_equal(s->ops->replace_message(s, fam(1), 1, 5, 0, &first, 1, &old, &stale, err),
                      STORE_OK);
     assert_int_equal(stale, 0);
     store_list_free(&old);
@@ -709,22 +724,22 @@ static void test_remove_old_reply_with_instant(void **state) {
     add_one(s, 1, 3, old_at, 70);
     add_one(s, 1, 4, old_at + HOUR_MS, 80);
     add_one(s, 1, 900, T0, 10);
-    store_chat chat;
-    assert_int_equal(s->ops->get_chat(s, 1, T0, &chat, err), STORE_OK);
+    store_settings chat;
+    assert_int_equal(s->ops->get_settings(s, fam(1), T0, &chat, err), STORE_OK);
     store_feeding f;
     int found;
-    assert_int_equal(s->ops->remove(s, 1, 3, 1, old_at, "p1", &f, &found, err), STORE_OK);
+    assert_int_equal(s->ops->remove(s, fam(1), 1, 3, 1, old_at, "p1", &f, &found, err), STORE_OK);
     assert_int_equal(found, 1);
     assert_int_equal(f.amount_ml, 70);
-    assert_int_equal(s->ops->get_chat(s, 1, T0, &chat, err), STORE_OK);
-    assert_int_equal(s->ops->remove(s, 1, 3, 1, old_at, "p1", &f, &found, err), STORE_OK);
+    assert_int_equal(s->ops->get_settings(s, fam(1), T0, &chat, err), STORE_OK);
+    assert_int_equal(s->ops->remove(s, fam(1), 1, 3, 1, old_at, "p1", &f, &found, err), STORE_OK);
     assert_int_equal(found, 1); /* the same press: the same answer */
     assert_int_equal(f.amount_ml, 70);
-    assert_int_equal(s->ops->remove(s, 1, 3, 1, old_at, "p2", &f, &found, err), STORE_OK);
+    assert_int_equal(s->ops->remove(s, fam(1), 1, 3, 1, old_at, "p2", &f, &found, err), STORE_OK);
     assert_int_equal(found, 0); /* another press: gone */
     /* a wrong instant */
-    assert_int_equal(s->ops->get_chat(s, 1, T0, &chat, err), STORE_OK);
-    assert_int_equal(s->ops->remove(s, 1, 4, 1, old_at + 7 * 60000, "p3", &f, &found, err),
+    assert_int_equal(s->ops->get_settings(s, fam(1), T0, &chat, err), STORE_OK);
+    assert_int_equal(s->ops->remove(s, fam(1), 1, 4, 1, old_at + 7 * 60000, "p3", &f, &found, err),
                      STORE_OK);
     assert_int_equal(found, 1);
     assert_int_equal(f.amount_ml, 80);
@@ -741,22 +756,22 @@ static void test_button_after_edit_moved_it(void **state) {
     add_one(s, 1, 101, at, 120);
     store_feeding later = feeding(1, 101, 1, moved, 120);
     store_list old = {0};
-    assert_int_equal(s->ops->replace_message(s, 1, 101, T0 + 60000, &later, 1, &old, NULL,
+    assert_int_equal(s->ops->replace_message(s, fam(1), 1, 101, T0 + 60000, &later, 1, &old, NULL,
                                              err),
                      STORE_OK);
     store_list_free(&old);
     store_feeding f;
     int found;
-    assert_int_equal(s->ops->remove(s, 1, 101, 1, moved, "pA", &f, &found, err), STORE_OK);
+    assert_int_equal(s->ops->remove(s, fam(1), 1, 101, 1, moved, "pA", &f, &found, err), STORE_OK);
     assert_int_equal(found, 1); /* the edit's reply */
     assert_amounts(s, 1, "");
     add_one(s, 1, 102, at, 90);
     later = feeding(1, 102, 1, moved, 95);
-    assert_int_equal(s->ops->replace_message(s, 1, 102, T0 + 60000, &later, 1, &old, NULL,
+    assert_int_equal(s->ops->replace_message(s, fam(1), 1, 102, T0 + 60000, &later, 1, &old, NULL,
                                              err),
                      STORE_OK);
     store_list_free(&old);
-    assert_int_equal(s->ops->remove(s, 1, 102, 1, at, "pB", &f, &found, err), STORE_OK);
+    assert_int_equal(s->ops->remove(s, fam(1), 1, 102, 1, at, "pB", &f, &found, err), STORE_OK);
     assert_int_equal(found, 1); /* the original reply's, with the old instant */
     assert_int_equal(f.amount_ml, 95);
     assert_amounts(s, 1, "");
@@ -773,11 +788,11 @@ static void test_button_line_far_from_its_message(void **state) {
     add(s, lines, 2);
     store_feeding f;
     int found;
-    assert_int_equal(s->ops->remove(s, 1, 301, 1, T0 - 41 * HOUR_MS, "p1", &f, &found, err),
+    assert_int_equal(s->ops->remove(s, fam(1), 1, 301, 1, T0 - 41 * HOUR_MS, "p1", &f, &found, err),
                      STORE_OK);
     assert_int_equal(found, 1);
     assert_int_equal(f.amount_ml, 90);
-    assert_int_equal(s->ops->remove(s, 1, 301, 2, 0, "p2", &f, &found, err), STORE_OK);
+    assert_int_equal(s->ops->remove(s, fam(1), 1, 301, 2, 0, "p2", &f, &found, err), STORE_OK);
     assert_int_equal(found, 1);
     assert_int_equal(f.amount_ml, 120);
     assert_amounts(s, 1, "");
@@ -792,24 +807,24 @@ static void test_message_after_its_edit(void **state) {
     add(s, lines, 2);
     store_feeding one = feeding(1, 5, 1, T0, 100);
     store_list old = {0};
-    assert_int_equal(s->ops->replace_message(s, 1, 5, T0 + 60000, &one, 1, &old, NULL, err),
+    assert_int_equal(s->ops->replace_message(s, fam(1), 1, 5, T0 + 60000, &one, 1, &old, NULL, err),
                      STORE_OK);
     store_list_free(&old);
     store_feeding again[STORE_MESSAGE_MAX_FEEDINGS] = {lines[0], lines[1]};
     size_t n = 2;
     int already = 0;
-    assert_int_equal(s->ops->add_message(s, again, &n, &already, err), STORE_OK);
+    assert_int_equal(s->ops->add_message(s, fam(again[0].chat_id), again, &n, &already, err), STORE_OK);
     assert_int_equal(already, 1);
     assert_amounts(s, 1, "100");
     /* the edit arriving first, the message after it */
     store_feeding edited = feeding(1, 6, 1, T0 + 2, 30);
-    assert_int_equal(s->ops->replace_message(s, 1, 6, T0 + 60000, &edited, 1, &old, NULL, err),
+    assert_int_equal(s->ops->replace_message(s, fam(1), 1, 6, T0 + 60000, &edited, 1, &old, NULL, err),
                      STORE_OK);
     store_list_free(&old);
     store_feeding original[STORE_MESSAGE_MAX_FEEDINGS] = {feeding(1, 6, 1, T0 + 2, 30),
                                                           feeding(1, 6, 2, T0 + 3, 40)};
     n = 2;
-    assert_int_equal(s->ops->add_message(s, original, &n, &already, err), STORE_OK);
+    assert_int_equal(s->ops->add_message(s, fam(original[0].chat_id), original, &n, &already, err), STORE_OK);
     assert_int_equal(already, 1);
     assert_amounts(s, 1, "100 30");
 }
@@ -822,17 +837,17 @@ static void test_press_that_found_nothing(void **state) {
     add_one(s, 1, 7, T0, 50);
     store_feeding f;
     int found;
-    assert_int_equal(s->ops->undo_last(s, 1, 8, &f, &found, err), STORE_OK);
+    assert_int_equal(s->ops->undo_last(s, fam(1), 1, 8, 1, &f, &found, err), STORE_OK);
     assert_int_equal(found, 1);
-    assert_int_equal(s->ops->remove(s, 1, 7, 1, T0, "pZ", &f, &found, err), STORE_OK);
+    assert_int_equal(s->ops->remove(s, fam(1), 1, 7, 1, T0, "pZ", &f, &found, err), STORE_OK);
     assert_int_equal(found, 0);
     store_feeding back = feeding(1, 7, 1, T0, 55);
     store_list old = {0};
-    assert_int_equal(s->ops->replace_message(s, 1, 7, T0 + 60000, &back, 1, &old, NULL, err),
+    assert_int_equal(s->ops->replace_message(s, fam(1), 1, 7, T0 + 60000, &back, 1, &old, NULL, err),
                      STORE_OK);
     store_list_free(&old);
     assert_amounts(s, 1, "55");
-    assert_int_equal(s->ops->remove(s, 1, 7, 1, T0, "pZ", &f, &found, err), STORE_OK);
+    assert_int_equal(s->ops->remove(s, fam(1), 1, 7, 1, T0, "pZ", &f, &found, err), STORE_OK);
     assert_int_equal(found, 0);
     assert_amounts(s, 1, "55");
 }
@@ -846,7 +861,7 @@ static void test_replace_message(void **state) {
     add_one(s, 1, 6, T0, 60);
     store_feeding edited = feeding(1, 5, 1, T0 + HOUR_MS, 15);
     store_list old = {0};
-    assert_int_equal(s->ops->replace_message(s, 1, 5, 0, &edited, 1, &old, NULL, err), STORE_OK);
+    assert_int_equal(s->ops->replace_message(s, fam(1), 1, 5, 0, &edited, 1, &old, NULL, err), STORE_OK);
     assert_int_equal(old.count, 2);
     assert_int_equal(old.items[0].amount_ml, 10);
     assert_int_equal(old.items[1].amount_ml, 20);
@@ -858,7 +873,7 @@ static void test_replace_message(void **state) {
     store_list_free(&list);
 
     /* to nothing */
-    assert_int_equal(s->ops->replace_message(s, 1, 5, 0, NULL, 0, &old, NULL, err), STORE_OK);
+    assert_int_equal(s->ops->replace_message(s, fam(1), 1, 5, 0, NULL, 0, &old, NULL, err), STORE_OK);
     assert_int_equal(old.count, 1);
     store_list_free(&old);
     list = list_all(s, 1);
@@ -867,19 +882,19 @@ static void test_replace_message(void **state) {
 
     /* an edit of a message that recorded nothing records it ... */
     store_feeding late = feeding(1, 8, 1, T0, 80);
-    assert_int_equal(s->ops->replace_message(s, 1, 8, 0, &late, 1, &old, NULL, err), STORE_OK);
+    assert_int_equal(s->ops->replace_message(s, fam(1), 1, 8, 0, &late, 1, &old, NULL, err), STORE_OK);
     assert_int_equal(old.count, 0);
     store_list_free(&old);
     /* ... and it then counts as recorded */
     store_feeding again[STORE_MESSAGE_MAX_FEEDINGS] = {late};
     size_t n = 1;
     int already = 0;
-    assert_int_equal(s->ops->add_message(s, again, &n, &already, err), STORE_OK);
+    assert_int_equal(s->ops->add_message(s, fam(again[0].chat_id), again, &n, &already, err), STORE_OK);
     assert_int_equal(already, 1);
     /* an edited feeding keeps its message's place in entry order */
     store_feeding f;
     int found;
-    assert_int_equal(s->ops->undo_last(s, 1, 1006, &f, &found, err), STORE_OK);
+    assert_int_equal(s->ops->undo_last(s, fam(1), 1, 1006, 1, &f, &found, err), STORE_OK);
     assert_int_equal(f.amount_ml, 80);
 }
 
@@ -891,9 +906,9 @@ static void test_chats_are_separate(void **state) {
     add_one(s, 2, 1, T0, 20);
     store_feeding f;
     int found;
-    assert_int_equal(s->ops->undo_last(s, 2, 1007, &f, &found, err), STORE_OK);
+    assert_int_equal(s->ops->undo_last(s, fam(2), 2, 1007, 2, &f, &found, err), STORE_OK);
     assert_int_equal(f.amount_ml, 20);
-    assert_int_equal(s->ops->undo_last(s, 2, 1008, &f, &found, err), STORE_OK);
+    assert_int_equal(s->ops->undo_last(s, fam(2), 2, 1008, 2, &f, &found, err), STORE_OK);
     assert_int_equal(found, 0);
     store_list list = list_all(s, 1);
     assert_int_equal(list.count, 1);
@@ -904,18 +919,18 @@ static void test_chats_are_separate(void **state) {
 static void test_chat_settings(void **state) {
     store *s = *state;
     char err[STORE_ERR_MAX];
-    store_chat chat;
+    store_settings chat;
     add_one(s, 1, 5, T0, 10);
-    assert_int_equal(s->ops->get_chat(s, 1, T0, &chat, err), STORE_OK);
+    assert_int_equal(s->ops->get_settings(s, fam(1), T0, &chat, err), STORE_OK);
     assert_string_equal(chat.tz, "");
-    assert_int_equal(s->ops->set_tz(s, 1, "Asia/Kathmandu", err), STORE_OK);
-    assert_int_equal(s->ops->set_tz(s, 1, "Europe/London", err), STORE_OK);
-    assert_int_equal(s->ops->get_chat(s, 1, T0, &chat, err), STORE_OK);
+    assert_int_equal(s->ops->set_tz(s, fam(1), "Asia/Kathmandu", err), STORE_OK);
+    assert_int_equal(s->ops->set_tz(s, fam(1), "Europe/London", err), STORE_OK);
+    assert_int_equal(s->ops->get_settings(s, fam(1), T0, &chat, err), STORE_OK);
     assert_string_equal(chat.tz, "Europe/London");
-    assert_int_equal(s->ops->set_tz(s, 2, "UTC", err), STORE_OK);
-    assert_int_equal(s->ops->get_chat(s, 2, T0, &chat, err), STORE_OK);
+    assert_int_equal(s->ops->set_tz(s, fam(2), "UTC", err), STORE_OK);
+    assert_int_equal(s->ops->get_settings(s, fam(2), T0, &chat, err), STORE_OK);
     assert_string_equal(chat.tz, "UTC");
-    assert_int_equal(s->ops->get_chat(s, 1, T0, &chat, err), STORE_OK);
+    assert_int_equal(s->ops->get_settings(s, fam(1), T0, &chat, err), STORE_OK);
     assert_string_equal(chat.tz, "Europe/London");
 }
 
@@ -930,32 +945,32 @@ static void test_next_message_id(void **state) {
     add_one(s, 1, 5, T0, 10);
     add_one(s, 1, 3, T0, 10);
     add_one(s, 2, 9, T0, 10);
-    assert_int_equal(s->ops->next_message_id(s, 1, &id, err), STORE_OK);
+    assert_int_equal(s->ops->next_message_id(s, fam(1), 1, &id, err), STORE_OK);
     assert_true(id > 5);
     previous = id;
-    assert_int_equal(s->ops->next_message_id(s, 1, &id, err), STORE_OK);
+    assert_int_equal(s->ops->next_message_id(s, fam(1), 1, &id, err), STORE_OK);
     assert_true(id > previous); /* allocated, not just read */
     previous = id;
-    assert_int_equal(s->ops->next_message_id(s, 2, &id, err), STORE_OK);
+    assert_int_equal(s->ops->next_message_id(s, fam(2), 2, &id, err), STORE_OK);
     assert_true(id > 9); /* each chat its own */
-    assert_int_equal(s->ops->next_message_id(s, 1, &id, err), STORE_OK);
+    assert_int_equal(s->ops->next_message_id(s, fam(1), 1, &id, err), STORE_OK);
     assert_true(id > previous);
-    assert_int_equal(s->ops->next_message_id(s, 3, &id, err), STORE_OK);
+    assert_int_equal(s->ops->next_message_id(s, fam(3), 3, &id, err), STORE_OK);
     assert_int_equal(id, 1);
 
     /* ids that undid or were edited count too */
     add_one(s, 4, 2, T0, 10);
     store_feeding f;
     int found;
-    assert_int_equal(s->ops->undo_last(s, 4, 7, &f, &found, err), STORE_OK);
+    assert_int_equal(s->ops->undo_last(s, fam(4), 4, 7, 4, &f, &found, err), STORE_OK);
     assert_int_equal(f.message_id, 2);
-    assert_int_equal(s->ops->next_message_id(s, 4, &id, err), STORE_OK);
+    assert_int_equal(s->ops->next_message_id(s, fam(4), 4, &id, err), STORE_OK);
     assert_true(id > 7);
     store_feeding edited = feeding(5, 8, 1, T0, 70);
     store_list old = {0};
-    assert_int_equal(s->ops->replace_message(s, 5, 8, 0, &edited, 1, &old, NULL, err), STORE_OK);
+    assert_int_equal(s->ops->replace_message(s, fam(5), 5, 8, 0, &edited, 1, &old, NULL, err), STORE_OK);
     store_list_free(&old);
-    assert_int_equal(s->ops->next_message_id(s, 5, &id, err), STORE_OK);
+    assert_int_equal(s->ops->next_message_id(s, fam(5), 5, &id, err), STORE_OK);
     assert_true(id > 8);
 }
 
@@ -968,12 +983,12 @@ static void test_latest_before(void **state) {
     add_one(s, 1, 3, T0 + 2 * HOUR_MS, 21);
     store_feeding f;
     int found;
-    assert_int_equal(s->ops->latest_before(s, 1, T0 + 5 * HOUR_MS, &f, &found, err), STORE_OK);
+    assert_int_equal(s->ops->latest_before(s, fam(1), T0 + 5 * HOUR_MS, &f, &found, err), STORE_OK);
     assert_int_equal(found, 1);
     assert_int_equal(f.amount_ml, 21);
-    assert_int_equal(s->ops->latest_before(s, 1, T0 + 5 * HOUR_MS + 1, &f, &found, err), STORE_OK);
+    assert_int_equal(s->ops->latest_before(s, fam(1), T0 + 5 * HOUR_MS + 1, &f, &found, err), STORE_OK);
     assert_int_equal(f.amount_ml, 50);
-    assert_int_equal(s->ops->latest_before(s, 1, T0, &f, &found, err), STORE_OK);
+    assert_int_equal(s->ops->latest_before(s, fam(1), T0, &f, &found, err), STORE_OK);
     assert_int_equal(found, 0);
 }
 

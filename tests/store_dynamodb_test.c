@@ -1,7 +1,7 @@
 /* store_dynamodb_test.c -- the store conformance suite on DynamoDB: the real
  * client, through libcurl and SigV4, against dynalite on loopback; one fresh
  * table per test. It runs twice: calling the store directly (every answer
- * read from the table), and in turns as the bot calls it (get_chat first,
+ * read from the table), and in turns as the bot calls it (get_settings first,
  * then answers from the turn's window), so both paths keep every promise. */
 #include "dynalite_env.h"
 #include "forwarding_store.h"
@@ -25,18 +25,19 @@ static store *open_table(void *ctx) {
     return s;
 }
 
-/* The bot's way: every call is part of a turn begun with get_chat at a
+/* The bot's way: every call is part of a turn begun with get_settings at a
  * message time near the suite's feedings (2025-11-28T20:00:00Z). */
 #define TURN_NOW 1764360000000LL
 
 /* Begins the turn each call belongs to, except for the calls that begin a
- * turn themselves (get_chat) or stand outside turns (max_message_id). */
-static int begin_turn(forwarding_store *f, forward_op op, int64_t chat_id, char *err) {
+ * turn themselves (get_settings) or stand outside turns (max_message_id). */
+static int begin_turn(forwarding_store *f, forward_op op, const char *family, char *err) {
     (void)err;
-    if (op == FORWARD_GET_CHAT || op == FORWARD_MAX_MESSAGE_ID) return STORE_OK;
-    store_chat chat;
+    if (op == FORWARD_GET_SETTINGS || op == FORWARD_MAX_MESSAGE_ID) return STORE_OK;
+    store_settings settings;
     char turn_err[STORE_ERR_MAX];
-    if (f->real->ops->get_chat(f->real, chat_id, TURN_NOW, &chat, turn_err) != STORE_OK)
+    if (f->real->ops->get_settings(f->real, family, TURN_NOW, &settings, turn_err) !=
+        STORE_OK)
         fprintf(stderr, "turn: %s\n", turn_err);
     return STORE_OK;
 }
@@ -49,9 +50,11 @@ static store *open_table_in_turns(void *ctx) {
 #define HOUR_MS 3600000LL
 #define DAY_MS (24 * HOUR_MS)
 
-static store_feeding at(int64_t message, int line, int64_t at_ms, int ml) {
-    store_feeding f = {.chat_id = 1, .message_id = message, .line = line, .at_ms = at_ms,
-                       .amount_ml = ml, .kind = PHRASE_MILK, .entered_at_ms = at_ms};
+/* A feeding of user 1, in their private chat, of a message sent at `sent`. */
+static store_feeding at(int64_t message, int line, int64_t sent, int64_t at_ms, int ml) {
+    store_feeding f = {.chat_id = 1, .message_id = message, .line = line, .from_id = 1,
+                       .sent_ms = sent, .at_ms = at_ms, .amount_ml = ml,
+                       .kind = PHRASE_MILK, .entered_at_ms = at_ms};
     snprintf(f.day, sizeof f.day, "x");
     return f;
 }
@@ -66,66 +69,66 @@ static void test_week_sums_match_feedings(void **state) {
     store *s = open_table(NULL);
     assert_non_null(s);
     char err[STORE_ERR_MAX];
-    store_chat chat;
+    store_settings chat;
     const int64_t t0 = 1764316800000LL; /* 2025-11-28T08:00:00Z */
     int64_t id = 1;
     for (int d = 0; d < 10; d++) {
         int64_t now = t0 + d * DAY_MS;
         for (int k = 0; k < 3; k++, id++) {
-            assert_int_equal(s->ops->get_chat(s, 1, now + k * HOUR_MS, &chat, err), STORE_OK);
+            assert_int_equal(s->ops->get_settings(s, "f1", now + k * HOUR_MS, &chat, err), STORE_OK);
             store_feeding feeds[STORE_MESSAGE_MAX_FEEDINGS] = {
-                at(id, 1, now + k * HOUR_MS - 30 * 60000, 100 + d * 10 + k),
-                at(id, 2, now + k * HOUR_MS - 26 * HOUR_MS, 7)}; /* yesterday */
+                at(id, 1, now + k * HOUR_MS, now + k * HOUR_MS - 30 * 60000, 100 + d * 10 + k),
+                at(id, 2, now + k * HOUR_MS, now + k * HOUR_MS - 26 * HOUR_MS, 7)}; /* yesterday */
             size_t n = k == 2 ? 2 : 1, m = n;
             int already;
-            assert_int_equal(s->ops->add_message(s, feeds, &n, &already, err), STORE_OK);
-            assert_int_equal(s->ops->add_message(s, feeds, &m, &already, err), STORE_OK);
+            assert_int_equal(s->ops->add_message(s, "f1", feeds, &n, &already, err), STORE_OK);
+            assert_int_equal(s->ops->add_message(s, "f1", feeds, &m, &already, err), STORE_OK);
             assert_int_equal(already, 1); /* a redelivery: nothing more */
         }
         store_feeding f;
         int found;
-        assert_int_equal(s->ops->get_chat(s, 1, now + 4 * HOUR_MS, &chat, err), STORE_OK);
+        assert_int_equal(s->ops->get_settings(s, "f1", now + 4 * HOUR_MS, &chat, err), STORE_OK);
         int outcome;
         if (d % 4 == 3) {
             /* a correction of the newest entry, delivered twice; on day 3
              * its Undo button puts it back, on day 7 an undo follows */
             int64_t by = id++;
             for (int again = 0; again < 2; again++) {
-                assert_int_equal(s->ops->amend_last(s, 1, by, 333, 0, &f, &outcome, err),
+                assert_int_equal(s->ops->amend_last(s, "f1", 1, by, 1, 333, 0, &f, &outcome, err),
                                  STORE_OK);
                 assert_int_equal(outcome, STORE_AMEND_DONE);
             }
             if (d == 3) {
-                assert_int_equal(s->ops->put_back(s, 1, by, "q", &f, &outcome, err), STORE_OK);
+                assert_int_equal(s->ops->put_back(s, "f1", 1, by, "q", &f, &outcome, err), STORE_OK);
                 assert_int_equal(outcome, STORE_AMEND_DONE);
             } else {
-                assert_int_equal(s->ops->undo_last(s, 1, id++, &f, &found, err), STORE_OK);
+                assert_int_equal(s->ops->undo_last(s, "f1", 1, id++, 1, &f, &found, err), STORE_OK);
                 assert_int_equal(f.amount_ml, 333);
-                assert_int_equal(s->ops->amend_last(s, 1, by, 333, 0, &f, &outcome, err),
+                assert_int_equal(s->ops->amend_last(s, "f1", 1, by, 1, 333, 0, &f, &outcome, err),
                                  STORE_OK);
             }
         } else if (d % 3 == 0) {
-            assert_int_equal(s->ops->undo_last(s, 1, id++, &f, &found, err), STORE_OK);
+            assert_int_equal(s->ops->undo_last(s, "f1", 1, id++, 1, &f, &found, err), STORE_OK);
             assert_int_equal(found, 1);
         } else if (d % 3 == 1) {
-            assert_int_equal(s->ops->remove(s, 1, id - 2, 1, now + HOUR_MS - 30 * 60000, "p",
+            assert_int_equal(s->ops->remove(s, "f1", 1, id - 2, 1, now + HOUR_MS - 30 * 60000, "p",
                                             &f, &found, err),
                              STORE_OK);
             assert_int_equal(found, 1);
         } else {
-            store_feeding moved = at(id - 3, 1, now - 3 * HOUR_MS, 99);
+            store_feeding moved = at(id - 3, 1, now, now - 3 * HOUR_MS, 99);
             store_list old = {0};
-            assert_int_equal(s->ops->replace_message(s, 1, id - 3, now + 4 * HOUR_MS, &moved,
+            assert_int_equal(s->ops->replace_message(s, "f1", 1, id - 3, now + 4 * HOUR_MS, &moved,
                                                      1, &old, NULL, err),
                              STORE_OK);
             store_list_free(&old);
         }
     }
     const int64_t end = t0 + 9 * DAY_MS + 5 * HOUR_MS;
-    assert_int_equal(s->ops->get_chat(s, 1, end, &chat, err), STORE_OK);
+    assert_int_equal(s->ops->get_settings(s, "f1", end, &chat, err), STORE_OK);
     store_list sums = {0}, feeds = {0};
-    assert_int_equal(s->ops->list_amounts(s, 1, end - 8 * DAY_MS, end, &sums, err), STORE_OK);
-    assert_int_equal(s->ops->list_range(s, 1, end - 8 * DAY_MS, end, &feeds, err), STORE_OK);
+    assert_int_equal(s->ops->list_amounts(s, "f1", end - 8 * DAY_MS, end, &sums, err), STORE_OK);
+    assert_int_equal(s->ops->list_range(s, "f1", end - 8 * DAY_MS, end, &feeds, err), STORE_OK);
     assert_true(feeds.count > 20);
     assert_int_equal(sums.count, feeds.count);
     for (size_t i = 0; i < feeds.count; i++) {

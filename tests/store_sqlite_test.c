@@ -69,9 +69,9 @@ static void test_schema_and_reopen(void **state) {
     snprintf(path, sizeof path, "%s/reopen.db", dir);
     store *s = store_sqlite_open(path, 0, err, sizeof err);
     assert_non_null(s);
-    assert_int_equal(s->ops->set_tz(s, 7, "Asia/Kolkata", err), STORE_OK);
+    assert_int_equal(s->ops->set_tz(s, "f7", "Asia/Kolkata", err), STORE_OK);
     store_close(s);
-    assert_int_equal(pragma_int(path, "PRAGMA user_version"), 3);
+    assert_int_equal(pragma_int(path, "PRAGMA user_version"), 4);
     sqlite3 *db;
     sqlite3_stmt *st;
     assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
@@ -83,9 +83,9 @@ static void test_schema_and_reopen(void **state) {
 
     s = store_sqlite_open(path, 0, err, sizeof err);
     assert_non_null(s);
-    store_chat chat;
-    assert_int_equal(s->ops->get_chat(s, 7, 0, &chat, err), STORE_OK);
-    assert_string_equal(chat.tz, "Asia/Kolkata");
+    store_settings settings;
+    assert_int_equal(s->ops->get_settings(s, "f7", 0, &settings, err), STORE_OK);
+    assert_string_equal(settings.tz, "Asia/Kolkata");
     store_close(s);
 }
 
@@ -124,9 +124,10 @@ static const char schema_1_file[] =
     "INSERT INTO chats VALUES (7, 'Asia/Kolkata');"
     "PRAGMA user_version = 1;";
 
-/* #11: a schema 1 file is migrated (to 2, then 3) with everything it held: live and
- * removed feedings, the undo receipts, the messages seen, the zone; then an
- * edit can bring an undone line back beside its removed row. */
+/* #11: a schema 1 file is migrated (to 2, 3, then 4) with everything it
+ * held: live and removed feedings, the undo receipts, the messages seen,
+ * the zone; the first family to read it adopts it (#15); then an edit can
+ * bring an undone line back beside its removed row. */
 static void test_migrates_schema_1(void **state) {
     (void)state;
     char path[256], err[STORE_ERR_MAX];
@@ -138,19 +139,22 @@ static void test_migrates_schema_1(void **state) {
 
     store *s = store_sqlite_open(path, 0, err, sizeof err);
     assert_non_null(s);
-    assert_int_equal(pragma_int(path, "PRAGMA user_version"), 3);
+    assert_int_equal(pragma_int(path, "PRAGMA user_version"), 4);
+    store_settings settings;
+    assert_int_equal(s->ops->get_settings(s, "smith", 0, &settings, err), STORE_OK);
+    assert_string_equal(settings.tz, "Asia/Kolkata");
     store_list list = {0};
-    assert_int_equal(s->ops->list_range(s, 7, 0, 10000, &list, err), STORE_OK);
+    assert_int_equal(s->ops->list_range(s, "smith", 0, 10000, &list, err), STORE_OK);
     assert_int_equal(list.count, 1);
     assert_int_equal(list.items[0].amount_ml, 10);
+    /* a private chat's id is its user's */
+    assert_int_equal(list.items[0].from_id, 7);
+    assert_int_equal(list.items[0].sent_ms, 1000);
     store_list_free(&list);
-    store_chat chat;
-    assert_int_equal(s->ops->get_chat(s, 7, 0, &chat, err), STORE_OK);
-    assert_string_equal(chat.tz, "Asia/Kolkata");
     /* the undo's receipt came along, whole */
     store_feeding f;
     int found;
-    assert_int_equal(s->ops->undo_last(s, 7, 3, &f, &found, err), STORE_OK);
+    assert_int_equal(s->ops->undo_last(s, "smith", 7, 3, 7, &f, &found, err), STORE_OK);
     assert_int_equal(found, 1);
     assert_int_equal(f.amount_ml, 30);
     assert_int_equal(f.kind, PHRASE_FORMULA);
@@ -158,36 +162,41 @@ static void test_migrates_schema_1(void **state) {
     assert_string_equal(f.who, "Sam");
     /* messages seen before are still redeliveries, new ids above them */
     store_feeding again[STORE_MESSAGE_MAX_FEEDINGS] = {{.chat_id = 7, .message_id = 2,
-        .line = 1, .at_ms = 3000, .amount_ml = 30, .kind = PHRASE_MILK}};
+        .line = 1, .from_id = 7, .sent_ms = 3000, .at_ms = 3000, .amount_ml = 30,
+        .kind = PHRASE_MILK}};
     size_t n = 1;
     int already = 0;
-    assert_int_equal(s->ops->add_message(s, again, &n, &already, err), STORE_OK);
+    assert_int_equal(s->ops->add_message(s, "smith", again, &n, &already, err), STORE_OK);
     assert_int_equal(already, 1);
     int64_t id;
-    assert_int_equal(s->ops->next_message_id(s, 7, &id, err), STORE_OK);
+    assert_int_equal(s->ops->next_message_id(s, "smith", 7, &id, err), STORE_OK);
     assert_int_equal(id, 4);
     /* an edit brings the undone line back: a live row beside the removed */
     store_feeding edited = again[0];
     edited.amount_ml = 35;
     store_list old = {0};
-    assert_int_equal(s->ops->replace_message(s, 7, 2, 0, &edited, 1, &old, NULL, err), STORE_OK);
+    assert_int_equal(s->ops->replace_message(s, "smith", 7, 2, 0, &edited, 1, &old, NULL,
+                                             err),
+                     STORE_OK);
     assert_int_equal(old.count, 0);
     store_list_free(&old);
-    assert_int_equal(s->ops->list_range(s, 7, 0, 10000, &list, err), STORE_OK);
+    assert_int_equal(s->ops->list_range(s, "smith", 0, 10000, &list, err), STORE_OK);
     assert_int_equal(list.count, 2);
     store_list_free(&list);
-    assert_int_equal(s->ops->undo_last(s, 7, 3, &f, &found, err), STORE_OK);
+    assert_int_equal(s->ops->undo_last(s, "smith", 7, 3, 7, &f, &found, err), STORE_OK);
     assert_int_equal(f.amount_ml, 30);
     /* the button's earlier removal had no press to recognise: found gone */
-    assert_int_equal(s->ops->remove(s, 7, 1, 2, 0, "press-1", &f, &found, err), STORE_OK);
+    assert_int_equal(s->ops->remove(s, "smith", 7, 1, 2, 0, "press-1", &f, &found, err),
+                     STORE_OK);
     assert_int_equal(found, 0);
     /* #13 (schema 3): a correction changes the newest live entry, the
      * edited line of message 2, in place */
     int outcome;
-    assert_int_equal(s->ops->amend_last(s, 7, 5, 40, 35, &f, &outcome, err), STORE_OK);
+    assert_int_equal(s->ops->amend_last(s, "smith", 7, 5, 7, 40, 35, &f, &outcome, err),
+                     STORE_OK);
     assert_int_equal(outcome, STORE_AMEND_DONE);
     assert_int_equal(f.message_id, 2);
-    assert_int_equal(s->ops->list_range(s, 7, 0, 10000, &list, err), STORE_OK);
+    assert_int_equal(s->ops->list_range(s, "smith", 0, 10000, &list, err), STORE_OK);
     assert_int_equal(list.count, 2);
     assert_int_equal(list.items[1].message_id, 2);
     assert_int_equal(list.items[1].amount_ml, 40);
@@ -270,22 +279,22 @@ static void test_two_connections(void **state) {
     assert_non_null(b);
     for (int i = 1; i <= 20; i++) {
         store *s = i % 2 ? a : b;
-        store_feeding f = {.chat_id = 1, .message_id = i, .line = 1,
-                           .at_ms = i, .amount_ml = i, .kind = PHRASE_MILK};
+        store_feeding f = {.chat_id = 1, .message_id = i, .line = 1, .from_id = 1,
+                           .sent_ms = i, .at_ms = i, .amount_ml = i, .kind = PHRASE_MILK};
         size_t n = 1;
         int already;
-        assert_int_equal(s->ops->add_message(s, &f, &n, &already, err), STORE_OK);
+        assert_int_equal(s->ops->add_message(s, "f1", &f, &n, &already, err), STORE_OK);
         assert_int_equal(already, 0);
     }
     store_list list = {0};
-    assert_int_equal(a->ops->list_range(a, 1, 0, 100, &list, err), STORE_OK);
+    assert_int_equal(a->ops->list_range(a, "f1", 0, 100, &list, err), STORE_OK);
     assert_int_equal(list.count, 20);
     store_list_free(&list);
     /* message ids are counted in the file, not in a connection */
     int64_t ids[4];
     for (int i = 0; i < 4; i++) {
         store *s = i % 2 ? a : b;
-        assert_int_equal(s->ops->next_message_id(s, 1, &ids[i], err), STORE_OK);
+        assert_int_equal(s->ops->next_message_id(s, "f1", 1, &ids[i], err), STORE_OK);
     }
     assert_int_equal(ids[0], 21);
     assert_int_equal(ids[1], 22);

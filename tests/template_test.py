@@ -56,7 +56,7 @@ check("function: no cap by default (new accounts could not deploy one)",
 routes = res["WebhookApi"]["Properties"]["DefaultRouteSettings"]
 check("route: throttled", routes == {"ThrottlingBurstLimit": 20, "ThrottlingRateLimit": 10}, str(routes))
 env = fn["Environment"]["Variables"]
-check("function: its settings", set(env) == {"MILKBOT_STORE", "MILKBOT_TZ", "ALLOWED_USER_IDS",
+check("function: its settings", set(env) == {"MILKBOT_STORE", "MILKBOT_TZ", "MILKBOT_FAMILY", "ALLOWED_USER_IDS",
                                              "WEBHOOK_SECRET_PARAM", "BOT_TOKEN_PARAM",
                                              "TELEGRAM_BOT_USERNAME",
                                              "MILKBOT_WEBHOOK_SECRET", "TELEGRAM_BOT_TOKEN",
@@ -102,4 +102,10 @@ username = re.compile(params["BotUsername"]["AllowedPattern"])
 check("the bot's username: the pattern takes names and refuses others",
       all(username.match(n) for n in ("", "MilkLogBot", "@milk_log_bot1"))
       and not any(username.match(n) for n in ("abc", "milk-bot", "has space", "x" * 33)))
+check("the family's log: named by a parameter, checked as the code checks it",
+      env["MILKBOT_FAMILY"] == {"Ref": "FamilyId"} and params["FamilyId"]["Default"] == "family")
+family = re.compile(params["FamilyId"]["AllowedPattern"])
+check("the family id: the pattern takes ids and refuses others",
+      all(family.match(n) for n in ("family", "smith-2", "A_b", "x" * 32))
+      and not any(family.match(n) for n in ("", "has space", "x" * 33, "log#x")))
 check.finish()

@@ -7,6 +7,8 @@
  *   @tz Europe/London              zone of the chat (until "tz ...")
  *   @now 2026-11-28T15:00:00Z      the clock; may appear again later
  *   @user Alex                     the sender; may appear again later
+ *   @chat 2                        the chat written in (1 until then);
+ *                                  may appear again later
  *   > 12pm 120ml milk              one message (chat commands as in
  *   🍼 120 ml milk at 12:00 — ...  `milkbot chat`), then its reply lines
  *
@@ -127,6 +129,7 @@ static int run_transcript(const char *path, int print) {
                 if (started) snprintf(cs.user, sizeof cs.user, "%s", user);
             } else if (strncmp(line, "@chat ", 6) == 0) {
                 chat_id = strtoll(line + 6, NULL, 10);
+                if (started) cs.chat_id = chat_id;
             } else {
                 fprintf(stderr, "%s:%d: unknown directive\n", path, lineno);
                 failures++;
@@ -136,8 +139,8 @@ static int run_transcript(const char *path, int print) {
         if (line[0] == '>') {
             if (!started) {
                 b = bot_new(s, tz, err, sizeof err);
-                if (b == NULL || chat_session_start(&cs, b, s, chat_id, user, 1,
-                                                    now_ms, err, sizeof err) != 0) {
+                if (b == NULL || chat_session_start(&cs, b, s, STORE_DEFAULT_FAMILY, chat_id,
+                                                    user, 1, now_ms, err, sizeof err) != 0) {
                     fprintf(stderr, "%s: %s\n", path, err);
                     failures++;
                     break;

@@ -1,4 +1,4 @@
-/* bot.c -- the bot core: sets up a message's context (the chat's zone, its
+/* bot.c -- the bot core: sets up a message's context (the family's zone, its
  * local today) and dispatches on what the message asks. Recording lives in
  * bot_record.c, answers in bot_report.c. */
 #include "bot_internal.h"
@@ -48,19 +48,20 @@ void bot_local(bot_turn *t, int64_t at_ms, clock_local *out) {
     clock_to_local(t->zone, at_ms, out);
 }
 
-int bot_day_total(bot_turn *t, clock_date date, int64_t upto_seq, bot_day *d) {
+int bot_day_total(bot_turn *t, clock_date date, const store_feeding *upto,
+                  bot_day *d) {
     store_list list = {0};
     memset(d, 0, sizeof *d);
     d->from_ms = clock_from_local(t->zone, date, 0, 0);
     d->to_ms = clock_from_local(t->zone, clock_date_add(date, 1), 0, 0);
-    if (t->bot->store->ops->list_range(t->bot->store, t->msg->chat_id,
+    if (t->bot->store->ops->list_range(t->bot->store, t->msg->family,
                                        d->from_ms, d->to_ms, &list,
                                        t->err) != STORE_OK) {
         store_list_free(&list);
         return BOT_STORE_FAILED;
     }
     for (size_t i = 0; i < list.count; i++) {
-        if (upto_seq > 0 && list.items[i].seq > upto_seq) continue;
+        if (upto && store_entry_cmp(&list.items[i], upto) > 0) continue;
         d->total_ml += list.items[i].amount_ml;
         d->feeds++;
     }
@@ -101,20 +102,20 @@ void bot_add_feeding_line(bot_turn *t, const store_feeding *f) {
     if (f->note[0]) reply_add(r, " (%s)", f->note);
 }
 
-/* Starts a message's context: the chat's zone and local today. */
+/* Starts a message's context: the family's zone and local today. */
 static int begin_turn(bot *b, const bot_message *m, bot_result *out,
                       bot_turn *t) {
-    store_chat chat;
+    store_settings settings;
     memset(out, 0, sizeof *out);
     reply_clear(&out->reply);
     memset(t, 0, sizeof *t);
     t->bot = b;
     t->msg = m;
     t->out = out;
-    if (b->store->ops->get_chat(b->store, m->chat_id, m->now_ms, &chat,
-                                t->err) != STORE_OK)
+    if (b->store->ops->get_settings(b->store, m->family, m->now_ms, &settings,
+                                    t->err) != STORE_OK)
         return bot_store_failed(t);
-    t->zone = chat.tz[0] ? zone_get(b, chat.tz) : NULL;
+    t->zone = settings.tz[0] ? zone_get(b, settings.tz) : NULL;
     t->tz_is_default = t->zone == NULL;
     if (t->zone == NULL) t->zone = zone_get(b, b->default_tz);
     if (t->zone == NULL) {
@@ -208,16 +209,17 @@ int bot_is_unknown_command(const char *text, size_t len) {
     return p.unknown_command;
 }
 
-int bot_undo_feeding(bot *b, int64_t chat_id, int64_t message_id, int line,
-                     int64_t at_ms, const char *press, int64_t now_ms,
-                     bot_result *out) {
-    bot_message m = {.chat_id = chat_id, .message_id = message_id,
-                     .now_ms = now_ms, .entered_ms = now_ms, .text = ""};
+int bot_undo_feeding(bot *b, const char *family, int64_t chat_id,
+                     int64_t message_id, int line, int64_t at_ms,
+                     const char *press, int64_t now_ms, bot_result *out) {
+    bot_message m = {.family = family, .chat_id = chat_id,
+                     .message_id = message_id, .now_ms = now_ms,
+                     .entered_ms = now_ms, .text = ""};
     bot_turn t;
     if (begin_turn(b, &m, out, &t) != BOT_OK) return BOT_STORE_FAILED;
     store_feeding f;
     int found;
-    if (b->store->ops->remove(b->store, chat_id, message_id, line, at_ms,
+    if (b->store->ops->remove(b->store, family, chat_id, message_id, line, at_ms,
                               press ? press : "", &f, &found, t.err) != STORE_OK)
         return bot_store_failed(&t);
     if (!found) {
@@ -227,16 +229,19 @@ int bot_undo_feeding(bot *b, int64_t chat_id, int64_t message_id, int line,
     return bot_report_removed(&t, &f);
 }
 
-int bot_put_back(bot *b, int64_t chat_id, int64_t correction_id,
-                 const char *press, int64_t now_ms, bot_result *out) {
-    bot_message m = {.chat_id = chat_id, .message_id = correction_id,
-                     .now_ms = now_ms, .entered_ms = now_ms, .text = ""};
+int bot_put_back(bot *b, const char *family, int64_t chat_id,
+                 int64_t correction_id, const char *press, int64_t now_ms,
+                 bot_result *out) {
+    bot_message m = {.family = family, .chat_id = chat_id,
+                     .message_id = correction_id, .now_ms = now_ms,
+                     .entered_ms = now_ms, .text = ""};
     bot_turn t;
     if (begin_turn(b, &m, out, &t) != BOT_OK) return BOT_STORE_FAILED;
     store_feeding now;
     int outcome;
-    if (b->store->ops->put_back(b->store, chat_id, correction_id, press ? press : "",
-                                &now, &outcome, t.err) != STORE_OK)
+    if (b->store->ops->put_back(b->store, family, chat_id, correction_id,
+                                press ? press : "", &now, &outcome,
+                                t.err) != STORE_OK)
         return bot_store_failed(&t);
     return bot_report_put_back(&t, outcome, &now);
 }

@@ -16,9 +16,11 @@
 typedef struct bot bot;
 
 typedef struct {
+    const char *family;  /* the family's log (store.h): the sender's */
     int64_t chat_id;
     int64_t message_id;
-    const char *who;     /* the sender's name, as shown in totals */
+    int64_t from_id;     /* the sender's Telegram user id */
+    const char *who;     /* the sender's name, as shown in replies */
     const char *text;    /* any bytes; lines are split on '\n' */
     size_t len;
     /* When the message was written: phrases are resolved against it. For an
@@ -87,15 +89,16 @@ int bot_is_unknown_command(const char *text, size_t len);
  * known). `press` names the button press (Telegram's callback query id):
  * the same press delivered again answers as it did the first time.
  * Same return values as bot_handle. */
-int bot_undo_feeding(bot *b, int64_t chat_id, int64_t message_id, int line,
-                     int64_t at_ms, const char *press, int64_t now_ms,
-                     bot_result *out);
+int bot_undo_feeding(bot *b, const char *family, int64_t chat_id,
+                     int64_t message_id, int line, int64_t at_ms,
+                     const char *press, int64_t now_ms, bot_result *out);
 
 /* The Undo button of a correction reply: the feeding correction
  * `correction_id` changed gets its amount back, if it still has the
  * amount the correction gave it. `press` as for bot_undo_feeding. Same
  * return values as bot_handle. */
-int bot_put_back(bot *b, int64_t chat_id, int64_t correction_id,
-                 const char *press, int64_t now_ms, bot_result *out);
+int bot_put_back(bot *b, const char *family, int64_t chat_id,
+                 int64_t correction_id, const char *press, int64_t now_ms,
+                 bot_result *out);
 
 #endif

@@ -30,7 +30,7 @@ static int add_day_total(bot_turn *t, const store_feeding *f) {
     clock_local at;
     bot_day day;
     bot_local(t, f->at_ms, &at);
-    if (bot_day_total(t, at.date, 0, &day) != BOT_OK) return bot_store_failed(t);
+    if (bot_day_total(t, at.date, NULL, &day) != BOT_OK) return bot_store_failed(t);
     reply_add(r, " \xE2\x80\x94 "); /* — */
     reply_add_day(r, at.date, t->today);
     reply_add(r, " ");
@@ -43,8 +43,9 @@ int bot_correct(bot_turn *t, const resolved *asked) {
     reply_text *r = &t->out->reply;
     store_feeding before;
     int outcome;
-    if (st->ops->amend_last(st, t->msg->chat_id, t->msg->message_id, asked->amount_ml,
-                            asked->was_ml, &before, &outcome, t->err) != STORE_OK)
+    if (st->ops->amend_last(st, t->msg->family, t->msg->chat_id, t->msg->message_id,
+                            t->msg->from_id, asked->amount_ml, asked->was_ml,
+                            &before, &outcome, t->err) != STORE_OK)
         return bot_store_failed(t);
     switch (outcome) {
     case STORE_AMEND_NONE:

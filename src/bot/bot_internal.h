@@ -26,21 +26,22 @@ typedef struct {
     const bot_message *msg;
     bot_result *out;
     clock_zone *zone;
-    const char *tz;         /* the chat's zone id */
+    const char *tz;         /* the family's zone id */
     int tz_is_default;
     clock_date today;       /* local date of now */
     char err[STORE_ERR_MAX];
 } bot_turn;
 
-/* A day's feedings and its total; `upto_seq` > 0 counts only feedings
- * entered up to that one (a record's running total). */
+/* A day's feedings and its total; `upto`, when not NULL, counts only
+ * feedings entered up to that one (a record's running total). */
 typedef struct {
     int64_t from_ms, to_ms; /* local midnight to local midnight */
     int total_ml, feeds;
 } bot_day;
 
-int bot_day_total(bot_turn *t, clock_date date, int64_t upto_seq, bot_day *d);
-/* Local date and time of an instant in the chat's zone. */
+int bot_day_total(bot_turn *t, clock_date date, const store_feeding *upto,
+                  bot_day *d);
+/* Local date and time of an instant in the family's zone. */
 void bot_local(bot_turn *t, int64_t at_ms, clock_local *out);
 /* The reply when the store failed, and the store's message in out->error
  * (for the caller's log); returns BOT_STORE_FAILED. */

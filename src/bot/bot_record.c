@@ -43,6 +43,8 @@ static void fill_feeding(bot_turn *t, const bot_line *line, const resolved *r,
     f->chat_id = m->chat_id;
     f->message_id = m->message_id;
     f->line = line->number;
+    f->from_id = m->from_id;
+    f->sent_ms = m->now_ms;
     f->at_ms = r->at_ms;
     memcpy(f->at, r->at, sizeof f->at);
     memcpy(f->day, r->day, sizeof f->day);
@@ -105,11 +107,12 @@ static void add_errors(bot_turn *t, const parsed_message *pm) {
 
 /* The feedings' lines and the running total of each day they fall on. */
 static int reply_recorded(bot_turn *t, const store_feeding *feeds, size_t n,
-                          const parsed_message *pm) {
+                          int upto_entry, const parsed_message *pm) {
     reply_text *r = &t->out->reply;
-    int64_t upto = 0;
-    for (size_t i = 0; i < n; i++)
-        if (feeds[i].seq > upto) upto = feeds[i].seq;
+    /* the message's last line (NULL: count the whole day) */
+    const store_feeding *upto = NULL;
+    for (size_t i = 0; upto_entry && i < n; i++)
+        if (upto == NULL || store_entry_cmp(&feeds[i], upto) > 0) upto = &feeds[i];
 
     clock_date days[STORE_MESSAGE_MAX_FEEDINGS];
     size_t ndays = 0;
@@ -171,8 +174,8 @@ int bot_record(bot_turn *t) {
 
     size_t n = pm.count;
     int already;
-    if (t->bot->store->ops->add_message(t->bot->store, pm.feeds, &n, &already,
-                                        t->err) != STORE_OK)
+    if (t->bot->store->ops->add_message(t->bot->store, t->msg->family, pm.feeds,
+                                        &n, &already, t->err) != STORE_OK)
         return bot_store_failed(t);
     if (!already) t->out->recorded = (int)n;
     if (n) { /* a redelivery answers with the same Undo button */
@@ -185,7 +188,7 @@ int bot_record(bot_turn *t) {
                   "feedings have been undone since.");
         return BOT_OK;
     }
-    return reply_recorded(t, pm.feeds, n, &pm);
+    return reply_recorded(t, pm.feeds, n, 1, &pm);
 }
 
 int64_t bot_edit_time(const bot_message *m) {
@@ -198,8 +201,9 @@ int bot_edit(bot_turn *t) {
     reply_text *r = &t->out->reply;
     int stale = 0;
     parse_message(t, &pm);
-    if (t->bot->store->ops->replace_message(t->bot->store, t->msg->chat_id,
-                                            t->msg->message_id, t->msg->edit_ms,
+    if (t->bot->store->ops->replace_message(t->bot->store, t->msg->family,
+                                            t->msg->chat_id, t->msg->message_id,
+                                            t->msg->edit_ms,
                                             pm.feeds, pm.count, &old, &stale,
                                             t->err) != STORE_OK) {
         store_list_free(&old);
@@ -215,24 +219,22 @@ int bot_edit(bot_turn *t) {
             t->out->first_at_ms = old.items[0].at_ms;
             reply_add(r, "\xE2\x9C\x8F\xEF\xB8\x8F Updated:"); /* ✏️ */
             reply_add(r, old.count == 1 ? " " : "\n");
-            for (size_t i = 0; i < old.count; i++) old.items[i].seq = 0;
-            status = reply_recorded(t, old.items, old.count, NULL);
+            status = reply_recorded(t, old.items, old.count, 0, NULL);
         } else {
             reply_add(r, "\xE2\x9C\x8F\xEF\xB8\x8F Updated: that message has no "
                       "feeding now.");
         }
     } else if (pm.count) {
         t->out->edit_changed = 1;
-        /* replace_message gave the new feedings no seq back: they are the
-         * newest entries, so the full day total is their running total. */
-        for (size_t i = 0; i < pm.count; i++) pm.feeds[i].seq = 0;
+        /* the full day total is an edit's running total: it is
+         * answered now */
         t->out->recorded = (int)pm.count;
         t->out->first_message_id = pm.feeds[0].message_id;
         t->out->first_line = pm.feeds[0].line;
         t->out->first_at_ms = pm.feeds[0].at_ms;
         reply_add(r, "\xE2\x9C\x8F\xEF\xB8\x8F Updated:"); /* ✏️ */
         reply_add(r, pm.count == 1 ? " " : "\n");
-        status = reply_recorded(t, pm.feeds, pm.count, &pm);
+        status = reply_recorded(t, pm.feeds, pm.count, 0, &pm);
     } else if (old.count) {
         t->out->edit_changed = 1;
         reply_add(r, "\xE2\x9C\x8F\xEF\xB8\x8F Updated: that message no longer "
@@ -244,7 +246,7 @@ int bot_edit(bot_turn *t) {
         bot_day day;
         clock_local at;
         bot_local(t, old.items[0].at_ms, &at);
-        if (bot_day_total(t, at.date, 0, &day) != BOT_OK) {
+        if (bot_day_total(t, at.date, NULL, &day) != BOT_OK) {
             status = bot_store_failed(t);
         } else {
             reply_newline(r);

@@ -2,6 +2,7 @@
  * week, undo, the time zone and help. */
 #include "bot_internal.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -47,7 +48,7 @@ int bot_total(bot_turn *t, const resolved *asked) {
     store_list list = {0};
     day.from_ms = clock_from_local(t->zone, date, 0, 0);
     day.to_ms = clock_from_local(t->zone, clock_date_add(date, 1), 0, 0);
-    if (t->bot->store->ops->list_range(t->bot->store, t->msg->chat_id,
+    if (t->bot->store->ops->list_range(t->bot->store, t->msg->family,
                                        day.from_ms, day.to_ms, &list,
                                        t->err) != STORE_OK) {
         store_list_free(&list);
@@ -90,7 +91,7 @@ int bot_since(bot_turn *t, const resolved *asked) {
     reply_text *r = &t->out->reply;
     store_list list = {0};
     if (t->bot->store->ops->list_range(
-            t->bot->store, t->msg->chat_id, asked->since_ms,
+            t->bot->store, t->msg->family, asked->since_ms,
             t->msg->now_ms + RESOLVE_FUTURE_TOLERANCE_MS + 1, &list,
             t->err) != STORE_OK) {
         store_list_free(&list);
@@ -123,7 +124,7 @@ int bot_last(bot_turn *t) {
     int found;
     /* a feeding entered a few minutes ahead of now still counts */
     if (t->bot->store->ops->latest_before(
-            t->bot->store, t->msg->chat_id,
+            t->bot->store, t->msg->family,
             t->msg->now_ms + RESOLVE_FUTURE_TOLERANCE_MS + 1, &f, &found,
             t->err) != STORE_OK)
         return bot_store_failed(t);
@@ -154,7 +155,7 @@ int bot_week(bot_turn *t) {
     store_list list = {0};
     /* the week's amounts and instants; days are cut by local date in the
      * zone, so a 23- or 25-hour day holds exactly its own feedings */
-    if (t->bot->store->ops->list_amounts(t->bot->store, t->msg->chat_id, from, to,
+    if (t->bot->store->ops->list_amounts(t->bot->store, t->msg->family, from, to,
                                          &list, t->err) != STORE_OK) {
         store_list_free(&list);
         return bot_store_failed(t);
@@ -204,7 +205,7 @@ int bot_report_removed(bot_turn *t, const store_feeding *f) {
     clock_local at;
     bot_local(t, f->at_ms, &at);
     bot_day day;
-    if (bot_day_total(t, at.date, 0, &day) != BOT_OK) return bot_store_failed(t);
+    if (bot_day_total(t, at.date, NULL, &day) != BOT_OK) return bot_store_failed(t);
     reply_add(r, "\xE2\x86\xA9\xEF\xB8\x8F Removed "); /* ↩️ */
     reply_add_feeding(r, f->amount_ml, f->kind);
     reply_add(r, " at %02d:%02d ", at.hour, at.minute);
@@ -221,12 +222,21 @@ int bot_report_removed(bot_turn *t, const store_feeding *f) {
 int bot_undo(bot_turn *t) {
     store_feeding f;
     int found;
-    if (t->bot->store->ops->undo_last(t->bot->store, t->msg->chat_id,
-                                      t->msg->message_id, &f, &found,
+    if (t->bot->store->ops->undo_last(t->bot->store, t->msg->family,
+                                      t->msg->chat_id, t->msg->message_id,
+                                      t->msg->from_id, &f, &found,
                                       t->err) != STORE_OK)
         return bot_store_failed(t);
     if (!found) {
-        reply_add(&t->out->reply, "Nothing to undo.");
+        /* the family's others may have entered some: say whose undo this is */
+        if (t->bot->store->ops->latest_before(t->bot->store, t->msg->family, INT64_MAX / 2,
+                                              &f, &found, t->err) != STORE_OK)
+            return bot_store_failed(t);
+        reply_add(&t->out->reply,
+                  found ? "Nothing of yours to undo: \"undo\" takes back the last "
+                          "feeding you entered (another's has an Undo button under "
+                          "its reply)."
+                        : "Nothing to undo.");
         return BOT_OK;
     }
     return bot_report_removed(t, &f);
@@ -241,7 +251,7 @@ int bot_timezone(bot_turn *t, const resolved *res) {
                                                  : "Asia/Singapore");
         return BOT_OK;
     }
-    if (t->bot->store->ops->set_tz(t->bot->store, t->msg->chat_id, res->tz,
+    if (t->bot->store->ops->set_tz(t->bot->store, t->msg->family, res->tz,
                                    t->err) != STORE_OK)
         return bot_store_failed(t);
     char err[256];

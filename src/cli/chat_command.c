@@ -1,7 +1,7 @@
 /* chat_command.c -- `milkbot chat`: the bot in a terminal, on a local store.
  *
  *   milkbot chat [--store SPEC] [--tz ZONE] [--now RFC3339] [--user NAME]
- *                [--chat ID]
+ *                [--chat ID] [--family ID]
  *
  * Each line typed is one message to the bot; its reply is printed. With a
  * terminal there is a prompt; piped, there is none (one reply per message,
@@ -17,7 +17,7 @@
 
 static const char usage[] =
     "usage: milkbot chat [--store SPEC] [--tz ZONE] [--now RFC3339] "
-    "[--user NAME] [--chat ID]\n";
+    "[--user NAME] [--chat ID] [--family ID]\n";
 
 static const char help[] =
     "Chat with milkbot in the terminal, on a local store.\n"
@@ -25,11 +25,12 @@ static const char help[] =
     "  --store SPEC    sqlite:PATH, or sqlite for the default file\n"
     "                  ($XDG_DATA_HOME/milkbot/milkbot.db, else\n"
     "                  ~/.local/share/milkbot/milkbot.db); default: sqlite\n"
-    "  --tz ZONE       the zone of chats that have not chosen one\n"
+    "  --tz ZONE       the zone of a family that has not chosen one\n"
     "                  (default: $MILKBOT_TZ, else UTC)\n"
     "  --now RFC3339   fix the clock, e.g. 2026-11-28T15:00:00+08:00\n"
     "  --user NAME     who is typing (default: $USER)\n"
     "  --chat ID       which chat (default: 1)\n"
+    "  --family ID     whose log (default: $MILKBOT_FAMILY, else family)\n"
     "  -h, --help      this help\n"
     "\n"
     "Type feedings (\"12pm 120ml milk\") and questions (\"total?\"); type\n"
@@ -37,7 +38,7 @@ static const char help[] =
 
 /* What the command line asks for. */
 typedef struct {
-    const char *spec, *tz, *user;
+    const char *spec, *tz, *user, *family;
     int64_t chat_id, now_ms;
     int fixed_now;
 } chat_options;
@@ -63,6 +64,7 @@ static int read_options(int argc, char **argv, chat_options *opt) {
         {"now", required_argument, NULL, 'n'},
         {"user", required_argument, NULL, 'u'},
         {"chat", required_argument, NULL, 'c'},
+        {"family", required_argument, NULL, 'f'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -72,6 +74,7 @@ static int read_options(int argc, char **argv, chat_options *opt) {
         .tz = cli_env("MILKBOT_TZ", "UTC"),
         .user = cli_env("USER", "me"),
         .chat_id = 1,
+        .family = cli_env("MILKBOT_FAMILY", STORE_DEFAULT_FAMILY),
     };
     optind = 1;
     opterr = 0;
@@ -81,6 +84,7 @@ static int read_options(int argc, char **argv, chat_options *opt) {
         case 's': opt->spec = optarg; break;
         case 't': opt->tz = optarg; break;
         case 'u': opt->user = optarg; break;
+        case 'f': opt->family = optarg; break;
         case 'n':
             if (cli_option_now("chat", optarg, usage, &opt->now_ms) != 0) return 2;
             opt->fixed_now = 1;
@@ -98,6 +102,12 @@ static int read_options(int argc, char **argv, chat_options *opt) {
         default:
             return cli_option_error("chat", c, argv, usage);
         }
+    }
+    if (!store_family_valid(opt->family)) {
+        fprintf(stderr, "milkbot chat: --family \"%s\": a family id is 1 to %d "
+                "letters, digits, _ or -\n", opt->family, STORE_FAMILY_MAX - 1);
+        fputs(usage, stderr);
+        return 2;
     }
     if (optind < argc) {
         fprintf(stderr, "milkbot chat: unexpected \"%s\" (type messages once "
@@ -130,9 +140,9 @@ static int chat_open(chat_parts *chat, const chat_options *opt) {
     }
     chat->bot = bot_new(chat->store, zone, err, sizeof err);
     if (chat->bot == NULL ||
-        chat_session_start(&chat->session, chat->bot, chat->store, opt->chat_id,
-                           opt->user, opt->fixed_now, opt->now_ms, err,
-                           sizeof err) != 0) {
+        chat_session_start(&chat->session, chat->bot, chat->store, opt->family,
+                           opt->chat_id, opt->user, opt->fixed_now, opt->now_ms,
+                           err, sizeof err) != 0) {
         fprintf(stderr, "milkbot chat: %s\n", err);
         bot_free(chat->bot);
         store_close(chat->store);

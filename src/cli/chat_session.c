@@ -1,6 +1,7 @@
 /* chat_session.c -- see chat_session.h. */
 #include "chat_session.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,14 +10,27 @@ static int64_t session_now(const chat_session *cs) {
     return cs->fixed_now ? cs->now_ms : clock_now_ms();
 }
 
-int chat_session_start(chat_session *cs, bot *b, store *s, int64_t chat_id,
-                       const char *user, int fixed_now, int64_t now_ms,
-                       char *err, size_t errlen) {
+int64_t chat_session_user_id(const char *name) {
+    uint64_t h = 14695981039346656037ULL; /* FNV-1a */
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+        h = (h ^ *p) * 1099511628211ULL;
+    return (int64_t)(h % ((1ULL << 52) - 1)) + 1;
+}
+
+int chat_session_start(chat_session *cs, bot *b, store *s, const char *family,
+                       int64_t chat_id, const char *user, int fixed_now,
+                       int64_t now_ms, char *err, size_t errlen) {
     char store_err[STORE_ERR_MAX];
-    store_chat settings;
+    store_settings settings;
     memset(cs, 0, sizeof *cs);
+    if (!store_family_valid(family)) {
+        snprintf(err, errlen, "a family id is 1 to %d letters, digits, _ or -",
+                 STORE_FAMILY_MAX - 1);
+        return -1;
+    }
     cs->bot = b;
     cs->store = s;
+    snprintf(cs->family, sizeof cs->family, "%s", family);
     cs->chat_id = chat_id;
     snprintf(cs->user, sizeof cs->user, "%s", user);
     cs->fixed_now = fixed_now;
@@ -25,7 +39,7 @@ int chat_session_start(chat_session *cs, bot *b, store *s, int64_t chat_id,
      * first message. No message id is taken yet: one taken now and used
      * minutes later would place this session's first message before what
      * other processes entered meanwhile, and "undo" would skip it. */
-    if (s->ops->get_chat(s, chat_id, session_now(cs), &settings, store_err) !=
+    if (s->ops->get_settings(s, family, session_now(cs), &settings, store_err) !=
         STORE_OK) {
         snprintf(err, errlen, "%s", store_err);
         return -1;
@@ -40,10 +54,12 @@ void chat_session_end(chat_session *cs) {
     cs->pending = NULL;
 }
 
-static int deliver(chat_session *cs, int64_t id, const char *text, size_t len,
-                   int64_t now_ms, int edited, reply_text *out) {
+static int deliver(chat_session *cs, int64_t chat_id, int64_t id,
+                   const char *text, size_t len, int64_t now_ms, int edited,
+                   reply_text *out) {
     bot_message m = {
-        .chat_id = cs->chat_id, .message_id = id, .who = cs->user,
+        .family = cs->family, .chat_id = chat_id, .message_id = id,
+        .from_id = chat_session_user_id(cs->user), .who = cs->user,
         .text = text, .len = len, .now_ms = now_ms,
         .entered_ms = session_now(cs), .edited = edited,
         .edit_ms = edited ? session_now(cs) : 0,
@@ -54,10 +70,10 @@ static int deliver(chat_session *cs, int64_t id, const char *text, size_t len,
     return 1;
 }
 
-/* The history slot of message `id`, or -1. */
+/* The history slot of message `id` of the current chat, or -1. */
 static int find_sent(const chat_session *cs, int64_t id) {
     for (int i = 0; id > 0 && i < cs->nsent && i < CHAT_HISTORY; i++)
-        if (cs->sent[i].id == id) return i;
+        if (cs->sent[i].id == id && cs->sent[i].chat_id == cs->chat_id) return i;
     return -1;
 }
 
@@ -71,7 +87,7 @@ static int find_sent(const chat_session *cs, int64_t id) {
 static int number(chat_session *cs, int slot, reply_text *out) {
     char err[STORE_ERR_MAX];
     if (cs->sent[slot].id > 0) return 0;
-    if (cs->store->ops->next_message_id(cs->store, cs->chat_id,
+    if (cs->store->ops->next_message_id(cs->store, cs->family, cs->sent[slot].chat_id,
                                         &cs->sent[slot].id, err) == STORE_OK)
         return 0;
     cs->sent[slot].id = 0;
@@ -91,13 +107,14 @@ static int send_new(chat_session *cs, const char *text, size_t len,
     memcpy(copy, text, len);
     copy[len] = '\0';
     cs->sent[slot].id = 0;
+    cs->sent[slot].chat_id = cs->chat_id;
     cs->sent[slot].now_ms = session_now(cs);
     cs->sent[slot].text = copy;
     cs->sent[slot].len = len;
     cs->nsent++;
     if (number(cs, slot, out) != 0) return 1;
-    return deliver(cs, cs->sent[slot].id, copy, len, cs->sent[slot].now_ms, 0,
-                   out);
+    return deliver(cs, cs->chat_id, cs->sent[slot].id, copy, len,
+                   cs->sent[slot].now_ms, 0, out);
 }
 
 static int last_slot(const chat_session *cs) {
@@ -133,7 +150,8 @@ static int edit(chat_session *cs, const char *args, reply_text *out) {
         cs->sent[slot].text = copy;
         cs->sent[slot].len = len;
     }
-    return deliver(cs, id, args, strlen(args), now, 1, out);
+    return deliver(cs, slot >= 0 ? cs->sent[slot].chat_id : cs->chat_id, id, args,
+                   strlen(args), now, 1, out);
 }
 
 static const char chat_help[] =
@@ -141,7 +159,7 @@ static const char chat_help[] =
     "delivers the last message again, :again #N message N; :edit TEXT "
     "edits the last message, :edit #N TEXT "
     "edits message N; :now RFC3339 fixes the clock; :user NAME changes the "
-    "sender)";
+    "sender; :chat N changes the chat)";
 
 /* Is `line` the chat command `name`, alone or followed by a space? */
 static const char *command_args(const char *line, const char *name) {
@@ -164,8 +182,9 @@ static int chat_command(chat_session *cs, const char *line, reply_text *out) {
             return 1;
         }
         if (number(cs, slot, out) != 0) return 1;
-        return deliver(cs, cs->sent[slot].id, cs->sent[slot].text,
-                       cs->sent[slot].len, cs->sent[slot].now_ms, 0, out);
+        return deliver(cs, cs->sent[slot].chat_id, cs->sent[slot].id,
+                       cs->sent[slot].text, cs->sent[slot].len,
+                       cs->sent[slot].now_ms, 0, out);
     }
     if ((args = command_args(line, ":edit")) != NULL) return edit(cs, args, out);
     if ((args = command_args(line, ":now")) != NULL) {
@@ -179,6 +198,16 @@ static int chat_command(chat_session *cs, const char *line, reply_text *out) {
     }
     if ((args = command_args(line, ":user")) != NULL && args[0]) {
         snprintf(cs->user, sizeof cs->user, "%s", args);
+        return 0;
+    }
+    if ((args = command_args(line, ":chat")) != NULL) {
+        char *end;
+        long long chat = strtoll(args, &end, 10);
+        if (end == args || *end != '\0' || chat == 0) {
+            reply_add(out, "(:chat needs a chat number, like :chat 2 or :chat -100)");
+            return 1;
+        }
+        cs->chat_id = chat;
         return 0;
     }
     if (command_args(line, ":help") != NULL) {

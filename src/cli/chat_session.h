@@ -13,7 +13,10 @@
  *   :edit #N TEXT          message N is edited to TEXT
  *   :now RFC3339           the clock is fixed at that instant
  *   :user NAME             the next messages come from NAME
- *   :help                  lists these */
+ *   :chat N                the next messages are written in chat N
+ *   :help                  lists these
+ * A user is known by their name here (chat_session_user_id): two names are
+ * two parents, each with their own "undo", sharing the family's log. */
 #ifndef MILKBOT_CHAT_SESSION_H
 #define MILKBOT_CHAT_SESSION_H
 
@@ -24,13 +27,14 @@
 typedef struct {
     bot *bot;
     store *store;
+    char family[STORE_FAMILY_MAX];
     int64_t chat_id;
     char user[STORE_WHO_MAX];
     int fixed_now;
     int64_t now_ms;
     /* the last messages sent: id, text and time, for :again and :edit */
     struct {
-        int64_t id, now_ms;
+        int64_t chat_id, id, now_ms;
         char *text;
         size_t len;
     } sent[CHAT_HISTORY];
@@ -40,11 +44,15 @@ typedef struct {
     int store_failed; /* some message could not be stored */
 } chat_session;
 
-/* Starts a session. Returns 0, or -1 with a message when the store cannot
- * be read. */
-int chat_session_start(chat_session *cs, bot *b, store *s, int64_t chat_id,
-                       const char *user, int fixed_now, int64_t now_ms,
-                       char *err, size_t errlen);
+/* Starts a session in the log of `family` (a valid family id). Returns 0,
+ * or -1 with a message when the store cannot be read. */
+int chat_session_start(chat_session *cs, bot *b, store *s, const char *family,
+                       int64_t chat_id, const char *user, int fixed_now,
+                       int64_t now_ms, char *err, size_t errlen);
+
+/* The user id a name stands for in a terminal chat: the same for the same
+ * name, positive, and below Telegram's 2^52. */
+int64_t chat_session_user_id(const char *name);
 
 /* One typed line. Returns 1 when *out holds a reply to show, 0 when there is
  * nothing to show (a continued message, :now, :user). */

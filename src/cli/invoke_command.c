@@ -4,7 +4,7 @@
  *
  * Configuration as in Lambda, from the environment: MILKBOT_STORE (default
  * the local SQLite file), MILKBOT_TZ, MILKBOT_WEBHOOK_SECRET,
- * ALLOWED_USER_IDS; --store and --tz override the first two. With
+ * ALLOWED_USER_IDS, MILKBOT_FAMILY; --store and --tz override the first two. With
  * TELEGRAM_BOT_TOKEN (and TELEGRAM_API_URL), an Undo button also edits
  * the bot's message, as in Lambda; without, that edit is skipped. */
 #include "bot/bot.h"

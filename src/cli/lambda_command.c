@@ -4,7 +4,8 @@
  * Configuration, read once per container (a missing or invalid setting
  * fails the initialisation with a message naming it):
  *   MILKBOT_STORE            dynamodb:TABLE (or sqlite:PATH for local runs)
- *   MILKBOT_TZ               zone of chats that have not chosen one (UTC)
+ *   MILKBOT_TZ               zone of a family that has not chosen one (UTC)
+ *   MILKBOT_FAMILY           the family's log (default "family")
  *   ALLOWED_USER_IDS         the family's Telegram user ids
  *   MILKBOT_WEBHOOK_SECRET   the webhook's secret token, or else
  *   WEBHOOK_SECRET_PARAM     the SSM parameter holding it

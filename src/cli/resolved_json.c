@@ -77,7 +77,7 @@ int resolved_text(const resolved *r, char *buf, size_t size) {
         break;
     case PHRASE_TIMEZONE:
         n = r->tz[0] ? snprintf(buf, size, "timezone: set to %s", r->tz)
-                     : snprintf(buf, size, "timezone: show the chat's zone");
+                     : snprintf(buf, size, "timezone: show the family's zone");
         break;
     case PHRASE_GREETING:
         n = snprintf(buf, size, "greeting: %s", greeting_name(r->greeting));

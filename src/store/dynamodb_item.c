@@ -35,12 +35,24 @@ int64_t ddb_item_get_n(const cJSON *item, const char *name) {
 
 /* --- keys ----------------------------------------------------------------- */
 
+void ddb_item_log_key(const char *family, char out[DDB_ITEM_KEY_MAX]) {
+    snprintf(out, DDB_ITEM_KEY_MAX, "log#%.40s", family);
+}
+
 void ddb_item_chat_key(int64_t chat_id, char out[DDB_ITEM_KEY_MAX]) {
     snprintf(out, DDB_ITEM_KEY_MAX, "chat#%lld", (long long)chat_id);
 }
 
-void ddb_item_entry_key(int64_t message_id, int line, char out[DDB_ITEM_KEY_MAX]) {
-    snprintf(out, DDB_ITEM_KEY_MAX, "%012lld.%04d", (long long)message_id, line);
+void ddb_item_sender_key(const char *family, int64_t from_id,
+                         char out[DDB_ITEM_KEY_MAX]) {
+    snprintf(out, DDB_ITEM_KEY_MAX, "log#%.40s#from#%lld", family, (long long)from_id);
+}
+
+void ddb_item_entry_key(const store_feeding *f, char out[DDB_ITEM_KEY_MAX]) {
+    uint64_t chat = (uint64_t)f->chat_id ^ (1ULL << 63);
+    snprintf(out, DDB_ITEM_KEY_MAX, "%015lld#%020llu#%012lld.%04d",
+             (long long)(f->sent_ms > 0 ? f->sent_ms : 0), (unsigned long long)chat,
+             (long long)f->message_id, f->line);
 }
 
 #define MAX_MS 253402300799999LL /* 9999-12-31T23:59:59.999Z */
@@ -57,11 +69,11 @@ void ddb_item_instant_key(int64_t ms, char out[DDB_ITEM_KEY_MAX]) {
 }
 
 void ddb_item_feed_key(const store_feeding *f, char out[DDB_ITEM_KEY_MAX]) {
-    char instant[DDB_ITEM_KEY_MAX], entry[DDB_ITEM_KEY_MAX];
+    char instant[DDB_ITEM_KEY_MAX];
     ddb_item_instant_key(f->at_ms, instant);
-    ddb_item_entry_key(f->message_id, f->line, entry);
-    /* both parts are short: "feed#" + 24 characters, and 17 */
-    snprintf(out, DDB_ITEM_KEY_MAX, "%.40s#%.40s", instant, entry);
+    /* "feed#" + 24 characters, at most 20 for the chat, and 17 */
+    snprintf(out, DDB_ITEM_KEY_MAX, "%.40s#%lld#%012lld.%04d", instant,
+             (long long)f->chat_id, (long long)f->message_id, f->line);
 }
 
 void ddb_item_add_key(cJSON *req, const char *pk, const char *sk) {
@@ -72,19 +84,23 @@ void ddb_item_add_key(cJSON *req, const char *pk, const char *sk) {
 
 /* --- feedings as items ---------------------------------------------------- */
 
-cJSON *ddb_item_from_feeding(const store_feeding *f, int64_t sent_ms) {
-    char pk[DDB_ITEM_KEY_MAX], sk[DDB_ITEM_KEY_MAX], entry[DDB_ITEM_KEY_MAX];
-    ddb_item_chat_key(f->chat_id, pk);
+cJSON *ddb_item_from_feeding(const char *family, const store_feeding *f) {
+    char pk[DDB_ITEM_KEY_MAX], sk[DDB_ITEM_KEY_MAX], entry_pk[DDB_ITEM_KEY_MAX],
+        entry[DDB_ITEM_KEY_MAX];
+    ddb_item_log_key(family, pk);
     ddb_item_feed_key(f, sk);
-    ddb_item_entry_key(f->message_id, f->line, entry);
+    ddb_item_sender_key(family, f->from_id, entry_pk);
+    ddb_item_entry_key(f, entry);
     cJSON *item = cJSON_CreateObject();
     ddb_item_put_s(item, "pk", pk);
     ddb_item_put_s(item, "sk", sk);
-    ddb_item_put_s(item, "entry_pk", pk); /* live: in the by_entry index */
+    /* live: in the by_entry index, in its sender's partition */
+    ddb_item_put_s(item, "entry_pk", entry_pk);
     ddb_item_put_s(item, "entry", entry);
     ddb_item_put_n(item, "chat_id", f->chat_id);
     ddb_item_put_n(item, "message_id", f->message_id);
     ddb_item_put_n(item, "line", f->line);
+    ddb_item_put_n(item, "from_id", f->from_id);
     ddb_item_put_n(item, "at_ms", f->at_ms);
     ddb_item_put_s(item, "at", f->at);
     ddb_item_put_s(item, "day", f->day);
@@ -94,8 +110,8 @@ cJSON *ddb_item_from_feeding(const store_feeding *f, int64_t sent_ms) {
     ddb_item_put_s(item, "note", f->note);
     ddb_item_put_s(item, "text", f->text);
     ddb_item_put_n(item, "entered_at", f->entered_at_ms);
-    /* for undo, see the top of store_dynamodb.c */
-    if (sent_ms) ddb_item_put_n(item, "sent", sent_ms);
+    /* entry order, and the turn's newest entry (top of store_dynamodb.c) */
+    ddb_item_put_n(item, "sent", f->sent_ms);
     return item;
 }
 
@@ -104,7 +120,8 @@ void ddb_item_to_feeding(const cJSON *item, store_feeding *f) {
     f->chat_id = ddb_item_get_n(item, "chat_id");
     f->message_id = ddb_item_get_n(item, "message_id");
     f->line = (int)ddb_item_get_n(item, "line");
-    f->seq = STORE_SEQ(f->message_id, f->line);
+    f->from_id = ddb_item_get_n(item, "from_id");
+    f->sent_ms = ddb_item_get_n(item, "sent");
     f->at_ms = ddb_item_get_n(item, "at_ms");
     snprintf(f->at, sizeof f->at, "%s", ddb_item_get_s(item, "at"));
     snprintf(f->day, sizeof f->day, "%s", ddb_item_get_s(item, "day"));

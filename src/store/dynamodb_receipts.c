@@ -9,20 +9,21 @@
 #define RECEIPT_PENDING "pending"
 #define RECEIPT_DONE "done"
 
-void receipt_undo_key(int64_t by, char key[RECEIPT_KEY_MAX]) {
-    snprintf(key, RECEIPT_KEY_MAX, "%lld", (long long)by);
+void receipt_undo_key(int64_t chat_id, int64_t by, char key[RECEIPT_KEY_MAX]) {
+    snprintf(key, RECEIPT_KEY_MAX, "%lld.%lld", (long long)chat_id, (long long)by);
 }
 
 void receipt_press_key(const char *press, char key[RECEIPT_KEY_MAX]) {
     snprintf(key, RECEIPT_KEY_MAX, "press:%.80s", press);
 }
 
-void receipt_edit_key(int64_t message_id, char key[RECEIPT_KEY_MAX]) {
-    snprintf(key, RECEIPT_KEY_MAX, "edit:%lld", (long long)message_id);
+void receipt_edit_key(int64_t chat_id, int64_t message_id, char key[RECEIPT_KEY_MAX]) {
+    snprintf(key, RECEIPT_KEY_MAX, "edit:%lld.%lld", (long long)chat_id,
+             (long long)message_id);
 }
 
-void receipt_amend_key(int64_t by, char key[RECEIPT_KEY_MAX]) {
-    snprintf(key, RECEIPT_KEY_MAX, "amend:%lld", (long long)by);
+void receipt_amend_key(int64_t chat_id, int64_t by, char key[RECEIPT_KEY_MAX]) {
+    snprintf(key, RECEIPT_KEY_MAX, "amend:%lld.%lld", (long long)chat_id, (long long)by);
 }
 
 /* An `undone` entry as a receipt: a map (this version), or the string
@@ -51,10 +52,10 @@ static void receipt_from_entry(const cJSON *entry, undo_receipt *r) {
 }
 
 /* The receipt `key`, read now (consistently). */
-int receipt_read(dynamo_store *s, int64_t chat_id, const char *key,
+int receipt_read(dynamo_store *s, const char *family, const char *key,
                         undo_receipt *r, char *err) {
     char pk[DDB_ITEM_KEY_MAX];
-    ddb_item_chat_key(chat_id, pk);
+    ddb_item_log_key(family, pk);
     cJSON *settings;
     if (ddb_request_get_item(s, pk, "settings", &settings, err) != STORE_OK)
         return STORE_ERROR;
@@ -66,14 +67,15 @@ int receipt_read(dynamo_store *s, int64_t chat_id, const char *key,
     return STORE_OK;
 }
 
-int receipt_find(dynamo_store *s, int64_t chat_id, const char *key,
-                 int64_t by, undo_receipt *r, char *err) {
-    if (!(s->turn.loaded && s->turn.chat_id == chat_id))
-        return receipt_read(s, chat_id, key, r, err);
+int receipt_find(dynamo_store *s, const char *family, const char *key,
+                 int64_t by_chat, int64_t by, undo_receipt *r, char *err) {
+    if (!(turn_is(&s->turn, family)))
+        return receipt_read(s, family, key, r, err);
     receipt_from_entry(s->turn.undone ? cJSON_GetObjectItem(s->turn.undone, key) : NULL, r);
     const turn_items *held = &s->turn.feedings;
     for (size_t i = 0; by > 0 && !r->exists && i < held->count; i++)
-        if (held->items[i].removed && held->items[i].removed_by == by) {
+        if (held->items[i].removed && held->items[i].removed_by == by &&
+            held->items[i].removed_in == by_chat) {
             r->exists = r->done = 1;
             ddb_item_feed_key(&held->items[i].f, r->target);
             r->feeding = held->items[i].f;
@@ -81,11 +83,11 @@ int receipt_find(dynamo_store *s, int64_t chat_id, const char *key,
     return STORE_OK;
 }
 
-int receipt_complete(dynamo_store *s, int64_t chat_id, undo_receipt *r,
+int receipt_complete(dynamo_store *s, const char *family, undo_receipt *r,
                      char *err) {
     if (!r->target[0] || r->feeding.chat_id) return STORE_OK;
     char pk[DDB_ITEM_KEY_MAX];
-    ddb_item_chat_key(chat_id, pk);
+    ddb_item_log_key(family, pk);
     cJSON *item;
     if (ddb_request_get_item(s, pk, r->target, &item, err) != STORE_OK)
         return STORE_ERROR;
@@ -97,8 +99,8 @@ int receipt_complete(dynamo_store *s, int64_t chat_id, undo_receipt *r,
 
 /* The receipt's map value for a target (NULL: nothing to undo), and for
  * a correction the amount it gives (0: not a correction). */
-static cJSON *receipt_value(const store_feeding *target, int done, int64_t at_ms,
-                            int amount, int refused) {
+static cJSON *receipt_value(const char *family, const store_feeding *target,
+                            int done, int64_t at_ms, int amount, int refused) {
     char sk[DDB_ITEM_KEY_MAX] = "";
     cJSON *value = cJSON_CreateObject();
     cJSON *m = cJSON_AddObjectToObject(value, "M");
@@ -110,7 +112,7 @@ static cJSON *receipt_value(const store_feeding *target, int done, int64_t at_ms
     if (refused) ddb_item_put_n(m, "refused", 1);
     if (target) {
         cJSON *f = cJSON_AddObjectToObject(m, "feeding");
-        cJSON_AddItemToObject(f, "M", ddb_item_from_feeding(target, 0));
+        cJSON_AddItemToObject(f, "M", ddb_item_from_feeding(family, target));
     }
     return value;
 }
@@ -135,13 +137,13 @@ static void receipt_prune(const cJSON *undone, int64_t before, cJSON *names,
     }
 }
 
-/* An UpdateItem of chat `chat_id`'s settings item, with #u naming the map
+/* An UpdateItem of `family`'s settings item, with #u naming the map
  * `undone` and #m its entry `key` (when not NULL); *names and *values for
  * the caller to add to. */
-static cJSON *settings_update(dynamo_store *s, int64_t chat_id, const char *key,
+static cJSON *settings_update(dynamo_store *s, const char *family, const char *key,
                               cJSON **names, cJSON **values) {
     char pk[DDB_ITEM_KEY_MAX];
-    ddb_item_chat_key(chat_id, pk);
+    ddb_item_log_key(family, pk);
     cJSON *req = ddb_request_new(s);
     ddb_item_add_key(req, pk, "settings");
     *names = cJSON_AddObjectToObject(req, "ExpressionAttributeNames");
@@ -166,8 +168,8 @@ static void receipt_written(undo_receipt *r, const store_feeding *target, int do
 }
 
 /* The time a receipt is written at: the turn's message's, else now. */
-static int64_t receipt_now(const dynamo_store *s, int64_t chat_id) {
-    return s->turn.loaded && s->turn.chat_id == chat_id ? s->turn.now_ms : clock_now_ms();
+static int64_t receipt_now(const dynamo_store *s, const char *family) {
+    return turn_is(&s->turn, family) ? s->turn.now_ms : clock_now_ms();
 }
 
 /* Sets entry `key` of the settings item's map `undone` to `entry` if
@@ -177,19 +179,19 @@ static int64_t receipt_now(const dynamo_store *s, int64_t chat_id) {
  * map that does not exist); a map made meanwhile by another write is
  * found and written into. Returns DYNAMO_OK, DYNAMO_CONDITION_FAILED (the
  * condition was false), or DYNAMO_ERROR with err set. */
-static dynamo_status put_entry(dynamo_store *s, int64_t chat_id, const char *key,
+static dynamo_status put_entry(dynamo_store *s, const char *family, const char *key,
                                const cJSON *entry, const char *when, int64_t e,
                                char *err) {
     char message[STORE_ERR_MAX];
-    int in_turn = s->turn.loaded && s->turn.chat_id == chat_id;
+    int in_turn = turn_is(&s->turn, family);
     int have_map = in_turn && s->turn.undone;
     for (int tries = 0; tries < 2; tries++) {
         cJSON *names, *values;
-        cJSON *req = settings_update(s, chat_id, have_map ? key : NULL, &names, &values);
+        cJSON *req = settings_update(s, family, have_map ? key : NULL, &names, &values);
         if (have_map) {
             char update[1024] = "SET #u.#m = :r";
             if (in_turn)
-                receipt_prune(s->turn.undone, receipt_now(s, chat_id) - RECEIPT_KEEP_MS,
+                receipt_prune(s->turn.undone, receipt_now(s, family) - RECEIPT_KEEP_MS,
                               names, update, sizeof update);
             cJSON_AddItemToObject(values, ":r", cJSON_Duplicate(entry, 1));
             if (e >= 0) ddb_item_put_n(values, ":e", e);
@@ -212,12 +214,12 @@ static dynamo_status put_entry(dynamo_store *s, int64_t chat_id, const char *key
     return DYNAMO_CONDITION_FAILED; /* not reached */
 }
 
-static int claim(dynamo_store *s, int64_t chat_id, const char *key,
+static int claim(dynamo_store *s, const char *family, const char *key,
                  const store_feeding *target, int done, int amount, int refused,
                  undo_receipt *r, char *err) {
-    cJSON *entry = receipt_value(target, done || refused, receipt_now(s, chat_id), amount,
+    cJSON *entry = receipt_value(family, target, done || refused, receipt_now(s, family), amount,
                                  refused);
-    dynamo_status st = put_entry(s, chat_id, key, entry, "attribute_not_exists(#u.#m)",
+    dynamo_status st = put_entry(s, family, key, entry, "attribute_not_exists(#u.#m)",
                                  -1, err);
     cJSON_Delete(entry);
     if (st == DYNAMO_ERROR) return STORE_ERROR;
@@ -226,30 +228,30 @@ static int claim(dynamo_store *s, int64_t chat_id, const char *key,
         return STORE_OK;
     }
     /* the entry exists: whoever made it, follow it */
-    if (receipt_read(s, chat_id, key, r, err) != STORE_OK) return STORE_ERROR;
+    if (receipt_read(s, family, key, r, err) != STORE_OK) return STORE_ERROR;
     return r->exists ? STORE_OK
                      : ddb_fail(err, "store: undo kept racing with other changes; try again");
 }
 
-int receipt_claim(dynamo_store *s, int64_t chat_id, const char *key,
+int receipt_claim(dynamo_store *s, const char *family, const char *key,
                   const store_feeding *target, int done, undo_receipt *r,
                   char *err) {
-    return claim(s, chat_id, key, target, done, 0, 0, r, err);
+    return claim(s, family, key, target, done, 0, 0, r, err);
 }
 
-int receipt_claim_amend(dynamo_store *s, int64_t chat_id, const char *key,
+int receipt_claim_amend(dynamo_store *s, const char *family, const char *key,
                         const store_feeding *target, int amount, int refused,
                         undo_receipt *r, char *err) {
-    return claim(s, chat_id, key, target, 0, amount, refused, r, err);
+    return claim(s, family, key, target, 0, amount, refused, r, err);
 }
 
-int receipt_retarget(dynamo_store *s, int64_t chat_id, const char *key,
+int receipt_retarget(dynamo_store *s, const char *family, const char *key,
                      const char *old_target, const store_feeding *target,
                      undo_receipt *r, char *err) {
     char message[STORE_ERR_MAX];
     cJSON *names, *values;
-    cJSON *req = settings_update(s, chat_id, key, &names, &values);
-    cJSON_AddItemToObject(values, ":r", receipt_value(target, 0, receipt_now(s, chat_id), 0, 0));
+    cJSON *req = settings_update(s, family, key, &names, &values);
+    cJSON_AddItemToObject(values, ":r", receipt_value(family, target, 0, receipt_now(s, family), 0, 0));
     ddb_item_put_s(values, ":old", old_target);
     ddb_item_put_s(values, ":pending", RECEIPT_PENDING);
     cJSON_AddStringToObject(req, "UpdateExpression", "SET #u.#m = :r");
@@ -260,16 +262,16 @@ int receipt_retarget(dynamo_store *s, int64_t chat_id, const char *key,
                                    sizeof message);
     cJSON_Delete(req);
     if (st == DYNAMO_ERROR) return ddb_fail(err, message);
-    if (st == DYNAMO_CONDITION_FAILED) return receipt_read(s, chat_id, key, r, err);
+    if (st == DYNAMO_CONDITION_FAILED) return receipt_read(s, family, key, r, err);
     receipt_written(r, target, 0, 0, 0);
     return STORE_OK;
 }
 
-int receipt_done(dynamo_store *s, int64_t chat_id, const char *key,
+int receipt_done(dynamo_store *s, const char *family, const char *key,
                  const char *target, char *err) {
     char message[STORE_ERR_MAX];
     cJSON *names, *values;
-    cJSON *req = settings_update(s, chat_id, key, &names, &values);
+    cJSON *req = settings_update(s, family, key, &names, &values);
     cJSON_AddStringToObject(names, "#s", "state");
     ddb_item_put_s(values, ":done", RECEIPT_DONE);
     ddb_item_put_s(values, ":target", target);
@@ -281,18 +283,19 @@ int receipt_done(dynamo_store *s, int64_t chat_id, const char *key,
     return st == DYNAMO_ERROR ? ddb_fail(err, message) : STORE_OK;
 }
 
-int receipt_claim_edit(dynamo_store *s, int64_t chat_id, int64_t message_id,
+int receipt_claim_edit(dynamo_store *s, const char *family, int64_t chat_id,
+                       int64_t message_id,
                        int64_t edit_ms, int *late, char *err) {
     char key[RECEIPT_KEY_MAX];
     *late = 0;
     if (edit_ms <= 0) return STORE_OK;
-    receipt_edit_key(message_id, key);
-    int64_t now = receipt_now(s, chat_id);
+    receipt_edit_key(chat_id, message_id, key);
+    int64_t now = receipt_now(s, family);
     cJSON *entry = cJSON_CreateObject();
     cJSON *m = cJSON_AddObjectToObject(entry, "M");
     ddb_item_put_n(m, "at", now > edit_ms ? now : edit_ms);
     ddb_item_put_n(m, "edit", edit_ms);
-    dynamo_status st = put_entry(s, chat_id, key, entry,
+    dynamo_status st = put_entry(s, family, key, entry,
                                  "attribute_not_exists(#u.#m) OR #u.#m.edit <= :e",
                                  edit_ms, err);
     cJSON_Delete(entry);

@@ -1,6 +1,6 @@
 /* dynamodb_request.c -- the reads every part of the DynamoDB store makes:
- * one item, a Query page by page, a chat's live feedings in a key range,
- * a chat's whole history. Declared in store_dynamodb_internal.h; the
+ * one item, a Query page by page, a log's live feedings in a key range,
+ * a log's whole history. Declared in store_dynamodb_internal.h; the
  * writes, each with its own condition, stay with the code that needs
  * them. */
 #include "dynamodb_item.h"
@@ -14,10 +14,10 @@ cJSON *ddb_request_new(dynamo_store *s) {
     return req;
 }
 
-cJSON *ddb_request_key_range(dynamo_store *s, int64_t chat_id, const char *low,
-                             const char *high) {
+cJSON *ddb_request_key_range(dynamo_store *s, const char *family,
+                             const char *low, const char *high) {
     char pk[DDB_ITEM_KEY_MAX];
-    ddb_item_chat_key(chat_id, pk);
+    ddb_item_log_key(family, pk);
     cJSON *req = ddb_request_new(s);
     cJSON_AddStringToObject(req, "KeyConditionExpression",
                             "pk = :pk AND sk BETWEEN :low AND :high");
@@ -29,9 +29,9 @@ cJSON *ddb_request_key_range(dynamo_store *s, int64_t chat_id, const char *low,
     return req;
 }
 
-cJSON *ddb_request_live_range(dynamo_store *s, int64_t chat_id,
+cJSON *ddb_request_live_range(dynamo_store *s, const char *family,
                               const char *low, const char *high, int forward) {
-    cJSON *req = ddb_request_key_range(s, chat_id, low, high);
+    cJSON *req = ddb_request_key_range(s, family, low, high);
     cJSON_AddStringToObject(req, "FilterExpression",
                             "attribute_not_exists(removed_by)");
     if (!forward) cJSON_AddBoolToObject(req, "ScanIndexForward", 0);
@@ -40,14 +40,14 @@ cJSON *ddb_request_live_range(dynamo_store *s, int64_t chat_id,
 
 /* --- reading items ---------------------------------------------------------- */
 
-int ddb_request_query(dynamo_store *s, cJSON *req,
-                      int (*visit)(const cJSON *item, void *ctx), void *ctx,
-                      char *err) {
+/* A Query or a Scan, page by page. */
+static int paged(dynamo_store *s, const char *operation, cJSON *req,
+                 int (*visit)(const cJSON *item, void *ctx), void *ctx, char *err) {
     char message[STORE_ERR_MAX];
     int status = STORE_OK, stop = 0;
     while (!stop) {
         cJSON *res;
-        if (dynamo_call(s->client, "Query", req, &res, message, sizeof message) !=
+        if (dynamo_call(s->client, operation, req, &res, message, sizeof message) !=
             DYNAMO_OK) {
             status = ddb_fail(err, message);
             break;
@@ -69,6 +69,18 @@ int ddb_request_query(dynamo_store *s, cJSON *req,
     }
     cJSON_Delete(req);
     return status;
+}
+
+int ddb_request_query(dynamo_store *s, cJSON *req,
+                      int (*visit)(const cJSON *item, void *ctx), void *ctx,
+                      char *err) {
+    return paged(s, "Query", req, visit, ctx, err);
+}
+
+int ddb_request_scan(dynamo_store *s, cJSON *req,
+                     int (*visit)(const cJSON *item, void *ctx), void *ctx,
+                     char *err) {
+    return paged(s, "Scan", req, visit, ctx, err);
 }
 
 /* Collects live feedings into a store_list, up to `limit` (0: all). */
@@ -94,11 +106,9 @@ int ddb_request_query_live(dynamo_store *s, cJSON *req, store_list *out,
     return ddb_request_query(s, req, collect_live, &c, err);
 }
 
-int ddb_request_query_history(dynamo_store *s, int64_t chat_id,
+int ddb_request_query_history(dynamo_store *s, const char *pk,
                               int (*visit)(const cJSON *item, void *ctx),
                               void *ctx, char *err) {
-    char pk[DDB_ITEM_KEY_MAX];
-    ddb_item_chat_key(chat_id, pk);
     cJSON *req = ddb_request_new(s);
     cJSON_AddStringToObject(req, "KeyConditionExpression", "pk = :pk");
     cJSON *values = cJSON_AddObjectToObject(req, "ExpressionAttributeValues");

@@ -19,27 +19,27 @@ static void sum_key(int64_t ms, char out[DDB_ITEM_KEY_MAX]) {
     snprintf(out, DDB_ITEM_KEY_MAX, "sum#%.10s", iso);
 }
 
-/* A feeding's entry: "<instant ms>.<message>.<line>". */
-static void entry_name(const store_feeding *f, char out[64]) {
-    snprintf(out, 64, "%lld.%lld.%d", (long long)f->at_ms, (long long)f->message_id,
-             f->line);
+/* A feeding's entry: "<instant ms>.<chat>.<message>.<line>". */
+static void entry_name(const store_feeding *f, char out[96]) {
+    snprintf(out, 96, "%lld.%lld.%lld.%d", (long long)f->at_ms, (long long)f->chat_id,
+             (long long)f->message_id, f->line);
 }
 
 /* SETs (value >= 1) or REMOVEs (value 0) the entries of `n` feedings, all
  * of one UTC day, in one request. */
-static int update_day(dynamo_store *s, const store_feeding *feeds, size_t n,
-                      int set, char *err) {
+static int update_day(dynamo_store *s, const char *family,
+                      const store_feeding *feeds, size_t n, int set, char *err) {
     char pk[DDB_ITEM_KEY_MAX], sk[DDB_ITEM_KEY_MAX], message[STORE_ERR_MAX];
     char update[SUMS_PER_REQUEST * 16 + 16];
     size_t len = (size_t)snprintf(update, sizeof update, "%s", set ? "SET" : "REMOVE");
-    ddb_item_chat_key(feeds[0].chat_id, pk);
+    ddb_item_log_key(family, pk);
     sum_key(feeds[0].at_ms, sk);
     cJSON *req = ddb_request_new(s);
     ddb_item_add_key(req, pk, sk);
     cJSON *names = cJSON_AddObjectToObject(req, "ExpressionAttributeNames");
     cJSON *values = set ? cJSON_AddObjectToObject(req, "ExpressionAttributeValues") : NULL;
     for (size_t i = 0; i < n; i++) {
-        char name[64], alias[32];
+        char name[96], alias[32];
         entry_name(&feeds[i], name);
         snprintf(alias, sizeof alias, "#e%zu", i);
         cJSON_AddStringToObject(names, alias, name);
@@ -62,8 +62,8 @@ static int update_day(dynamo_store *s, const store_feeding *feeds, size_t n,
 }
 
 /* Groups feedings by UTC day and updates each day's item. */
-static int update_days(dynamo_store *s, const store_feeding *feeds, size_t n, int set,
-                       char *err) {
+static int update_days(dynamo_store *s, const char *family,
+                       const store_feeding *feeds, size_t n, int set, char *err) {
     store_feeding batch[SUMS_PER_REQUEST];
     char *done = calloc(n ? n : 1, 1);
     if (done == NULL) return ddb_fail(err, "store: out of memory");
@@ -82,28 +82,27 @@ static int update_days(dynamo_store *s, const store_feeding *feeds, size_t n, in
         }
         /* (a day with more entries than a request holds goes on with the
          * next index that is not done) */
-        status = update_day(s, batch, k, set, err);
+        status = update_day(s, family, batch, k, set, err);
     }
     free(done);
     return status;
 }
 
-/* The first write of this version in a chat: the entries of every live
+/* The first write of this version in a log: the entries of every live
  * feeding of the turn, then sums_from = the turn's start. */
-static int sums_begin(dynamo_store *s, int64_t chat_id, char *err) {
-    if (!(s->turn.loaded && s->turn.chat_id == chat_id) || s->turn.sums_from > 0)
-        return STORE_OK;
+static int sums_begin(dynamo_store *s, const char *family, char *err) {
+    if (!turn_is(&s->turn, family) || s->turn.sums_from > 0) return STORE_OK;
     store_list live = {0};
     int status = STORE_OK;
     for (size_t i = 0; i < s->turn.feedings.count && status == STORE_OK; i++)
         if (!s->turn.feedings.items[i].removed &&
             store_list_push(&live, &s->turn.feedings.items[i].f) != STORE_OK)
             status = ddb_fail(err, "store: out of memory");
-    if (status == STORE_OK) status = update_days(s, live.items, live.count, 1, err);
+    if (status == STORE_OK) status = update_days(s, family, live.items, live.count, 1, err);
     store_list_free(&live);
     if (status != STORE_OK) return status;
     char pk[DDB_ITEM_KEY_MAX], message[STORE_ERR_MAX];
-    ddb_item_chat_key(chat_id, pk);
+    ddb_item_log_key(family, pk);
     cJSON *req = ddb_request_new(s);
     ddb_item_add_key(req, pk, "settings");
     cJSON *values = cJSON_AddObjectToObject(req, "ExpressionAttributeValues");
@@ -118,21 +117,24 @@ static int sums_begin(dynamo_store *s, int64_t chat_id, char *err) {
     return STORE_OK;
 }
 
-int sums_add(dynamo_store *s, const store_feeding *feeds, size_t n, char *err) {
+int sums_add(dynamo_store *s, const char *family, const store_feeding *feeds,
+             size_t n, char *err) {
     if (n == 0) return STORE_OK;
-    if (sums_begin(s, feeds[0].chat_id, err) != STORE_OK) return STORE_ERROR;
-    return update_days(s, feeds, n, 1, err);
+    if (sums_begin(s, family, err) != STORE_OK) return STORE_ERROR;
+    return update_days(s, family, feeds, n, 1, err);
 }
 
-int sums_remove(dynamo_store *s, const store_feeding *f, char *err) {
-    if (sums_begin(s, f->chat_id, err) != STORE_OK) return STORE_ERROR;
-    return update_day(s, f, 1, 0, err);
+int sums_remove(dynamo_store *s, const char *family, const store_feeding *f,
+                char *err) {
+    if (sums_begin(s, family, err) != STORE_OK) return STORE_ERROR;
+    return update_day(s, family, f, 1, 0, err);
 }
 
-int sums_amend(dynamo_store *s, const store_feeding *f, char *err) {
-    if (sums_begin(s, f->chat_id, err) != STORE_OK) return STORE_ERROR;
-    char pk[DDB_ITEM_KEY_MAX], sk[DDB_ITEM_KEY_MAX], name[64], message[STORE_ERR_MAX];
-    ddb_item_chat_key(f->chat_id, pk);
+int sums_amend(dynamo_store *s, const char *family, const store_feeding *f,
+               char *err) {
+    if (sums_begin(s, family, err) != STORE_OK) return STORE_ERROR;
+    char pk[DDB_ITEM_KEY_MAX], sk[DDB_ITEM_KEY_MAX], name[96], message[STORE_ERR_MAX];
+    ddb_item_log_key(family, pk);
     sum_key(f->at_ms, sk);
     entry_name(f, name);
     cJSON *req = ddb_request_new(s);
@@ -150,34 +152,35 @@ int sums_amend(dynamo_store *s, const store_feeding *f, char *err) {
 }
 
 typedef struct {
-    int64_t chat_id, from_ms, to_ms;
+    int64_t from_ms, to_ms;
     store_list *out;
 } sums_collector;
 
 static int collect_sums(const cJSON *item, void *ctx) {
     sums_collector *c = ctx;
     for (const cJSON *a = item->child; a; a = a->next) {
-        long long at, message;
+        long long at, chat, message;
         int line, used = 0;
         if (a->string == NULL || a->string[0] < '0' || a->string[0] > '9' ||
-            sscanf(a->string, "%lld.%lld.%d%n", &at, &message, &line, &used) != 3 ||
+            sscanf(a->string, "%lld.%lld.%lld.%d%n", &at, &chat, &message, &line,
+                   &used) != 4 ||
             a->string[used] != '\0' || at < c->from_ms || at >= c->to_ms)
             continue;
-        store_feeding f = {.chat_id = c->chat_id, .message_id = message, .line = line,
-                           .at_ms = at, .seq = STORE_SEQ(message, line)};
+        store_feeding f = {.chat_id = chat, .message_id = message, .line = line,
+                           .at_ms = at};
         f.amount_ml = (int)ddb_item_get_n(item, a->string);
         if (store_list_push(c->out, &f) != STORE_OK) return -1;
     }
     return 0;
 }
 
-int sums_list(dynamo_store *s, int64_t chat_id, int64_t from_ms, int64_t to_ms,
+int sums_list(dynamo_store *s, const char *family, int64_t from_ms, int64_t to_ms,
               store_list *out, char *err) {
     if (to_ms <= from_ms) return STORE_OK;
     char low[DDB_ITEM_KEY_MAX], high[DDB_ITEM_KEY_MAX];
     sum_key(from_ms, low);
     sum_key(to_ms - 1, high);
-    cJSON *req = ddb_request_key_range(s, chat_id, low, high);
-    sums_collector c = {chat_id, from_ms, to_ms, out};
+    cJSON *req = ddb_request_key_range(s, family, low, high);
+    sums_collector c = {from_ms, to_ms, out};
     return ddb_request_query(s, req, collect_sums, &c, err);
 }

@@ -1,12 +1,12 @@
 /* dynamodb_turn.h -- the turn: what one message reads, in one request, and
  * answers from memory.
  *
- * get_chat begins every message by loading the turn: ONE Query for the sk
+ * get_settings begins every message by loading the turn: ONE Query for the sk
  * range from "feed#<now - TURN_WINDOW_MS>" to "settings", every feeding of
  * that window (removed ones too) and, sorting right after them, the
  * settings item. The store's operations then answer totals, the last feeding and
  * redelivery checks from it, and keep it up to date with their own writes,
- * until the next get_chat. Why this is enough is at the top of
+ * until the next get_settings. Why this is enough is at the top of
  * store_dynamodb.c. */
 #ifndef MILKBOT_STORE_DYNAMODB_TURN_H
 #define MILKBOT_STORE_DYNAMODB_TURN_H
@@ -36,8 +36,9 @@
 typedef struct {
     store_feeding f;
     int removed;
-    int64_t removed_by;
-    int64_t sent_ms; /* when its message was written (0: not known) */
+    /* what removed it: message removed_by of chat removed_in (an undo),
+     * 0 (the Undo button) or -1 (an edit) */
+    int64_t removed_by, removed_in;
 } turn_item;
 
 /* A growable list of turn items: the turn's own, or one message's. Starts
@@ -58,7 +59,8 @@ void turn_items_free(turn_items *list);
  * turn_load, and after turn_clear. */
 typedef struct {
     int loaded;
-    int64_t chat_id, now_ms, from_ms;
+    char family[STORE_FAMILY_MAX];
+    int64_t now_ms, from_ms;
     char tz[CLOCK_ZONE_ID_MAX];
     cJSON *undone; /* the settings' notes: message id -> sk */
     int64_t sums_from; /* the settings' sums_from: 0 when not set (see
@@ -68,35 +70,42 @@ typedef struct {
 
 struct dynamo_store;
 
-/* Loads the turn of chat `chat_id` for a message written at now_ms, with
- * one Query (paged if large), replacing the one before. On failure the
- * turn is left cleared (not loaded) and err says why. */
-int turn_load(struct dynamo_store *s, int64_t chat_id, int64_t now_ms,
-              char *err);
+/* Loads the turn of `family`'s log for a message written at now_ms, with
+ * one Query (paged if large), replacing the one before. *settings_found
+ * says whether the log has a settings item. On failure the turn is left
+ * cleared (not loaded) and err says why. */
+int turn_load(struct dynamo_store *s, const char *family, int64_t now_ms,
+              int *settings_found, char *err);
 
 /* Frees what the turn holds and marks it not loaded. */
 void turn_clear(turn_cache *t);
 
 /* Adds (or, for the same item, replaces) a feeding in the turn. Returns -1
  * when out of memory. */
-int turn_add(turn_cache *t, const store_feeding *f, int64_t removed_by,
-             int removed, int64_t sent_ms);
+int turn_add(turn_cache *t, const turn_item *item);
 
-/* Marks the turn's copy of a feeding removed by `by`, if the turn holds
- * it: a removal just written, so that the totals this message answers with
- * do not count it. */
-void turn_mark_removed(turn_cache *t, const store_feeding *f, int64_t by);
+/* Marks the turn's copy of a feeding removed by message `by` of chat
+ * `in`, if the turn holds it: a removal just written, so that the totals
+ * this message answers with do not count it. */
+void turn_mark_removed(turn_cache *t, const store_feeding *f, int64_t by,
+                       int64_t in);
 
 /* Sets the amount of the turn's copy of a feeding, if the turn holds it:
  * a correction just written. */
 void turn_set_amount(turn_cache *t, const store_feeding *f, int amount_ml);
 
-/* Does the turn hold all of the chat's feedings from `from_ms` on? */
-int turn_covers(const turn_cache *t, int64_t chat_id, int64_t from_ms);
+/* Does the turn hold all of the family's feedings from `from_ms` on? */
+int turn_covers(const turn_cache *t, const char *family, int64_t from_ms);
+
+/* Is the turn the family's (from any instant)? */
+int turn_is(const turn_cache *t, const char *family);
 
 /* Within a turn, add_message and replace_message concern the turn's own
  * message, written at the turn's now: its feedings lie within
  * PHRASE_REACH_MS before it, well inside the turn's window. */
-int turn_has_message(const turn_cache *t, int64_t chat_id);
+int turn_has_message(const turn_cache *t, const char *family);
+
+/* A feeding item's turn_item: the feeding and what removed it. */
+void turn_item_from(const cJSON *item, turn_item *out);
 
 #endif

@@ -69,3 +69,29 @@ int store_kind_from_name(const char *name, phrase_kind *kind) {
         }
     return -1;
 }
+
+int store_family_valid(const char *family) {
+    size_t n = 0;
+    for (; family[n]; n++) {
+        char c = family[n];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+              (c >= '0' && c <= '9') || c == '_' || c == '-'))
+            return 0;
+    }
+    return n > 0 && n < STORE_FAMILY_MAX;
+}
+
+static int cmp_i64(int64_t a, int64_t b) { return a < b ? -1 : a > b; }
+
+int store_entry_cmp(const store_feeding *a, const store_feeding *b) {
+    int c = cmp_i64(a->sent_ms, b->sent_ms);
+    if (c == 0) c = cmp_i64(a->chat_id, b->chat_id);
+    if (c == 0) c = cmp_i64(a->message_id, b->message_id);
+    if (c == 0) c = cmp_i64(a->line, b->line);
+    return c;
+}
+
+int store_time_cmp(const store_feeding *a, const store_feeding *b) {
+    int c = cmp_i64(a->at_ms, b->at_ms);
+    return c ? c : store_entry_cmp(a, b);
+}

@@ -4,16 +4,35 @@
  * a struct of function pointers (store_ops): the embedded SQLite store
  * (store_sqlite.c) for local use, DynamoDB in production.
  *
- * Keys and order. A feeding is identified by (chat, message id, line): the
- * Telegram message it came from and its line in that message, so that a
- * redelivered message records nothing twice and an edit replaces exactly its
- * own feedings. Feedings are listed by their instant (UTC ms). "Undo"
- * removes the most recently *entered* one: Telegram numbers a chat's
- * messages in the order they were sent, so entry order is (message id,
- * line), never a clock (two entries can carry the same time, and an edit
- * keeps its message's place). Every write is idempotent per message,
- * because Telegram delivers a message again when its answer was lost:
- * nothing is ever recorded or removed twice.
+ * One log per family (#15). Every feeding belongs to a family's log, named
+ * by a family id (STORE_FAMILY_MAX; the deployment's MILKBOT_FAMILY,
+ * "family" by default): both parents, the grandparents and the family
+ * group read and write the same log, from whichever chat they write in.
+ * Which family a sender belongs to is the caller's configuration (today:
+ * every allowed user is the one family); several families on one
+ * deployment is a map from user to family id, with no change to what is
+ * stored. The family's settings (its time zone) are the log's too.
+ *
+ * Keys and order. A feeding is identified by the message that made it,
+ * (chat, message id, line): Telegram numbers messages per chat, so the chat
+ * is part of the key, and a redelivered message records nothing twice while
+ * an edit replaces exactly its own feedings. Feedings are listed by their
+ * instant (UTC ms). Entry order -- what "undo" and "make that 110" take,
+ * and what a record's running total counts up to -- is the order the
+ * messages were written in: the message's Telegram date (sent_ms), then
+ * chat, message id and line (store_entry_cmp). Never the feeding's own
+ * time: two entries can carry the same time, and an edit keeps its
+ * message's place. Undo and corrections take the *sender's* newest entry,
+ * so one parent's "undo" never takes the other's feeding; the Undo button
+ * takes exactly its own feeding, whoever presses it. Every write is
+ * idempotent per message, because Telegram delivers a message again when
+ * its answer was lost: nothing is ever recorded or removed twice.
+ *
+ * Logs from before families. Earlier versions kept one log per chat. A
+ * store adopts them into the first family that reads it (get_settings):
+ * every feeding, removed ones and their receipts too, keeps its key and
+ * becomes the family's; the family's zone is the zone of the chat that
+ * recorded last. Nothing of the old logs is deleted.
  *
  * Errors. Every operation returns STORE_OK or STORE_ERROR; on error `err`
  * holds a message for a person (no secrets, no SQL) and nothing was changed:
@@ -38,9 +57,21 @@ enum { STORE_OK = 0, STORE_ERROR = -1 };
  * night's bottles in one message, with room to spare. */
 #define STORE_MESSAGE_MAX_FEEDINGS 24
 
+/* A family id: 1 to 32 of A-Z a-z 0-9 _ -, and its NUL. */
+#define STORE_FAMILY_MAX 33
+/* The family of a deployment that names none. */
+#define STORE_DEFAULT_FAMILY "family"
+
+/* Whether `family` is a valid family id. */
+int store_family_valid(const char *family);
+
 typedef struct {
     int64_t chat_id, message_id;
     int line;                           /* 1-based line in the message */
+    int64_t from_id;                    /* the sender's Telegram user id (0:
+                                           not known, for a feeding written
+                                           in a group before #15) */
+    int64_t sent_ms;                    /* when its message was written */
     int64_t at_ms;                      /* the feeding's instant */
     char at[CLOCK_RFC3339_MAX];         /* local time when entered */
     char day[CLOCK_DATE_MAX];           /* local date of `at` */
@@ -50,12 +81,14 @@ typedef struct {
     char note[PHRASE_NOTE_MAX + 1];
     char text[STORE_TEXT_MAX];          /* the line as typed */
     int64_t entered_at_ms;              /* wall clock when entered */
-    int64_t seq;                        /* entry order: STORE_SEQ(message
-                                           id, line), set by the store */
 } store_feeding;
 
-/* Entry order as one number; message ids are far below 2^63 / 10^4. */
-#define STORE_SEQ(message_id, line) ((int64_t)(message_id) * 10000 + (line))
+/* Entry order (see the top): <0, 0 or >0 as a was entered before, with or
+ * after b. */
+int store_entry_cmp(const store_feeding *a, const store_feeding *b);
+
+/* Time order: by instant, then entry order. */
+int store_time_cmp(const store_feeding *a, const store_feeding *b);
 
 /* A growable list of feedings; free with store_list_free. */
 typedef struct {
@@ -63,9 +96,10 @@ typedef struct {
     size_t count, cap;
 } store_list;
 
+/* A family's settings. */
 typedef struct {
-    char tz[CLOCK_ZONE_ID_MAX];  /* "" when the chat has not chosen one */
-} store_chat;
+    char tz[CLOCK_ZONE_ID_MAX];  /* "" when the family has not chosen one */
+} store_settings;
 
 typedef struct store store;
 
@@ -79,65 +113,75 @@ enum {
     STORE_AMEND_GONE,     /* the feeding was removed meanwhile */
 };
 
+/* Every operation names the family's log it works on (`family`, a valid
+ * family id); a message is named by (chat_id, message_id). */
 typedef struct {
-    /* Records the feedings of one message, all or nothing, assigning each
-     * its `seq`. If that message was recorded before (a redelivery), records
-     * nothing, sets *already and replaces `feeds` with what the message
-     * recorded then (as many as remain, *n updated). */
-    int (*add_message)(store *s, store_feeding *feeds, size_t *n,
-                       int *already, char *err);
-    /* Feedings of a chat with from_ms <= at_ms < to_ms, in time order (entry
-     * order among equal times), appended to *out. */
-    int (*list_range)(store *s, int64_t chat_id, int64_t from_ms,
+    /* Records the feedings of one message, all or nothing (feeds[0] names
+     * the message: chat, message id, sender, sent_ms, which all its
+     * feedings share). If that message was recorded before (a
+     * redelivery), records nothing, sets *already and replaces `feeds`
+     * with what the message recorded then (as many as remain, *n
+     * updated). */
+    int (*add_message)(store *s, const char *family, store_feeding *feeds,
+                       size_t *n, int *already, char *err);
+    /* Feedings of the log with from_ms <= at_ms < to_ms, in time order
+     * (store_time_cmp), appended to *out. */
+    int (*list_range)(store *s, const char *family, int64_t from_ms,
                       int64_t to_ms, store_list *out, char *err);
     /* As list_range, for totals: chat, message, line, instant and amount
-     * must be right, the rest may be empty. A backend may answer it more
-     * cheaply (DynamoDB: the per-day sums, for "week"). */
-    int (*list_amounts)(store *s, int64_t chat_id, int64_t from_ms,
+     * must be right, the rest may be empty. A backend
+     * may answer it more cheaply (DynamoDB: the per-day sums, for
+     * "week"). */
+    int (*list_amounts)(store *s, const char *family, int64_t from_ms,
                         int64_t to_ms, store_list *out, char *err);
     /* The feeding with the latest instant before `before_ms`; *found = 0 if
      * there is none. */
-    int (*latest_before)(store *s, int64_t chat_id, int64_t before_ms,
+    int (*latest_before)(store *s, const char *family, int64_t before_ms,
                          store_feeding *out, int *found, char *err);
-    /* Undo, asked by message `message_id`: removes the most recently
-     * entered feeding of a chat and returns it; *found = 0 when there is
-     * nothing to undo. The same message asking again (a redelivery) removes
-     * nothing more and returns what it removed the first time. */
-    int (*undo_last)(store *s, int64_t chat_id, int64_t message_id,
+    /* Undo, asked by message (chat_id, message_id) of sender `from_id`:
+     * removes the sender's most recently entered feeding in the log and
+     * returns it; *found = 0 when there is nothing to undo. The same
+     * message asking again (a redelivery) removes nothing more and returns
+     * what it removed the first time. */
+    int (*undo_last)(store *s, const char *family, int64_t chat_id,
+                     int64_t message_id, int64_t from_id,
                      store_feeding *removed, int *found, char *err);
-    /* A correction, asked by message `message_id` ("make that 110"): the
-     * most recently entered feeding of a chat (what undo_last would take)
-     * gets amount `amount_ml`; everything else stays, its place in entry
-     * order too. When `expect_ml` is not 0 ("not 120, 100"), only if that
-     * feeding's amount is expect_ml. *before is the feeding as it was and
-     * *outcome says what happened (STORE_AMEND_*). The same message asking
-     * again (a redelivery, a retry, a copy) changes nothing more and
-     * answers as the first time, whatever happened since. */
-    int (*amend_last)(store *s, int64_t chat_id, int64_t message_id,
-                      int amount_ml, int expect_ml, store_feeding *before,
-                      int *outcome, char *err);
-    /* The Undo button of a correction: the feeding correction `message_id`
-     * changed gets its amount back, if it is still there with the amount
-     * the correction gave it. *now is the feeding as it is afterwards (when
-     * there is one) and *outcome says what happened (STORE_AMEND_*).
-     * `press` as for remove: the same press again answers as the first
-     * time and changes nothing more. */
-    int (*put_back)(store *s, int64_t chat_id, int64_t message_id,
-                    const char *press, store_feeding *now, int *outcome,
-                    char *err);
+    /* A correction, asked by message (chat_id, message_id) of sender
+     * `from_id` ("make that 110"): the sender's most recently entered
+     * feeding (what undo_last would take) gets amount `amount_ml`;
+     * everything else stays, its place in entry order too. When
+     * `expect_ml` is not 0 ("not 120, 100"), only if that feeding's amount
+     * is expect_ml. *before is the feeding as it was and *outcome says
+     * what happened (STORE_AMEND_*). The same message asking again (a
+     * redelivery, a retry, a copy) changes nothing more and answers as
+     * the first time, whatever happened since. */
+    int (*amend_last)(store *s, const char *family, int64_t chat_id,
+                      int64_t message_id, int64_t from_id, int amount_ml,
+                      int expect_ml, store_feeding *before, int *outcome,
+                      char *err);
+    /* The Undo button of a correction: the feeding correction (chat_id,
+     * message_id) changed gets its amount back, if it is still there with
+     * the amount the correction gave it. *now is the feeding as it is
+     * afterwards (when there is one) and *outcome says what happened
+     * (STORE_AMEND_*). `press` as for remove: the same press again
+     * answers as the first time and changes nothing more. */
+    int (*put_back)(store *s, const char *family, int64_t chat_id,
+                    int64_t message_id, const char *press, store_feeding *now,
+                    int *outcome, char *err);
     /* Removes one feeding by its key, if it is still there: the Undo button
-     * of a reply. `at_ms` is the feeding's instant when the button carries
-     * it (0: not known), so that a store keyed by time finds it without a
-     * look-up; a wrong one costs only that look-up. `press` names the
-     * button press that asks (Telegram's
-     * callback query id; "" when there is none, as in tests): the same
-     * press again (a redelivery, or a retry after a lost answer) finds the
-     * feeding it removed and reports it again, *found = 1, never
+     * of a reply, whoever in the family presses it. `at_ms` is the
+     * feeding's instant when the button carries it (0: not known), so that
+     * a store keyed by time finds it without a look-up; a wrong one costs
+     * only that look-up. `press` names the button press that asks
+     * (Telegram's callback query id; "" when there is none, as in tests):
+     * the same press again (a redelivery, or a retry after a lost answer)
+     * finds the feeding it removed and reports it again, *found = 1, never
      * "already removed"; another press of an already removed one finds
      * nothing (*found = 0). */
-    int (*remove)(store *s, int64_t chat_id, int64_t message_id, int line,
-                  int64_t at_ms, const char *press, store_feeding *removed,
-                  int *found, char *err);
+    int (*remove)(store *s, const char *family, int64_t chat_id,
+                  int64_t message_id, int line, int64_t at_ms,
+                  const char *press, store_feeding *removed, int *found,
+                  char *err);
     /* An edited message, edited at `edit_ms` (Telegram's edit_date; 0 when
      * not known, as in tests): its feedings become exactly `feeds` (n may
      * be 0), and the ones it had are returned in *old. Edits can arrive out
@@ -147,23 +191,27 @@ typedef struct {
      * edit again is applied again, to the same effect. Removed feedings stay
      * the records of what removed them: a redelivered undo or press still
      * answers as it did. */
-    int (*replace_message)(store *s, int64_t chat_id, int64_t message_id,
-                           int64_t edit_ms, const store_feeding *feeds,
-                           size_t n, store_list *old, int *stale, char *err);
-    /* Begins handling a message written at `now_ms` in a chat: the chat's
-     * settings (a chat never seen reads as all empty). A backend may read
-     * ahead what a message usually needs (the chat's last days) in the same
-     * request, and answer the calls that follow from memory until the next
-     * get_chat: the bot calls it first for every message. */
-    int (*get_chat)(store *s, int64_t chat_id, int64_t now_ms, store_chat *out,
-                    char *err);
-    int (*set_tz)(store *s, int64_t chat_id, const char *tz, char *err);
+    int (*replace_message)(store *s, const char *family, int64_t chat_id,
+                           int64_t message_id, int64_t edit_ms,
+                           const store_feeding *feeds, size_t n,
+                           store_list *old, int *stale, char *err);
+    /* Begins handling a message written at `now_ms`: the family's
+     * settings (a family never seen reads as all empty), after adopting
+     * the logs of earlier versions (see the top) if no family has yet. A
+     * backend may read ahead what a message usually needs (the log's last
+     * days) in the same request, and answer the calls that follow from
+     * memory until the next get_settings: the bot calls it first for
+     * every message. */
+    int (*get_settings)(store *s, const char *family, int64_t now_ms,
+                        store_settings *out, char *err);
+    int (*set_tz)(store *s, const char *family, const char *tz, char *err);
     /* A new message id for a chat whose messages the store numbers itself
      * (`milkbot chat`, where no Telegram numbers them): above every id the
      * chat has used, and allocated atomically, so that two processes on one
      * store never get the same one (a message taking another's id would
      * look like its redelivery, and be lost). */
-    int (*next_message_id)(store *s, int64_t chat_id, int64_t *out, char *err);
+    int (*next_message_id)(store *s, const char *family, int64_t chat_id,
+                           int64_t *out, char *err);
     void (*close)(store *s);
 } store_ops;
 

@@ -1,24 +1,31 @@
 /* store_dynamodb.c -- the production store, on DynamoDB (src/aws/dynamodb.c).
  *
- * One table, string keys pk and sk, on-demand capacity:
- *   feeding   pk "chat#<chat>", sk "feed#<UTC instant, ms>#<message>.<line>"
- *             (message id and line zero-padded, so keys sort by instant and
- *             then entry order); attributes amount_ml, kind, at (local
- *             RFC 3339), day, who, note, text, entered_at (epoch ms), ...
- *   settings  pk "chat#<chat>", sk "settings": tz; `undone`, the receipts
- *             of the chat's recent undos (below), Undo button presses and
- *             edits; `next_message`, the counter `milkbot chat` numbers
- *             its messages with
+ * One table, string keys pk and sk, on-demand capacity. A family's log is
+ * one partition, pk "log#<family>" (store.h: several families on one table
+ * are several partitions, a matter of configuration):
+ *   feeding   sk "feed#<UTC instant, ms>#<chat>#<message>.<line>" (message
+ *             id and line zero-padded; the chat is part of a feeding's key
+ *             because Telegram numbers messages per chat); attributes
+ *             chat_id, message_id, line, from_id (the sender), sent (when
+ *             the message was written), amount_ml, kind, at (local RFC
+ *             3339), day, who, note, text, entered_at (epoch ms), ...
+ *   settings  sk "settings": tz; `undone`, the receipts of the family's
+ *             recent undos (below), Undo button presses and edits;
+ *             `next_message.<chat>`, the counters `milkbot chat` numbers
+ *             its messages with; `begun`, set when the family's log began
+ *             (dynamodb_adopt.h: the per-chat logs of earlier versions,
+ *             pk "chat#<chat>", are adopted then)
+ *   sums      sk "sum#<UTC date>": what "week" reads (dynamodb_sums.h)
  * A day or a week is ONE Query on an sk range whose bounds are the local
  * midnights converted to UTC, so a 23- or 25-hour day is read exactly.
  *
- * The turn. Every message begins with get_chat, which reads with ONE Query
+ * The turn. Every message begins with get_settings, which reads with ONE Query
  * the sk range from "feed#<now - 50 hours>" to "settings": every feeding of
  * today and yesterday in any zone, and of the message's own reach (removed
  * ones too), and, sorting right after them, the settings item. Today's and
  * yesterday's totals, the last feeding, and whether this message was seen
  * before are then answered from memory, so a message reads what its reply
- * shows, not the chat's history: a feeding costs 3 requests (the turn, the
+ * shows, not the log's history: a feeding costs 3 requests (the turn, the
  * feeding, its day's sum), a total 1; a week adds one Query of at most 9
  * small per-day sum items for its older days (dynamodb_sums.h); "last" and
  * undo, when the turn has no feeding, one small Query each.
@@ -66,24 +73,30 @@
  *    correction's Undo button changes it back the same way, marked with
  *    its press. The day's sum entry is SET only if it exists, so a
  *    feeding removed meanwhile gets none back.
- *  - Undo finds the most recently entered feeding without scanning: the
- *    turn's window holds it when its message is recent (see newest_entry),
- *    else the sparse global index "by_entry" (entry_pk = the chat, entry =
- *    "<message>.<line>"), which holds exactly the live feedings in entry
- *    order, gives it with one Query (ScanIndexForward=false). An index read
- *    can lag a write: a candidate found taken is skipped.
+ *  - Undo and corrections take the sender's most recently entered feeding
+ *    without scanning: the turn's window holds it when its message is
+ *    recent (see newest_entry), else the sparse global index "by_entry"
+ *    (entry_pk = "log#<family>#from#<user>", entry = "<sent>#<chat>#
+ *    <message>.<line>", fixed-width so that it sorts in entry order),
+ *    which holds exactly the live feedings, one partition per sender,
+ *    gives it with one Query (ScanIndexForward=false). An index read can
+ *    lag a write: a candidate found taken is skipped.
+ *  - Receipts and marks name a message by its chat and id ("<chat>.<M>",
+ *    "m<chat>.<M>"); a removal by undo notes its message's chat
+ *    (removed_in) beside its id (removed_by).
  * Only calls made outside a turn (next_message_id's first use in a chat,
- * the Undo button of an old reply, tests) read a chat's whole history.
+ * the Undo button of an old reply, tests) read a log's whole history.
  *
  * The files. This one holds the operations (store_ops), with the writes of
  * feedings, the zone and the message counter. dynamodb_item.c is a feeding
  * as an item and the keys above; dynamodb_request.c the reads every part
- * makes (one item, a Query page by page, a chat's history);
+ * makes (one item, a Query page by page, a log's history);
  * dynamodb_turn.c loads the turn and answers from it; dynamodb_receipts.c
  * keeps the receipts in `undone`; dynamodb_sums.c the per-day sums "week"
- * reads. store_dynamodb_internal.h is what they share: the store and its
- * turn. */
+ * reads; dynamodb_adopt.c the logs of versions before families.
+ * store_dynamodb_internal.h is what they share: the store and its turn. */
 #include "store_dynamodb.h"
+#include "dynamodb_adopt.h"
 #include "dynamodb_item.h"
 #include "dynamodb_receipts.h"
 #include "dynamodb_sums.h"
@@ -98,17 +111,9 @@
 
 static dynamo_store *impl(store *s) { return (dynamo_store *)s; }
 
-/* Entry order: a message's feedings line by line. */
-static int by_entry(const void *a, const void *b) {
-    const store_feeding *x = a, *y = b;
-    return x->seq < y->seq ? -1 : x->seq > y->seq;
-}
+static int by_entry(const void *a, const void *b) { return store_entry_cmp(a, b); }
 
-static int by_time(const void *a, const void *b) {
-    const store_feeding *x = a, *y = b;
-    if (x->at_ms != y->at_ms) return x->at_ms < y->at_ms ? -1 : 1;
-    return x->seq < y->seq ? -1 : x->seq > y->seq;
-}
+static int by_time(const void *a, const void *b) { return store_time_cmp(a, b); }
 
 /* qsort, which must not be given a NULL array even when it is empty. */
 static void sort_feedings(store_feeding *items, size_t count,
@@ -120,56 +125,56 @@ static void sort_feedings(store_feeding *items, size_t count,
 
 /* Collects the items of one message (live and removed) from a Query. */
 typedef struct {
-    int64_t message_id;
+    int64_t chat_id, message_id;
     turn_items *out;
 } message_collector;
 
 static int collect_message(const cJSON *item, void *ctx) {
     message_collector *c = ctx;
     if (strncmp(ddb_item_get_s(item, "sk"), "feed#", 5) != 0 ||
+        ddb_item_get_n(item, "chat_id") != c->chat_id ||
         ddb_item_get_n(item, "message_id") != c->message_id)
         return 0;
-    turn_item found = {0};
-    ddb_item_to_feeding(item, &found.f);
-    found.removed = cJSON_GetObjectItem(item, "removed_by") != NULL;
-    found.removed_by = ddb_item_get_n(item, "removed_by");
+    turn_item found;
+    turn_item_from(item, &found);
     return turn_items_push(c->out, &found);
 }
 
-/* Appends the items of message `message_id` found in the chat's whole
- * history to *out. */
-static int message_history(dynamo_store *s, int64_t chat_id, int64_t message_id,
-                           turn_items *out, char *err) {
-    message_collector c = {message_id, out};
-    return ddb_request_query_history(s, chat_id, collect_message, &c, err);
+/* Appends the items of message (chat_id, message_id) found in the log's
+ * whole history to *out. */
+static int message_history(dynamo_store *s, const char *family, int64_t chat_id,
+                           int64_t message_id, turn_items *out, char *err) {
+    char pk[DDB_ITEM_KEY_MAX];
+    message_collector c = {chat_id, message_id, out};
+    ddb_item_log_key(family, pk);
+    return ddb_request_query_history(s, pk, collect_message, &c, err);
 }
 
-/* The items of message `message_id` (live and removed), from the turn when
- * it covers the chat, else from the chat's history. */
-static int message_items(dynamo_store *s, int64_t chat_id, int64_t message_id,
-                         turn_items *out, char *err) {
+/* The items of message (chat_id, message_id) (live and removed), from the
+ * turn when it covers the log, else from the log's history. */
+static int message_items(dynamo_store *s, const char *family, int64_t chat_id,
+                         int64_t message_id, turn_items *out, char *err) {
     memset(out, 0, sizeof *out);
-    if (turn_has_message(&s->turn, chat_id)) {
+    if (turn_has_message(&s->turn, family)) {
         for (size_t i = 0; i < s->turn.feedings.count; i++)
-            if (s->turn.feedings.items[i].f.message_id == message_id &&
+            if (s->turn.feedings.items[i].f.chat_id == chat_id &&
+                s->turn.feedings.items[i].f.message_id == message_id &&
                 turn_items_push(out, &s->turn.feedings.items[i]) != 0)
                 return ddb_fail(err, "store: out of memory");
         return STORE_OK;
     }
-    return message_history(s, chat_id, message_id, out, err);
+    return message_history(s, family, chat_id, message_id, out, err);
 }
 
 /* --- writes ------------------------------------------------------------------ */
 
 /* Writes a feeding item; with `only_new`, only if it is not there yet
  * (*written = 0 then). */
-static int put_feeding(dynamo_store *s, const store_feeding *f, int only_new,
-                       int *written, char *err) {
+static int put_feeding(dynamo_store *s, const char *family, const store_feeding *f,
+                       int only_new, int *written, char *err) {
     char message[STORE_ERR_MAX];
-    /* in a turn, its now is when this message was written */
-    int64_t sent = s->turn.loaded && s->turn.chat_id == f->chat_id ? s->turn.now_ms : 0;
     cJSON *req = ddb_request_new(s);
-    cJSON_AddItemToObject(req, "Item", ddb_item_from_feeding(f, sent));
+    cJSON_AddItemToObject(req, "Item", ddb_item_from_feeding(family, f));
     if (only_new)
         cJSON_AddStringToObject(req, "ConditionExpression",
                                 "attribute_not_exists(pk)");
@@ -182,31 +187,34 @@ static int put_feeding(dynamo_store *s, const store_feeding *f, int only_new,
      * read: an earlier attempt of this very request that DynamoDB applied
      * but whose answer was lost (a 5xx, a timeout), or this message
      * delivered twice at once. Either way it is this feeding, live. */
-    if (turn_covers(&s->turn, f->chat_id, f->at_ms) && turn_add(&s->turn, f, 0, 0, sent) != 0)
+    turn_item live = {.f = *f};
+    if (turn_covers(&s->turn, family, f->at_ms) && turn_add(&s->turn, &live) != 0)
         return ddb_fail(err, "store: out of memory");
     return STORE_OK;
 }
 
-/* Marks a feeding removed by message `by` (0: the Undo button, pressed as
- * `press`; -1: an edit) if it is still live. *done = 1 when this removal
- * is the one that took it -- also when an earlier attempt of this very
- * request was applied and its answer lost, or a copy of the same update
- * took it first: a failed condition is resolved by reading who removed it.
- * *done = 0 when it is gone, or was removed by someone else. */
-static int soft_delete(dynamo_store *s, const store_feeding *f, int64_t by,
-                       const char *press, store_feeding *removed, int *done,
-                       int *gone, char *err) {
+/* Marks a feeding removed by message `by` of chat `in` (by 0: the Undo
+ * button, pressed as `press`; -1: an edit) if it is still live. *done = 1
+ * when this removal is the one that took it -- also when an earlier
+ * attempt of this very request was applied and its answer lost, or a copy
+ * of the same update took it first: a failed condition is resolved by
+ * reading who removed it. *done = 0 when it is gone, or was removed by
+ * someone else. */
+static int soft_delete(dynamo_store *s, const char *family, const store_feeding *f,
+                       int64_t by, int64_t in, const char *press,
+                       store_feeding *removed, int *done, int *gone, char *err) {
     char pk[DDB_ITEM_KEY_MAX], sk[DDB_ITEM_KEY_MAX], message[STORE_ERR_MAX];
-    ddb_item_chat_key(f->chat_id, pk);
+    ddb_item_log_key(family, pk);
     ddb_item_feed_key(f, sk);
     cJSON *req = ddb_request_new(s);
     ddb_item_add_key(req, pk, sk);
     cJSON *values = cJSON_AddObjectToObject(req, "ExpressionAttributeValues");
     ddb_item_put_n(values, ":by", by);
+    ddb_item_put_n(values, ":in", in);
     ddb_item_put_s(values, ":press", press ? press : "");
     cJSON_AddStringToObject(req, "UpdateExpression",
-                            "SET removed_by = :by, removed_press = :press "
-                            "REMOVE entry_pk, entry");
+                            "SET removed_by = :by, removed_in = :in, "
+                            "removed_press = :press REMOVE entry_pk, entry");
     cJSON_AddStringToObject(req, "ConditionExpression",
                             "attribute_exists(pk) AND attribute_not_exists(removed_by)");
     cJSON_AddStringToObject(req, "ReturnValues", "ALL_OLD");
@@ -224,40 +232,49 @@ static int soft_delete(dynamo_store *s, const store_feeding *f, int64_t by,
     } else {
         cJSON *item;
         if (ddb_request_get_item(s, pk, sk, &item, err) != STORE_OK) return STORE_ERROR;
-        *done = item && cJSON_GetObjectItem(item, "removed_by") &&
-                ddb_item_get_n(item, "removed_by") == by &&
+        turn_item was;
+        turn_item_from(item, &was);
+        *done = item && was.removed && was.removed_by == by &&
+                (by <= 0 || was.removed_in == in) &&
                 (by != 0 || strcmp(ddb_item_get_s(item, "removed_press"), press ? press : "") == 0);
         if (*done && removed) ddb_item_to_feeding(item, removed);
         if (gone) *gone = item == NULL;
         cJSON_Delete(item);
     }
     if (*done) {
-        turn_mark_removed(&s->turn, f, by);
+        turn_mark_removed(&s->turn, f, by, in);
         /* also when this removal was found done already: its retry */
-        if (sums_remove(s, f, err) != STORE_OK) return STORE_ERROR;
+        if (sums_remove(s, family, f, err) != STORE_OK) return STORE_ERROR;
     }
     return STORE_OK;
 }
 
 /* --- the operations ------------------------------------------------------- */
 
-static int dyn_get_chat(store *base, int64_t chat_id, int64_t now_ms,
-                        store_chat *out, char *err) {
+static int dyn_get_settings(store *base, const char *family, int64_t now_ms,
+                            store_settings *out, char *err) {
     dynamo_store *s = impl(base);
+    int found;
     memset(out, 0, sizeof *out);
-    if (turn_load(s, chat_id, now_ms, err) != STORE_OK) return STORE_ERROR;
+    if (!store_family_valid(family)) return ddb_fail(err, "store: not a family id");
+    if (turn_load(s, family, now_ms, &found, err) != STORE_OK) return STORE_ERROR;
+    if (!found) { /* a family's first message (dynamodb_adopt.h) */
+        if (adopt_legacy_logs(s, family, err) != STORE_OK ||
+            turn_load(s, family, now_ms, &found, err) != STORE_OK)
+            return STORE_ERROR;
+    }
     snprintf(out->tz, sizeof out->tz, "%s", s->turn.tz);
     return STORE_OK;
 }
 
-static int dyn_add_message(store *base, store_feeding *feeds, size_t *n,
-                           int *already, char *err) {
+static int dyn_add_message(store *base, const char *family, store_feeding *feeds,
+                           size_t *n, int *already, char *err) {
     dynamo_store *s = impl(base);
     *already = 0;
     if (*n == 0) return STORE_OK;
     int64_t chat_id = feeds[0].chat_id, message_id = feeds[0].message_id;
     turn_items was;
-    if (message_items(s, chat_id, message_id, &was, err) != STORE_OK) {
+    if (message_items(s, family, chat_id, message_id, &was, err) != STORE_OK) {
         turn_items_free(&was);
         return STORE_ERROR;
     }
@@ -266,10 +283,10 @@ static int dyn_add_message(store *base, store_feeding *feeds, size_t *n,
      * first delivery failed, brings back no line the edit dropped) */
     undo_receipt undid, edited;
     char key[RECEIPT_KEY_MAX], edit_key[RECEIPT_KEY_MAX];
-    receipt_undo_key(message_id, key);
-    receipt_edit_key(message_id, edit_key);
-    if (receipt_find(s, chat_id, key, message_id, &undid, err) != STORE_OK ||
-        receipt_find(s, chat_id, edit_key, 0, &edited, err) != STORE_OK) {
+    receipt_undo_key(chat_id, message_id, key);
+    receipt_edit_key(chat_id, message_id, edit_key);
+    if (receipt_find(s, family, key, chat_id, message_id, &undid, err) != STORE_OK ||
+        receipt_find(s, family, edit_key, 0, 0, &edited, err) != STORE_OK) {
         turn_items_free(&was);
         return STORE_ERROR;
     }
@@ -279,13 +296,12 @@ static int dyn_add_message(store *base, store_feeding *feeds, size_t *n,
      * of one cut off halfway, none for a redelivery */
     size_t written = 0;
     for (size_t i = 0; i < *n; i++) {
-        feeds[i].seq = STORE_SEQ(feeds[i].message_id, feeds[i].line);
         int there = 0;
         for (size_t j = 0; j < was.count && !there; j++)
             there = was.items[j].f.line == feeds[i].line;
         if (there || settled) continue;
         int ok;
-        if (put_feeding(s, &feeds[i], 1, &ok, err) != STORE_OK) {
+        if (put_feeding(s, family, &feeds[i], 1, &ok, err) != STORE_OK) {
             turn_items_free(&was);
             return STORE_ERROR; /* the redelivery writes the rest */
         }
@@ -302,10 +318,10 @@ static int dyn_add_message(store *base, store_feeding *feeds, size_t *n,
     }
     turn_items_free(&was);
     /* a redelivery too: the first delivery may have stopped before */
-    return sums_add(s, feeds, *n, err);
+    return sums_add(s, family, feeds, *n, err);
 }
 
-static int dyn_list_range(store *base, int64_t chat_id, int64_t from_ms,
+static int dyn_list_range(store *base, const char *family, int64_t from_ms,
                           int64_t to_ms, store_list *out, char *err) {
     dynamo_store *s = impl(base);
     if (to_ms <= from_ms) return STORE_OK;
@@ -313,14 +329,14 @@ static int dyn_list_range(store *base, int64_t chat_id, int64_t from_ms,
     /* the part before the turn's window from DynamoDB (a week's older
      * days), the rest from the turn */
     int64_t split = to_ms;
-    if (s->turn.loaded && s->turn.chat_id == chat_id)
+    if (turn_is(&s->turn, family))
         split = from_ms > s->turn.from_ms ? from_ms
                 : to_ms < s->turn.from_ms ? to_ms : s->turn.from_ms;
     if (split > from_ms) {
         char low[DDB_ITEM_KEY_MAX], high[DDB_ITEM_KEY_MAX];
         ddb_item_instant_key(from_ms, low);
         ddb_item_instant_key(split, high); /* "feed#<to>" sorts before "feed#<to>#..." */
-        if (ddb_request_query_live(s, ddb_request_live_range(s, chat_id, low, high, 1),
+        if (ddb_request_query_live(s, ddb_request_live_range(s, family, low, high, 1),
                                    out, 0, err) != STORE_OK)
             return STORE_ERROR;
     }
@@ -338,12 +354,12 @@ static int dyn_list_range(store *base, int64_t chat_id, int64_t from_ms,
 /* A range's amounts: before sums_from from the feedings (Query), then from
  * the per-day sums (one small Query), then from the turn. Without a turn
  * or sums, as list_range. */
-static int dyn_list_amounts(store *base, int64_t chat_id, int64_t from_ms,
+static int dyn_list_amounts(store *base, const char *family, int64_t from_ms,
                             int64_t to_ms, store_list *out, char *err) {
     dynamo_store *s = impl(base);
     const turn_cache *t = &s->turn;
-    if (!(t->loaded && t->chat_id == chat_id && t->sums_from > 0) || to_ms <= from_ms)
-        return dyn_list_range(base, chat_id, from_ms, to_ms, out, err);
+    if (!(turn_is(t, family) && t->sums_from > 0) || to_ms <= from_ms)
+        return dyn_list_range(base, family, from_ms, to_ms, out, err);
     size_t first = out->count;
     int64_t sums_start = from_ms > t->sums_from ? from_ms : t->sums_from;
     int64_t turn_start = from_ms > t->from_ms ? from_ms : t->from_ms;
@@ -351,24 +367,24 @@ static int dyn_list_amounts(store *base, int64_t chat_id, int64_t from_ms,
     if (turn_start > to_ms) turn_start = to_ms;
     if (sums_start > turn_start) sums_start = turn_start;
     if (from_ms < sums_start &&
-        dyn_list_range(base, chat_id, from_ms, sums_start, out, err) != STORE_OK)
+        dyn_list_range(base, family, from_ms, sums_start, out, err) != STORE_OK)
         return STORE_ERROR;
     if (sums_start < turn_start &&
-        sums_list(s, chat_id, sums_start, turn_start, out, err) != STORE_OK)
+        sums_list(s, family, sums_start, turn_start, out, err) != STORE_OK)
         return STORE_ERROR;
     if (turn_start < to_ms &&
-        dyn_list_range(base, chat_id, turn_start, to_ms, out, err) != STORE_OK)
+        dyn_list_range(base, family, turn_start, to_ms, out, err) != STORE_OK)
         return STORE_ERROR;
     if (out->count > first + 1)
         sort_feedings(out->items + first, out->count - first, by_time);
     return STORE_OK;
 }
 
-static int dyn_latest_before(store *base, int64_t chat_id, int64_t before_ms,
+static int dyn_latest_before(store *base, const char *family, int64_t before_ms,
                              store_feeding *out, int *found, char *err) {
     dynamo_store *s = impl(base);
     *found = 0;
-    if (turn_covers(&s->turn, chat_id, s->turn.from_ms)) {
+    if (turn_is(&s->turn, family)) {
         /* a feeding in the window is later than any before it */
         for (size_t i = 0; i < s->turn.feedings.count; i++) {
             const turn_item *it = &s->turn.feedings.items[i];
@@ -382,7 +398,7 @@ static int dyn_latest_before(store *base, int64_t chat_id, int64_t before_ms,
     store_list list = {0};
     ddb_item_instant_key(before_ms, high);
     /* newest first; the filter may skip removed ones, so read until one */
-    cJSON *req = ddb_request_live_range(s, chat_id, "feed#", high, 0);
+    cJSON *req = ddb_request_live_range(s, family, "feed#", high, 0);
     cJSON_AddNumberToObject(req, "Limit", 8);
     int status = ddb_request_query_live(s, req, &list, 1, err);
     if (status == STORE_OK && list.count) {
@@ -393,33 +409,34 @@ static int dyn_latest_before(store *base, int64_t chat_id, int64_t before_ms,
     return status;
 }
 
-/* The newest live entry of a chat that is not among `skip` (feedings found
- * taken meanwhile). The turn has it when its newest one's message was
- * written after now - TURN_SENT_SURELY_AFTER_MS: a feeding outside the
- * turn's window lies at most PHRASE_REACH_MS before its message, so it
- * comes from a message written before that, which has a lower id
- * (Telegram numbers a chat's messages in time order). Else the by_entry
- * index, which may lag a removal by a moment: what it still shows is
- * skipped. */
-static int newest_entry(dynamo_store *s, int64_t chat_id, char skip[][DDB_ITEM_KEY_MAX],
-                        int nskip, store_feeding *out, int *found, char *err) {
+/* The newest live entry of sender `from_id` in the log that is not among
+ * `skip` (feedings found taken meanwhile). The turn has it when its
+ * newest one's message was written after now - TURN_SENT_SURELY_AFTER_MS:
+ * a feeding outside the turn's window lies at most PHRASE_REACH_MS before
+ * its message, so it comes from a message written before that, earlier in
+ * entry order. Else the by_entry index (the sender's partition), which
+ * may lag a removal by a moment: what it still shows is skipped. */
+static int newest_entry(dynamo_store *s, const char *family, int64_t from_id,
+                        char skip[][DDB_ITEM_KEY_MAX], int nskip,
+                        store_feeding *out, int *found, char *err) {
     char pk[DDB_ITEM_KEY_MAX], sk[DDB_ITEM_KEY_MAX];
     *found = 0;
-    if (nskip == 0 && turn_covers(&s->turn, chat_id, s->turn.from_ms)) {
+    if (nskip == 0 && turn_is(&s->turn, family)) {
         const turn_item *newest = NULL;
         for (size_t i = 0; i < s->turn.feedings.count; i++) {
             const turn_item *it = &s->turn.feedings.items[i];
-            if (!it->removed && (newest == NULL || it->f.seq > newest->f.seq))
+            if (!it->removed && it->f.from_id == from_id &&
+                (newest == NULL || store_entry_cmp(&it->f, &newest->f) > 0))
                 newest = it;
         }
-        if (newest && newest->sent_ms > s->turn.now_ms - TURN_SENT_SURELY_AFTER_MS) {
+        if (newest && newest->f.sent_ms > s->turn.now_ms - TURN_SENT_SURELY_AFTER_MS) {
             *out = newest->f;
             *found = 1;
             return STORE_OK;
         }
     }
     store_list last = {0};
-    ddb_item_chat_key(chat_id, pk);
+    ddb_item_sender_key(family, from_id, pk);
     cJSON *req = ddb_request_new(s);
     cJSON_AddStringToObject(req, "IndexName", "by_entry");
     cJSON_AddStringToObject(req, "KeyConditionExpression", "entry_pk = :pk");
@@ -449,31 +466,34 @@ static int newest_entry(dynamo_store *s, int64_t chat_id, char skip[][DDB_ITEM_K
  * is marked removed by this message, the receipt is marked done. A copy,
  * or a redelivery, follows the receipt it finds: it never picks a target
  * of its own while the receipt's is still there to take. */
-static int dyn_undo_last(store *base, int64_t chat_id, int64_t message_id,
+static int dyn_undo_last(store *base, const char *family, int64_t chat_id,
+                         int64_t message_id, int64_t from_id,
                          store_feeding *removed, int *found, char *err) {
     dynamo_store *s = impl(base);
     undo_receipt r;
     char key[RECEIPT_KEY_MAX];
     *found = 0;
-    receipt_undo_key(message_id, key);
-    if (receipt_find(s, chat_id, key, message_id, &r, err) != STORE_OK) return STORE_ERROR;
+    receipt_undo_key(chat_id, message_id, key);
+    if (receipt_find(s, family, key, chat_id, message_id, &r, err) != STORE_OK)
+        return STORE_ERROR;
     /* done before the turn was read: the turn shows its effect already */
     int seen_done = r.exists && r.done;
     if (!r.exists) {
         store_feeding target;
         int any;
-        if (newest_entry(s, chat_id, NULL, 0, &target, &any, err) != STORE_OK ||
-            receipt_claim(s, chat_id, key, any ? &target : NULL, 0, &r, err) != STORE_OK)
+        if (newest_entry(s, family, from_id, NULL, 0, &target, &any, err) != STORE_OK ||
+            receipt_claim(s, family, key, any ? &target : NULL, 0, &r, err) != STORE_OK)
             return STORE_ERROR;
     }
     char taken[8][DDB_ITEM_KEY_MAX];
     int ntaken = 0;
     while (!r.done) {
         int done;
-        if (soft_delete(s, &r.feeding, message_id, NULL, NULL, &done, NULL, err) != STORE_OK)
+        if (soft_delete(s, family, &r.feeding, message_id, chat_id, NULL, NULL, &done,
+                        NULL, err) != STORE_OK)
             return STORE_ERROR;
         if (done) {
-            if (receipt_done(s, chat_id, key, r.target, err) != STORE_OK)
+            if (receipt_done(s, family, key, r.target, err) != STORE_OK)
                 return STORE_ERROR;
             r.done = 1;
             break;
@@ -487,18 +507,18 @@ static int dyn_undo_last(store *base, int64_t chat_id, int64_t message_id,
         int any;
         char old_target[DDB_ITEM_KEY_MAX];
         snprintf(old_target, sizeof old_target, "%s", r.target);
-        if (newest_entry(s, chat_id, taken, ntaken, &next, &any, err) != STORE_OK ||
-            receipt_retarget(s, chat_id, key, old_target, any ? &next : NULL,
+        if (newest_entry(s, family, from_id, taken, ntaken, &next, &any, err) != STORE_OK ||
+            receipt_retarget(s, family, key, old_target, any ? &next : NULL,
                              &r, err) != STORE_OK)
             return STORE_ERROR;
     }
-    if (receipt_complete(s, chat_id, &r, err) != STORE_OK) return STORE_ERROR;
+    if (receipt_complete(s, family, &r, err) != STORE_OK) return STORE_ERROR;
     if (r.target[0]) {
         *found = 1;
         *removed = r.feeding;
         /* a copy that found the work done after reading its turn: the
          * totals it answers with must not count the feeding */
-        if (!seen_done) turn_mark_removed(&s->turn, &r.feeding, message_id);
+        if (!seen_done) turn_mark_removed(&s->turn, &r.feeding, message_id, chat_id);
     }
     return STORE_OK;
 }
@@ -513,11 +533,11 @@ enum { AMEND_APPLIED, AMEND_GONE, AMEND_OTHER };
  * retry after a lost answer, a copy of the same update) -- applied, also
  * if it was removed since. *now is the feeding as it is after. The turn
  * and the day's sum follow an applied change. */
-static int amend_item(dynamo_store *s, const store_feeding *f, const char *mark,
-                      const char *require, int from_ml, int to_ml, int *state,
-                      store_feeding *now, char *err) {
+static int amend_item(dynamo_store *s, const char *family, const store_feeding *f,
+                      const char *mark, const char *require, int from_ml, int to_ml,
+                      int *state, store_feeding *now, char *err) {
     char pk[DDB_ITEM_KEY_MAX], sk[DDB_ITEM_KEY_MAX], message[STORE_ERR_MAX];
-    ddb_item_chat_key(f->chat_id, pk);
+    ddb_item_log_key(family, pk);
     ddb_item_feed_key(f, sk);
     cJSON *req = ddb_request_new(s);
     ddb_item_add_key(req, pk, sk);
@@ -568,7 +588,7 @@ static int amend_item(dynamo_store *s, const store_feeding *f, const char *mark,
     if (*state != AMEND_APPLIED) return STORE_OK;
     /* also when found done: the first attempt may have stopped before */
     turn_set_amount(&s->turn, f, now->amount_ml);
-    return sums_amend(s, now, err);
+    return sums_amend(s, family, now, err);
 }
 
 /* A correction, in the steps of undo (above): the receipt names the
@@ -576,27 +596,33 @@ static int amend_item(dynamo_store *s, const store_feeding *f, const char *mark,
  * marked done. A target that someone else removed or changed first ends
  * the correction with nothing changed (the receipt then names nothing):
  * the parent corrected what they saw, not whatever came next. */
-static int dyn_amend_last(store *base, int64_t chat_id, int64_t message_id,
-                          int amount_ml, int expect_ml, store_feeding *before,
-                          int *outcome, char *err) {
+/* The mark a correction leaves on the feeding it changed. */
+static void correction_mark(int64_t chat_id, int64_t message_id, char mark[48]) {
+    snprintf(mark, 48, "m%lld.%lld", (long long)chat_id, (long long)message_id);
+}
+
+static int dyn_amend_last(store *base, const char *family, int64_t chat_id,
+                          int64_t message_id, int64_t from_id, int amount_ml,
+                          int expect_ml, store_feeding *before, int *outcome,
+                          char *err) {
     dynamo_store *s = impl(base);
     undo_receipt r;
-    char key[RECEIPT_KEY_MAX], mark[32];
+    char key[RECEIPT_KEY_MAX], mark[48];
     memset(before, 0, sizeof *before);
-    receipt_amend_key(message_id, key);
-    snprintf(mark, sizeof mark, "m%lld", (long long)message_id);
-    if (receipt_find(s, chat_id, key, 0, &r, err) != STORE_OK) return STORE_ERROR;
+    receipt_amend_key(chat_id, message_id, key);
+    correction_mark(chat_id, message_id, mark);
+    if (receipt_find(s, family, key, 0, 0, &r, err) != STORE_OK) return STORE_ERROR;
     if (!r.exists) {
         store_feeding target;
         int any;
-        if (newest_entry(s, chat_id, NULL, 0, &target, &any, err) != STORE_OK)
+        if (newest_entry(s, family, from_id, NULL, 0, &target, &any, err) != STORE_OK)
             return STORE_ERROR;
         /* a refusal is kept too, so that delivered again after a new
          * feeding it still changes nothing; a copy of this message that
          * claimed first (it may have changed the feeding since this turn
          * was read) is followed instead */
         int refused = !any || (expect_ml && target.amount_ml != expect_ml);
-        if (receipt_claim_amend(s, chat_id, key, any ? &target : NULL, amount_ml, refused,
+        if (receipt_claim_amend(s, family, key, any ? &target : NULL, amount_ml, refused,
                                 &r, err) != STORE_OK)
             return STORE_ERROR;
     }
@@ -608,15 +634,15 @@ static int dyn_amend_last(store *base, int64_t chat_id, int64_t message_id,
     if (!r.done && r.target[0]) {
         int state;
         store_feeding now;
-        if (amend_item(s, &r.feeding, mark, NULL, r.feeding.amount_ml, r.amount, &state,
-                       &now, err) != STORE_OK)
+        if (amend_item(s, family, &r.feeding, mark, NULL, r.feeding.amount_ml, r.amount,
+                       &state, &now, err) != STORE_OK)
             return STORE_ERROR;
         char target[DDB_ITEM_KEY_MAX];
         snprintf(target, sizeof target, "%s", r.target);
         if (state == AMEND_APPLIED) {
-            if (receipt_done(s, chat_id, key, target, err) != STORE_OK) return STORE_ERROR;
+            if (receipt_done(s, family, key, target, err) != STORE_OK) return STORE_ERROR;
             r.done = 1;
-        } else if (receipt_retarget(s, chat_id, key, target, NULL, &r, err) != STORE_OK) {
+        } else if (receipt_retarget(s, family, key, target, NULL, &r, err) != STORE_OK) {
             return STORE_ERROR;
         }
     }
@@ -624,10 +650,10 @@ static int dyn_amend_last(store *base, int64_t chat_id, int64_t message_id,
         *before = r.feeding;
         /* a copy that found the work done after reading its turn: the
          * totals it answers with must count the new amount */
-        for (size_t i = 0; s->turn.loaded && s->turn.chat_id == chat_id &&
-                           i < s->turn.feedings.count; i++) {
+        for (size_t i = 0; turn_is(&s->turn, family) && i < s->turn.feedings.count; i++) {
             const store_feeding *held = &s->turn.feedings.items[i].f;
-            if (held->message_id == before->message_id && held->line == before->line &&
+            if (held->chat_id == before->chat_id &&
+                held->message_id == before->message_id && held->line == before->line &&
                 held->at_ms == before->at_ms && held->amount_ml == before->amount_ml)
                 turn_set_amount(&s->turn, before, r.amount);
         }
@@ -641,18 +667,18 @@ static int dyn_amend_last(store *base, int64_t chat_id, int64_t message_id,
  * (amend_item), so the same press again finds its mark. A correction
  * whose receipt was dropped (older than RECEIPT_KEEP_MS) is not known any
  * more. */
-static int dyn_put_back(store *base, int64_t chat_id, int64_t message_id,
-                        const char *press, store_feeding *now, int *outcome,
-                        char *err) {
+static int dyn_put_back(store *base, const char *family, int64_t chat_id,
+                        int64_t message_id, const char *press, store_feeding *now,
+                        int *outcome, char *err) {
     dynamo_store *s = impl(base);
     undo_receipt r;
     char key[RECEIPT_KEY_MAX], mark[RECEIPT_KEY_MAX];
     memset(now, 0, sizeof *now);
-    receipt_amend_key(message_id, key);
+    receipt_amend_key(chat_id, message_id, key);
     snprintf(mark, sizeof mark, "p%.80s", press ? press : "");
-    if (receipt_find(s, chat_id, key, 0, &r, err) != STORE_OK) return STORE_ERROR;
+    if (receipt_find(s, family, key, 0, 0, &r, err) != STORE_OK) return STORE_ERROR;
     /* not done as the turn shows it: perhaps done since */
-    if ((!r.exists || !r.done) && receipt_read(s, chat_id, key, &r, err) != STORE_OK)
+    if ((!r.exists || !r.done) && receipt_read(s, family, key, &r, err) != STORE_OK)
         return STORE_ERROR;
     if (!r.exists || !r.done || r.refused || !r.target[0] || r.amount <= 0) {
         *outcome = STORE_AMEND_NONE;
@@ -660,11 +686,11 @@ static int dyn_put_back(store *base, int64_t chat_id, int64_t message_id,
     }
     /* only while the feeding bears the correction's mark: an edit of its
      * message writes the item anew, without it */
-    char corrected[32];
-    snprintf(corrected, sizeof corrected, "m%lld", (long long)message_id);
+    char corrected[48];
+    correction_mark(chat_id, message_id, corrected);
     int state;
-    if (amend_item(s, &r.feeding, press && press[0] ? mark : NULL, corrected, r.amount,
-                   r.feeding.amount_ml, &state, now, err) != STORE_OK)
+    if (amend_item(s, family, &r.feeding, press && press[0] ? mark : NULL, corrected,
+                   r.amount, r.feeding.amount_ml, &state, now, err) != STORE_OK)
         return STORE_ERROR;
     *outcome = state == AMEND_APPLIED ? STORE_AMEND_DONE
                : state == AMEND_GONE  ? STORE_AMEND_GONE
@@ -677,18 +703,18 @@ static int dyn_put_back(store *base, int64_t chat_id, int64_t message_id,
  * feeding gone), answers the same press again whatever happened since; a
  * press whose receipt was not written yet finds its own mark on the
  * feeding (soft_delete). */
-static int dyn_remove(store *base, int64_t chat_id, int64_t message_id,
-                      int line, int64_t at_ms, const char *press,
+static int dyn_remove(store *base, const char *family, int64_t chat_id,
+                      int64_t message_id, int line, int64_t at_ms, const char *press,
                       store_feeding *removed, int *found, char *err) {
     dynamo_store *s = impl(base);
     char key_name[RECEIPT_KEY_MAX];
     undo_receipt r;
     *found = 0;
     receipt_press_key(press, key_name);
-    if (press[0] && receipt_find(s, chat_id, key_name, 0, &r, err) != STORE_OK)
+    if (press[0] && receipt_find(s, family, key_name, 0, 0, &r, err) != STORE_OK)
         return STORE_ERROR;
     if (press[0] && r.exists) {
-        if (receipt_complete(s, chat_id, &r, err) != STORE_OK) return STORE_ERROR;
+        if (receipt_complete(s, family, &r, err) != STORE_OK) return STORE_ERROR;
         *found = r.target[0] != '\0';
         if (*found) *removed = r.feeding;
         return STORE_OK;
@@ -702,52 +728,52 @@ static int dyn_remove(store *base, int64_t chat_id, int64_t message_id,
      * lines, and the instant be an old one or forged. */
     turn_items was = {0};
     int status = STORE_OK, settled = 0;
-    if (turn_covers(&s->turn, chat_id, s->turn.from_ms))
-        status = message_items(s, chat_id, message_id, &was, err);
+    if (turn_is(&s->turn, family))
+        status = message_items(s, family, chat_id, message_id, &was, err);
     const turn_item *live = NULL;
     for (size_t i = 0; status == STORE_OK && i < was.count; i++)
         if (was.items[i].f.line == line && !was.items[i].removed) live = &was.items[i];
     if (status == STORE_OK && live) {
-        status = soft_delete(s, &live->f, 0, press, removed, found, NULL, err);
+        status = soft_delete(s, family, &live->f, 0, 0, press, removed, found, NULL, err);
         settled = 1;
     }
     if (status == STORE_OK && !settled && at_ms > 0) {
         store_feeding key = {.chat_id = chat_id, .message_id = message_id,
                              .line = line, .at_ms = at_ms};
-        status = soft_delete(s, &key, 0, press, removed, found, NULL, err);
+        status = soft_delete(s, family, &key, 0, 0, press, removed, found, NULL, err);
         settled = *found;
     }
     if (status == STORE_OK && !settled) {
         turn_items_free(&was);
-        status = message_history(s, chat_id, message_id, &was, err);
+        status = message_history(s, family, chat_id, message_id, &was, err);
         live = NULL;
         for (size_t i = 0; status == STORE_OK && i < was.count; i++)
             if (was.items[i].f.line == line && !was.items[i].removed) live = &was.items[i];
         if (status == STORE_OK && live) {
-            status = soft_delete(s, &live->f, 0, press, removed, found, NULL, err);
+            status = soft_delete(s, family, &live->f, 0, 0, press, removed, found, NULL, err);
         } else {
             /* removed ones: if this very press removed one (a retry after
              * a lost answer, a copy of the same update), soft_delete says so */
             for (size_t i = 0; status == STORE_OK && !*found && i < was.count; i++)
                 if (was.items[i].f.line == line && was.items[i].removed_by == 0)
-                    status = soft_delete(s, &was.items[i].f, 0, press, removed, found, NULL,
-                                         err);
+                    status = soft_delete(s, family, &was.items[i].f, 0, 0, press, removed,
+                                         found, NULL, err);
         }
     }
     turn_items_free(&was);
     if (status == STORE_OK && press[0])
-        status = receipt_claim(s, chat_id, key_name, *found ? removed : NULL, 1, &r, err);
+        status = receipt_claim(s, family, key_name, *found ? removed : NULL, 1, &r, err);
     return status;
 }
 
-static int dyn_replace_message(store *base, int64_t chat_id,
+static int dyn_replace_message(store *base, const char *family, int64_t chat_id,
                                int64_t message_id, int64_t edit_ms,
                                const store_feeding *feeds, size_t n,
                                store_list *old, int *stale, char *err) {
     dynamo_store *s = impl(base);
     char sk[DDB_ITEM_KEY_MAX], new_sk[DDB_ITEM_KEY_MAX];
     turn_items was;
-    if (message_items(s, chat_id, message_id, &was, err) != STORE_OK) {
+    if (message_items(s, family, chat_id, message_id, &was, err) != STORE_OK) {
         turn_items_free(&was);
         return STORE_ERROR;
     }
@@ -757,7 +783,8 @@ static int dyn_replace_message(store *base, int64_t chat_id,
             status = ddb_fail(err, "store: out of memory");
     if (old->count > 1) sort_feedings(old->items, old->count, by_entry);
     int late = 0;
-    if (status == STORE_OK) status = receipt_claim_edit(s, chat_id, message_id, edit_ms, &late, err);
+    if (status == STORE_OK)
+        status = receipt_claim_edit(s, family, chat_id, message_id, edit_ms, &late, err);
     if (stale) *stale = late;
     if (late) { /* a later edit stands: change nothing */
         n = 0;
@@ -767,9 +794,9 @@ static int dyn_replace_message(store *base, int64_t chat_id,
      * edit delivered again completes it */
     for (size_t i = 0; i < n && status == STORE_OK; i++) {
         int ok;
-        status = put_feeding(s, &feeds[i], 0, &ok, err);
+        status = put_feeding(s, family, &feeds[i], 0, &ok, err);
     }
-    if (status == STORE_OK) status = sums_add(s, feeds, n, err);
+    if (status == STORE_OK) status = sums_add(s, family, feeds, n, err);
     for (size_t j = 0; j < was.count && status == STORE_OK; j++) {
         /* live ones are retired; ones an edit retired before lose their
          * sum again (that edit may have stopped in between) */
@@ -782,18 +809,19 @@ static int dyn_replace_message(store *base, int64_t chat_id,
         }
         if (rewritten) continue;
         if (was.items[j].removed)
-            status = sums_remove(s, &was.items[j].f, err);
+            status = sums_remove(s, family, &was.items[j].f, err);
         else
-            status = soft_delete(s, &was.items[j].f, -1, NULL, NULL, &done, NULL, err);
+            status = soft_delete(s, family, &was.items[j].f, -1, 0, NULL, NULL, &done, NULL,
+                                 err);
     }
     turn_items_free(&was);
     return status;
 }
 
-static int dyn_set_tz(store *base, int64_t chat_id, const char *tz, char *err) {
+static int dyn_set_tz(store *base, const char *family, const char *tz, char *err) {
     dynamo_store *s = impl(base);
     char pk[DDB_ITEM_KEY_MAX], message[STORE_ERR_MAX];
-    ddb_item_chat_key(chat_id, pk);
+    ddb_item_log_key(family, pk);
     cJSON *req = ddb_request_new(s);
     ddb_item_add_key(req, pk, "settings");
     cJSON_AddStringToObject(req, "UpdateExpression", "SET tz = :tz");
@@ -803,69 +831,82 @@ static int dyn_set_tz(store *base, int64_t chat_id, const char *tz, char *err) {
                                    sizeof message);
     cJSON_Delete(req);
     if (st != DYNAMO_OK) return ddb_fail(err, message);
-    if (s->turn.loaded && s->turn.chat_id == chat_id)
-        snprintf(s->turn.tz, sizeof s->turn.tz, "%s", tz);
+    if (turn_is(&s->turn, family)) snprintf(s->turn.tz, sizeof s->turn.tz, "%s", tz);
     return STORE_OK;
 }
 
-/* The highest message id among feedings, their removers and noted undos. */
+/* The highest message id of one chat among the log's feedings, their
+ * removers and the undo receipts. */
+typedef struct {
+    int64_t chat_id, max;
+} max_finder;
+
 static int max_visit(const cJSON *item, void *ctx) {
-    int64_t *max = ctx;
-    const int64_t ids[2] = {ddb_item_get_n(item, "message_id"), ddb_item_get_n(item, "removed_by")};
-    for (int i = 0; i < 2; i++)
-        if (ids[i] > *max) *max = ids[i];
+    max_finder *m = ctx;
+    turn_item it;
+    if (strncmp(ddb_item_get_s(item, "sk"), "feed#", 5) == 0) {
+        turn_item_from(item, &it);
+        if (it.f.chat_id == m->chat_id && it.f.message_id > m->max) m->max = it.f.message_id;
+        if (it.removed && it.removed_in == m->chat_id && it.removed_by > m->max)
+            m->max = it.removed_by;
+    }
     const cJSON *note;
     cJSON_ArrayForEach(note, cJSON_GetObjectItem(cJSON_GetObjectItem(item, "undone"), "M")) {
-        int64_t id = strtoll(note->string, NULL, 10);
-        if (id > *max) *max = id;
+        long long chat, id;
+        if (sscanf(note->string, "%lld.%lld", &chat, &id) == 2 && chat == m->chat_id &&
+            id > m->max)
+            m->max = id;
     }
     return 0;
 }
 
-/* Adds one to the settings item's counter `next_message` and returns the
- * new value: ADD is atomic, so two processes never get the same id. The
- * counter starts above every id the chat's history holds (feedings, their
- * removers, undo receipts), read once when the counter does not exist yet;
- * two processes starting it at once both start from that same maximum
- * and still get different ids. */
-static int bump_counter(dynamo_store *s, int64_t chat_id, int64_t start,
-                        int64_t *out, char *err) {
-    char pk[DDB_ITEM_KEY_MAX], message[STORE_ERR_MAX];
-    ddb_item_chat_key(chat_id, pk);
+/* Adds one to the settings item's counter of the chat's messages,
+ * "next_message.<chat>", and returns the new value: ADD is atomic, so two
+ * processes never get the same id. The counter starts above every id the
+ * chat's history holds (feedings, their removers, undo receipts), read
+ * once when the counter does not exist yet; two processes starting it at
+ * once both start from that same maximum and still get different ids. */
+static int bump_counter(dynamo_store *s, const char *family, int64_t chat_id,
+                        int64_t start, int64_t *out, char *err) {
+    char pk[DDB_ITEM_KEY_MAX], name[64], message[STORE_ERR_MAX];
+    ddb_item_log_key(family, pk);
+    snprintf(name, sizeof name, "next_message.%lld", (long long)chat_id);
     cJSON *req = ddb_request_new(s), *res = NULL;
     ddb_item_add_key(req, pk, "settings");
+    cJSON_AddStringToObject(cJSON_AddObjectToObject(req, "ExpressionAttributeNames"), "#n",
+                            name);
     cJSON *values = cJSON_AddObjectToObject(req, "ExpressionAttributeValues");
     ddb_item_put_n(values, ":one", 1);
     if (start < 0) {
-        cJSON_AddStringToObject(req, "UpdateExpression",
-                                "SET next_message = next_message + :one");
-        cJSON_AddStringToObject(req, "ConditionExpression",
-                                "attribute_exists(next_message)");
+        cJSON_AddStringToObject(req, "UpdateExpression", "SET #n = #n + :one");
+        cJSON_AddStringToObject(req, "ConditionExpression", "attribute_exists(#n)");
     } else {
         ddb_item_put_n(values, ":start", start);
         cJSON_AddStringToObject(req, "UpdateExpression",
-                                "SET next_message = if_not_exists(next_message, :start) + :one");
+                                "SET #n = if_not_exists(#n, :start) + :one");
     }
     cJSON_AddStringToObject(req, "ReturnValues", "UPDATED_NEW");
     dynamo_status st = dynamo_call(s->client, "UpdateItem", req, &res, message,
                                    sizeof message);
     cJSON_Delete(req);
     *out = 0;
-    if (st == DYNAMO_OK) *out = ddb_item_get_n(cJSON_GetObjectItem(res, "Attributes"), "next_message");
+    if (st == DYNAMO_OK) *out = ddb_item_get_n(cJSON_GetObjectItem(res, "Attributes"), name);
     cJSON_Delete(res);
     if (st == DYNAMO_ERROR) return ddb_fail(err, message);
     return STORE_OK;
 }
 
-static int dyn_next_message_id(store *base, int64_t chat_id, int64_t *out,
-                               char *err) {
+static int dyn_next_message_id(store *base, const char *family, int64_t chat_id,
+                               int64_t *out, char *err) {
     dynamo_store *s = impl(base);
-    if (bump_counter(s, chat_id, -1, out, err) != STORE_OK) return STORE_ERROR;
+    char pk[DDB_ITEM_KEY_MAX];
+    if (bump_counter(s, family, chat_id, -1, out, err) != STORE_OK) return STORE_ERROR;
     if (*out > 0) return STORE_OK;
     /* no counter yet: from the history's highest id */
-    int64_t max = 0;
-    if (ddb_request_query_history(s, chat_id, max_visit, &max, err) != STORE_OK) return STORE_ERROR;
-    return bump_counter(s, chat_id, max, out, err);
+    max_finder m = {chat_id, 0};
+    ddb_item_log_key(family, pk);
+    if (ddb_request_query_history(s, pk, max_visit, &m, err) != STORE_OK) return STORE_ERROR;
+    return bump_counter(s, family, chat_id, m.max, out, err);
 }
 
 static void dyn_close(store *base) {
@@ -885,7 +926,7 @@ static const store_ops dynamo_ops = {
     .put_back = dyn_put_back,
     .remove = dyn_remove,
     .replace_message = dyn_replace_message,
-    .get_chat = dyn_get_chat,
+    .get_settings = dyn_get_settings,
     .set_tz = dyn_set_tz,
     .next_message_id = dyn_next_message_id,
     .close = dyn_close,

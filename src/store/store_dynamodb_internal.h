@@ -42,24 +42,31 @@ int ddb_request_query(dynamo_store *s, cJSON *req,
                       int (*visit)(const cJSON *item, void *ctx), void *ctx,
                       char *err);
 
+/* As ddb_request_query, for a Scan: the whole table, only for adopting the
+ * logs of earlier versions (dynamodb_adopt.h). */
+int ddb_request_scan(dynamo_store *s, cJSON *req,
+                     int (*visit)(const cJSON *item, void *ctx), void *ctx,
+                     char *err);
+
 /* Runs the Query `req` (taking ownership of it) and appends the live
  * feedings it finds to *out, up to `limit` (0: all). */
 int ddb_request_query_live(dynamo_store *s, cJSON *req, store_list *out,
                            size_t limit, char *err);
 
-/* Every feeding item of a chat, removed ones too, from the base table:
- * a read of the chat's whole history, only for what no turn covers. */
-int ddb_request_query_history(dynamo_store *s, int64_t chat_id,
+/* Every item of a partition (pk), removed feedings too: a read of a log's
+ * whole history, only for what no turn covers. */
+int ddb_request_query_history(dynamo_store *s, const char *pk,
                               int (*visit)(const cJSON *item, void *ctx),
                               void *ctx, char *err);
 
-/* A Query (consistent) of a chat's items with sk between two bounds. */
-cJSON *ddb_request_key_range(dynamo_store *s, int64_t chat_id, const char *low,
-                             const char *high);
+/* A Query (consistent) of a family log's items with sk between two
+ * bounds. */
+cJSON *ddb_request_key_range(dynamo_store *s, const char *family,
+                             const char *low, const char *high);
 
-/* A Query of the chat's live feedings with sk between two bounds, newest
- * first unless `forward`; for ddb_request_query_live. */
-cJSON *ddb_request_live_range(dynamo_store *s, int64_t chat_id,
+/* A Query of the family log's live feedings with sk between two bounds,
+ * newest first unless `forward`; for ddb_request_query_live. */
+cJSON *ddb_request_live_range(dynamo_store *s, const char *family,
                               const char *low, const char *high, int forward);
 
 #endif

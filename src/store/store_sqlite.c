@@ -40,12 +40,17 @@
  *     succeeded is committed in WAL mode: nothing acknowledged is lost.
  *
  * Schema (PRAGMA user_version counts the migrations applied):
- *   feedings  one row per feeding; removed ones stay, marked (see above)
+ *   feedings  one row per feeding, with its family (the log it is in);
+ *             removed ones stay, marked (see above)
  *   messages  the (chat, message) pairs that recorded, undid or were edited,
  *             so a redelivered message is recognised even after its
  *             feedings were undone, and a redelivered undo removes nothing
- *   chats     per-chat settings (the time zone) and the last message id
- *             handed out to `milkbot chat`
+ *   families  each family's settings (the time zone); a family's first
+ *             read notes it here (and, for the store's first family,
+ *             adopts the per-chat logs of schema 3 and before: their
+ *             feedings have family '')
+ *   chats     the last message id handed out to `milkbot chat`, per chat
+ *             (and the per-chat zones of schema 3 and before)
  *   amendments  the corrections of amounts (and the Undo button presses
  *             that put them back), keyed by the update that made each, in
  *             the same transaction as the change: a correction delivered
@@ -155,12 +160,53 @@ static const char *const migrations[] = {
     "  from_ml INTEGER NOT NULL,"
     "  to_ml INTEGER NOT NULL,"
     "  PRIMARY KEY (chat_id, by_key)) WITHOUT ROWID;",
+
+    /* 3 -> 4 (#15): one log per family. Every feeding names its family
+     * ('' until adopted, see adopt_legacy), its sender and when its
+     * message was written (entry order across chats); a removed one, the
+     * chat of the undo that removed it (undo and the feeding may be in
+     * different chats). Before: a private chat's id is its user's (a
+     * group's sender is not known: 0), and a message was written no later
+     * than any feeding of it or of a later message of its chat was
+     * entered, which keeps each chat's order. Settings are the family's. */
+    "ALTER TABLE feedings ADD COLUMN family TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE feedings ADD COLUMN from_id INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE feedings ADD COLUMN sent_ms INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE feedings ADD COLUMN removed_in INTEGER;"
+    "UPDATE feedings SET from_id = chat_id WHERE chat_id > 0;"
+    "UPDATE feedings SET removed_in = chat_id WHERE removed_by IS NOT NULL;"
+    "UPDATE feedings SET sent_ms = later.sent FROM (SELECT id, min(entered_at_ms)"
+    "  OVER (PARTITION BY chat_id ORDER BY message_id DESC) AS sent"
+    "  FROM feedings) AS later WHERE later.id = feedings.id;"
+    "DROP INDEX feedings_by_time;"
+    "CREATE INDEX feedings_by_time ON feedings (family, at_ms)"
+    "  WHERE removed_by IS NULL;"
+    "CREATE INDEX feedings_by_entry ON feedings (family, from_id, sent_ms,"
+    "  chat_id, message_id, line) WHERE removed_by IS NULL;"
+    "DROP INDEX feedings_removed;"
+    "CREATE INDEX feedings_removed ON feedings (removed_in, removed_by)"
+    "  WHERE removed_by IS NOT NULL;"
+    "CREATE INDEX feedings_unadopted ON feedings (chat_id) WHERE family = '';"
+    "CREATE TABLE families ("
+    "  family TEXT PRIMARY KEY,"
+    "  tz TEXT NOT NULL DEFAULT '') WITHOUT ROWID;",
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 
 #define COLUMNS                                                                \
     "chat_id, message_id, line, at_ms, at_local, day, amount_ml, kind, "  \
-    "who, note, text, entered_at_ms"
+    "who, note, text, entered_at_ms, from_id, sent_ms"
+/* the columns after COLUMNS in ST_FEEDING_BY_ID and ST_NEWEST_ENTRY */
+#define COL_ID 14
+#define COL_REMOVED 15
+
+/* Entry order (store_entry_cmp), and the sender's newest live entry:
+ * family ?3, sender ?4. */
+#define ENTRY_ORDER "sent_ms, chat_id, message_id, line"
+#define ENTRY_ORDER_DESC "sent_ms DESC, chat_id DESC, message_id DESC, line DESC"
+#define NEWEST_ENTRY_ID                                                        \
+    "SELECT id FROM feedings WHERE family = ?3 AND from_id = ?4 AND "          \
+    "removed_by IS NULL ORDER BY " ENTRY_ORDER_DESC " LIMIT 1"
 
 enum {
     ST_BEGIN,
@@ -178,8 +224,12 @@ enum {
     ST_REMOVE,
     ST_REMOVED_BY_PRESS,
     ST_DELETE_MESSAGE,
-    ST_GET_CHAT,
+    ST_GET_SETTINGS,
     ST_SET_TZ,
+    ST_ANY_FAMILY,
+    ST_ADOPT_FEEDINGS,
+    ST_ADOPT_TZ,
+    ST_ADD_FAMILY,
     ST_NEXT_MESSAGE,
     ST_AMENDMENT,
     ST_FEEDING_BY_ID,
@@ -207,19 +257,19 @@ static const char *const statements[ST_COUNT] = {
                             "removed_by IS NULL ORDER BY line",
     [ST_INSERT] = "INSERT INTO feedings (chat_id, message_id, line, at_ms, "
                   "at_local, day, amount_ml, kind, who, note, text, "
-                  "entered_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-                  "?10, ?11, ?12)",
-    [ST_RANGE] = "SELECT " COLUMNS " FROM feedings WHERE chat_id = ?1 AND "
+                  "entered_at_ms, from_id, sent_ms, family) VALUES (?1, ?2, "
+                  "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+    [ST_RANGE] = "SELECT " COLUMNS " FROM feedings WHERE family = ?1 AND "
                  "at_ms >= ?2 AND at_ms < ?3 AND removed_by IS NULL "
-                 "ORDER BY at_ms, message_id, line",
-    [ST_LATEST] = "SELECT " COLUMNS " FROM feedings WHERE chat_id = ?1 AND "
+                 "ORDER BY at_ms, " ENTRY_ORDER,
+    [ST_LATEST] = "SELECT " COLUMNS " FROM feedings WHERE family = ?1 AND "
                   "at_ms < ?2 AND removed_by IS NULL "
-                  "ORDER BY at_ms DESC, message_id DESC, line DESC LIMIT 1",
-    [ST_UNDONE_BY] = "SELECT " COLUMNS " FROM feedings WHERE chat_id = ?1 "
+                  "ORDER BY at_ms DESC, " ENTRY_ORDER_DESC " LIMIT 1",
+    /* an undo message is (removed_in, removed_by) */
+    [ST_UNDONE_BY] = "SELECT " COLUMNS " FROM feedings WHERE removed_in = ?1 "
                      "AND removed_by = ?2 LIMIT 1",
-    [ST_UNDO] = "UPDATE feedings SET removed_by = ?2 WHERE id = (SELECT id "
-                "FROM feedings WHERE chat_id = ?1 AND removed_by IS NULL "
-                "ORDER BY message_id DESC, line DESC LIMIT 1) RETURNING " COLUMNS,
+    [ST_UNDO] = "UPDATE feedings SET removed_by = ?2, removed_in = ?1 WHERE "
+                "id = (" NEWEST_ENTRY_ID ") RETURNING " COLUMNS,
     [ST_REMOVE] = "UPDATE feedings SET removed_by = 0, removed_press = ?4 "
                   "WHERE chat_id = ?1 AND message_id = ?2 AND line = ?3 AND "
                   "removed_by IS NULL RETURNING " COLUMNS,
@@ -229,9 +279,18 @@ static const char *const statements[ST_COUNT] = {
     /* only the live rows: removed ones are the receipts of their undo */
     [ST_DELETE_MESSAGE] = "DELETE FROM feedings WHERE chat_id = ?1 AND "
                           "message_id = ?2 AND removed_by IS NULL",
-    [ST_GET_CHAT] = "SELECT tz FROM chats WHERE chat_id = ?1",
-    [ST_SET_TZ] = "INSERT INTO chats (chat_id, tz) VALUES (?1, ?2) "
-                  "ON CONFLICT (chat_id) DO UPDATE SET tz = excluded.tz",
+    [ST_GET_SETTINGS] = "SELECT tz FROM families WHERE family = ?1",
+    [ST_SET_TZ] = "INSERT INTO families (family, tz) VALUES (?1, ?2) "
+                  "ON CONFLICT (family) DO UPDATE SET tz = excluded.tz",
+    [ST_ANY_FAMILY] = "SELECT EXISTS (SELECT 1 FROM families)",
+    [ST_ADOPT_FEEDINGS] = "UPDATE feedings SET family = ?1 WHERE family = ''",
+    /* the zone of the chat that recorded last */
+    [ST_ADOPT_TZ] = "INSERT INTO families (family, tz) SELECT ?1, tz FROM "
+                    "chats WHERE tz <> '' ORDER BY (SELECT max(entered_at_ms) "
+                    "FROM feedings WHERE feedings.chat_id = chats.chat_id) "
+                    "DESC NULLS LAST LIMIT 1",
+    [ST_ADD_FAMILY] = "INSERT INTO families (family) VALUES (?1) "
+                      "ON CONFLICT DO NOTHING",
     /* one statement, so SQLite holds the write lock before it reads */
     [ST_NEXT_MESSAGE] = "INSERT INTO chats (chat_id, last_message_id) "
                         "SELECT ?1, coalesce(max(message_id), 0) + 1 FROM "
@@ -246,8 +305,7 @@ static const char *const statements[ST_COUNT] = {
                          "FROM feedings WHERE id = ?1",
     /* what ST_UNDO would take */
     [ST_NEWEST_ENTRY] = "SELECT " COLUMNS ", id, 0 FROM feedings WHERE "
-                        "chat_id = ?1 AND removed_by IS NULL ORDER BY "
-                        "message_id DESC, line DESC LIMIT 1",
+                        "id = (" NEWEST_ENTRY_ID ")",
     [ST_SET_AMOUNT] = "UPDATE feedings SET amount_ml = ?2 WHERE id = ?1",
     [ST_ADD_AMENDMENT] = "INSERT INTO amendments (chat_id, by_key, outcome, "
                          "feeding_id, feeding_entered_ms, from_ml, to_ml) "
@@ -303,7 +361,6 @@ static void read_row(sqlite3_stmt *st, store_feeding *f) {
     f->chat_id = sqlite3_column_int64(st, 0);
     f->message_id = sqlite3_column_int64(st, 1);
     f->line = sqlite3_column_int(st, 2);
-    f->seq = STORE_SEQ(f->message_id, f->line);
     f->at_ms = sqlite3_column_int64(st, 3);
     copy_text(f->at, sizeof f->at, st, 4);
     copy_text(f->day, sizeof f->day, st, 5);
@@ -315,6 +372,8 @@ static void read_row(sqlite3_stmt *st, store_feeding *f) {
     copy_text(f->note, sizeof f->note, st, 9);
     copy_text(f->text, sizeof f->text, st, 10);
     f->entered_at_ms = sqlite3_column_int64(st, 11);
+    f->from_id = sqlite3_column_int64(st, 12);
+    f->sent_ms = sqlite3_column_int64(st, 13);
 }
 
 /* Steps a query that returns at most one row. Returns SQLITE_ROW (row in
@@ -346,7 +405,8 @@ static int all_rows(sqlite3_stmt *st, store_list *out) {
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
-static int insert_feedings(sqlite_store *s, store_feeding *feeds, size_t n) {
+static int insert_feedings(sqlite_store *s, const char *family,
+                           const store_feeding *feeds, size_t n) {
     sqlite3_stmt *st = s->st[ST_INSERT];
     for (size_t i = 0; i < n; i++) {
         const store_feeding *f = &feeds[i];
@@ -362,11 +422,13 @@ static int insert_feedings(sqlite_store *s, store_feeding *feeds, size_t n) {
         sqlite3_bind_text(st, 10, f->note, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 11, f->text, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 12, f->entered_at_ms);
+        sqlite3_bind_int64(st, 13, f->from_id);
+        sqlite3_bind_int64(st, 14, f->sent_ms);
+        sqlite3_bind_text(st, 15, family, -1, SQLITE_STATIC);
         int rc = sqlite3_step(st);
         sqlite3_clear_bindings(st);
         sqlite3_reset(st);
         if (rc != SQLITE_DONE) return rc;
-        feeds[i].seq = STORE_SEQ(f->message_id, f->line);
     }
     return SQLITE_OK;
 }
@@ -380,8 +442,9 @@ static int mark_message(sqlite_store *s, int64_t chat_id, int64_t message_id,
     return rc;
 }
 
-static int sqlite_add_message(store *base, store_feeding *feeds, size_t *n,
-                              int *already, char *err) {
+static int sqlite_add_message(store *base, const char *family,
+                              store_feeding *feeds, size_t *n, int *already,
+                              char *err) {
     sqlite_store *s = impl(base);
     *already = 0;
     if (*n == 0) return STORE_OK;
@@ -410,27 +473,28 @@ static int sqlite_add_message(store *base, store_feeding *feeds, size_t *n,
         store_list_free(&was);
         return commit(s, err);
     }
-    if (insert_feedings(s, feeds, *n) != SQLITE_OK)
+    if (insert_feedings(s, family, feeds, *n) != SQLITE_OK)
         return abandon(s, "recording a feeding", err);
     return commit(s, err);
 }
 
-static int sqlite_list_range(store *base, int64_t chat_id, int64_t from_ms,
+static int sqlite_list_range(store *base, const char *family, int64_t from_ms,
                              int64_t to_ms, store_list *out, char *err) {
     sqlite_store *s = impl(base);
     sqlite3_stmt *st = s->st[ST_RANGE];
-    sqlite3_bind_int64(st, 1, chat_id);
+    sqlite3_bind_text(st, 1, family, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 2, from_ms);
     sqlite3_bind_int64(st, 3, to_ms);
     return all_rows(st, out) == SQLITE_OK ? STORE_OK
                                           : fail(s, "listing feedings", err);
 }
 
-static int sqlite_latest_before(store *base, int64_t chat_id, int64_t before_ms,
-                                store_feeding *out, int *found, char *err) {
+static int sqlite_latest_before(store *base, const char *family,
+                                int64_t before_ms, store_feeding *out,
+                                int *found, char *err) {
     sqlite_store *s = impl(base);
     sqlite3_stmt *st = s->st[ST_LATEST];
-    sqlite3_bind_int64(st, 1, chat_id);
+    sqlite3_bind_text(st, 1, family, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 2, before_ms);
     int rc = one_row(st, out);
     *found = rc == SQLITE_ROW;
@@ -439,7 +503,8 @@ static int sqlite_latest_before(store *base, int64_t chat_id, int64_t before_ms,
                : fail(s, "finding the last feeding", err);
 }
 
-static int sqlite_undo_last(store *base, int64_t chat_id, int64_t message_id,
+static int sqlite_undo_last(store *base, const char *family, int64_t chat_id,
+                            int64_t message_id, int64_t from_id,
                             store_feeding *removed, int *found, char *err) {
     sqlite_store *s = impl(base);
     int is_new;
@@ -451,17 +516,26 @@ static int sqlite_undo_last(store *base, int64_t chat_id, int64_t message_id,
     sqlite3_stmt *st = s->st[is_new ? ST_UNDO : ST_UNDONE_BY];
     sqlite3_bind_int64(st, 1, chat_id);
     sqlite3_bind_int64(st, 2, message_id);
+    if (is_new) {
+        sqlite3_bind_text(st, 3, family, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 4, from_id);
+    }
     int rc = one_row(st, removed);
+    sqlite3_clear_bindings(st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) return abandon(s, "undoing", err);
     *found = rc == SQLITE_ROW;
     return commit(s, err);
 }
 
-static int sqlite_remove(store *base, int64_t chat_id, int64_t message_id,
-                         int line, int64_t at_ms, const char *press,
-                         store_feeding *removed, int *found, char *err) {
+static int sqlite_remove(store *base, const char *family, int64_t chat_id,
+                         int64_t message_id, int line, int64_t at_ms,
+                         const char *press, store_feeding *removed, int *found,
+                         char *err) {
     sqlite_store *s = impl(base);
-    (void)at_ms; /* (chat, message, line) is an index here */
+    /* (chat, message, line) is an index here, and names one feeding
+     * whatever the family */
+    (void)family;
+    (void)at_ms;
     int keyed = press != NULL && press[0] != '\0'; /* "": no press to know */
     if (begin(s, err) != STORE_OK) return STORE_ERROR;
     /* a press seen before removes nothing now: it answers with what it
@@ -510,8 +584,9 @@ static int claim_edit(sqlite_store *s, int64_t chat_id, int64_t message_id,
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
-static int sqlite_replace_message(store *base, int64_t chat_id,
-                                  int64_t message_id, int64_t edit_ms,
+static int sqlite_replace_message(store *base, const char *family,
+                                  int64_t chat_id, int64_t message_id,
+                                  int64_t edit_ms,
                                   const store_feeding *feeds, size_t n,
                                   store_list *old, int *stale, char *err) {
     sqlite_store *s = impl(base);
@@ -535,7 +610,7 @@ static int sqlite_replace_message(store *base, int64_t chat_id,
     sqlite3_bind_int64(s->st[ST_DELETE_MESSAGE], 1, chat_id);
     sqlite3_bind_int64(s->st[ST_DELETE_MESSAGE], 2, message_id);
     if (run(s, ST_DELETE_MESSAGE) != SQLITE_OK ||
-        insert_feedings(s, copy, n) != SQLITE_OK)
+        insert_feedings(s, family, copy, n) != SQLITE_OK)
         return abandon(s, "replacing a message's feedings", err);
     return commit(s, err);
 }
@@ -595,8 +670,8 @@ static int feeding_row(sqlite3_stmt *st, store_feeding *f, int64_t *id,
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         read_row(st, f);
-        *id = sqlite3_column_int64(st, 12);
-        *removed = sqlite3_column_int(st, 13);
+        *id = sqlite3_column_int64(st, COL_ID);
+        *removed = sqlite3_column_int(st, COL_REMOVED);
     }
     sqlite3_reset(st);
     return rc;
@@ -625,9 +700,10 @@ static int amended_feeding(sqlite_store *s, const amendment *a,
     return SQLITE_OK;
 }
 
-static int sqlite_amend_last(store *base, int64_t chat_id, int64_t message_id,
-                             int amount_ml, int expect_ml, store_feeding *before,
-                             int *outcome, char *err) {
+static int sqlite_amend_last(store *base, const char *family, int64_t chat_id,
+                             int64_t message_id, int64_t from_id, int amount_ml,
+                             int expect_ml, store_feeding *before, int *outcome,
+                             char *err) {
     sqlite_store *s = impl(base);
     char key[32];
     amendment a;
@@ -646,8 +722,10 @@ static int sqlite_amend_last(store *base, int64_t chat_id, int64_t message_id,
         return commit(s, err);
     }
     int removed;
-    sqlite3_bind_int64(s->st[ST_NEWEST_ENTRY], 1, chat_id);
+    sqlite3_bind_text(s->st[ST_NEWEST_ENTRY], 3, family, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s->st[ST_NEWEST_ENTRY], 4, from_id);
     int rc = feeding_row(s->st[ST_NEWEST_ENTRY], before, &a.feeding_id, &removed);
+    sqlite3_clear_bindings(s->st[ST_NEWEST_ENTRY]);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) return abandon(s, "correcting a feeding", err);
     a.outcome = rc == SQLITE_DONE                                   ? STORE_AMEND_NONE
                 : expect_ml && before->amount_ml != expect_ml       ? STORE_AMEND_OTHER
@@ -665,10 +743,11 @@ static int sqlite_amend_last(store *base, int64_t chat_id, int64_t message_id,
     return commit(s, err);
 }
 
-static int sqlite_put_back(store *base, int64_t chat_id, int64_t message_id,
-                           const char *press, store_feeding *now, int *outcome,
-                           char *err) {
+static int sqlite_put_back(store *base, const char *family, int64_t chat_id,
+                           int64_t message_id, const char *press,
+                           store_feeding *now, int *outcome, char *err) {
     sqlite_store *s = impl(base);
+    (void)family; /* the correction's message names it */
     char key[32], press_key[128];
     amendment a, pressed = {0};
     int keyed = press != NULL && press[0] != '\0';
@@ -708,34 +787,78 @@ static int sqlite_put_back(store *base, int64_t chat_id, int64_t message_id,
     return commit(s, err);
 }
 
-static int sqlite_get_chat(store *base, int64_t chat_id, int64_t now_ms,
-                           store_chat *out, char *err) {
-    (void)now_ms; /* nothing to read ahead: SQLite answers in microseconds */
-    sqlite_store *s = impl(base);
-    sqlite3_stmt *st = s->st[ST_GET_CHAT];
-    memset(out, 0, sizeof *out);
-    sqlite3_bind_int64(st, 1, chat_id);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) copy_text(out->tz, sizeof out->tz, st, 0);
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE
-               ? STORE_OK
-               : fail(s, "reading the chat's settings", err);
+/* A step that returns no rows, with the family bound as ?1. */
+static int run_for_family(sqlite_store *s, int id, const char *family) {
+    sqlite3_bind_text(s->st[id], 1, family, -1, SQLITE_STATIC);
+    int rc = run(s, id);
+    sqlite3_clear_bindings(s->st[id]);
+    return rc;
 }
 
-static int sqlite_set_tz(store *base, int64_t chat_id, const char *tz,
+/* A family seen for the first time: it adopts the per-chat logs of
+ * earlier versions (feedings whose family is '') if it is the store's
+ * first family, and is noted, so that this happens once. One IMMEDIATE
+ * transaction: of two processes seeing a new store at once, one adopts. */
+static int add_family(sqlite_store *s, const char *family, char *err) {
+    if (begin(s, err) != STORE_OK) return STORE_ERROR;
+    sqlite3_stmt *st = s->st[ST_ANY_FAMILY];
+    int rc = sqlite3_step(st);
+    int first = rc == SQLITE_ROW && sqlite3_column_int(st, 0) == 0;
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW) return abandon(s, "reading the families", err);
+    if (first && (run_for_family(s, ST_ADOPT_FEEDINGS, family) != SQLITE_OK ||
+                  run_for_family(s, ST_ADOPT_TZ, family) != SQLITE_OK))
+        return abandon(s, "adopting the chats' logs", err);
+    if (run_for_family(s, ST_ADD_FAMILY, family) != SQLITE_OK)
+        return abandon(s, "noting a family", err);
+    return commit(s, err);
+}
+
+static int read_settings(sqlite_store *s, const char *family,
+                         store_settings *out, int *found) {
+    sqlite3_stmt *st = s->st[ST_GET_SETTINGS];
+    memset(out, 0, sizeof *out);
+    sqlite3_bind_text(st, 1, family, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    *found = rc == SQLITE_ROW;
+    if (rc == SQLITE_ROW) copy_text(out->tz, sizeof out->tz, st, 0);
+    sqlite3_clear_bindings(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+static int sqlite_get_settings(store *base, const char *family, int64_t now_ms,
+                               store_settings *out, char *err) {
+    (void)now_ms; /* nothing to read ahead: SQLite answers in microseconds */
+    sqlite_store *s = impl(base);
+    int found;
+    if (!store_family_valid(family)) {
+        snprintf(err, STORE_ERR_MAX, "store: not a family id");
+        return STORE_ERROR;
+    }
+    if (read_settings(s, family, out, &found) != SQLITE_OK)
+        return fail(s, "reading the family's settings", err);
+    if (found) return STORE_OK;
+    if (add_family(s, family, err) != STORE_OK) return STORE_ERROR;
+    return read_settings(s, family, out, &found) == SQLITE_OK
+               ? STORE_OK
+               : fail(s, "reading the family's settings", err);
+}
+
+static int sqlite_set_tz(store *base, const char *family, const char *tz,
                          char *err) {
     sqlite_store *s = impl(base);
-    sqlite3_bind_int64(s->st[ST_SET_TZ], 1, chat_id);
+    sqlite3_bind_text(s->st[ST_SET_TZ], 1, family, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(s->st[ST_SET_TZ], 2, tz, -1, SQLITE_TRANSIENT);
     return run(s, ST_SET_TZ) == SQLITE_OK
                ? STORE_OK
                : fail(s, "saving the time zone", err);
 }
 
-static int sqlite_next_message_id(store *base, int64_t chat_id, int64_t *out,
-                                  char *err) {
+static int sqlite_next_message_id(store *base, const char *family,
+                                  int64_t chat_id, int64_t *out, char *err) {
     sqlite_store *s = impl(base);
+    (void)family; /* message ids are a chat's, whatever its family */
     sqlite3_stmt *st = s->st[ST_NEXT_MESSAGE];
     sqlite3_bind_int64(st, 1, chat_id);
     int rc = sqlite3_step(st);
@@ -765,7 +888,7 @@ static const store_ops sqlite_ops = {
     .put_back = sqlite_put_back,
     .remove = sqlite_remove,
     .replace_message = sqlite_replace_message,
-    .get_chat = sqlite_get_chat,
+    .get_settings = sqlite_get_settings,
     .set_tz = sqlite_set_tz,
     .next_message_id = sqlite_next_message_id,
     .close = sqlite_close,

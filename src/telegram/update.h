@@ -8,9 +8,8 @@
  * update and message ids are 32-bit Integers (a message id is 0 for a
  * scheduled message), chat and user ids have at most 52 significant bits.
  * An update with any other is refused as malformed, so that nothing
- * downstream can overflow: the store orders a message's feedings by
- * message id × 10^4 + line (STORE_SEQ), and keys a scheduled message by
- * -update_id. */
+ * downstream can overflow: the store's keys hold message ids in 12 digits
+ * and chat ids in 20, and a scheduled message is keyed by -update_id. */
 #ifndef MILKBOT_TG_UPDATE_H
 #define MILKBOT_TG_UPDATE_H
 

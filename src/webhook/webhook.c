@@ -90,6 +90,14 @@ int webhook_config_from_env(webhook_config *c, int secret_later, char *err,
                  "ids of the family, separated by commas)");
         return -1;
     }
+    const char *family = getenv("MILKBOT_FAMILY");
+    if (family == NULL || family[0] == '\0') family = STORE_DEFAULT_FAMILY;
+    if (!store_family_valid(family)) {
+        snprintf(err, errlen, "MILKBOT_FAMILY: a family id is 1 to %d letters, "
+                 "digits, _ or -", STORE_FAMILY_MAX - 1);
+        return -1;
+    }
+    snprintf(c->family, sizeof c->family, "%s", family);
     if (webhook_config_set_bot(c, secret_later ? NULL : getenv("TELEGRAM_BOT_TOKEN"),
                                NULL, err, errlen) != 0)
         return -1;
@@ -221,7 +229,7 @@ static void edit_button_message(tg_api *api, const tg_update *u, const char *tex
     cJSON_Delete(params);
 }
 
-/* A message's lines are numbered below 10^4, the multiplier of STORE_SEQ. */
+/* A message's lines are numbered below 10^4, as the store's keys hold them. */
 #define BUTTON_LINE_MAX 9999
 
 /* Button instants: epoch seconds up to 9999-12-31, as the store's keys. */
@@ -290,6 +298,11 @@ static char *handle_message(const webhook_config *c, bot *b, const tg_update *u,
                             tg_addressee to, const char *text, int64_t wall_ms,
                             webhook_result *result);
 
+/* The family of a config made without webhook_config_from_env. */
+static const char *family_of(const webhook_config *c) {
+    return c->family[0] ? c->family : STORE_DEFAULT_FAMILY;
+}
+
 static char *handle_update(const webhook_config *c, bot *b, tg_api *api,
                            const tg_update *u, int64_t wall_ms,
                            webhook_result *result) {
@@ -320,10 +333,10 @@ static char *handle_update(const webhook_config *c, bot *b, tg_api *api,
     if (u->chat_id == 0)
         return respond(result, 200, "button on an old message",
                        answer_callback(u->callback_id, "That message is too old to change."));
-    int status = undo ? bot_undo_feeding(b, u->chat_id, message_id, line, at_ms,
-                                         u->callback_id, wall_ms, &r)
-                      : bot_put_back(b, u->chat_id, message_id, u->callback_id,
-                                     wall_ms, &r);
+    int status = undo ? bot_undo_feeding(b, family_of(c), u->chat_id, message_id, line,
+                                         at_ms, u->callback_id, wall_ms, &r)
+                      : bot_put_back(b, family_of(c), u->chat_id, message_id,
+                                     u->callback_id, wall_ms, &r);
     if (status != BOT_OK) return store_failed(result, &r);
     edit_button_message(api, u, r.reply.text, result);
     return respond(result, 200, undo ? "undone by button" : "put back by button",
@@ -357,8 +370,10 @@ static char *handle_message(const webhook_config *c, bot *b, const tg_update *u,
         /* message_id is 0 for scheduled messages: then the update's own
          * id (negative, apart from every real message id) keys it, which
          * a redelivery repeats */
+        .family = family_of(c),
         .chat_id = u->chat_id,
         .message_id = u->message_id ? u->message_id : -u->update_id,
+        .from_id = u->from_id,
         .who = u->from_name, .text = talk ? "" : text, .len = talk ? 0 : strlen(text),
         /* the message's own time: a late redelivery or an edit resolves
          * "20 min ago" against when it was written */

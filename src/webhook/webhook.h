@@ -33,9 +33,12 @@ typedef struct {
     int64_t *allowed;  /* Telegram user ids that may use the bot */
     size_t nallowed;
     tg_bot_identity me; /* who the bot is: what a group message is for */
+    /* the family every allowed user belongs to: the log they share */
+    char family[STORE_FAMILY_MAX];
 } webhook_config;
 
-/* Reads ALLOWED_USER_IDS, TELEGRAM_BOT_USERNAME (optional) and, unless
+/* Reads ALLOWED_USER_IDS, MILKBOT_FAMILY (optional, "family" by default),
+ * TELEGRAM_BOT_USERNAME (optional) and, unless
  * `secret_later` (the caller reads the secrets elsewhere, as the Lambda
  * runtime does from SSM, and sets them with webhook_config_set_secret and
  * webhook_config_set_bot), MILKBOT_WEBHOOK_SECRET and the bot's id from
