@@ -899,7 +899,7 @@ static void test_replace_message(void **state) {
 }
 
 /* Chats never see each other's feedings. */
-static void test_chats_are_separate(void **state) {
+static void test_families_are_separate(void **state) {
     store *s = *state;
     char err[STORE_ERR_MAX];
     add_one(s, 1, 1, T0, 10);
@@ -915,8 +915,160 @@ static void test_chats_are_separate(void **state) {
     store_list_free(&list);
 }
 
-/* Settings: the zone of each chat. */
-static void test_chat_settings(void **state) {
+/* --- one family, several chats and senders (#15) ------------------------- */
+
+#define ALEX 11
+#define SAM 22
+#define GROUP (-33)
+/* Late in the suite's day: a DynamoDB turn at 20:00 holds these messages
+ * as recent, so undo finds its target both in the turn and, without one,
+ * through the index. */
+#define LATE (T0 + 12 * HOUR_MS - 10 * 60000)
+
+/* A feeding of the Smith family: user `from` wrote message `message` of
+ * chat `chat` at `sent`. */
+static store_feeding smith(int64_t chat, int64_t from, int64_t message, int64_t sent,
+                           int64_t at_ms, int amount) {
+    store_feeding f = feeding(chat, message, 1, at_ms, amount);
+    f.from_id = from;
+    f.sent_ms = sent;
+    snprintf(f.who, sizeof f.who, "%s", from == ALEX ? "Alex" : "Sam");
+    return f;
+}
+
+static void add_smith(store *s, store_feeding f) {
+    char err[STORE_ERR_MAX];
+    int already = -1;
+    size_t n = 1;
+    assert_int_equal(s->ops->add_message(s, "smith", &f, &n, &already, err), STORE_OK);
+    assert_int_equal(already, 0);
+}
+
+/* Undo asked by message (chat, message) of `from`: the amount it removed,
+ * 0 for nothing. */
+static int smith_undo(store *s, int64_t chat, int64_t message, int64_t from) {
+    char err[STORE_ERR_MAX];
+    store_feeding f;
+    int found = -1;
+    assert_int_equal(s->ops->undo_last(s, "smith", chat, message, from, &f, &found, err),
+                     STORE_OK);
+    return found ? f.amount_ml : 0;
+}
+
+/* One log for the family, whichever chat a feeding was written in: both
+ * parents' private chats and the group are one day. Message ids are a
+ * chat's own: message 1 of each chat is a message of its own, and a
+ * redelivery is known by its chat too. The Undo button, whoever presses
+ * it, removes exactly its feeding. */
+static void test_family_log_spans_chats(void **state) {
+    store *s = *state;
+    char err[STORE_ERR_MAX];
+    add_smith(s, smith(ALEX, ALEX, 1, LATE, T0 + 1 * HOUR_MS, 100));
+    add_smith(s, smith(SAM, SAM, 1, LATE + 1000, T0 + 2 * HOUR_MS, 50));
+    add_smith(s, smith(GROUP, ALEX, 1, LATE + 2000, T0 + 3 * HOUR_MS, 30));
+    store_list list = {0};
+    assert_int_equal(s->ops->list_range(s, "smith", T0, T0 + 4 * HOUR_MS, &list, err), STORE_OK);
+    assert_int_equal(list.count, 3);
+    assert_int_equal(list.items[0].chat_id, ALEX);
+    assert_int_equal(list.items[1].chat_id, SAM);
+    assert_int_equal(list.items[1].amount_ml, 50);
+    assert_int_equal(list.items[2].chat_id, GROUP);
+    assert_int_equal(list.items[2].from_id, ALEX);
+    store_list_free(&list);
+    /* Sam's message 1 again: a redelivery of Sam's, answered with Sam's */
+    store_feeding again[STORE_MESSAGE_MAX_FEEDINGS] = {
+        smith(SAM, SAM, 1, LATE + 1000, T0 + 2 * HOUR_MS, 50)};
+    size_t n = 1;
+    int already = 0;
+    assert_int_equal(s->ops->add_message(s, "smith", again, &n, &already, err), STORE_OK);
+    assert_int_equal(already, 1);
+    assert_int_equal(n, 1);
+    assert_int_equal(again[0].chat_id, SAM);
+    assert_int_equal(again[0].amount_ml, 50);
+    /* Alex presses the Undo button under Sam's feeding's reply */
+    store_feeding f;
+    int found = -1;
+    assert_int_equal(s->ops->remove(s, "smith", SAM, 1, 1, T0 + 2 * HOUR_MS, "p-alex", &f,
+                                    &found, err),
+                     STORE_OK);
+    assert_int_equal(found, 1);
+    assert_int_equal(f.amount_ml, 50);
+    assert_int_equal(f.chat_id, SAM);
+    list = list_all(s, 0);
+    assert_int_equal(list.count, 0); /* family "f0": nobody's */
+    store_list_free(&list);
+    assert_int_equal(s->ops->list_range(s, "smith", 0, INT64_MAX / 2, &list, err), STORE_OK);
+    assert_int_equal(list.count, 2);
+    assert_int_equal(list.items[0].amount_ml + list.items[1].amount_ml, 130);
+    store_list_free(&list);
+}
+
+/* Undo takes the sender's own newest entry, never another's; entry order
+ * across chats is the order the messages were written in, whatever their
+ * chats' or messages' ids. A redelivered undo, and an undo with the same
+ * message id in another chat, are told apart by the chat. */
+static void test_undo_is_per_sender(void **state) {
+    store *s = *state;
+    add_smith(s, smith(ALEX, ALEX, 5, LATE, T0 + 1 * HOUR_MS, 100));
+    add_smith(s, smith(GROUP, ALEX, 2, LATE + 1000, T0 + 2 * HOUR_MS, 30));
+    add_smith(s, smith(SAM, SAM, 9, LATE + 2000, T0 + 3 * HOUR_MS, 50));
+    add_smith(s, smith(SAM, SAM, 10, LATE + 3000, T0 + 4 * HOUR_MS, 40));
+    /* Alex's newest is the group's 30, Sam's 40 being newer still */
+    assert_int_equal(smith_undo(s, ALEX, 6, ALEX), 30);
+    assert_int_equal(smith_undo(s, SAM, 11, SAM), 40);
+    /* delivered again: the same, nothing more */
+    assert_int_equal(smith_undo(s, ALEX, 6, ALEX), 30);
+    /* message 6 of Sam's chat is another undo than message 6 of Alex's */
+    assert_int_equal(smith_undo(s, SAM, 6, SAM), 50);
+    assert_int_equal(smith_undo(s, GROUP, 3, ALEX), 100);
+    assert_int_equal(smith_undo(s, GROUP, 4, ALEX), 0);
+    assert_int_equal(smith_undo(s, SAM, 12, SAM), 0);
+    store_list list = {0};
+    char err[STORE_ERR_MAX];
+    assert_int_equal(s->ops->list_range(s, "smith", 0, INT64_MAX / 2, &list, err), STORE_OK);
+    assert_int_equal(list.count, 0);
+    store_list_free(&list);
+}
+
+/* A correction ("make that 110") changes the sender's own newest entry,
+ * not a newer one of another's; its Undo button puts it back. */
+static void test_amend_is_per_sender(void **state) {
+    store *s = *state;
+    char err[STORE_ERR_MAX];
+    add_smith(s, smith(ALEX, ALEX, 1, LATE, T0 + 1 * HOUR_MS, 100));
+    add_smith(s, smith(SAM, SAM, 1, LATE + 1000, T0 + 2 * HOUR_MS, 50));
+    store_feeding before, now;
+    int outcome = -1;
+    assert_int_equal(s->ops->amend_last(s, "smith", ALEX, 2, ALEX, 110, 0, &before, &outcome,
+                                        err),
+                     STORE_OK);
+    assert_int_equal(outcome, STORE_AMEND_DONE);
+    assert_int_equal(before.chat_id, ALEX);
+    assert_int_equal(before.amount_ml, 100);
+    /* Sam's correction with the same message id, in Sam's chat: Sam's */
+    assert_int_equal(s->ops->amend_last(s, "smith", SAM, 2, SAM, 55, 0, &before, &outcome,
+                                        err),
+                     STORE_OK);
+    assert_int_equal(outcome, STORE_AMEND_DONE);
+    assert_int_equal(before.chat_id, SAM);
+    store_list list = {0};
+    assert_int_equal(s->ops->list_range(s, "smith", 0, INT64_MAX / 2, &list, err), STORE_OK);
+    assert_int_equal(list.count, 2);
+    assert_int_equal(list.items[0].amount_ml, 110);
+    assert_int_equal(list.items[1].amount_ml, 55);
+    store_list_free(&list);
+    assert_int_equal(s->ops->put_back(s, "smith", ALEX, 2, "p-back", &now, &outcome, err),
+                     STORE_OK);
+    assert_int_equal(outcome, STORE_AMEND_DONE);
+    assert_int_equal(now.amount_ml, 100);
+    assert_int_equal(s->ops->list_range(s, "smith", 0, INT64_MAX / 2, &list, err), STORE_OK);
+    assert_int_equal(list.items[0].amount_ml, 100);
+    assert_int_equal(list.items[1].amount_ml, 55);
+    store_list_free(&list);
+}
+
+/* Settings: the zone of each family. */
+static void test_family_settings(void **state) {
     store *s = *state;
     char err[STORE_ERR_MAX];
     store_settings chat;
@@ -1035,8 +1187,11 @@ int store_conformance_run(const store_backend *b) {
         cmocka_unit_test_setup_teardown(test_undo_of_nothing_redelivered_after_edit, open_store, close_store),
         cmocka_unit_test_setup_teardown(test_undo_redelivered_much_later, open_store, close_store),
         cmocka_unit_test_setup_teardown(test_remove_press_redelivered_after_edit, open_store, close_store),
-        cmocka_unit_test_setup_teardown(test_chats_are_separate, open_store, close_store),
-        cmocka_unit_test_setup_teardown(test_chat_settings, open_store, close_store),
+        cmocka_unit_test_setup_teardown(test_families_are_separate, open_store, close_store),
+        cmocka_unit_test_setup_teardown(test_family_settings, open_store, close_store),
+        cmocka_unit_test_setup_teardown(test_family_log_spans_chats, open_store, close_store),
+        cmocka_unit_test_setup_teardown(test_undo_is_per_sender, open_store, close_store),
+        cmocka_unit_test_setup_teardown(test_amend_is_per_sender, open_store, close_store),
         cmocka_unit_test_setup_teardown(test_next_message_id, open_store, close_store),
         cmocka_unit_test_setup_teardown(test_latest_before, open_store, close_store),
         cmocka_unit_test_setup_teardown(test_many_feedings, open_store, close_store),
