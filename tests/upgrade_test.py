@@ -1,7 +1,7 @@
 """upgrade_test.py -- a store written by the previous version (milkbot
 48c7b71, a log per chat) becomes one family log on upgrade, on SQLite and
 on DynamoDB (dynalite), with nothing lost: the stores of
-tests/fixtures/stores (made by make_old_stores.py from scenario.py), then
+tests/upgrade (made by make_old_stores.py from scenario.py), then
 the family's day goes on through `milkbot invoke` of this version.
 
 What it shows: both parents' old feedings, and the group's, are one day;
@@ -20,7 +20,7 @@ import tempfile
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-STORES = os.path.join(HERE, "fixtures", "stores")
+STORES = os.path.join(HERE, "upgrade")
 sys.path.insert(0, STORES)
 from scenario import ALEX, GROUP, OLD_MESSAGES, SAM, SECRET, at  # noqa: E402
 from services import Checks, Dynalite  # noqa: E402
