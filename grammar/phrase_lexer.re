@@ -472,6 +472,10 @@ static int lex_raw(phrase_lexer *lx, phrase_token *tok) {
             tok->sub = CMD_NOTFED; TOKEN(TK_COMMAND);
         }
         'help' / end              { tok->sub = CMD_HELP; TOKEN(TK_COMMAND); }
+        // The family's babies: "babies Mia Leo" names them, "babies" shows.
+        ('babies' | 'twins' | 'triplets') / end {
+            tok->sub = CMD_BABIES; TOKEN(TK_COMMAND);
+        }
         // Greetings and thanks get a friendly word, never an error.
         ('hello' | 'hi' | 'hey' | 'hiya' | 'good' sp ('morning' | 'afternoon'
             | 'evening' | 'day')) / end { tok->sub = CMD_HELLO; TOKEN(TK_COMMAND); }
@@ -491,6 +495,7 @@ static int lex_raw(phrase_lexer *lx, phrase_token *tok) {
         "/undo" bot? / end                  { SLASH(CMD_UNDO); }
         "/" ('help' | 'start') bot? / end   { SLASH(CMD_HELP); }
         "/" ('feed' | 'add') bot? / end     { SLASH(CMD_FEED); }
+        "/babies" bot? / end                { SLASH(CMD_BABIES); }
         "/" ('tz' | 'timezone') bot? / end  { lx->zone_next = 1; SLASH(CMD_TIMEZONE); }
         "/" [a-zA-Z_]+ bot? / end           { SLASH(CMD_UNKNOWN); }
 
@@ -557,9 +562,13 @@ static int lex_raw(phrase_lexer *lx, phrase_token *tok) {
             | 'will' | 'shall' | 'could' | 'would') / end {
             tok->sub = WORD_ASK; TOKEN(TK_WORD);
         }
-        ('twice' | 'thrice' | 'double' | 'x' | 'times' | 'each') / end {
+        ('twice' | 'thrice' | 'double' | 'x' | 'times') / end {
             tok->sub = WORD_MULT; TOKEN(TK_WORD);
         }
+        // Twins: "both 60ml each" is a feeding for each of the family's
+        // babies; alone, each of the two is judged by the builder.
+        'both' / end              { tok->sub = WORD_BOTH; TOKEN(TK_WORD); }
+        'each' / end              { tok->sub = WORD_EACH; TOKEN(TK_WORD); }
         // The words a feeding is told with: a note like any word, but in a
         // group they do not make "gave him 120ml" the family's talk
         ('gave' | 'given' | 'fed' | 'had' | 'drank' | 'drunk' | 'took' | 'taken'

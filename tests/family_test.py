@@ -1,7 +1,7 @@
 """family_test.py -- a family's day through the webhook (`milkbot invoke`),
 on SQLite and on DynamoDB (a private dynalite): Alex and Sam each in their
 own private chat with the bot and both in the family group, which
-Telegram upgrades to a supergroup halfway. Run twice per store: with the
+Telegram upgrades to a supergroup halfway; then they name their twins. Run twice per store: with the
 bot's privacy mode off (every group message arrives; the family's talk
 must change nothing and get no reply) and on (only commands, mentions and
 replies arrive). Both runs must answer alike and end with the same log.
@@ -85,12 +85,29 @@ def steps(privacy_on):
         ("Sam's total in his private chat", say(SAM, SAM, 9, 15, "total"),
          "Today (Sun 29 Nov): 180 ml in 2 feeds\n07:00  120 ml milk — Alex\n"
          "09:00  60 ml milk — Alex"),
+        # twins: the family names its babies; then each feeding names one
+        ("Alex names the twins in the supergroup",
+         say(SUPERGROUP, ALEX, 9, 50, "/babies@MilkLogBot Mia Leo"),
+         "👶 Babies: Mia and Leo. Name one in each feeding, like \"120ml Mia\", or send "
+         "\"both 60ml each\"."),
+        ("a feeding for Mia said to the group",
+         say(SUPERGROUP, SAM, 10, 5, "@MilkLogBot 10am 90ml Mia" if privacy_on
+             else "10am 90ml Mia"),
+         "🍼 90 ml milk for Mia at 10:00 — today 270 ml in 3 feeds "
+         "(Mia 90 ml · Leo 0 ml · not named 180 ml)"),
     ]
+    if not privacy_on:
+        s.append(("talk that names a baby and an amount: no reply",
+                  say(SUPERGROUP, ALEX, 10, 10, "Mia loves her 120ml bottle"), ""))
+    s.append(("a feeding that names no baby: asked about, not recorded",
+              say(SAM, SAM, 10, 35, "10:30 100ml"),
+              "🤔 Which baby? Say it, like \"120ml Mia\" or \"120ml Leo\" "
+              "(or \"both 60ml each\")."))
     return s
 
 
 # the family's live feedings at the end: (chat, ml)
-LIVE_AT_END = sorted([(ALEX, 120), (SUPERGROUP, 60)])
+LIVE_AT_END = sorted([(ALEX, 120), (SUPERGROUP, 60), (SUPERGROUP, 90)])
 
 
 def invoke(spec, env, update, tmp):

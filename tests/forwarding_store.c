@@ -88,6 +88,11 @@ static int fwd_set_tz(store *s, const char *family, const char *tz, char *err) {
     return REAL(s)->ops->set_tz(REAL(s), family, tz, err);
 }
 
+static int fwd_set_babies(store *s, const char *family, const char *babies, char *err) {
+    if (admit(s, FORWARD_SET_BABIES, family, err) != STORE_OK) return STORE_ERROR;
+    return REAL(s)->ops->set_babies(REAL(s), family, babies, err);
+}
+
 static int fwd_next_message_id(store *s, const char *family, int64_t chat_id,
                                int64_t *out, char *err) {
     if (admit(s, FORWARD_MAX_MESSAGE_ID, family, err) != STORE_OK) return STORE_ERROR;
@@ -111,6 +116,7 @@ static const store_ops forwarding_ops = {
     .replace_message = fwd_replace,
     .get_settings = fwd_get_settings,
     .set_tz = fwd_set_tz,
+    .set_babies = fwd_set_babies,
     .next_message_id = fwd_next_message_id,
     .close = fwd_close,
 };

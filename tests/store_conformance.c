@@ -113,6 +113,7 @@ static void test_fields_round_trip(void **state) {
     store *s = *state;
     store_feeding f = feeding(-1001234567890LL, 42, 3, T0 + 90000, 118);
     f.kind = PHRASE_BREASTMILK;
+    snprintf(f.baby, sizeof f.baby, "Léo-Ann");
     snprintf(f.who, sizeof f.who, "Zoé \"O'Brien\"");
     snprintf(f.note, sizeof f.note, "🍼 baby's; DROP TABLE feedings; --");
     snprintf(f.text, sizeof f.text, "4oz ebm 🍼 baby's");
@@ -130,6 +131,7 @@ static void test_fields_round_trip(void **state) {
     assert_int_equal(g->amount_ml, 118);
     assert_int_equal(g->kind, PHRASE_BREASTMILK);
     assert_string_equal(g->who, f.who);
+    assert_string_equal(g->baby, "Léo-Ann");
     assert_string_equal(g->note, f.note);
     assert_string_equal(g->text, f.text);
     assert_int_equal(g->entered_at_ms, f.entered_at_ms);
@@ -1079,9 +1081,15 @@ static void test_family_settings(void **state) {
     assert_int_equal(s->ops->set_tz(s, fam(1), "Europe/London", err), STORE_OK);
     assert_int_equal(s->ops->get_settings(s, fam(1), T0, &chat, err), STORE_OK);
     assert_string_equal(chat.tz, "Europe/London");
+    assert_string_equal(chat.babies, "");
+    assert_int_equal(s->ops->set_babies(s, fam(1), "Mia,Léo", err), STORE_OK);
+    assert_int_equal(s->ops->get_settings(s, fam(1), T0, &chat, err), STORE_OK);
+    assert_string_equal(chat.babies, "Mia,Léo");
+    assert_string_equal(chat.tz, "Europe/London");
     assert_int_equal(s->ops->set_tz(s, fam(2), "UTC", err), STORE_OK);
     assert_int_equal(s->ops->get_settings(s, fam(2), T0, &chat, err), STORE_OK);
     assert_string_equal(chat.tz, "UTC");
+    assert_string_equal(chat.babies, "");
     assert_int_equal(s->ops->get_settings(s, fam(1), T0, &chat, err), STORE_OK);
     assert_string_equal(chat.tz, "Europe/London");
 }

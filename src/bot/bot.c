@@ -62,11 +62,33 @@ int bot_day_total(bot_turn *t, clock_date date, const store_feeding *upto,
     }
     for (size_t i = 0; i < list.count; i++) {
         if (upto && store_entry_cmp(&list.items[i], upto) > 0) continue;
-        d->total_ml += list.items[i].amount_ml;
-        d->feeds++;
+        bot_day_count(t, d, &list.items[i]);
     }
     store_list_free(&list);
     return BOT_OK;
+}
+
+void bot_day_count(bot_turn *t, bot_day *d, const store_feeding *f) {
+    int i = bot_babies_index(&t->babies, f->baby);
+    d->total_ml += f->amount_ml;
+    d->feeds++;
+    d->baby_ml[i] += f->amount_ml;
+    d->baby_feeds[i]++;
+}
+
+void bot_add_whose(bot_turn *t, const store_feeding *f) {
+    if (t->babies.count >= 2 && f->baby[0]) reply_add(&t->out->reply, " for %s", f->baby);
+}
+
+void bot_add_split(bot_turn *t, const int *baby_ml) {
+    if (t->babies.count < 2) return;
+    reply_text *r = &t->out->reply;
+    reply_add(r, " (");
+    for (int i = 0; i < t->babies.count; i++)
+        reply_add(r, "%s%s %d ml", i ? " \xC2\xB7 " : "", t->babies.names[i], baby_ml[i]);
+    if (baby_ml[t->babies.count]) /* from before they were named */
+        reply_add(r, " \xC2\xB7 not named %d ml", baby_ml[t->babies.count]);
+    reply_add(r, ")");
 }
 
 int bot_store_failed(bot_turn *t) {
@@ -94,6 +116,7 @@ void bot_add_feeding_line(bot_turn *t, const store_feeding *f) {
     bot_local(t, f->at_ms, &at);
     reply_add(r, "\xF0\x9F\x8D\xBC "); /* 🍼 */
     reply_add_feeding(r, f->amount_ml, f->kind);
+    bot_add_whose(t, f);
     reply_add(r, " at %02d:%02d", at.hour, at.minute);
     if (clock_date_cmp(at.date, t->today) != 0) {
         reply_add(r, " ");
@@ -115,6 +138,7 @@ static int begin_turn(bot *b, const bot_message *m, bot_result *out,
     if (b->store->ops->get_settings(b->store, m->family, m->now_ms, &settings,
                                     t->err) != STORE_OK)
         return bot_store_failed(t);
+    bot_babies_from_list(settings.babies, &t->babies);
     t->zone = settings.tz[0] ? zone_get(b, settings.tz) : NULL;
     t->tz_is_default = t->zone == NULL;
     if (t->zone == NULL) t->zone = zone_get(b, b->default_tz);
@@ -154,6 +178,7 @@ int bot_handle(bot *b, const bot_message *m, bot_result *out) {
     case PHRASE_UNDO: return bot_undo(&t);
     case PHRASE_CORRECT: return bot_correct(&t, &r);
     case PHRASE_TIMEZONE: return bot_timezone(&t, &r);
+    case PHRASE_BABIES: return bot_babies_command(&t, &r);
     case PHRASE_HELP: return bot_help(&t);
     case PHRASE_GREETING: return bot_greeting(&t, r.greeting);
     default:
@@ -171,8 +196,8 @@ int bot_handle(bot *b, const bot_message *m, bot_result *out) {
  * 150ml for Tom" are the family's talk; nor a change of time zone. A line
  * that tries a feeding but is wrong ("120ml 90ml") is answered with its
  * question. */
-static int line_for_the_bot(const phrase *p) {
-    if (p->words > 0) return 0;
+static int line_for_the_bot(const phrase *p, int words) {
+    if (words > 0) return 0;
     switch (p->intent) {
     case PHRASE_RECORD:
     case PHRASE_ERROR: return p->said_unit;
@@ -195,9 +220,41 @@ int bot_is_chatter(const char *text, size_t len) {
     for (int i = 0; i < lines.count; i++) {
         phrase p;
         phrase_parse(lines.items[i].text, lines.items[i].len, &p);
-        if (!line_for_the_bot(&p)) return 1;
+        if (!line_for_the_bot(&p, p.words)) return 1;
     }
     return 0;
+}
+
+int bot_is_chatter_in(bot *b, const char *family, int64_t now_ms, const char *text,
+                      size_t len, int *chatter, char *err) {
+    bot_lines lines;
+    int named_only = 0; /* lines for the bot if their words are names */
+    *chatter = 1;
+    bot_lines_split(text, len, &lines);
+    if (lines.count == 0 || lines.overflow_line) return BOT_OK;
+    for (int i = 0; i < lines.count; i++) {
+        phrase p;
+        phrase_parse(lines.items[i].text, lines.items[i].len, &p);
+        if (line_for_the_bot(&p, p.words)) continue;
+        if (p.intent != PHRASE_RECORD || !line_for_the_bot(&p, 0)) return BOT_OK;
+        named_only = 1;
+    }
+    if (named_only) { /* "120ml Mia": the family's babies are not talk */
+        store_settings settings;
+        bot_babies babies;
+        if (b->store->ops->get_settings(b->store, family, now_ms, &settings, err) !=
+            STORE_OK)
+            return BOT_STORE_FAILED;
+        bot_babies_from_list(settings.babies, &babies);
+        for (int i = 0; i < lines.count; i++) {
+            phrase p;
+            phrase_parse(lines.items[i].text, lines.items[i].len, &p);
+            int named = bot_babies_named(&babies, lines.items[i].text, lines.items[i].len);
+            if (!line_for_the_bot(&p, p.words - named)) return BOT_OK;
+        }
+    }
+    *chatter = 0;
+    return BOT_OK;
 }
 
 int bot_is_unknown_command(const char *text, size_t len) {

@@ -80,6 +80,14 @@ int bot_handle(bot *b, const bot_message *m, bot_result *out);
  * mention or a reply to the bot. Reads no store. */
 int bot_is_chatter(const char *text, size_t len);
 
+/* bot_is_chatter for a message of `family` written at now_ms, in which
+ * the family's babies' names are not words of talk ("120ml Mia"): reads
+ * the family's settings only for a line that says a feeding with its unit
+ * and other words. *chatter as bot_is_chatter answers; returns BOT_OK, or
+ * BOT_STORE_FAILED with the store's message in err (STORE_ERR_MAX). */
+int bot_is_chatter_in(bot *b, const char *family, int64_t now_ms, const char *text,
+                      size_t len, int *chatter, char *err);
+
 /* Whether the message's first line is a /command milkbot does not have
  * (in a group, a bare /command is for every bot there: another's). */
 int bot_is_unknown_command(const char *text, size_t len);

@@ -12,11 +12,12 @@
 
 #include <stdio.h>
 
-/* " at 03:10", " at 03:10 yesterday" */
+/* " at 03:10", " for Mia at 03:10 yesterday" */
 static void add_when(bot_turn *t, const store_feeding *f) {
     reply_text *r = &t->out->reply;
     clock_local at;
     bot_local(t, f->at_ms, &at);
+    bot_add_whose(t, f);
     reply_add(r, " at %02d:%02d", at.hour, at.minute);
     if (clock_date_cmp(at.date, t->today) != 0) {
         reply_add(r, " ");
@@ -35,6 +36,7 @@ static int add_day_total(bot_turn *t, const store_feeding *f) {
     reply_add_day(r, at.date, t->today);
     reply_add(r, " ");
     reply_add_total(r, day.total_ml, day.feeds);
+    bot_add_split(t, day.baby_ml);
     return BOT_OK;
 }
 

@@ -4,6 +4,7 @@
 #define MILKBOT_BOT_INTERNAL_H
 
 #include "bot/bot.h"
+#include "bot_babies.h"
 #include "clock/resolve.h"
 
 #define ZONE_CACHE_SIZE 8
@@ -29,6 +30,7 @@ typedef struct {
     const char *tz;         /* the family's zone id */
     int tz_is_default;
     clock_date today;       /* local date of now */
+    bot_babies babies;      /* the family's, as it named them */
     char err[STORE_ERR_MAX];
 } bot_turn;
 
@@ -37,6 +39,9 @@ typedef struct {
 typedef struct {
     int64_t from_ms, to_ms; /* local midnight to local midnight */
     int total_ml, feeds;
+    /* by baby, in the order the family named them; the last, [count],
+     * holds feedings that name none of them */
+    int baby_ml[STORE_BABIES_MAX + 1], baby_feeds[STORE_BABIES_MAX + 1];
 } bot_day;
 
 int bot_day_total(bot_turn *t, clock_date date, const store_feeding *upto,
@@ -69,5 +74,15 @@ int bot_report_removed(bot_turn *t, const store_feeding *f);
 void bot_add_example(reply_text *r, const char *message);
 /* "🍼 120 ml milk at 12:00 (note)" with " yesterday" when not today. */
 void bot_add_feeding_line(bot_turn *t, const store_feeding *f);
+/* " for Mia" after a feeding's amount, when the family has babies to tell
+ * apart. */
+void bot_add_whose(bot_turn *t, const store_feeding *f);
+/* " (Mia 210 ml · Leo 120 ml)" after a total, when the family has babies
+ * to tell apart. */
+void bot_add_split(bot_turn *t, const int *baby_ml);
+/* Adds a feeding to a day's totals (its baby's too). */
+void bot_day_count(bot_turn *t, bot_day *d, const store_feeding *f);
+/* "babies", "babies Mia Leo" (bot_report.c). */
+int bot_babies_command(bot_turn *t, const resolved *r);
 
 #endif

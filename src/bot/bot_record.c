@@ -36,13 +36,19 @@ static void add_error(parsed_message *pm, int line, const char *message) {
     snprintf(e->message, sizeof e->message, "%s", message);
 }
 
+/* Line numbers of a line's second and later babies ("both 60ml each"):
+ * the line's own number plus this times the baby's place, so that each
+ * feeding keeps a key of its own (lines are numbered below 1000). */
+#define BABY_LINE_STEP 1000
+
 static void fill_feeding(bot_turn *t, const bot_line *line, const resolved *r,
-                         store_feeding *f) {
+                         const char *baby, int place, store_feeding *f) {
     const bot_message *m = t->msg;
     memset(f, 0, sizeof *f);
     f->chat_id = m->chat_id;
     f->message_id = m->message_id;
-    f->line = line->number;
+    f->line = line->number + place * BABY_LINE_STEP;
+    snprintf(f->baby, sizeof f->baby, "%.*s", STORE_BABY_MAX - 1, baby);
     f->from_id = m->from_id;
     f->sent_ms = m->now_ms;
     f->at_ms = r->at_ms;
@@ -75,11 +81,19 @@ static void parse_message(bot_turn *t, parsed_message *pm) {
             add_error(pm, lines.items[i].number,
                       "that is a question or a command, not a feeding: "
                       "send it on its own");
-        } else if (pm->count == STORE_MESSAGE_MAX_FEEDINGS) {
-            add_error(pm, lines.items[i].number,
-                      "too many feedings in one message (at most 24)");
         } else {
-            fill_feeding(t, &lines.items[i], &r, &pm->feeds[pm->count++]);
+            char whose[STORE_BABIES_MAX][STORE_BABY_MAX], error[PHRASE_MESSAGE_MAX];
+            int n;
+            if (bot_babies_whose(&t->babies, r.both, r.note, whose, &n, error,
+                                 sizeof error) != 0) {
+                add_error(pm, lines.items[i].number, error);
+            } else if (pm->count + (size_t)n > STORE_MESSAGE_MAX_FEEDINGS) {
+                add_error(pm, lines.items[i].number,
+                          "too many feedings in one message (at most 24)");
+            } else {
+                for (int k = 0; k < n; k++)
+                    fill_feeding(t, &lines.items[i], &r, whose[k], k, &pm->feeds[pm->count++]);
+            }
         }
     }
     pm->overflow_line = lines.overflow_line;
@@ -142,6 +156,7 @@ static int reply_recorded(bot_turn *t, const store_feeding *feeds, size_t n,
             reply_add(r, ": ");
         }
         reply_add_total(r, day.total_ml, day.feeds);
+        bot_add_split(t, day.baby_ml);
     }
     if (pm) add_errors(t, pm);
     return BOT_OK;

@@ -1,5 +1,6 @@
 /* bot_report.c -- the bot's answers: a day's total, the last feeding, the
- * week, undo, the time zone and help. */
+ * week, undo, the time zone, the babies and help. With two babies or more,
+ * each answer tells them apart. */
 #include "bot_internal.h"
 
 #include <stdint.h>
@@ -29,6 +30,7 @@ static void add_rows(bot_turn *t, const store_list *list, int with_day) {
         }
         reply_add(r, "%02d:%02d  ", at.hour, at.minute);
         reply_add_feeding(r, f->amount_ml, f->kind);
+        bot_add_whose(t, f);
         if (f->note[0]) reply_add(r, " (%s)", f->note);
         if (f->who[0]) reply_add(r, " \xE2\x80\x94 %s", f->who);
     }
@@ -68,8 +70,8 @@ int bot_total(bot_turn *t, const resolved *asked) {
         store_list_free(&list);
         return BOT_OK;
     }
-    int total = 0;
-    for (size_t i = 0; i < list.count; i++) total += list.items[i].amount_ml;
+    bot_day counted = {0};
+    for (size_t i = 0; i < list.count; i++) bot_day_count(t, &counted, &list.items[i]);
     if (back <= 1) {
         reply_add(r, "%s (", label);
         reply_add_date(r, date);
@@ -79,7 +81,8 @@ int bot_total(bot_turn *t, const resolved *asked) {
         reply_add_date(r, date);
         reply_add(r, ": ");
     }
-    reply_add_total(r, total, (int)list.count);
+    reply_add_total(r, counted.total_ml, counted.feeds);
+    bot_add_split(t, counted.baby_ml);
     add_rows(t, &list, 0);
     store_list_free(&list);
     return BOT_OK;
@@ -110,10 +113,49 @@ int bot_since(bot_turn *t, const resolved *asked) {
         store_list_free(&list);
         return BOT_OK;
     }
-    int total = 0;
-    for (size_t i = 0; i < list.count; i++) total += list.items[i].amount_ml;
-    reply_add_total(r, total, (int)list.count);
+    bot_day counted = {0};
+    for (size_t i = 0; i < list.count; i++) bot_day_count(t, &counted, &list.items[i]);
+    reply_add_total(r, counted.total_ml, counted.feeds);
+    bot_add_split(t, counted.baby_ml);
     add_rows(t, &list, 1);
+    store_list_free(&list);
+    return BOT_OK;
+}
+
+/* "120 ml milk at 06:00 today (Alex), 3h ago" */
+static void add_last(bot_turn *t, const store_feeding *f) {
+    reply_text *r = &t->out->reply;
+    clock_local at;
+    bot_local(t, f->at_ms, &at);
+    reply_add_feeding(r, f->amount_ml, f->kind);
+    reply_add(r, " at %02d:%02d ", at.hour, at.minute);
+    reply_add_day(r, at.date, t->today);
+    if (f->who[0]) reply_add(r, " (%s)", f->who);
+    reply_add(r, ", ");
+    reply_add_since(r, t->msg->now_ms - f->at_ms);
+}
+
+/* Twins: each baby's last feed in the last week. */
+static int last_of_each(bot_turn *t) {
+    reply_text *r = &t->out->reply;
+    store_list list = {0};
+    int64_t until = t->msg->now_ms + RESOLVE_FUTURE_TOLERANCE_MS + 1;
+    if (t->bot->store->ops->list_range(t->bot->store, t->msg->family,
+                                       until - 8 * 24 * 3600 * 1000LL, until, &list,
+                                       t->err) != STORE_OK) {
+        store_list_free(&list);
+        return bot_store_failed(t);
+    }
+    reply_add(r, "Last feeds:");
+    for (int b = 0; b < t->babies.count; b++) {
+        const store_feeding *last = NULL;
+        for (size_t i = 0; i < list.count; i++) /* in time order */
+            if (bot_babies_index(&t->babies, list.items[i].baby) == b) last = &list.items[i];
+        reply_newline(r);
+        reply_add(r, "%s: ", t->babies.names[b]);
+        if (last) add_last(t, last);
+        else reply_add(r, "none in the last week");
+    }
     store_list_free(&list);
     return BOT_OK;
 }
@@ -122,6 +164,7 @@ int bot_last(bot_turn *t) {
     reply_text *r = &t->out->reply;
     store_feeding f;
     int found;
+    if (t->babies.count >= 2) return last_of_each(t);
     /* a feeding entered a few minutes ahead of now still counts */
     if (t->bot->store->ops->latest_before(
             t->bot->store, t->msg->family,
@@ -132,15 +175,8 @@ int bot_last(bot_turn *t) {
         reply_add(r, "No feeds recorded yet. Send one like \"120ml\".");
         return BOT_OK;
     }
-    clock_local at;
-    bot_local(t, f.at_ms, &at);
     reply_add(r, "Last feed: ");
-    reply_add_feeding(r, f.amount_ml, f.kind);
-    reply_add(r, " at %02d:%02d ", at.hour, at.minute);
-    reply_add_day(r, at.date, t->today);
-    if (f.who[0]) reply_add(r, " (%s)", f.who);
-    reply_add(r, ", ");
-    reply_add_since(r, t->msg->now_ms - f.at_ms);
+    add_last(t, &f);
     return BOT_OK;
 }
 
@@ -161,6 +197,8 @@ int bot_week(bot_turn *t) {
         return bot_store_failed(t);
     }
     int total[WEEK_DAYS] = {0}, feeds[WEEK_DAYS] = {0}, max = 0, sum = 0;
+    bot_day days[WEEK_DAYS], week = {0};
+    memset(days, 0, sizeof days);
     for (size_t i = 0; i < list.count; i++) {
         clock_local at;
         bot_local(t, list.items[i].at_ms, &at);
@@ -168,6 +206,8 @@ int bot_week(bot_turn *t) {
         if (d < 0 || d >= WEEK_DAYS) continue;
         total[d] += list.items[i].amount_ml;
         feeds[d]++;
+        bot_day_count(t, &days[d], &list.items[i]);
+        bot_day_count(t, &week, &list.items[i]);
     }
     store_list_free(&list);
     for (int d = 0; d < WEEK_DAYS; d++) {
@@ -193,10 +233,14 @@ int bot_week(bot_turn *t) {
             reply_add(r, "\xE2\x96%c", (char)(0x88 + 8 - eighths % 8));
         reply_add(r, " %d ml", total[d]);
         if (feeds[d]) reply_add(r, " (%d)", feeds[d]);
+        if (feeds[d]) bot_add_split(t, days[d].baby_ml);
     }
     reply_newline(r);
     reply_add(r, "Average: %d ml a day, %d ml in all", (sum + WEEK_DAYS / 2) / WEEK_DAYS,
               sum);
+    for (int b = 0; t->babies.count >= 2 && b < t->babies.count; b++)
+        reply_add(r, "%s%s %d ml a day", b ? " \xC2\xB7 " : "\n",
+                  t->babies.names[b], (week.baby_ml[b] + WEEK_DAYS / 2) / WEEK_DAYS);
     return BOT_OK;
 }
 
@@ -208,6 +252,7 @@ int bot_report_removed(bot_turn *t, const store_feeding *f) {
     if (bot_day_total(t, at.date, NULL, &day) != BOT_OK) return bot_store_failed(t);
     reply_add(r, "\xE2\x86\xA9\xEF\xB8\x8F Removed "); /* ↩️ */
     reply_add_feeding(r, f->amount_ml, f->kind);
+    bot_add_whose(t, f);
     reply_add(r, " at %02d:%02d ", at.hour, at.minute);
     reply_add_day(r, at.date, t->today);
     if (f->who[0]) reply_add(r, " (entered by %s)", f->who);
@@ -215,6 +260,7 @@ int bot_report_removed(bot_turn *t, const store_feeding *f) {
     reply_add_day_heading(r, at.date, t->today);
     reply_add(r, ": ");
     reply_add_total(r, day.total_ml, day.feeds);
+    bot_add_split(t, day.baby_ml);
     reply_add(r, ".");
     return BOT_OK;
 }
@@ -298,8 +344,47 @@ int bot_help(bot_turn *t) {
               "last 24 hours \xC2\xB7 last \xC2\xB7 week\n"
               "Fix the last one entered: make that 110 \xC2\xB7 undo \xC2\xB7 "
               "or edit your message\n"
+              "Twins: babies Mia Leo, then 120ml Mia \xC2\xB7 both 60ml each\n"
               "Time zone: %s (to change it: tz %s)",
               t->tz, strcmp(t->tz, "Europe/London") ? "Europe/London"
                                                     : "Asia/Singapore");
+    return BOT_OK;
+}
+
+/* " Mia and Leo", " Ana, Bo and Cy" */
+static void add_names(reply_text *r, const bot_babies *b) {
+    for (int i = 0; i < b->count; i++)
+        reply_add(r, "%s%s", i == 0 ? " " : i == b->count - 1 ? " and " : ", ", b->names[i]);
+}
+
+int bot_babies_command(bot_turn *t, const resolved *asked) {
+    reply_text *r = &t->out->reply;
+    bot_babies now = t->babies;
+    if (asked->note[0]) {
+        char list[STORE_BABIES_MAX * STORE_BABY_MAX], error[PHRASE_MESSAGE_MAX];
+        if (bot_babies_read(asked->note, &now, list, error, sizeof error) != 0) {
+            reply_add(r, "\xF0\x9F\xA4\x94 ");
+            reply_add_sentence(r, error);
+            reply_add(r, ".");
+            return BOT_OK;
+        }
+        if (t->bot->store->ops->set_babies(t->bot->store, t->msg->family, list,
+                                           t->err) != STORE_OK)
+            return bot_store_failed(t);
+    }
+    reply_add(r, "\xF0\x9F\x91\xB6"); /* 👶 */
+    if (now.count == 0) {
+        reply_add(r, " One baby, not named: every feeding is theirs. Twins? Send "
+                     "\"babies Mia Leo\" with their names.");
+    } else if (now.count == 1) {
+        reply_add(r, " Baby: %s; every feeding is theirs.", now.names[0]);
+    } else {
+        reply_add(r, " Babies:");
+        add_names(r, &now);
+        reply_add(r, ". Name one in each feeding, like \"120ml %s\", or send \"both "
+                     "60ml each\".", now.names[0]);
+    }
+    if (asked->note[0] == '\0') reply_add(r, " To change: \"babies\" and the names%s.",
+                                          now.count ? ", or \"babies none\"" : "");
     return BOT_OK;
 }

@@ -20,7 +20,11 @@ static cJSON *resolved_to_cjson(const resolved *r) {
         cJSON_AddStringToObject(o, "kind", phrase_kind_name(r->kind));
         cJSON_AddStringToObject(o, "at", r->at);
         cJSON_AddStringToObject(o, "day", r->day);
+        if (r->both) cJSON_AddBoolToObject(o, "each_baby", 1);
         if (r->note[0]) cJSON_AddStringToObject(o, "note", r->note);
+        break;
+    case PHRASE_BABIES:
+        if (r->note[0]) cJSON_AddStringToObject(o, "names", r->note);
         break;
     case PHRASE_TOTAL:
         cJSON_AddStringToObject(o, "day", r->day);
@@ -64,10 +68,14 @@ int resolved_text(const resolved *r, char *buf, size_t size) {
     int n;
     switch (r->intent) {
     case PHRASE_RECORD:
-        n = snprintf(buf, size, "record: %d ml %s at %s (day %s)%s%s%s",
-                     r->amount_ml, phrase_kind_name(r->kind), r->at, r->day,
-                     r->note[0] ? ", note \"" : "", r->note,
+        n = snprintf(buf, size, "record: %d ml %s%s at %s (day %s)%s%s%s",
+                     r->amount_ml, phrase_kind_name(r->kind), r->both ? " for each baby" : "",
+                     r->at, r->day, r->note[0] ? ", note \"" : "", r->note,
                      r->note[0] ? "\"" : "");
+        break;
+    case PHRASE_BABIES:
+        n = r->note[0] ? snprintf(buf, size, "babies: %s", r->note)
+                       : snprintf(buf, size, "babies: show them");
         break;
     case PHRASE_TOTAL:
         n = snprintf(buf, size, "total: %s", r->day);

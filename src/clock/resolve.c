@@ -211,6 +211,10 @@ void resolve_phrase(const phrase *p, clock_zone *zone, int64_t now_ms,
         clock_format_date(at.date, out->day); /* rule 6 */
         out->amount_ml = p->amount_ml;
         out->kind = p->kind;
+        out->both = p->both;
+        memcpy(out->note, p->note, sizeof out->note);
+        return;
+    case PHRASE_BABIES:
         memcpy(out->note, p->note, sizeof out->note);
         return;
     case PHRASE_TOTAL: {

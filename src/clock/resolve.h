@@ -22,9 +22,10 @@ typedef struct {
     int amount_ml;
     int was_ml;
     phrase_kind kind;
+    int both;                      /* the amount for each of the babies */
     int64_t at_ms;                 /* the feeding's instant */
     char at[CLOCK_RFC3339_MAX];    /* local RFC 3339, seconds 00 */
-    char note[PHRASE_NOTE_MAX + 1];
+    char note[PHRASE_NOTE_MAX + 1]; /* PHRASE_BABIES: the names given */
 
     /* PHRASE_RECORD and PHRASE_TOTAL: the local date */
     char day[CLOCK_DATE_MAX];

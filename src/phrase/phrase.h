@@ -25,6 +25,7 @@ typedef enum {
     PHRASE_HELP,
     PHRASE_GREETING,  /* "hello", "thanks", "night night": see `greeting` */
     PHRASE_SINCE,     /* the last `hours` hours: "last 24 hours" */
+    PHRASE_BABIES,    /* show, or set when `note` names them, the babies */
     PHRASE_CORRECT    /* the last entry's amount becomes `amount_ml`
                          ("make that 110"); `was_ml` when given */
 } phrase_intent;
@@ -90,6 +91,7 @@ typedef struct {
     int ago_minutes;   /* PHRASE_TIME_AGO */
     phrase_day day;    /* also PHRASE_TOTAL's day (none means today) */
     phrase_part part;
+    int both;          /* "both 60ml each": the amount for each baby */
 
     phrase_greeting greeting; /* PHRASE_GREETING */
 
@@ -124,7 +126,8 @@ typedef struct {
 
     /* The text buffers come last (the parser clears only what precedes
      * them, and their first bytes). */
-    char note[PHRASE_NOTE_MAX + 1]; /* other words, in order; "" if none */
+    char note[PHRASE_NOTE_MAX + 1]; /* other words, in order; "" if none;
+                                       PHRASE_BABIES: the names given */
 
     /* PHRASE_TIMEZONE: the zone as typed (empty when only asking) */
     char zone[PHRASE_ZONE_MAX + 1];

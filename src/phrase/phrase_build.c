@@ -22,7 +22,7 @@
 const char *phrase_intent_name(phrase_intent intent) {
     static const char *const names[] = {"error", "record",   "total", "last",
                                         "week",  "undo", "timezone", "help",
-                                        "greeting", "since", "correct"};
+                                        "greeting", "since", "babies", "correct"};
     return (unsigned)intent < sizeof names / sizeof names[0] ? names[intent]
                                                               : "error";
 }
@@ -188,7 +188,8 @@ static void follow(phrase_ctx *ctx, int code, const phrase_token *t) {
     phrase_token before = ctx->prev;
     ctx->prev_code = code;
     ctx->prev = *t;
-    if (!ctx->failed && prev == TK_WORD && before.sub == WORD_MULT &&
+    if (!ctx->failed && prev == TK_WORD &&
+        (before.sub == WORD_MULT || before.sub == WORD_EACH) &&
         (code == TK_AMOUNT || code == TK_NUMBER)) {
         fail(ctx, "\"%s\" at position %zu: one feeding per line, each with "
              "its amount", quote(ctx, &before).s, position(ctx, before.off));
@@ -674,6 +675,19 @@ void phrase_add_word(phrase_ctx *ctx, const phrase_token *t) {
              "its amount", quote(ctx, t).s, position(ctx, t->off));
         return;
     }
+    if (t->sub == WORD_BOTH) { /* judged at the end, with "each" */
+        ctx->both = 1;
+        ctx->both_tok = *t;
+        ctx->items++;
+        return;
+    }
+    if (t->sub == WORD_EACH &&
+        (before == TK_NUMBER || before == TK_AMOUNT || (before == TK_KIND && ctx->amounts))) {
+        ctx->each = 1;
+        ctx->each_tok = *t;
+        ctx->items++;
+        return;
+    }
     if (t->sub == WORD_ASK && ctx->items == 0 && !ctx->asking) {
         ctx->asking = 1;
         ctx->asking_tok = *t;
@@ -867,7 +881,7 @@ static void finish_record(phrase_ctx *ctx) {
              q.s, position(ctx, ctx->duration_tok.off), q.s);
         return;
     }
-    if (cmd == CMD_UNDO || cmd == CMD_HELP || cmd == CMD_TIMEZONE ||
+    if (cmd == CMD_UNDO || cmd == CMD_HELP || cmd == CMD_TIMEZONE || cmd == CMD_BABIES ||
         (ctx->command_tok.slash && cmd != CMD_FEED)) {
         fail(ctx, "\"%s\" can't be combined with an amount; send it on its "
              "own line", quote(ctx, &ctx->command_tok).s);
@@ -879,6 +893,20 @@ static void finish_record(phrase_ctx *ctx) {
              quote(ctx, &ctx->day_tok).s);
         return;
     }
+    if (ctx->each && !ctx->both) {
+        fail(ctx, "\"%s\" at position %zu: one feeding per line, each with its "
+             "amount (for twins: \"both 60ml each\")", quote(ctx, &ctx->each_tok).s,
+             position(ctx, ctx->each_tok.off));
+        return;
+    }
+    if (ctx->both && !ctx->each) {
+        /* "both 120ml": 120 each, or 120 shared? */
+        fail(ctx, "\"%s\": say how much each baby had, like \"both %s%s each\"",
+             quote(ctx, &ctx->both_tok).s, quote(ctx, &ctx->amount).s,
+             ctx->amount_bare ? "ml" : "");
+        return;
+    }
+    out->both = ctx->both;
     if (!build_note(ctx, 1)) {
         fail(ctx, "the note is too long (at most %d bytes)", PHRASE_NOTE_MAX);
         return;
@@ -930,6 +958,18 @@ static void finish_command(phrase_ctx *ctx) {
         out->hours = (int)hours;
         break;
     }
+    case CMD_BABIES:
+        if (ctx->days || ctx->questions || ctx->both || ctx->each) {
+            fail(ctx, "\"%s\" takes the babies' names, like \"babies Mia Leo\"",
+                 quote(ctx, &ctx->command_tok).s);
+            return;
+        }
+        if (!build_note(ctx, 0)) {
+            fail(ctx, "too many names (at most %d bytes)", PHRASE_NOTE_MAX);
+            return;
+        }
+        out->intent = PHRASE_BABIES;
+        break;
     case CMD_TOTAL: out->intent = PHRASE_TOTAL; break;
     case CMD_LAST: out->intent = PHRASE_LAST; break;
     case CMD_WEEK: out->intent = PHRASE_WEEK; break;
@@ -1010,6 +1050,13 @@ void phrase_finish(phrase_ctx *ctx) {
             }
         }
     }
+    if (!ctx->failed && out->intent != PHRASE_RECORD && (ctx->both || ctx->each) &&
+        out->intent != PHRASE_BABIES) {
+        /* "total both": nothing to say both of, yet */
+        const phrase_token *w = ctx->both ? &ctx->both_tok : &ctx->each_tok;
+        fail(ctx, "didn't understand \"%s\" at position %zu", quote(ctx, w).s,
+             position(ctx, w->off));
+    }
     if (ctx->failed) {
         /* An error carries only its message. */
         memset(out, 0, offsetof(phrase, note));
@@ -1037,6 +1084,6 @@ void phrase_finish(phrase_ctx *ctx) {
             out->amount_ml = kept.amount_ml;
             out->was_ml = kept.was_ml;
         }
-        out->note[0] = '\0';
+        if (kept.intent != PHRASE_BABIES) out->note[0] = '\0';
     }
 }

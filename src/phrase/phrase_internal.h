@@ -27,6 +27,7 @@ enum {
     CMD_VAGUE,   /* "no", "not", "sorry" before an amount: what was wrong? */
     CMD_NOTFED,  /* "spilled", "refused", "frozen": milk not drunk */
     CMD_SINCE,   /* "last 24 hours": a rolling window, micro = hours */
+    CMD_BABIES,  /* "babies Mia Leo": the family's babies (the words after) */
     CMD_HELLO,   /* greetings and thanks: a friendly word back */
     CMD_THANKS,
     CMD_GOODNIGHT,
@@ -39,6 +40,8 @@ enum {
     WORD_UNITLIKE, /* "tbsp", "cups", "bottles": not right after a bare number */
     WORD_ASK,      /* "did", "is", "should": a question, when it opens the line */
     WORD_MULT,     /* "twice", "x": not right after an amount */
+    WORD_BOTH,     /* "both": with "each" after the amount, every baby's */
+    WORD_EACH,     /* "each": right after the amount, with "both" */
     WORD_FED       /* "gave", "him", "drank": a note, but the words around a
                       feeding, which do not make a line talk (phrase.words) */
 };
@@ -97,6 +100,8 @@ typedef struct {
     phrase_token notfed_tok;
     int asking;       /* the line opens with "did", "is", "should"... */
     phrase_token asking_tok;
+    int both, each;   /* "both" anywhere; "each" right after the amount */
+    phrase_token both_tok, each_tok;
     phrase_token part_tok;
     int asked_days;   /* a weekday, a date or "N days ago" was named */
     phrase_token asked_tok;

@@ -176,7 +176,7 @@ static void adopt_receipts(const char *family, const cJSON *settings, cJSON *map
 }
 
 /* The family's settings item, if it has none yet: begun, and what the old
- * logs had (NULL: nothing). */
+ * logs had (none: an empty `logs`). */
 static int begin_family(dynamo_store *s, const char *family, const old_logs *logs,
                         char *err) {
     char pk[DDB_ITEM_KEY_MAX], message[STORE_ERR_MAX], update[1024];
@@ -192,8 +192,8 @@ static int begin_family(dynamo_store *s, const char *family, const old_logs *log
     int64_t newest = -1;
     cJSON *receipts = cJSON_CreateObject();
     int counters = 0;
-    const cJSON *settings, *chats = logs ? logs->settings : NULL;
-    cJSON_ArrayForEach(settings, chats) {
+    const cJSON *settings;
+    cJSON_ArrayForEach(settings, logs->settings) {
         int64_t chat_id = strtoll(ddb_item_get_s(settings, "pk") + 5, NULL, 10);
         int64_t last = 0;
         for (size_t i = 0; i < logs->count; i++)
@@ -206,7 +206,7 @@ static int begin_family(dynamo_store *s, const char *family, const old_logs *log
         }
         adopt_receipts(family, settings, receipts);
         int64_t counter = ddb_item_get_n(settings, "next_message");
-        if (counter > 0 && counters < 16 && len + 80 < sizeof update) {
+        if (counter > 0 && len + 80 < sizeof update) {
             char name[64], alias[16], value[16];
             snprintf(name, sizeof name, "next_message.%lld", (long long)chat_id);
             snprintf(alias, sizeof alias, "#n%d", counters);
@@ -260,7 +260,10 @@ static int claim_adoption(dynamo_store *s, const char *family, int *ours, char *
 int adopt_legacy_logs(dynamo_store *s, const char *family, char *err) {
     int ours;
     if (claim_adoption(s, family, &ours, err) != STORE_OK) return STORE_ERROR;
-    if (!ours) return begin_family(s, family, NULL, err);
+    if (!ours) {
+        const old_logs none = {0};
+        return begin_family(s, family, &none, err);
+    }
     old_logs logs = {0};
     logs.settings = cJSON_CreateArray();
     if (logs.settings == NULL) return ddb_fail(err, "store: out of memory");

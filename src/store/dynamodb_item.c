@@ -106,6 +106,7 @@ cJSON *ddb_item_from_feeding(const char *family, const store_feeding *f) {
     ddb_item_put_s(item, "day", f->day);
     ddb_item_put_n(item, "amount_ml", f->amount_ml);
     ddb_item_put_s(item, "kind", store_kind_name(f->kind));
+    if (f->baby[0]) ddb_item_put_s(item, "baby", f->baby);
     ddb_item_put_s(item, "who", f->who);
     ddb_item_put_s(item, "note", f->note);
     ddb_item_put_s(item, "text", f->text);
@@ -128,6 +129,7 @@ void ddb_item_to_feeding(const cJSON *item, store_feeding *f) {
     f->amount_ml = (int)ddb_item_get_n(item, "amount_ml");
     if (store_kind_from_name(ddb_item_get_s(item, "kind"), &f->kind) != 0)
         f->kind = PHRASE_MILK;
+    snprintf(f->baby, sizeof f->baby, "%s", ddb_item_get_s(item, "baby"));
     snprintf(f->who, sizeof f->who, "%s", ddb_item_get_s(item, "who"));
     snprintf(f->note, sizeof f->note, "%s", ddb_item_get_s(item, "note"));
     snprintf(f->text, sizeof f->text, "%s", ddb_item_get_s(item, "text"));

@@ -19,10 +19,11 @@ static void sum_key(int64_t ms, char out[DDB_ITEM_KEY_MAX]) {
     snprintf(out, DDB_ITEM_KEY_MAX, "sum#%.10s", iso);
 }
 
-/* A feeding's entry: "<instant ms>.<chat>.<message>.<line>". */
+/* A feeding's entry: "<instant ms>.<chat>.<message>.<line>", and
+ * ".<baby>" when it names one (names have no dots). */
 static void entry_name(const store_feeding *f, char out[96]) {
-    snprintf(out, 96, "%lld.%lld.%lld.%d", (long long)f->at_ms, (long long)f->chat_id,
-             (long long)f->message_id, f->line);
+    snprintf(out, 96, "%lld.%lld.%lld.%d%s%.23s", (long long)f->at_ms, (long long)f->chat_id,
+             (long long)f->message_id, f->line, f->baby[0] ? "." : "", f->baby);
 }
 
 /* SETs (value >= 1) or REMOVEs (value 0) the entries of `n` feedings, all
@@ -164,10 +165,13 @@ static int collect_sums(const cJSON *item, void *ctx) {
         if (a->string == NULL || a->string[0] < '0' || a->string[0] > '9' ||
             sscanf(a->string, "%lld.%lld.%lld.%d%n", &at, &chat, &message, &line,
                    &used) != 4 ||
-            a->string[used] != '\0' || at < c->from_ms || at >= c->to_ms)
+            (a->string[used] != '\0' && a->string[used] != '.') || at < c->from_ms ||
+            at >= c->to_ms)
             continue;
         store_feeding f = {.chat_id = chat, .message_id = message, .line = line,
                            .at_ms = at};
+        if (a->string[used] == '.')
+            snprintf(f.baby, sizeof f.baby, "%s", a->string + used + 1);
         f.amount_ml = (int)ddb_item_get_n(item, a->string);
         if (store_list_push(c->out, &f) != STORE_OK) return -1;
     }

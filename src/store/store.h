@@ -59,6 +59,10 @@ enum { STORE_OK = 0, STORE_ERROR = -1 };
 
 /* A family id: 1 to 32 of A-Z a-z 0-9 _ -, and its NUL. */
 #define STORE_FAMILY_MAX 33
+/* A baby's name (bytes and NUL: letters, "-" or "'"), and how many babies
+ * a family names ("babies Mia Leo"); a family that names none has one. */
+#define STORE_BABY_MAX 24
+#define STORE_BABIES_MAX 4
 /* The family of a deployment that names none. */
 #define STORE_DEFAULT_FAMILY "family"
 
@@ -77,6 +81,8 @@ typedef struct {
     char day[CLOCK_DATE_MAX];           /* local date of `at` */
     int amount_ml;
     phrase_kind kind;
+    char baby[STORE_BABY_MAX];          /* whose feeding: "" when the family
+                                           named no babies then */
     char who[STORE_WHO_MAX];
     char note[PHRASE_NOTE_MAX + 1];
     char text[STORE_TEXT_MAX];          /* the line as typed */
@@ -99,6 +105,8 @@ typedef struct {
 /* A family's settings. */
 typedef struct {
     char tz[CLOCK_ZONE_ID_MAX];  /* "" when the family has not chosen one */
+    /* the babies' names, "Mia,Leo" ("" when none named: one baby) */
+    char babies[STORE_BABIES_MAX * STORE_BABY_MAX];
 } store_settings;
 
 typedef struct store store;
@@ -128,8 +136,8 @@ typedef struct {
      * (store_time_cmp), appended to *out. */
     int (*list_range)(store *s, const char *family, int64_t from_ms,
                       int64_t to_ms, store_list *out, char *err);
-    /* As list_range, for totals: chat, message, line, instant and amount
-     * must be right, the rest may be empty. A backend
+    /* As list_range, for totals: chat, message, line, instant, amount and
+     * baby must be right, the rest may be empty. A backend
      * may answer it more cheaply (DynamoDB: the per-day sums, for
      * "week"). */
     int (*list_amounts)(store *s, const char *family, int64_t from_ms,
@@ -205,6 +213,9 @@ typedef struct {
     int (*get_settings)(store *s, const char *family, int64_t now_ms,
                         store_settings *out, char *err);
     int (*set_tz)(store *s, const char *family, const char *tz, char *err);
+    /* The family's babies, "Mia,Leo" ("" for one baby, unnamed). */
+    int (*set_babies)(store *s, const char *family, const char *babies,
+                      char *err);
     /* A new message id for a chat whose messages the store numbers itself
      * (`milkbot chat`, where no Telegram numbers them): above every id the
      * chat has used, and allocated atomically, so that two processes on one

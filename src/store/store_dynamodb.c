@@ -8,8 +8,9 @@
  *             because Telegram numbers messages per chat); attributes
  *             chat_id, message_id, line, from_id (the sender), sent (when
  *             the message was written), amount_ml, kind, at (local RFC
- *             3339), day, who, note, text, entered_at (epoch ms), ...
- *   settings  sk "settings": tz; `undone`, the receipts of the family's
+ *             3339), day, baby (when named), who, note, text, entered_at
+ *             (epoch ms), ...
+ *   settings  sk "settings": tz; babies ("Mia,Leo"); `undone`, the receipts of the family's
  *             recent undos (below), Undo button presses and edits;
  *             `next_message.<chat>`, the counters `milkbot chat` numbers
  *             its messages with; `begun`, set when the family's log began
@@ -264,6 +265,7 @@ static int dyn_get_settings(store *base, const char *family, int64_t now_ms,
             return STORE_ERROR;
     }
     snprintf(out->tz, sizeof out->tz, "%s", s->turn.tz);
+    snprintf(out->babies, sizeof out->babies, "%s", s->turn.babies);
     return STORE_OK;
 }
 
@@ -818,20 +820,36 @@ static int dyn_replace_message(store *base, const char *family, int64_t chat_id,
     return status;
 }
 
-static int dyn_set_tz(store *base, const char *family, const char *tz, char *err) {
-    dynamo_store *s = impl(base);
+/* Sets one string attribute of the family's settings item. */
+static int set_setting(dynamo_store *s, const char *family, const char *name,
+                       const char *value, char *err) {
     char pk[DDB_ITEM_KEY_MAX], message[STORE_ERR_MAX];
     ddb_item_log_key(family, pk);
     cJSON *req = ddb_request_new(s);
     ddb_item_add_key(req, pk, "settings");
-    cJSON_AddStringToObject(req, "UpdateExpression", "SET tz = :tz");
-    cJSON *values = cJSON_AddObjectToObject(req, "ExpressionAttributeValues");
-    ddb_item_put_s(values, ":tz", tz);
+    cJSON_AddStringToObject(req, "UpdateExpression", "SET #n = :v");
+    cJSON_AddStringToObject(cJSON_AddObjectToObject(req, "ExpressionAttributeNames"), "#n",
+                            name);
+    ddb_item_put_s(cJSON_AddObjectToObject(req, "ExpressionAttributeValues"), ":v", value);
     dynamo_status st = dynamo_call(s->client, "UpdateItem", req, NULL, message,
                                    sizeof message);
     cJSON_Delete(req);
-    if (st != DYNAMO_OK) return ddb_fail(err, message);
+    return st == DYNAMO_OK ? STORE_OK : ddb_fail(err, message);
+}
+
+static int dyn_set_tz(store *base, const char *family, const char *tz, char *err) {
+    dynamo_store *s = impl(base);
+    if (set_setting(s, family, "tz", tz, err) != STORE_OK) return STORE_ERROR;
     if (turn_is(&s->turn, family)) snprintf(s->turn.tz, sizeof s->turn.tz, "%s", tz);
+    return STORE_OK;
+}
+
+static int dyn_set_babies(store *base, const char *family, const char *babies,
+                          char *err) {
+    dynamo_store *s = impl(base);
+    if (set_setting(s, family, "babies", babies, err) != STORE_OK) return STORE_ERROR;
+    if (turn_is(&s->turn, family))
+        snprintf(s->turn.babies, sizeof s->turn.babies, "%s", babies);
     return STORE_OK;
 }
 
@@ -928,6 +946,7 @@ static const store_ops dynamo_ops = {
     .replace_message = dyn_replace_message,
     .get_settings = dyn_get_settings,
     .set_tz = dyn_set_tz,
+    .set_babies = dyn_set_babies,
     .next_message_id = dyn_next_message_id,
     .close = dyn_close,
 };

@@ -45,7 +45,8 @@
  *   messages  the (chat, message) pairs that recorded, undid or were edited,
  *             so a redelivered message is recognised even after its
  *             feedings were undone, and a redelivered undo removes nothing
- *   families  each family's settings (the time zone); a family's first
+ *   families  each family's settings (the time zone, the babies' names);
+ *             a family's first
  *             read notes it here (and, for the store's first family,
  *             adopts the per-chat logs of schema 3 and before: their
  *             feedings have family '')
@@ -190,15 +191,20 @@ static const char *const migrations[] = {
     "CREATE TABLE families ("
     "  family TEXT PRIMARY KEY,"
     "  tz TEXT NOT NULL DEFAULT '') WITHOUT ROWID;",
+
+    /* 4 -> 5 (#15): twins. A feeding names its baby ('' when the family
+     * named none then); the family names its babies ("Mia,Leo"). */
+    "ALTER TABLE feedings ADD COLUMN baby TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE families ADD COLUMN babies TEXT NOT NULL DEFAULT '';",
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 
 #define COLUMNS                                                                \
     "chat_id, message_id, line, at_ms, at_local, day, amount_ml, kind, "  \
-    "who, note, text, entered_at_ms, from_id, sent_ms"
+    "who, note, text, entered_at_ms, from_id, sent_ms, baby"
 /* the columns after COLUMNS in ST_FEEDING_BY_ID and ST_NEWEST_ENTRY */
-#define COL_ID 14
-#define COL_REMOVED 15
+#define COL_ID 15
+#define COL_REMOVED 16
 
 /* Entry order (store_entry_cmp), and the sender's newest live entry:
  * family ?3, sender ?4. */
@@ -226,6 +232,7 @@ enum {
     ST_DELETE_MESSAGE,
     ST_GET_SETTINGS,
     ST_SET_TZ,
+    ST_SET_BABIES,
     ST_ANY_FAMILY,
     ST_ADOPT_FEEDINGS,
     ST_ADOPT_TZ,
@@ -257,8 +264,9 @@ static const char *const statements[ST_COUNT] = {
                             "removed_by IS NULL ORDER BY line",
     [ST_INSERT] = "INSERT INTO feedings (chat_id, message_id, line, at_ms, "
                   "at_local, day, amount_ml, kind, who, note, text, "
-                  "entered_at_ms, from_id, sent_ms, family) VALUES (?1, ?2, "
-                  "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                  "entered_at_ms, from_id, sent_ms, family, baby) VALUES (?1, "
+                  "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+                  "?16)",
     [ST_RANGE] = "SELECT " COLUMNS " FROM feedings WHERE family = ?1 AND "
                  "at_ms >= ?2 AND at_ms < ?3 AND removed_by IS NULL "
                  "ORDER BY at_ms, " ENTRY_ORDER,
@@ -279,9 +287,11 @@ static const char *const statements[ST_COUNT] = {
     /* only the live rows: removed ones are the receipts of their undo */
     [ST_DELETE_MESSAGE] = "DELETE FROM feedings WHERE chat_id = ?1 AND "
                           "message_id = ?2 AND removed_by IS NULL",
-    [ST_GET_SETTINGS] = "SELECT tz FROM families WHERE family = ?1",
+    [ST_GET_SETTINGS] = "SELECT tz, babies FROM families WHERE family = ?1",
     [ST_SET_TZ] = "INSERT INTO families (family, tz) VALUES (?1, ?2) "
                   "ON CONFLICT (family) DO UPDATE SET tz = excluded.tz",
+    [ST_SET_BABIES] = "INSERT INTO families (family, babies) VALUES (?1, ?2) "
+                      "ON CONFLICT (family) DO UPDATE SET babies = excluded.babies",
     [ST_ANY_FAMILY] = "SELECT EXISTS (SELECT 1 FROM families)",
     [ST_ADOPT_FEEDINGS] = "UPDATE feedings SET family = ?1 WHERE family = ''",
     /* the zone of the chat that recorded last */
@@ -374,6 +384,7 @@ static void read_row(sqlite3_stmt *st, store_feeding *f) {
     f->entered_at_ms = sqlite3_column_int64(st, 11);
     f->from_id = sqlite3_column_int64(st, 12);
     f->sent_ms = sqlite3_column_int64(st, 13);
+    copy_text(f->baby, sizeof f->baby, st, 14);
 }
 
 /* Steps a query that returns at most one row. Returns SQLITE_ROW (row in
@@ -425,6 +436,7 @@ static int insert_feedings(sqlite_store *s, const char *family,
         sqlite3_bind_int64(st, 13, f->from_id);
         sqlite3_bind_int64(st, 14, f->sent_ms);
         sqlite3_bind_text(st, 15, family, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 16, f->baby, -1, SQLITE_STATIC);
         int rc = sqlite3_step(st);
         sqlite3_clear_bindings(st);
         sqlite3_reset(st);
@@ -821,7 +833,10 @@ static int read_settings(sqlite_store *s, const char *family,
     sqlite3_bind_text(st, 1, family, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     *found = rc == SQLITE_ROW;
-    if (rc == SQLITE_ROW) copy_text(out->tz, sizeof out->tz, st, 0);
+    if (rc == SQLITE_ROW) {
+        copy_text(out->tz, sizeof out->tz, st, 0);
+        copy_text(out->babies, sizeof out->babies, st, 1);
+    }
     sqlite3_clear_bindings(st);
     sqlite3_reset(st);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
@@ -853,6 +868,16 @@ static int sqlite_set_tz(store *base, const char *family, const char *tz,
     return run(s, ST_SET_TZ) == SQLITE_OK
                ? STORE_OK
                : fail(s, "saving the time zone", err);
+}
+
+static int sqlite_set_babies(store *base, const char *family, const char *babies,
+                             char *err) {
+    sqlite_store *s = impl(base);
+    sqlite3_bind_text(s->st[ST_SET_BABIES], 1, family, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s->st[ST_SET_BABIES], 2, babies, -1, SQLITE_TRANSIENT);
+    return run(s, ST_SET_BABIES) == SQLITE_OK
+               ? STORE_OK
+               : fail(s, "saving the babies' names", err);
 }
 
 static int sqlite_next_message_id(store *base, const char *family,
@@ -890,6 +915,7 @@ static const store_ops sqlite_ops = {
     .replace_message = sqlite_replace_message,
     .get_settings = sqlite_get_settings,
     .set_tz = sqlite_set_tz,
+    .set_babies = sqlite_set_babies,
     .next_message_id = sqlite_next_message_id,
     .close = sqlite_close,
 };

@@ -350,12 +350,24 @@ static char *handle_message(const webhook_config *c, bot *b, const tg_update *u,
     /* In a group: a command for another bot is that bot's, and what is
      * not addressed to the bot and not plainly a feeding or a question
      * (bot_is_chatter) is the people's own talk, a stranger's too: no
-     * reply and nothing read -- except that an edit of a message into
-     * talk still takes away the feedings the message had recorded. */
+     * reply and nothing read (but the family's babies' names, for a
+     * feeding line with other words: "120ml Mia") -- except that an edit
+     * of a message into talk still takes away the feedings the message
+     * had recorded. */
     if (to == TG_FOR_ANOTHER_BOT ||
         (to == TG_FOR_EVERY_BOT && bot_is_unknown_command(text, strlen(text))))
         return respond(result, 200, "ignored (for another bot)", NULL);
-    int talk = to == TG_FOR_NOBODY && bot_is_chatter(text, strlen(text));
+    int talk = 0;
+    if (to == TG_FOR_NOBODY && !is_allowed(c, u->from_id)) {
+        talk = bot_is_chatter(text, strlen(text));
+    } else if (to == TG_FOR_NOBODY) {
+        char err[STORE_ERR_MAX];
+        if (bot_is_chatter_in(b, family_of(c), u->date > 0 ? u->date * 1000 : wall_ms, text,
+                              strlen(text), &talk, err) != BOT_OK) {
+            snprintf(result->note, sizeof result->note, "%s", err);
+            return respond(result, 500, "store failed", NULL);
+        }
+    }
     if (talk && (u->kind != TG_EDITED || !is_allowed(c, u->from_id)))
         return respond(result, 200, "ignored (group talk)", NULL);
     if (!is_allowed(c, u->from_id)) {
