@@ -21,6 +21,7 @@ void phrase_lexer_init(phrase_lexer *lx, const char *text, size_t len) {
     lx->cur = lx->start;
     lx->lim = lx->start + len;
     lx->zone_next = 0;
+    lx->tokens = 0;
 }
 
 /* Decimal digits at [p, end) with an optional ".fraction" (or ",fraction":
@@ -473,8 +474,13 @@ static int lex_raw(phrase_lexer *lx, phrase_token *tok) {
         }
         'help' / end              { tok->sub = CMD_HELP; TOKEN(TK_COMMAND); }
         // The family's babies: "babies Mia Leo" names them, "babies" shows.
+        // First in its line, the rest of the line is the names, whatever
+        // words they are ("babies Will Grace"); elsewhere a note word
+        // ("gave the twins 120ml").
         ('babies' | 'twins' | 'triplets') / end {
-            tok->sub = CMD_BABIES; TOKEN(TK_COMMAND);
+            tok->sub = CMD_BABIES;
+            if (lx->tokens == 0) lx->zone_next = 1;
+            TOKEN(TK_COMMAND);
         }
         // Greetings and thanks get a friendly word, never an error.
         ('hello' | 'hi' | 'hey' | 'hiya' | 'good' sp ('morning' | 'afternoon'
@@ -495,7 +501,7 @@ static int lex_raw(phrase_lexer *lx, phrase_token *tok) {
         "/undo" bot? / end                  { SLASH(CMD_UNDO); }
         "/" ('help' | 'start') bot? / end   { SLASH(CMD_HELP); }
         "/" ('feed' | 'add') bot? / end     { SLASH(CMD_FEED); }
-        "/babies" bot? / end                { SLASH(CMD_BABIES); }
+        "/babies" bot? / end                { lx->zone_next = 1; SLASH(CMD_BABIES); }
         "/" ('tz' | 'timezone') bot? / end  { lx->zone_next = 1; SLASH(CMD_TIMEZONE); }
         "/" [a-zA-Z_]+ bot? / end           { SLASH(CMD_UNKNOWN); }
 
@@ -573,7 +579,7 @@ static int lex_raw(phrase_lexer *lx, phrase_token *tok) {
         // group they do not make "gave him 120ml" the family's talk
         ('gave' | 'given' | 'fed' | 'had' | 'drank' | 'drunk' | 'took' | 'taken'
             | 'finished' | 'ate' | 'just' | 'he' | 'she' | 'him' | 'her' | 'baby'
-            | 'of') / end {
+            | 'of' | 'for') / end {
             tok->sub = WORD_FED; TOKEN(TK_WORD);
         }
         wchar+                    { TOKEN(TK_WORD); }
@@ -645,7 +651,8 @@ static int is_not_typo(const unsigned char *w, size_t n) {
     return 0;
 }
 
-int phrase_lex(phrase_lexer *lx, phrase_token *tok) {
+/* The next token, a known word's typo read as that word. */
+static int lex_corrected(phrase_lexer *lx, phrase_token *tok) {
     int code = lex_raw(lx, tok);
     if (code != TK_WORD || tok->len < 5 || tok->len > 16) return code;
     const unsigned char *w = lx->start + tok->off;
@@ -680,4 +687,10 @@ int phrase_lex(phrase_lexer *lx, phrase_token *tok) {
     *tok = read;
     if (zone_next) lx->zone_next = 1;
     return corrected;
+}
+
+int phrase_lex(phrase_lexer *lx, phrase_token *tok) {
+    int code = lex_corrected(lx, tok);
+    if (code) lx->tokens++;
+    return code;
 }

@@ -99,6 +99,17 @@ def steps(privacy_on):
     if not privacy_on:
         s.append(("talk that names a baby and an amount: no reply",
                   say(SUPERGROUP, ALEX, 10, 10, "Mia loves her 120ml bottle"), ""))
+    mention = "@MilkLogBot " if privacy_on else ""
+    s += [
+        ("both babies in the group",
+         say(SUPERGROUP, ALEX, 10, 15, mention + "both 30ml each at 10:15"),
+         "🍼 30 ml milk for Mia at 10:15\n🍼 30 ml milk for Leo at 10:15\n"
+         "Today: 330 ml in 5 feeds (Mia 120 ml · Leo 30 ml · not named 180 ml)"),
+        ("\"for Leo\" in the group",
+         say(SUPERGROUP, SAM, 10, 20, mention + "10:20 40ml for Leo"),
+         "🍼 40 ml milk for Leo at 10:20 — today 370 ml in 6 feeds "
+         "(Mia 120 ml · Leo 70 ml · not named 180 ml)"),
+    ]
     s.append(("a feeding that names no baby: asked about, not recorded",
               say(SAM, SAM, 10, 35, "10:30 100ml"),
               "🤔 Which baby? Say it, like \"120ml Mia\" or \"120ml Leo\" "
@@ -107,7 +118,8 @@ def steps(privacy_on):
 
 
 # the family's live feedings at the end: (chat, ml)
-LIVE_AT_END = sorted([(ALEX, 120), (SUPERGROUP, 60), (SUPERGROUP, 90)])
+LIVE_AT_END = sorted([(ALEX, 120), (SUPERGROUP, 60), (SUPERGROUP, 90), (SUPERGROUP, 30),
+                      (SUPERGROUP, 30), (SUPERGROUP, 40)])
 
 
 def invoke(spec, env, update, tmp):

@@ -83,14 +83,16 @@ static int fwd_get_settings(store *s, const char *family, int64_t now_ms,
     return REAL(s)->ops->get_settings(REAL(s), family, now_ms, out, err);
 }
 
-static int fwd_set_tz(store *s, const char *family, const char *tz, char *err) {
+static int fwd_set_tz(store *s, const char *family, const char *tz, const char *by,
+                      int *stale, char *err) {
     if (admit(s, FORWARD_SET_TZ, family, err) != STORE_OK) return STORE_ERROR;
-    return REAL(s)->ops->set_tz(REAL(s), family, tz, err);
+    return REAL(s)->ops->set_tz(REAL(s), family, tz, by, stale, err);
 }
 
-static int fwd_set_babies(store *s, const char *family, const char *babies, char *err) {
+static int fwd_set_babies(store *s, const char *family, const char *babies,
+                          const char *by, int *stale, char *err) {
     if (admit(s, FORWARD_SET_BABIES, family, err) != STORE_OK) return STORE_ERROR;
-    return REAL(s)->ops->set_babies(REAL(s), family, babies, err);
+    return REAL(s)->ops->set_babies(REAL(s), family, babies, by, stale, err);
 }
 
 static int fwd_next_message_id(store *s, const char *family, int64_t chat_id,

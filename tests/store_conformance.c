@@ -1069,24 +1069,52 @@ static void test_amend_is_per_sender(void **state) {
     store_list_free(&list);
 }
 
-/* Settings: the zone of each family. */
+/* Settings: the zone and the babies of each family. A setting made by a
+ * message entered later stands against an older one delivered again (in
+ * the same second too: then the message id tells); the same message again
+ * sets it again. */
+/* The stamp of message `message` of chat 1, written at T0 + `second` s. */
+static const char *by(int second, int64_t message) {
+    static char stamps[4][STORE_STAMP_MAX];
+    static int next;
+    char *stamp = stamps[next++ % 4];
+    store_stamp(T0 + second * 1000LL, 1, message, stamp);
+    return stamp;
+}
+
 static void test_family_settings(void **state) {
     store *s = *state;
     char err[STORE_ERR_MAX];
     store_settings chat;
+    int stale = -1;
     add_one(s, 1, 5, T0, 10);
     assert_int_equal(s->ops->get_settings(s, fam(1), T0, &chat, err), STORE_OK);
     assert_string_equal(chat.tz, "");
-    assert_int_equal(s->ops->set_tz(s, fam(1), "Asia/Kathmandu", err), STORE_OK);
-    assert_int_equal(s->ops->set_tz(s, fam(1), "Europe/London", err), STORE_OK);
+    assert_int_equal(s->ops->set_tz(s, fam(1), "Asia/Kathmandu", by(0, 10), &stale, err), STORE_OK);
+    assert_int_equal(stale, 0);
+    assert_int_equal(s->ops->set_tz(s, fam(1), "Europe/London", by(0, 11), &stale, err),
+                     STORE_OK);
+    assert_int_equal(stale, 0);
+    /* the first message again, late: changes nothing */
+    assert_int_equal(s->ops->set_tz(s, fam(1), "Asia/Kathmandu", by(0, 10), &stale, err), STORE_OK);
+    assert_int_equal(stale, 1);
+    /* the second again: the same */
+    assert_int_equal(s->ops->set_tz(s, fam(1), "Europe/London", by(0, 11), &stale, err),
+                     STORE_OK);
+    assert_int_equal(stale, 0);
     assert_int_equal(s->ops->get_settings(s, fam(1), T0, &chat, err), STORE_OK);
     assert_string_equal(chat.tz, "Europe/London");
     assert_string_equal(chat.babies, "");
-    assert_int_equal(s->ops->set_babies(s, fam(1), "Mia,Léo", err), STORE_OK);
+    assert_int_equal(s->ops->set_babies(s, fam(1), "Mia,Léo", by(5, 20), &stale, err),
+                     STORE_OK);
+    assert_int_equal(stale, 0);
+    assert_int_equal(s->ops->set_babies(s, fam(1), "Ana,Bo", by(4, 30), &stale, err),
+                     STORE_OK);
+    assert_int_equal(stale, 1);
     assert_int_equal(s->ops->get_settings(s, fam(1), T0, &chat, err), STORE_OK);
     assert_string_equal(chat.babies, "Mia,Léo");
     assert_string_equal(chat.tz, "Europe/London");
-    assert_int_equal(s->ops->set_tz(s, fam(2), "UTC", err), STORE_OK);
+    assert_int_equal(s->ops->set_tz(s, fam(2), "UTC", by(0, 1), &stale, err), STORE_OK);
     assert_int_equal(s->ops->get_settings(s, fam(2), T0, &chat, err), STORE_OK);
     assert_string_equal(chat.tz, "UTC");
     assert_string_equal(chat.babies, "");

@@ -69,7 +69,10 @@ static void test_schema_and_reopen(void **state) {
     snprintf(path, sizeof path, "%s/reopen.db", dir);
     store *s = store_sqlite_open(path, 0, err, sizeof err);
     assert_non_null(s);
-    assert_int_equal(s->ops->set_tz(s, "f7", "Asia/Kolkata", err), STORE_OK);
+    int stale;
+    char by[STORE_STAMP_MAX];
+    store_stamp(1, 7, 1, by);
+    assert_int_equal(s->ops->set_tz(s, "f7", "Asia/Kolkata", by, &stale, err), STORE_OK);
     store_close(s);
     assert_int_equal(pragma_int(path, "PRAGMA user_version"), 5);
     sqlite3 *db;
@@ -126,7 +129,7 @@ static const char schema_1_file[] =
 
 /* #11: a schema 1 file is migrated (to 2, 3, 4, then 5) with everything it
  * held: live and removed feedings, the undo receipts, the messages seen,
- * the zone; the first family to read it adopts it (#15); then an edit can
+ * the zone; the deployment's family adopts it (#15); then an edit can
  * bring an undone line back beside its removed row. */
 static void test_migrates_schema_1(void **state) {
     (void)state;
@@ -141,9 +144,17 @@ static void test_migrates_schema_1(void **state) {
     assert_non_null(s);
     assert_int_equal(pragma_int(path, "PRAGMA user_version"), 5);
     store_settings settings;
-    assert_int_equal(s->ops->get_settings(s, "smith", 0, &settings, err), STORE_OK);
-    assert_string_equal(settings.tz, "Asia/Kolkata");
     store_list list = {0};
+    /* another family reads first: it adopts nothing */
+    setenv("MILKBOT_FAMILY", "smith", 1);
+    assert_int_equal(s->ops->get_settings(s, "f9", 0, &settings, err), STORE_OK);
+    assert_string_equal(settings.tz, "");
+    assert_int_equal(s->ops->list_range(s, "f9", 0, 10000, &list, err), STORE_OK);
+    assert_int_equal(list.count, 0);
+    /* the deployment's family (MILKBOT_FAMILY) adopts the chat's log */
+    assert_int_equal(s->ops->get_settings(s, "smith", 0, &settings, err), STORE_OK);
+    unsetenv("MILKBOT_FAMILY");
+    assert_string_equal(settings.tz, "Asia/Kolkata");
     assert_int_equal(s->ops->list_range(s, "smith", 0, 10000, &list, err), STORE_OK);
     assert_int_equal(list.count, 1);
     assert_int_equal(list.items[0].amount_ml, 10);

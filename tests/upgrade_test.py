@@ -23,7 +23,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 STORES = os.path.join(HERE, "upgrade")
 sys.path.insert(0, STORES)
 from scenario import ALEX, GROUP, OLD_MESSAGES, SAM, SECRET, at  # noqa: E402
-from services import Checks, Dynalite  # noqa: E402
+from services import Checks, Dynalite, FaultProxy  # noqa: E402
 from telegram_events import button_update, message_update, reply_text, webhook_event  # noqa: E402
 
 MILKBOT = os.path.abspath(sys.argv[1])
@@ -99,11 +99,24 @@ def invoke(spec, env, update, tmp):
                          capture_output=True, text=True, timeout=60)
     if run.returncode != 0:
         return f"exit {run.returncode}: {run.stderr.strip()}"
-    return reply_text(run.stdout)
+    status = json.loads(run.stdout).get("statusCode")
+    return reply_text(run.stdout) if status == 200 else f"status {status}"
 
 
-def run_steps(name, spec, env, tmp):
-    for what, update, expected in STEPS:
+def another_family_first(name, spec, env, tmp):
+    """Another family than the deployment's (MILKBOT_FAMILY, here the
+    default) reads the old store first, as `milkbot chat --family` could:
+    it adopts nothing, and the deployment's family still does."""
+    run = subprocess.run([MILKBOT, "chat", "--store", spec, "--family", "grandparents",
+                          "--now", "2026-11-28T13:30:00Z"], input="total\n", env=env,
+                         capture_output=True, text=True, timeout=60)
+    got = run.stdout.strip() or run.stderr.strip()
+    check(f"{name}: another family reads first and adopts nothing",
+          got == 'No feeds recorded today (Sat 28 Nov) yet. Send one like "120ml".', got)
+
+
+def run_steps(name, spec, env, tmp, steps=STEPS):
+    for what, update, expected in steps:
         got = invoke(spec, env, update, tmp)
         check(f"{name}: {what}", got == expected, f"got {got!r}\nexpected {expected!r}")
 
@@ -141,6 +154,7 @@ def test_sqlite(tmp):
     con.close()
     check("sqlite: the old file is schema 3", sqlite3.connect(path).execute(
         "PRAGMA user_version").fetchone()[0] == 3)
+    another_family_first("sqlite", f"sqlite:{path}", ENV, tmp)
     run_steps("sqlite", f"sqlite:{path}", ENV, tmp)
     con = sqlite3.connect(path)
     live = sorted(con.execute("SELECT chat_id, message_id, line, amount_ml FROM feedings "
@@ -150,6 +164,9 @@ def test_sqlite(tmp):
     check("sqlite: no row deleted, none left outside the family",
           con.execute("SELECT count(*) FROM feedings WHERE family <> 'family'").fetchone()[0]
           == 0 and con.execute("SELECT count(*) FROM feedings").fetchone()[0] >= before)
+    check("sqlite: the other family has its own settings, no zone",
+          con.execute("SELECT tz FROM families WHERE family = 'grandparents'").fetchall()
+          == [("",)])
     con.close()
 
 
@@ -164,7 +181,26 @@ def test_dynamodb(tmp):
             old_items = json.load(f)
         for item in old_items:
             dynamo(db.endpoint, "PutItem", {"TableName": "feedings", "Item": item})
-        run_steps("dynamodb", "dynamodb:feedings", env, tmp)
+        old_feedings = sum(1 for i in old_items if i["sk"]["S"].startswith("feed#"))
+        another_family_first("dynamodb", "dynamodb:feedings", env, tmp)
+        # the adoption cut off halfway (as by the invocation's deadline):
+        # the third copy fails, the message answers 5xx
+        proxy = FaultProxy(db.endpoint)
+        env = dict(env, AWS_ENDPOINT_URL_DYNAMODB=proxy.endpoint)
+        proxy.only = {"PutItem": [None, None, None] + ["500"] * 20}
+        got = invoke("dynamodb:feedings", env, STEPS[0][1], tmp)
+        check("dynamodb: an adoption cut off halfway fails the message",
+              got.startswith("exit") or got.startswith("status 5"), got)
+        proxy.only = {}
+        before = proxy.targets.count("PutItem")
+        run_steps("dynamodb", "dynamodb:feedings", env, tmp, STEPS[:1])
+        # its claim again, then only the copies not made before: 2 were
+        check("dynamodb: delivered again, the adoption copies only the rest",
+              proxy.targets.count("PutItem") - before == 1 + old_feedings - 2,
+              f"{proxy.targets.count('PutItem') - before} PutItem for {old_feedings} "
+              "old feedings")
+        run_steps("dynamodb", "dynamodb:feedings", env, tmp, STEPS[1:])
+        proxy.close()
         items = scan(db.endpoint)
         live = sorted((int(i["chat_id"]["N"]), int(i["message_id"]["N"]), int(i["line"]["N"]),
                        int(i["amount_ml"]["N"])) for i in items

@@ -1,5 +1,6 @@
 /* bot_babies.c -- the family's babies. See bot_babies.h. */
 #include "bot_babies.h"
+#include "phrase/phrase.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -20,6 +21,14 @@ static int same_word(const char *a, size_t n, const char *b) {
         if (x != y) return 0;
     }
     return 1;
+}
+
+/* Whether word w (n bytes) is `name`, or its possessive ("Mia's", "Mia’s"). */
+static int names(const char *w, size_t n, const char *name) {
+    size_t m = strlen(name);
+    return same_word(w, n, name) ||
+           (n == m + 2 && memcmp(w + m, "'s", 2) == 0 && same_word(w, m, name)) ||
+           (n == m + 4 && memcmp(w + m, "\xE2\x80\x99s", 4) == 0 && same_word(w, m, name));
 }
 
 /* The next word of text[*at..len): its start, and its length (0 at the end). */
@@ -66,8 +75,22 @@ int bot_babies_read(const char *text, bot_babies *out, char *list, char *error,
             snprintf(error, errlen, "a name is at most %d bytes", STORE_BABY_MAX - 1);
             return -1;
         }
-        char name[STORE_BABY_MAX];
+        char name[STORE_BABY_MAX], probe[STORE_BABY_MAX + 8];
         snprintf(name, sizeof name, "%.*s", (int)n, text + start);
+        /* a name must stay a name in a feeding, before the amount and
+         * after it: "120ml Will" is not a question, "Noon 120ml" not a
+         * time, "No 60ml" not a correction */
+        phrase p, q;
+        int len_probe = snprintf(probe, sizeof probe, "120ml %s", name);
+        phrase_parse(probe, (size_t)len_probe, &p);
+        len_probe = snprintf(probe, sizeof probe, "%s 120ml", name);
+        phrase_parse(probe, (size_t)len_probe, &q);
+        if (p.intent != PHRASE_RECORD || strcmp(p.note, name) != 0 ||
+            q.intent != PHRASE_RECORD || strcmp(q.note, name) != 0) {
+            snprintf(error, errlen, "\"%s\" is a word milkbot reads as more than a "
+                                    "name: give it another way, like a nickname", name);
+            return -1;
+        }
         if (bot_babies_index(out, name) < out->count) {
             snprintf(error, errlen, "\"%s\" twice: each baby needs a name of its own", name);
             return -1;
@@ -86,7 +109,7 @@ int bot_babies_named(const bot_babies *b, const char *text, size_t len) {
     int named = 0;
     while ((n = next_word(text, len, &at, &start)) > 0)
         for (int i = 0; i < b->count; i++)
-            if (same_word(text + start, n, b->names[i])) {
+            if (names(text + start, n, b->names[i])) {
                 named++;
                 break;
             }
@@ -111,6 +134,10 @@ int bot_babies_whose(const bot_babies *b, int both, char *note,
                      char whose[][STORE_BABY_MAX], int *n, char *error,
                      size_t errlen) {
     *n = 0;
+    if (both && b->count > 2) {
+        snprintf(error, errlen, "\"both\" is for two babies: send one line for each");
+        return -1;
+    }
     if (both && b->count < 2) {
         snprintf(error, errlen, b->count ? "\"both\": the family has one baby named (%s)"
                                          : "\"both\": name your babies first, like "
@@ -127,7 +154,7 @@ int bot_babies_whose(const bot_babies *b, int both, char *note,
     size_t at = 0, start, len;
     while ((len = next_word(note, strlen(note), &at, &start)) > 0) {
         int i = 0;
-        while (i < b->count && !same_word(note + start, len, b->names[i])) i++;
+        while (i < b->count && !names(note + start, len, b->names[i])) i++;
         if (i == b->count) continue;
         if (found >= 0 && found != i) twice = 1;
         found = i;

@@ -10,6 +10,7 @@
  * keeps its time, kind, note and its place in entry order. */
 #include "bot_internal.h"
 
+#include <stdint.h>
 #include <stdio.h>
 
 /* " at 03:10", " for Mia at 03:10 yesterday" */
@@ -50,9 +51,18 @@ int bot_correct(bot_turn *t, const resolved *asked) {
                             &before, &outcome, t->err) != STORE_OK)
         return bot_store_failed(t);
     switch (outcome) {
-    case STORE_AMEND_NONE:
-        reply_add(r, "Nothing to change yet: send a feeding like \"120ml\".");
+    case STORE_AMEND_NONE: {
+        /* the family's others may have entered some: say whose this is */
+        store_feeding any;
+        int found;
+        if (st->ops->latest_before(st, t->msg->family, INT64_MAX / 2, &any, &found,
+                                   t->err) != STORE_OK)
+            return bot_store_failed(t);
+        reply_add(r, found ? "Nothing of yours to change: a correction changes the last "
+                             "feeding you entered."
+                           : "Nothing to change yet: send a feeding like \"120ml\".");
         return BOT_OK;
+    }
     case STORE_AMEND_OTHER:
         reply_add(r, "\xF0\x9F\xA4\x94 The last feeding entered is ");
         reply_add_feeding(r, before.amount_ml, before.kind);

@@ -19,7 +19,7 @@ void bot_lines_split(const char *text, size_t len, bot_lines *out) {
         size_t line_len = end - start;
         if (line_len && text[start + line_len - 1] == '\r') line_len--;
         if (!is_blank(text + start, line_len)) {
-            if (out->count == BOT_MAX_LINES) {
+            if (out->count == BOT_MAX_LINES || number > BOT_MAX_LINE_NUMBER) {
                 out->overflow_line = number;
                 return;
             }

@@ -7,6 +7,10 @@
 /* Lines read from one message; Telegram allows 4096 characters, and a
  * night's catch-up is a dozen lines, so more is a mistake, said as such. */
 #define BOT_MAX_LINES 64
+/* Nor is a line past the 999th read (blank ones count): a feeding's key
+ * holds its line below 1000, and the line of a twin's feeding 1000 more
+ * per baby (bot_record.c). */
+#define BOT_MAX_LINE_NUMBER 999
 
 typedef struct {
     const char *text; /* into the message: not NUL-terminated */

@@ -38,8 +38,9 @@ static void add_error(parsed_message *pm, int line, const char *message) {
 
 /* Line numbers of a line's second and later babies ("both 60ml each"):
  * the line's own number plus this times the baby's place, so that each
- * feeding keeps a key of its own (lines are numbered below 1000). */
-#define BABY_LINE_STEP 1000
+ * feeding keeps a key of its own (lines are read up to
+ * BOT_MAX_LINE_NUMBER). */
+#define BABY_LINE_STEP (BOT_MAX_LINE_NUMBER + 1)
 
 static void fill_feeding(bot_turn *t, const bot_line *line, const resolved *r,
                          const char *baby, int place, store_feeding *f) {

@@ -297,9 +297,16 @@ int bot_timezone(bot_turn *t, const resolved *res) {
                                                  : "Asia/Singapore");
         return BOT_OK;
     }
-    if (t->bot->store->ops->set_tz(t->bot->store, t->msg->family, res->tz,
+    int stale;
+    char by[STORE_STAMP_MAX];
+    store_stamp(t->msg->now_ms, t->msg->chat_id, t->msg->message_id, by);
+    if (t->bot->store->ops->set_tz(t->bot->store, t->msg->family, res->tz, by, &stale,
                                    t->err) != STORE_OK)
         return bot_store_failed(t);
+    if (stale) { /* an old message again: a later one chose the zone */
+        reply_add(r, "\xF0\x9F\x95\x92 Time zone: %s (chosen since).", t->tz);
+        return BOT_OK;
+    }
     char err[256];
     clock_zone *zone = clock_zone_open(res->tz, err, sizeof err);
     clock_local now;
@@ -368,9 +375,13 @@ int bot_babies_command(bot_turn *t, const resolved *asked) {
             reply_add(r, ".");
             return BOT_OK;
         }
-        if (t->bot->store->ops->set_babies(t->bot->store, t->msg->family, list,
+        int stale;
+        char by[STORE_STAMP_MAX];
+        store_stamp(t->msg->now_ms, t->msg->chat_id, t->msg->message_id, by);
+        if (t->bot->store->ops->set_babies(t->bot->store, t->msg->family, list, by, &stale,
                                            t->err) != STORE_OK)
             return bot_store_failed(t);
+        if (stale) now = t->babies; /* an old message again: named since */
     }
     reply_add(r, "\xF0\x9F\x91\xB6"); /* 👶 */
     if (now.count == 0) {

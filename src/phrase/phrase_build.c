@@ -594,11 +594,17 @@ void phrase_add_kind(phrase_ctx *ctx, const phrase_token *t) {
 }
 
 void phrase_add_command(phrase_ctx *ctx, const phrase_token *t) {
+    int first = ctx->items == 0;
     follow(ctx, TK_COMMAND, t);
     ctx->items++;
     if (t->sub == CMD_UNKNOWN) {
         fail(ctx, "unknown command \"%s\" (try /help)",
              quote(ctx, t).s);
+        return;
+    }
+    if (t->sub == CMD_BABIES && !first && !t->slash) {
+        /* "gave the twins 120ml": only a line's first word names them */
+        note_word(ctx, t, 0);
         return;
     }
     if (!t->slash) note_word(ctx, t, 1);
@@ -881,7 +887,7 @@ static void finish_record(phrase_ctx *ctx) {
              q.s, position(ctx, ctx->duration_tok.off), q.s);
         return;
     }
-    if (cmd == CMD_UNDO || cmd == CMD_HELP || cmd == CMD_TIMEZONE || cmd == CMD_BABIES ||
+    if (cmd == CMD_UNDO || cmd == CMD_HELP || cmd == CMD_TIMEZONE ||
         (ctx->command_tok.slash && cmd != CMD_FEED)) {
         fail(ctx, "\"%s\" can't be combined with an amount; send it on its "
              "own line", quote(ctx, &ctx->command_tok).s);
@@ -958,15 +964,20 @@ static void finish_command(phrase_ctx *ctx) {
         out->hours = (int)hours;
         break;
     }
-    case CMD_BABIES:
-        if (ctx->days || ctx->questions || ctx->both || ctx->each) {
-            fail(ctx, "\"%s\" takes the babies' names, like \"babies Mia Leo\"",
-                 quote(ctx, &ctx->command_tok).s);
+    case CMD_BABIES: /* the rest of the line, as typed, is the names */
+        if (ctx->zone_given && has_digit(ctx, &ctx->zone_tok)) {
+            /* "babies 120ml": a feeding? */
+            fail(ctx, "\"%s\" takes the babies' names, like \"babies Mia Leo\"; for "
+                 "a feeding of each, \"both 60ml each\"", quote(ctx, &ctx->command_tok).s);
             return;
         }
-        if (!build_note(ctx, 0)) {
-            fail(ctx, "too many names (at most %d bytes)", PHRASE_NOTE_MAX);
-            return;
+        if (ctx->zone_given) {
+            if (ctx->zone_tok.len > PHRASE_NOTE_MAX) {
+                fail(ctx, "too many names (at most %d bytes)", PHRASE_NOTE_MAX);
+                return;
+            }
+            utf8_copy_clean(out->note, sizeof out->note, ctx->text + ctx->zone_tok.off,
+                            ctx->zone_tok.len);
         }
         out->intent = PHRASE_BABIES;
         break;

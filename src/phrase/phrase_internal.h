@@ -66,7 +66,9 @@ typedef struct {
 
 typedef struct {
     const unsigned char *start, *cur, *lim;
-    int zone_next; /* the rest of the line is a time zone argument */
+    int zone_next; /* the rest of the line is a time zone argument (or the
+                      babies' names) */
+    int tokens;    /* tokens returned so far */
 } phrase_lexer;
 
 void phrase_lexer_init(phrase_lexer *lx, const char *text, size_t len);

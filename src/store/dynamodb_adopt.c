@@ -48,6 +48,32 @@ static int collect_old(const cJSON *item, void *ctx) {
     return 0;
 }
 
+/* The sks of the items the family's partition holds already, sorted: the
+ * copies an earlier, cut-off adoption made, which need no request again. */
+typedef struct {
+    char (*sks)[DDB_ITEM_KEY_MAX];
+    size_t count, cap;
+} sk_set;
+
+static int collect_sk(const cJSON *item, void *ctx) {
+    sk_set *set = ctx;
+    if (set->count == set->cap) {
+        size_t cap = set->cap ? set->cap * 2 : 64;
+        char (*grown)[DDB_ITEM_KEY_MAX] = realloc(set->sks, cap * sizeof *grown);
+        if (grown == NULL) return -1;
+        set->sks = grown;
+        set->cap = cap;
+    }
+    snprintf(set->sks[set->count++], DDB_ITEM_KEY_MAX, "%s", ddb_item_get_s(item, "sk"));
+    return 0;
+}
+
+static int by_sk(const void *a, const void *b) { return strcmp(a, b); }
+
+static int copied_before(const sk_set *set, const char *sk) {
+    return set->count && bsearch(sk, set->sks, set->count, sizeof *set->sks, by_sk) != NULL;
+}
+
 /* Chat by chat, newest message first. */
 static int by_chat_newest_first(const void *a, const void *b) {
     const store_feeding *x = &((const old_feeding *)a)->f, *y = &((const old_feeding *)b)->f;
@@ -257,9 +283,9 @@ static int claim_adoption(dynamo_store *s, const char *family, int *ours, char *
     return st == DYNAMO_ERROR ? ddb_fail(err, message) : STORE_OK;
 }
 
-int adopt_legacy_logs(dynamo_store *s, const char *family, char *err) {
-    int ours;
-    if (claim_adoption(s, family, &ours, err) != STORE_OK) return STORE_ERROR;
+int adopt_legacy_logs(dynamo_store *s, const char *family, int adopts, char *err) {
+    int ours = 0;
+    if (adopts && claim_adoption(s, family, &ours, err) != STORE_OK) return STORE_ERROR;
     if (!ours) {
         const old_logs none = {0};
         return begin_family(s, family, &none, err);
@@ -272,9 +298,21 @@ int adopt_legacy_logs(dynamo_store *s, const char *family, char *err) {
     ddb_item_put_s(cJSON_AddObjectToObject(req, "ExpressionAttributeValues"), ":chat", "chat#");
     cJSON_AddBoolToObject(req, "ConsistentRead", 1);
     int status = ddb_request_scan(s, req, collect_old, &logs, err);
+    sk_set done = {0};
+    char pk[DDB_ITEM_KEY_MAX];
+    ddb_item_log_key(family, pk);
+    /* what an adoption cut off before (the invocation's deadline) copied */
+    if (status == STORE_OK && logs.count)
+        status = ddb_request_query_history(s, pk, collect_sk, &done, err);
+    if (status == STORE_OK && done.count > 1)
+        qsort(done.sks, done.count, sizeof *done.sks, by_sk);
     if (status == STORE_OK) place_feedings(&logs);
-    for (size_t i = 0; status == STORE_OK && i < logs.count; i++)
-        status = copy_feeding(s, family, &logs.feedings[i], err);
+    for (size_t i = 0; status == STORE_OK && i < logs.count; i++) {
+        char sk[DDB_ITEM_KEY_MAX];
+        ddb_item_feed_key(&logs.feedings[i].f, sk);
+        if (!copied_before(&done, sk)) status = copy_feeding(s, family, &logs.feedings[i], err);
+    }
+    free(done.sks);
     if (status == STORE_OK) status = begin_family(s, family, &logs, err);
     for (size_t i = 0; i < logs.count; i++) cJSON_Delete(logs.feedings[i].item);
     free(logs.feedings);

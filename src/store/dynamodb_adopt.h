@@ -3,8 +3,8 @@
  *
  * Before #15 every chat had its own partition, pk "chat#<chat>": its
  * feedings (sk "feed#<instant>#<message>.<line>"), its settings (zone,
- * receipts, message counter) and its per-day sums. The first family to
- * read the table adopts them all, once, when its first message finds no
+ * receipts, message counter) and its per-day sums. The deployment's family
+ * (MILKBOT_FAMILY) adopts them all, once, when its first message finds no
  * settings item of its own:
  *  - It claims the adoption: the item pk "meta", sk "adoption" names the
  *    family, written only if absent (or naming this family already: an
@@ -27,16 +27,21 @@
  *    counters. Its existence says that the family has begun.
  * The old items stay as they were: nothing is deleted. Per-day sums are not
  * copied: the family's first write builds them again (dynamodb_sums.h).
- * A new family on a table without old logs costs three requests, once. */
+ * A new family on a table without old logs costs three requests, once; an
+ * old log one request per feeding (~1 ms each on dynalite here). One cut
+ * off by the invocation's deadline answers 5xx, and Telegram delivers the
+ * message again: the next try reads the family's partition once and
+ * copies only what is not there yet, so every try goes further. */
 #ifndef MILKBOT_STORE_DYNAMODB_ADOPT_H
 #define MILKBOT_STORE_DYNAMODB_ADOPT_H
 
 struct dynamo_store;
 
-/* Begins `family`'s log, adopting the old per-chat logs if no other family
- * has. Safe to repeat, and to run in several processes at once. Returns
+/* Begins `family`'s log, adopting the old per-chat logs if `adopts` (the
+ * deployment's family: store_adopting_family) and no other family has.
+ * Safe to repeat, and to run in several processes at once. Returns
  * STORE_OK, or STORE_ERROR with err saying why (then the family has not
  * begun, and its next message tries again). */
-int adopt_legacy_logs(struct dynamo_store *s, const char *family, char *err);
+int adopt_legacy_logs(struct dynamo_store *s, const char *family, int adopts, char *err);
 
 #endif

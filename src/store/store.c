@@ -81,6 +81,11 @@ int store_family_valid(const char *family) {
     return n > 0 && n < STORE_FAMILY_MAX;
 }
 
+const char *store_adopting_family(void) {
+    const char *family = getenv("MILKBOT_FAMILY");
+    return family && store_family_valid(family) ? family : STORE_DEFAULT_FAMILY;
+}
+
 static int cmp_i64(int64_t a, int64_t b) { return a < b ? -1 : a > b; }
 
 int store_entry_cmp(const store_feeding *a, const store_feeding *b) {
@@ -89,6 +94,15 @@ int store_entry_cmp(const store_feeding *a, const store_feeding *b) {
     if (c == 0) c = cmp_i64(a->message_id, b->message_id);
     if (c == 0) c = cmp_i64(a->line, b->line);
     return c;
+}
+
+void store_stamp(int64_t sent_ms, int64_t chat_id, int64_t message_id,
+                 char out[STORE_STAMP_MAX]) {
+    /* fixed widths; the chat offset by 2^63 so that negative ids sort */
+    snprintf(out, STORE_STAMP_MAX, "%015lld#%020llu#%019lld",
+             (long long)(sent_ms > 0 ? sent_ms : 0),
+             (unsigned long long)((uint64_t)chat_id ^ (1ULL << 63)),
+             (long long)(message_id > 0 ? message_id : 0));
 }
 
 int store_time_cmp(const store_feeding *a, const store_feeding *b) {

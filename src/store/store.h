@@ -28,11 +28,13 @@
  * idempotent per message, because Telegram delivers a message again when
  * its answer was lost: nothing is ever recorded or removed twice.
  *
- * Logs from before families. Earlier versions kept one log per chat. A
- * store adopts them into the first family that reads it (get_settings):
- * every feeding, removed ones and their receipts too, keeps its key and
- * becomes the family's; the family's zone is the zone of the chat that
- * recorded last. Nothing of the old logs is deleted.
+ * Logs from before families. Earlier versions kept one log per chat. The
+ * deployment's family (store_adopting_family: MILKBOT_FAMILY) adopts them
+ * when it first reads the store (get_settings): every feeding, removed
+ * ones and their receipts too, keeps its key and becomes the family's; the
+ * family's zone is the zone of the chat that recorded last. Another family
+ * (`milkbot chat --family test`) adopts nothing. Nothing of the old logs
+ * is deleted.
  *
  * Errors. Every operation returns STORE_OK or STORE_ERROR; on error `err`
  * holds a message for a person (no secrets, no SQL) and nothing was changed:
@@ -69,6 +71,10 @@ enum { STORE_OK = 0, STORE_ERROR = -1 };
 /* Whether `family` is a valid family id. */
 int store_family_valid(const char *family);
 
+/* The family that adopts the logs of versions before families: the
+ * deployment's, $MILKBOT_FAMILY, else STORE_DEFAULT_FAMILY. */
+const char *store_adopting_family(void);
+
 typedef struct {
     int64_t chat_id, message_id;
     int line;                           /* 1-based line in the message */
@@ -92,6 +98,12 @@ typedef struct {
 /* Entry order (see the top): <0, 0 or >0 as a was entered before, with or
  * after b. */
 int store_entry_cmp(const store_feeding *a, const store_feeding *b);
+
+/* A message's place in entry order as a string that sorts the same way
+ * (what set_tz and set_babies keep beside a setting). */
+#define STORE_STAMP_MAX 64
+void store_stamp(int64_t sent_ms, int64_t chat_id, int64_t message_id,
+                 char out[STORE_STAMP_MAX]);
 
 /* Time order: by instant, then entry order. */
 int store_time_cmp(const store_feeding *a, const store_feeding *b);
@@ -212,10 +224,16 @@ typedef struct {
      * every message. */
     int (*get_settings)(store *s, const char *family, int64_t now_ms,
                         store_settings *out, char *err);
-    int (*set_tz)(store *s, const char *family, const char *tz, char *err);
-    /* The family's babies, "Mia,Leo" ("" for one baby, unnamed). */
+    /* A family's setting, set by the message `by` names (store_stamp):
+     * its zone, or its babies ("Mia,Leo"; "" for one baby, unnamed). A
+     * setting made by a message entered later stands: then nothing
+     * changes and *stale is set, so that an old message delivered again (a
+     * lost answer, Telegram's retry) never undoes a newer change. The same
+     * message again sets the same value again. */
+    int (*set_tz)(store *s, const char *family, const char *tz, const char *by,
+                  int *stale, char *err);
     int (*set_babies)(store *s, const char *family, const char *babies,
-                      char *err);
+                      const char *by, int *stale, char *err);
     /* A new message id for a chat whose messages the store numbers itself
      * (`milkbot chat`, where no Telegram numbers them): above every id the
      * chat has used, and allocated atomically, so that two processes on one

@@ -260,7 +260,8 @@ static int dyn_get_settings(store *base, const char *family, int64_t now_ms,
     if (!store_family_valid(family)) return ddb_fail(err, "store: not a family id");
     if (turn_load(s, family, now_ms, &found, err) != STORE_OK) return STORE_ERROR;
     if (!found) { /* a family's first message (dynamodb_adopt.h) */
-        if (adopt_legacy_logs(s, family, err) != STORE_OK ||
+        if (adopt_legacy_logs(s, family, strcmp(family, store_adopting_family()) == 0,
+                              err) != STORE_OK ||
             turn_load(s, family, now_ms, &found, err) != STORE_OK)
             return STORE_ERROR;
     }
@@ -820,35 +821,48 @@ static int dyn_replace_message(store *base, const char *family, int64_t chat_id,
     return status;
 }
 
-/* Sets one string attribute of the family's settings item. */
+/* Sets one string attribute of the family's settings item, and beside it
+ * "<name>_by", the message that set it (store_stamp), unless a later
+ * message set it (*stale then). */
 static int set_setting(dynamo_store *s, const char *family, const char *name,
-                       const char *value, char *err) {
-    char pk[DDB_ITEM_KEY_MAX], message[STORE_ERR_MAX];
+                       const char *value, const char *by, int *stale, char *err) {
+    char pk[DDB_ITEM_KEY_MAX], stamp[48], message[STORE_ERR_MAX];
     ddb_item_log_key(family, pk);
+    snprintf(stamp, sizeof stamp, "%s_by", name);
     cJSON *req = ddb_request_new(s);
     ddb_item_add_key(req, pk, "settings");
-    cJSON_AddStringToObject(req, "UpdateExpression", "SET #n = :v");
-    cJSON_AddStringToObject(cJSON_AddObjectToObject(req, "ExpressionAttributeNames"), "#n",
-                            name);
-    ddb_item_put_s(cJSON_AddObjectToObject(req, "ExpressionAttributeValues"), ":v", value);
+    cJSON_AddStringToObject(req, "UpdateExpression", "SET #n = :v, #s = :by");
+    cJSON_AddStringToObject(req, "ConditionExpression",
+                            "attribute_not_exists(#s) OR #s <= :by");
+    cJSON *names = cJSON_AddObjectToObject(req, "ExpressionAttributeNames");
+    cJSON_AddStringToObject(names, "#n", name);
+    cJSON_AddStringToObject(names, "#s", stamp);
+    cJSON *values = cJSON_AddObjectToObject(req, "ExpressionAttributeValues");
+    ddb_item_put_s(values, ":v", value);
+    ddb_item_put_s(values, ":by", by);
     dynamo_status st = dynamo_call(s->client, "UpdateItem", req, NULL, message,
                                    sizeof message);
     cJSON_Delete(req);
-    return st == DYNAMO_OK ? STORE_OK : ddb_fail(err, message);
+    *stale = st == DYNAMO_CONDITION_FAILED;
+    return st == DYNAMO_ERROR ? ddb_fail(err, message) : STORE_OK;
 }
 
-static int dyn_set_tz(store *base, const char *family, const char *tz, char *err) {
+static int dyn_set_tz(store *base, const char *family, const char *tz, const char *by,
+                      int *stale, char *err) {
     dynamo_store *s = impl(base);
-    if (set_setting(s, family, "tz", tz, err) != STORE_OK) return STORE_ERROR;
-    if (turn_is(&s->turn, family)) snprintf(s->turn.tz, sizeof s->turn.tz, "%s", tz);
+    if (set_setting(s, family, "tz", tz, by, stale, err) != STORE_OK)
+        return STORE_ERROR;
+    if (!*stale && turn_is(&s->turn, family))
+        snprintf(s->turn.tz, sizeof s->turn.tz, "%s", tz);
     return STORE_OK;
 }
 
 static int dyn_set_babies(store *base, const char *family, const char *babies,
-                          char *err) {
+                          const char *by, int *stale, char *err) {
     dynamo_store *s = impl(base);
-    if (set_setting(s, family, "babies", babies, err) != STORE_OK) return STORE_ERROR;
-    if (turn_is(&s->turn, family))
+    if (set_setting(s, family, "babies", babies, by, stale, err) != STORE_OK)
+        return STORE_ERROR;
+    if (!*stale && turn_is(&s->turn, family))
         snprintf(s->turn.babies, sizeof s->turn.babies, "%s", babies);
     return STORE_OK;
 }

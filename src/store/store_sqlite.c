@@ -46,10 +46,9 @@
  *             so a redelivered message is recognised even after its
  *             feedings were undone, and a redelivered undo removes nothing
  *   families  each family's settings (the time zone, the babies' names);
- *             a family's first
- *             read notes it here (and, for the store's first family,
- *             adopts the per-chat logs of schema 3 and before: their
- *             feedings have family '')
+ *             a family's first read notes it here (and the deployment's
+ *             family adopts the per-chat logs of schema 3 and before:
+ *             their feedings have family '')
  *   chats     the last message id handed out to `milkbot chat`, per chat
  *             (and the per-chat zones of schema 3 and before)
  *   amendments  the corrections of amounts (and the Undo button presses
@@ -193,9 +192,13 @@ static const char *const migrations[] = {
     "  tz TEXT NOT NULL DEFAULT '') WITHOUT ROWID;",
 
     /* 4 -> 5 (#15): twins. A feeding names its baby ('' when the family
-     * named none then); the family names its babies ("Mia,Leo"). */
+     * named none then); the family names its babies ("Mia,Leo"). Each
+     * setting keeps the message that set it (store_stamp), so that an
+     * older one delivered again changes nothing. */
     "ALTER TABLE feedings ADD COLUMN baby TEXT NOT NULL DEFAULT '';"
-    "ALTER TABLE families ADD COLUMN babies TEXT NOT NULL DEFAULT '';",
+    "ALTER TABLE families ADD COLUMN babies TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE families ADD COLUMN tz_by TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE families ADD COLUMN babies_by TEXT NOT NULL DEFAULT '';",
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -233,7 +236,6 @@ enum {
     ST_GET_SETTINGS,
     ST_SET_TZ,
     ST_SET_BABIES,
-    ST_ANY_FAMILY,
     ST_ADOPT_FEEDINGS,
     ST_ADOPT_TZ,
     ST_ADD_FAMILY,
@@ -288,11 +290,13 @@ static const char *const statements[ST_COUNT] = {
     [ST_DELETE_MESSAGE] = "DELETE FROM feedings WHERE chat_id = ?1 AND "
                           "message_id = ?2 AND removed_by IS NULL",
     [ST_GET_SETTINGS] = "SELECT tz, babies FROM families WHERE family = ?1",
-    [ST_SET_TZ] = "INSERT INTO families (family, tz) VALUES (?1, ?2) "
-                  "ON CONFLICT (family) DO UPDATE SET tz = excluded.tz",
-    [ST_SET_BABIES] = "INSERT INTO families (family, babies) VALUES (?1, ?2) "
-                      "ON CONFLICT (family) DO UPDATE SET babies = excluded.babies",
-    [ST_ANY_FAMILY] = "SELECT EXISTS (SELECT 1 FROM families)",
+    [ST_SET_TZ] = "INSERT INTO families (family, tz, tz_by) VALUES (?1, ?2, ?3) "
+                  "ON CONFLICT (family) DO UPDATE SET tz = excluded.tz, "
+                  "tz_by = excluded.tz_by WHERE excluded.tz_by >= tz_by",
+    [ST_SET_BABIES] = "INSERT INTO families (family, babies, babies_by) VALUES (?1, ?2, "
+                      "?3) ON CONFLICT (family) DO UPDATE SET babies = "
+                      "excluded.babies, babies_by = excluded.babies_by WHERE "
+                      "excluded.babies_by >= babies_by",
     [ST_ADOPT_FEEDINGS] = "UPDATE feedings SET family = ?1 WHERE family = ''",
     /* the zone of the chat that recorded last */
     [ST_ADOPT_TZ] = "INSERT INTO families (family, tz) SELECT ?1, tz FROM "
@@ -807,19 +811,15 @@ static int run_for_family(sqlite_store *s, int id, const char *family) {
     return rc;
 }
 
-/* A family seen for the first time: it adopts the per-chat logs of
- * earlier versions (feedings whose family is '') if it is the store's
- * first family, and is noted, so that this happens once. One IMMEDIATE
- * transaction: of two processes seeing a new store at once, one adopts. */
+/* A family seen for the first time: the deployment's adopts the per-chat
+ * logs of earlier versions (feedings whose family is ''), and it is noted,
+ * so that this happens once. One IMMEDIATE transaction: of two processes
+ * seeing a new store at once, one adopts. */
 static int add_family(sqlite_store *s, const char *family, char *err) {
     if (begin(s, err) != STORE_OK) return STORE_ERROR;
-    sqlite3_stmt *st = s->st[ST_ANY_FAMILY];
-    int rc = sqlite3_step(st);
-    int first = rc == SQLITE_ROW && sqlite3_column_int(st, 0) == 0;
-    sqlite3_reset(st);
-    if (rc != SQLITE_ROW) return abandon(s, "reading the families", err);
-    if (first && (run_for_family(s, ST_ADOPT_FEEDINGS, family) != SQLITE_OK ||
-                  run_for_family(s, ST_ADOPT_TZ, family) != SQLITE_OK))
+    if (strcmp(family, store_adopting_family()) == 0 &&
+        (run_for_family(s, ST_ADOPT_FEEDINGS, family) != SQLITE_OK ||
+         run_for_family(s, ST_ADOPT_TZ, family) != SQLITE_OK))
         return abandon(s, "adopting the chats' logs", err);
     if (run_for_family(s, ST_ADD_FAMILY, family) != SQLITE_OK)
         return abandon(s, "noting a family", err);
@@ -860,24 +860,29 @@ static int sqlite_get_settings(store *base, const char *family, int64_t now_ms,
                : fail(s, "reading the family's settings", err);
 }
 
+/* A setting (ST_SET_TZ, ST_SET_BABIES), unless a later message set it. */
+static int set_setting(sqlite_store *s, int id, const char *family, const char *value,
+                       const char *by, int *stale, const char *doing, char *err) {
+    sqlite3_bind_text(s->st[id], 1, family, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s->st[id], 2, value, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s->st[id], 3, by, -1, SQLITE_TRANSIENT);
+    int rc = run(s, id);
+    sqlite3_clear_bindings(s->st[id]);
+    if (rc != SQLITE_OK) return fail(s, doing, err);
+    *stale = sqlite3_changes(s->db) == 0;
+    return STORE_OK;
+}
+
 static int sqlite_set_tz(store *base, const char *family, const char *tz,
-                         char *err) {
-    sqlite_store *s = impl(base);
-    sqlite3_bind_text(s->st[ST_SET_TZ], 1, family, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(s->st[ST_SET_TZ], 2, tz, -1, SQLITE_TRANSIENT);
-    return run(s, ST_SET_TZ) == SQLITE_OK
-               ? STORE_OK
-               : fail(s, "saving the time zone", err);
+                         const char *by, int *stale, char *err) {
+    return set_setting(impl(base), ST_SET_TZ, family, tz, by, stale,
+                       "saving the time zone", err);
 }
 
 static int sqlite_set_babies(store *base, const char *family, const char *babies,
-                             char *err) {
-    sqlite_store *s = impl(base);
-    sqlite3_bind_text(s->st[ST_SET_BABIES], 1, family, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(s->st[ST_SET_BABIES], 2, babies, -1, SQLITE_TRANSIENT);
-    return run(s, ST_SET_BABIES) == SQLITE_OK
-               ? STORE_OK
-               : fail(s, "saving the babies' names", err);
+                             const char *by, int *stale, char *err) {
+    return set_setting(impl(base), ST_SET_BABIES, family, babies, by, stale,
+                       "saving the babies' names", err);
 }
 
 static int sqlite_next_message_id(store *base, const char *family,
