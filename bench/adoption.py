@@ -14,11 +14,10 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 sys.path.insert(0, os.path.join(ROOT, "tests"))
-from services import Dynalite, FaultProxy  # noqa: E402
+from services import Dynalite, FaultProxy, dynamo  # noqa: E402
 from telegram_events import message_update, webhook_event  # noqa: E402
 
 MILKBOT = os.path.abspath(sys.argv[1])
@@ -27,17 +26,6 @@ SECRET = "bench-secret"
 USER = 111111111
 NOW = 1795867200  # 2026-11-28T12:00:00Z
 
-
-def dynamo(endpoint, target, request):
-    headers = {"Content-Type": "application/x-amz-json-1.0",
-               "X-Amz-Target": "DynamoDB_20120810." + target, "X-Amz-Date": "20260101T000000Z",
-               "Authorization": "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/"
-                                "dynamodb/aws4_request, SignedHeaders=host;x-amz-date, "
-                                "Signature=0"}
-    r = urllib.request.Request(endpoint + "/", data=json.dumps(request).encode(),
-                               headers=headers, method="POST")
-    with urllib.request.urlopen(r, timeout=60) as answer:
-        return json.load(answer)
 
 
 def old_log(n):

@@ -60,9 +60,9 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
 
-from services import Checks, Dynalite, FaultProxy
+from services import Checks, Dynalite, FaultProxy, dynamo
+from telegram_events import webhook_event
 
 MILKBOT = os.path.abspath(sys.argv[1])
 ONLY = sys.argv[2] if len(sys.argv) > 2 else ""
@@ -122,13 +122,7 @@ class Update:
                 message["edit_date"] = self.edit_date
             body = {"update_id": self.update_id,
                     "edited_message" if self.kind == "edited" else "message": message}
-        return json.dumps({
-            "version": "2.0", "routeKey": "POST /webhook", "rawPath": "/webhook",
-            "rawQueryString": "", "isBase64Encoded": False,
-            "headers": {"content-type": "application/json",
-                        "x-telegram-bot-api-secret-token": SECRET},
-            "requestContext": {"http": {"method": "POST", "path": "/webhook"}},
-            "body": json.dumps(body)})
+        return webhook_event(body, SECRET)
 
 
 def message(message_id, date, text, update_id=None):
@@ -361,17 +355,8 @@ class DynamoStore:
         return dict(ENV, AWS_ENDPOINT_URL_DYNAMODB=(proxy or self.db).endpoint)
 
     def query(self, request):
-        """One DynamoDB call straight to dynalite (which checks that a
-        request is signed, not the signature)."""
-        headers = {"Content-Type": "application/x-amz-json-1.0",
-                   "X-Amz-Target": "DynamoDB_20120810.Query", "X-Amz-Date": "20260101T000000Z",
-                   "Authorization": "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/"
-                                    "dynamodb/aws4_request, SignedHeaders=host;x-amz-date, "
-                                    "Signature=0"}
-        r = urllib.request.Request(self.db.endpoint + "/", data=json.dumps(request).encode(),
-                                   headers=headers, method="POST")
-        with urllib.request.urlopen(r, timeout=10) as answer:
-            return json.load(answer)
+        """One Query straight to dynalite, past the proxy."""
+        return dynamo(self.db.endpoint, "Query", request, timeout=10)
 
     def state(self, chat_id):
         request = {"TableName": TABLE, "ConsistentRead": True,

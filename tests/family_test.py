@@ -7,17 +7,15 @@ must change nothing and get no reply) and on (only commands, mentions and
 replies arrive). Both runs must answer alike and end with the same log.
 
 usage: family_test.py path/to/milkbot"""
-import json
 import os
 import sqlite3
 import subprocess
 import sys
 import tempfile
-import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-from services import Checks, Dynalite  # noqa: E402
-from telegram_events import message_update, reply_text, webhook_event  # noqa: E402
+from services import Checks, Dynalite, dynamo  # noqa: E402
+from telegram_events import invoke as invoke_milkbot, message_update  # noqa: E402
 
 MILKBOT = os.path.abspath(sys.argv[1])
 check = Checks("family")
@@ -122,16 +120,9 @@ LIVE_AT_END = sorted([(ALEX, 120), (SUPERGROUP, 60), (SUPERGROUP, 90), (SUPERGRO
                       (SUPERGROUP, 30), (SUPERGROUP, 40)])
 
 
+
 def invoke(spec, env, update, tmp):
-    event = os.path.join(tmp, "event.json")
-    with open(event, "w") as f:
-        f.write(webhook_event(update, SECRET))
-    run = subprocess.run([MILKBOT, "invoke", "--store", spec, event], env=env,
-                         capture_output=True, text=True, timeout=60)
-    if run.returncode != 0:
-        return f"exit {run.returncode}: {run.stderr.strip()}"
-    status = json.loads(run.stdout).get("statusCode")
-    return reply_text(run.stdout) if status == 200 else f"status {status}"
+    return invoke_milkbot(MILKBOT, spec, env, update, SECRET, tmp)
 
 
 def run(name, spec, env, tmp, privacy_on):
@@ -140,17 +131,6 @@ def run(name, spec, env, tmp, privacy_on):
         check(f"{name}, privacy {'on' if privacy_on else 'off'}: {what}", got == expected,
               f"got {got!r}\nexpected {expected!r}")
 
-
-def dynamo(endpoint, target, request):
-    headers = {"Content-Type": "application/x-amz-json-1.0",
-               "X-Amz-Target": "DynamoDB_20120810." + target, "X-Amz-Date": "20260101T000000Z",
-               "Authorization": "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/"
-                                "dynamodb/aws4_request, SignedHeaders=host;x-amz-date, "
-                                "Signature=0"}
-    r = urllib.request.Request(endpoint + "/", data=json.dumps(request).encode(),
-                               headers=headers, method="POST")
-    with urllib.request.urlopen(r, timeout=10) as answer:
-        return json.load(answer)
 
 
 with tempfile.TemporaryDirectory() as tmp:

@@ -2,6 +2,8 @@
 API Gateway (payload 2.0) event with the webhook's secret header and the
 update as its body. For the Python tests that run `milkbot invoke`."""
 import json
+import os
+import subprocess
 
 
 def person(user_id, name):
@@ -38,6 +40,21 @@ def webhook_event(update, secret):
                     "x-telegram-bot-api-secret-token": secret},
         "requestContext": {"http": {"method": "POST", "path": "/webhook"}},
         "body": json.dumps(update)})
+
+
+def invoke(milkbot, spec, env, update, secret, tmp):
+    """`milkbot invoke` of the update on store `spec`: the text it answered
+    ("" for none), else "status N" for another status than 200, or "exit
+    N: ..." when it failed."""
+    event = os.path.join(tmp, "event.json")
+    with open(event, "w") as f:
+        f.write(webhook_event(update, secret))
+    run = subprocess.run([milkbot, "invoke", "--store", spec, event], env=env,
+                         capture_output=True, text=True, timeout=60)
+    if run.returncode != 0:
+        return f"exit {run.returncode}: {run.stderr.strip()}"
+    status = json.loads(run.stdout).get("statusCode")
+    return reply_text(run.stdout) if status == 200 else f"status {status}"
 
 
 def reply_text(response):

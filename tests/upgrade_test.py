@@ -17,14 +17,13 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
-import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 STORES = os.path.join(HERE, "upgrade")
 sys.path.insert(0, STORES)
 from scenario import ALEX, GROUP, OLD_MESSAGES, SAM, SECRET, at  # noqa: E402
-from services import Checks, Dynalite, FaultProxy  # noqa: E402
-from telegram_events import button_update, message_update, reply_text, webhook_event  # noqa: E402
+from services import Checks, Dynalite, FaultProxy, dynamo  # noqa: E402
+from telegram_events import button_update, invoke as invoke_milkbot, message_update  # noqa: E402
 
 MILKBOT = os.path.abspath(sys.argv[1])
 check = Checks("upgrade")
@@ -91,16 +90,9 @@ STEPS = [
 LIVE_AT_END = sorted([(SAM, 1, 1, 60), (GROUP, 50, 1, 50), (ALEX, 7, 1, 30)])
 
 
+
 def invoke(spec, env, update, tmp):
-    event = os.path.join(tmp, "event.json")
-    with open(event, "w") as f:
-        f.write(webhook_event(update, SECRET))
-    run = subprocess.run([MILKBOT, "invoke", "--store", spec, event], env=env,
-                         capture_output=True, text=True, timeout=60)
-    if run.returncode != 0:
-        return f"exit {run.returncode}: {run.stderr.strip()}"
-    status = json.loads(run.stdout).get("statusCode")
-    return reply_text(run.stdout) if status == 200 else f"status {status}"
+    return invoke_milkbot(MILKBOT, spec, env, update, SECRET, tmp)
 
 
 def another_family_first(name, spec, env, tmp):
@@ -120,19 +112,6 @@ def run_steps(name, spec, env, tmp, steps=STEPS):
         got = invoke(spec, env, update, tmp)
         check(f"{name}: {what}", got == expected, f"got {got!r}\nexpected {expected!r}")
 
-
-def dynamo(endpoint, target, request):
-    """One call straight to dynalite (which checks that a request is
-    signed, not the signature)."""
-    headers = {"Content-Type": "application/x-amz-json-1.0",
-               "X-Amz-Target": "DynamoDB_20120810." + target, "X-Amz-Date": "20260101T000000Z",
-               "Authorization": "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/"
-                                "dynamodb/aws4_request, SignedHeaders=host;x-amz-date, "
-                                "Signature=0"}
-    r = urllib.request.Request(endpoint + "/", data=json.dumps(request).encode(),
-                               headers=headers, method="POST")
-    with urllib.request.urlopen(r, timeout=10) as answer:
-        return json.load(answer)
 
 
 def scan(endpoint):
