@@ -351,7 +351,7 @@ static int run_case(bench *bn, const store_choice *sc, shape sh, int n, int case
             double t0 = seconds();
             int status = kinds[k].text
                              ? bot_handle(b, &m, &out)
-                             : bot_undo_feeding(b, family, chat_id, targets[r], 1, target_at[r],
+                             : bot_undo_feeding(b, family, chat_id, targets[r], 1, 1, target_at[r],
                                                 press, now, &out);
             double t = seconds() - t0;
             int expected = status == BOT_OK && strstr(out.reply.text, kinds[k].expect);

@@ -167,16 +167,58 @@ static void test_undo_button(void **state) {
     int64_t message = r.first_message_id;
     int line = r.first_line;
     assert_int_equal(say(fx, "9am 50ml", &r), BOT_OK);
-    assert_int_equal(bot_undo_feeding(fx->bot, "f1", 1, message, line, 0, "press-1", NOW, &r), BOT_OK);
+    assert_int_equal(bot_undo_feeding(fx->bot, "f1", 1, message, line, 1, 0, "press-1", NOW, &r), BOT_OK);
     assert_non_null(strstr(r.reply.text, "Removed 100 ml milk at 08:00"));
     assert_non_null(strstr(r.reply.text, "Today: 50 ml in 1 feed"));
     char first[sizeof r.reply.text];
     snprintf(first, sizeof first, "%s", r.reply.text);
-    assert_int_equal(bot_undo_feeding(fx->bot, "f1", 1, message, line, 0, "press-1", NOW, &r), BOT_OK);
+    assert_int_equal(bot_undo_feeding(fx->bot, "f1", 1, message, line, 1, 0, "press-1", NOW, &r), BOT_OK);
     assert_string_equal(r.reply.text, first);
-    assert_int_equal(bot_undo_feeding(fx->bot, "f1", 1, message, line, 0, "press-2", NOW, &r), BOT_OK);
+    assert_int_equal(bot_undo_feeding(fx->bot, "f1", 1, message, line, 1, 0, "press-2", NOW, &r), BOT_OK);
     assert_string_equal(r.reply.text, "That feeding was already removed.");
     assert_int_equal(count_feeds(fx), 1);
+}
+
+/* Twins: the Undo button under a "both" reply removes the line's feeding
+ * for each baby, once; the same press again answers alike. And a line past
+ * the 999th is not read: a twin's key (line + 1000) never meets a real
+ * line's. */
+static void test_twins_undo_button(void **state) {
+    fixture *fx = *state;
+    bot_result r;
+    assert_int_equal(say(fx, "babies Mia Leo", &r), BOT_OK);
+    assert_int_equal(say(fx, "8am 100ml Mia", &r), BOT_OK);
+    assert_int_equal(say(fx, "both 60ml each at 9am", &r), BOT_OK);
+    assert_int_equal(r.recorded, 2);
+    assert_int_equal(r.first_babies, 2);
+    int64_t message = r.first_message_id;
+    int line = r.first_line;
+    assert_int_equal(bot_undo_feeding(fx->bot, "f1", 1, message, line, r.first_babies, 0,
+                                      "press-b", NOW, &r),
+                     BOT_OK);
+    assert_string_equal(r.reply.text, "\xE2\x86\xA9\xEF\xB8\x8F Removed 60 ml milk for Mia "
+                                      "and 60 ml milk for Leo at 09:00 today (entered by "
+                                      "Alex). Today: 100 ml in 1 feed (Mia 100 ml \xC2\xB7 "
+                                      "Leo 0 ml).");
+    char first[sizeof r.reply.text];
+    snprintf(first, sizeof first, "%s", r.reply.text);
+    assert_int_equal(count_feeds(fx), 1);
+    assert_int_equal(bot_undo_feeding(fx->bot, "f1", 1, message, line, 2, 0, "press-b", NOW,
+                                      &r),
+                     BOT_OK);
+    assert_string_equal(r.reply.text, first);
+    assert_int_equal(bot_undo_feeding(fx->bot, "f1", 1, message, line, 2, 0, "press-c", NOW,
+                                      &r),
+                     BOT_OK);
+    assert_string_equal(r.reply.text, "That feeding was already removed.");
+
+    char text[2048] = "both 10ml each\n";
+    for (int i = 0; i < 1000; i++) strcat(text, "\n");
+    strcat(text, "90ml Leo");
+    assert_int_equal(say(fx, text, &r), BOT_OK);
+    assert_int_equal(r.recorded, 2);
+    assert_non_null(strstr(r.reply.text, "Lines from 1002 on not read"));
+    assert_int_equal(count_feeds(fx), 3);
 }
 
 /* In a group, what is the people's talk and what is for the bot (the
@@ -228,6 +270,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_message_limits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_failures, setup, teardown),
         cmocka_unit_test_setup_teardown(test_undo_button, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_twins_undo_button, setup, teardown),
     };
     return cmocka_run_group_tests_name("bot", tests, NULL, NULL);
 }

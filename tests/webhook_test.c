@@ -195,6 +195,38 @@ static void test_record_and_undo_button(void **state) {
     free(event);
 }
 
+/* Twins: the Undo button under a "both" reply carries how many babies'
+ * feedings the line has, and removes them all. */
+static void test_twins_undo_button_data(void **state) {
+    fixture *fx = *state;
+    answer a = say(fx, 50, "babies Mia Leo");
+    cJSON_Delete(a.method);
+    a = say(fx, 51, "both 60ml each at 11am");
+    assert_string_equal(field(&a, "text"), "🍼 60 ml milk for Mia at 11:00\n"
+                                           "🍼 60 ml milk for Leo at 11:00\n"
+                                           "Today: 120 ml in 2 feeds (Mia 60 ml · Leo 60 ml)");
+    const cJSON *button = cJSON_GetArrayItem(cJSON_GetArrayItem(cJSON_GetObjectItem(
+        cJSON_GetObjectItem(a.method, "reply_markup"), "inline_keyboard"), 0), 0);
+    const char *data = cJSON_GetStringValue(cJSON_GetObjectItem(button, "callback_data"));
+    /* message 51, line 1, at 11:00 London, and the line's 2 babies */
+    assert_string_equal(data, "undo:51.1@1795863600+2");
+    assert_int_equal(feedings(fx, USER), 2);
+    char body[1024];
+    snprintf(body, sizeof body,
+             "{\"update_id\":3,\"callback_query\":{\"id\":\"cb9\",\"from\":{\"id\":%lld,"
+             "\"is_bot\":false,\"first_name\":\"Ana\"},\"chat_instance\":\"1\",\"data\":\"%s\","
+             "\"message\":{\"message_id\":52,\"chat\":{\"id\":%lld,\"type\":\"private\"},"
+             "\"date\":%lld,\"text\":\"...\"}}}",
+             USER, data, USER, NOON);
+    cJSON_Delete(a.method);
+    char *event = event_v2(body, SECRET, "POST");
+    a = handle(fx, event);
+    assert_non_null(strstr(field(&a, "text"), "Removed 60 ml milk for Mia and 60 ml milk for Leo"));
+    assert_int_equal(feedings(fx, USER), 0);
+    cJSON_Delete(a.method);
+    free(event);
+}
+
 /* The amount of the log's only feeding (written in chat USER). */
 static int only_amount(fixture *fx) {
     store_list list = {0};
@@ -572,6 +604,10 @@ static void test_ids_out_of_range(void **state) {
         {"undo:2147483647.1@-5", "That button does nothing any more."},
         {"undo:2147483647.1@253402300800", "That button does nothing any more."},
         {"undo:2147483647.1@1795867200x", "That button does nothing any more."},
+        {"undo:2147483647.1@1795867200+1", "That button does nothing any more."},
+        {"undo:2147483647.1@1795867200+5", "That button does nothing any more."},
+        {"undo:2147483647.1+2x", "That button does nothing any more."},
+        {"undo:2147483647.1+", "That button does nothing any more."},
         /* a wrong instant (a forged button) only costs a look-up */
         {"undo:2147483647.1@1795860000", "Removed 120 ml milk at 12:00"},
         {"undo:2147483647.1", "That feeding was already removed."},
@@ -1340,6 +1376,7 @@ int main(int argc, char **argv) {
     }
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_record_and_undo_button, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_twins_undo_button_data, setup, teardown),
         cmocka_unit_test_setup_teardown(test_correction_and_put_back_button, setup, teardown),
         cmocka_unit_test_setup_teardown(test_redelivery, setup, teardown),
         cmocka_unit_test_setup_teardown(test_scheduled_messages, setup, teardown),

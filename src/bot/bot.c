@@ -267,23 +267,33 @@ int bot_is_unknown_command(const char *text, size_t len) {
 }
 
 int bot_undo_feeding(bot *b, const char *family, int64_t chat_id,
-                     int64_t message_id, int line, int64_t at_ms,
+                     int64_t message_id, int line, int babies, int64_t at_ms,
                      const char *press, int64_t now_ms, bot_result *out) {
     bot_message m = {.family = family, .chat_id = chat_id,
                      .message_id = message_id, .now_ms = now_ms,
                      .entered_ms = now_ms, .text = ""};
     bot_turn t;
     if (begin_turn(b, &m, out, &t) != BOT_OK) return BOT_STORE_FAILED;
-    store_feeding f;
-    int found;
-    if (b->store->ops->remove(b->store, family, chat_id, message_id, line, at_ms,
-                              press ? press : "", &f, &found, t.err) != STORE_OK)
-        return bot_store_failed(&t);
-    if (!found) {
+    store_feeding removed[STORE_BABIES_MAX];
+    int n = 0;
+    if (babies < 1 || babies > STORE_BABIES_MAX || line >= BABY_LINE_STEP) babies = 1;
+    for (int k = 0; k < babies; k++) {
+        /* each baby's feeding of a "both" line, with a press of its own
+         * ("<press>/<k>"), so that the same press again answers alike */
+        char each[160];
+        int found;
+        snprintf(each, sizeof each, k ? "%.100s/%d" : "%.100s", press ? press : "", k);
+        if (b->store->ops->remove(b->store, family, chat_id, message_id,
+                                  line + k * BABY_LINE_STEP, at_ms, press && press[0] ? each : "",
+                                  &removed[n], &found, t.err) != STORE_OK)
+            return bot_store_failed(&t);
+        n += found;
+    }
+    if (n == 0) {
         reply_add(&out->reply, "That feeding was already removed.");
         return BOT_OK;
     }
-    return bot_report_removed(&t, &f);
+    return bot_report_removed_all(&t, removed, n);
 }
 
 int bot_put_back(bot *b, const char *family, int64_t chat_id,

@@ -48,6 +48,8 @@ typedef struct {
     int first_line;
     int64_t first_at_ms; /* its instant: the button carries it, so that its
                             store finds the feeding without looking it up */
+    int first_babies;    /* 1; for a "both" line, how many babies' feedings
+                            the line has (the button removes them all) */
     /* A correction this reply reports (its message id; 0: none): the
      * reply's Undo button puts the amount back (bot_put_back). */
     int64_t correction_id;
@@ -93,12 +95,13 @@ int bot_is_chatter_in(bot *b, const char *family, int64_t now_ms, const char *te
 int bot_is_unknown_command(const char *text, size_t len);
 
 /* The Undo button of a record reply: removes exactly that feeding if it is
- * still there. `at_ms` is its instant when the button carries it (0: not
+ * still there -- for a "both" line (`babies` > 1), each baby's feeding of
+ * the line. `at_ms` is its instant when the button carries it (0: not
  * known). `press` names the button press (Telegram's callback query id):
  * the same press delivered again answers as it did the first time.
  * Same return values as bot_handle. */
 int bot_undo_feeding(bot *b, const char *family, int64_t chat_id,
-                     int64_t message_id, int line, int64_t at_ms,
+                     int64_t message_id, int line, int babies, int64_t at_ms,
                      const char *press, int64_t now_ms, bot_result *out);
 
 /* The Undo button of a correction reply: the feeding correction

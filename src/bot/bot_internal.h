@@ -70,6 +70,8 @@ int bot_help(bot_turn *t);
 int bot_greeting(bot_turn *t, phrase_greeting greeting);
 /* "↩️ Removed ..." and the new total of its day. */
 int bot_report_removed(bot_turn *t, const store_feeding *f);
+/* The same for several feedings of one line and instant ("both"). */
+int bot_report_removed_all(bot_turn *t, const store_feeding *f, int n);
 /* Ends an error reply: ". Try ..." unless the message shows an example. */
 void bot_add_example(reply_text *r, const char *message);
 /* "🍼 120 ml milk at 12:00 (note)" with " yesterday" when not today. */

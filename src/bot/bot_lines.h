@@ -11,6 +11,10 @@
  * holds its line below 1000, and the line of a twin's feeding 1000 more
  * per baby (bot_record.c). */
 #define BOT_MAX_LINE_NUMBER 999
+/* Line numbers of a line's second and later babies ("both 60ml each"):
+ * the line's own number plus this times the baby's place, so that each
+ * feeding keeps a key of its own. */
+#define BABY_LINE_STEP (BOT_MAX_LINE_NUMBER + 1)
 
 typedef struct {
     const char *text; /* into the message: not NUL-terminated */

@@ -36,12 +36,6 @@ static void add_error(parsed_message *pm, int line, const char *message) {
     snprintf(e->message, sizeof e->message, "%s", message);
 }
 
-/* Line numbers of a line's second and later babies ("both 60ml each"):
- * the line's own number plus this times the baby's place, so that each
- * feeding keeps a key of its own (lines are read up to
- * BOT_MAX_LINE_NUMBER). */
-#define BABY_LINE_STEP (BOT_MAX_LINE_NUMBER + 1)
-
 static void fill_feeding(bot_turn *t, const bot_line *line, const resolved *r,
                          const char *baby, int place, store_feeding *f) {
     const bot_message *m = t->msg;
@@ -183,6 +177,20 @@ static int reply_nothing(bot_turn *t, const parsed_message *pm,
     return BOT_OK;
 }
 
+/* The reply's Undo button: the first feeding, and for a "both" line the
+ * other babies' feedings of that line too (BABY_LINE_STEP apart). */
+static void set_first(bot_turn *t, const store_feeding *feeds, size_t n) {
+    bot_result *out = t->out;
+    out->first_message_id = feeds[0].message_id;
+    out->first_line = feeds[0].line;
+    out->first_at_ms = feeds[0].at_ms;
+    out->first_babies = 1;
+    for (size_t i = 1; i < n; i++)
+        if (feeds[i].line % BABY_LINE_STEP == feeds[0].line &&
+            feeds[i].line / BABY_LINE_STEP == out->first_babies)
+            out->first_babies++;
+}
+
 int bot_record(bot_turn *t) {
     parsed_message pm;
     parse_message(t, &pm);
@@ -195,9 +203,7 @@ int bot_record(bot_turn *t) {
         return bot_store_failed(t);
     if (!already) t->out->recorded = (int)n;
     if (n) { /* a redelivery answers with the same Undo button */
-        t->out->first_message_id = pm.feeds[0].message_id;
-        t->out->first_line = pm.feeds[0].line;
-        t->out->first_at_ms = pm.feeds[0].at_ms;
+        set_first(t, pm.feeds, n);
     }
     if (n == 0) {
         reply_add(&t->out->reply, "That message was recorded before, and its "
@@ -230,9 +236,7 @@ int bot_edit(bot_turn *t) {
         /* a late copy of an edit older than the one applied: it changed
          * nothing, and the message reads as its newest edit made it */
         if (old.count) {
-            t->out->first_message_id = old.items[0].message_id;
-            t->out->first_line = old.items[0].line;
-            t->out->first_at_ms = old.items[0].at_ms;
+            set_first(t, old.items, old.count);
             reply_add(r, "\xE2\x9C\x8F\xEF\xB8\x8F Updated:"); /* ✏️ */
             reply_add(r, old.count == 1 ? " " : "\n");
             status = reply_recorded(t, old.items, old.count, 0, NULL);
@@ -245,9 +249,7 @@ int bot_edit(bot_turn *t) {
         /* the full day total is an edit's running total: it is
          * answered now */
         t->out->recorded = (int)pm.count;
-        t->out->first_message_id = pm.feeds[0].message_id;
-        t->out->first_line = pm.feeds[0].line;
-        t->out->first_at_ms = pm.feeds[0].at_ms;
+        set_first(t, pm.feeds, pm.count);
         reply_add(r, "\xE2\x9C\x8F\xEF\xB8\x8F Updated:"); /* ✏️ */
         reply_add(r, pm.count == 1 ? " " : "\n");
         status = reply_recorded(t, pm.feeds, pm.count, 0, &pm);

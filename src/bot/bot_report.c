@@ -245,14 +245,22 @@ int bot_week(bot_turn *t) {
 }
 
 int bot_report_removed(bot_turn *t, const store_feeding *f) {
+    return bot_report_removed_all(t, f, 1);
+}
+
+int bot_report_removed_all(bot_turn *t, const store_feeding *feeds, int n) {
     reply_text *r = &t->out->reply;
+    const store_feeding *f = &feeds[0];
     clock_local at;
     bot_local(t, f->at_ms, &at);
     bot_day day;
     if (bot_day_total(t, at.date, NULL, &day) != BOT_OK) return bot_store_failed(t);
     reply_add(r, "\xE2\x86\xA9\xEF\xB8\x8F Removed "); /* ↩️ */
-    reply_add_feeding(r, f->amount_ml, f->kind);
-    bot_add_whose(t, f);
+    for (int i = 0; i < n; i++) {
+        if (i) reply_add(r, i == n - 1 ? " and " : ", ");
+        reply_add_feeding(r, feeds[i].amount_ml, feeds[i].kind);
+        bot_add_whose(t, &feeds[i]);
+    }
     reply_add(r, " at %02d:%02d ", at.hour, at.minute);
     reply_add_day(r, at.date, t->today);
     if (f->who[0]) reply_add(r, " (entered by %s)", f->who);

@@ -172,16 +172,19 @@ static void add_button(cJSON *m, const char *data) {
 }
 
 /* The Undo button of a recorded feeding (message, line) at at_ms:
- * "undo:<message>.<line>@<instant, epoch seconds>" (at most 37 bytes).
- * The instant lets a store keyed by time reach the feeding of a reply of
- * any age in one request. */
-static void add_undo_button(cJSON *m, int64_t message_id, int line, int64_t at_ms) {
-    char data[64];
+ * "undo:<message>.<line>@<instant, epoch seconds>" (at most 37 bytes),
+ * and "+<babies>" when the line is a "both" line's (its babies' feedings
+ * go together). The instant lets a store keyed by time reach the feeding
+ * of a reply of any age in one request. */
+static void add_undo_button(cJSON *m, int64_t message_id, int line, int64_t at_ms,
+                            int babies) {
+    char data[64], more[16] = "";
+    if (babies > 1) snprintf(more, sizeof more, "+%d", babies);
     if (at_ms > 0)
-        snprintf(data, sizeof data, "undo:%lld.%d@%lld", (long long)message_id, line,
-                 (long long)(at_ms / 1000));
+        snprintf(data, sizeof data, "undo:%lld.%d@%lld%s", (long long)message_id, line,
+                 (long long)(at_ms / 1000), more);
     else
-        snprintf(data, sizeof data, "undo:%lld.%d", (long long)message_id, line);
+        snprintf(data, sizeof data, "undo:%lld.%d%s", (long long)message_id, line, more);
     add_button(m, data);
 }
 
@@ -243,7 +246,7 @@ static void edit_button_message(tg_api *api, const tg_update *u, const char *tex
  * downstream can overflow. A forged instant only makes the store look the
  * feeding up. Returns 0, or -1 for any other data. */
 static int parse_undo_button(const char *data, int64_t *message_id, int *line,
-                             int64_t *at_ms) {
+                             int64_t *at_ms, int *babies) {
     if (data == NULL || strncmp(data, "undo:", 5) != 0) return -1;
     const char *p = data + 5;
     char *end;
@@ -254,18 +257,28 @@ static int parse_undo_button(const char *data, int64_t *message_id, int *line,
         return -1;
     p = end + 1;
     long n = strtol(p, &end, 10);
-    if (end == p || (*end != '\0' && *end != '@') || errno || n < 1 ||
+    if (end == p || (*end != '\0' && *end != '@' && *end != '+') || errno || n < 1 ||
         n > BUTTON_LINE_MAX)
         return -1;
     long long at = 0;
     if (*end == '@') {
         p = end + 1;
         at = strtoll(p, &end, 10);
-        if (end == p || *end != '\0' || errno || at < 1 || at > BUTTON_AT_MAX) return -1;
+        if (end == p || (*end != '\0' && *end != '+') || errno || at < 1 ||
+            at > BUTTON_AT_MAX)
+            return -1;
+    }
+    long each = 1;
+    if (*end == '+') { /* a "both" line's babies */
+        p = end + 1;
+        each = strtol(p, &end, 10);
+        if (end == p || *end != '\0' || errno || each < 2 || each > STORE_BABIES_MAX)
+            return -1;
     }
     *message_id = id;
     *line = (int)n;
     *at_ms = at * 1000;
+    *babies = (int)each;
     return 0;
 }
 
@@ -324,8 +337,8 @@ static char *handle_update(const webhook_config *c, bot *b, tg_api *api,
     }
     bot_result r;
     int64_t message_id, at_ms;
-    int line, undo = 0;
-    if (parse_undo_button(u->callback_data, &message_id, &line, &at_ms) == 0)
+    int line, babies = 1, undo = 0;
+    if (parse_undo_button(u->callback_data, &message_id, &line, &at_ms, &babies) == 0)
         undo = 1;
     else if (parse_put_back_button(u->callback_data, &message_id) != 0)
         return respond(result, 200, "unknown button",
@@ -334,7 +347,7 @@ static char *handle_update(const webhook_config *c, bot *b, tg_api *api,
         return respond(result, 200, "button on an old message",
                        answer_callback(u->callback_id, "That message is too old to change."));
     int status = undo ? bot_undo_feeding(b, family_of(c), u->chat_id, message_id, line,
-                                         at_ms, u->callback_id, wall_ms, &r)
+                                         babies, at_ms, u->callback_id, wall_ms, &r)
                       : bot_put_back(b, family_of(c), u->chat_id, message_id,
                                      u->callback_id, wall_ms, &r);
     if (status != BOT_OK) return store_failed(result, &r);
@@ -399,7 +412,8 @@ static char *handle_message(const webhook_config *c, bot *b, const tg_update *u,
         return respond(result, 200, "ignored (group talk)", NULL);
     cJSON *reply = send_message(u->chat_id, u->message_id, r.reply.text);
     if (r.first_message_id)
-        add_undo_button(reply, r.first_message_id, r.first_line, r.first_at_ms);
+        add_undo_button(reply, r.first_message_id, r.first_line, r.first_at_ms,
+                        r.first_babies);
     else if (r.correction_id)
         add_put_back_button(reply, r.correction_id);
     return respond(result, 200, r.recorded ? "recorded" : "answered", reply);
