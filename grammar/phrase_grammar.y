@@ -139,7 +139,7 @@ static void note_vocabulary(vocabulary *out, const char *text, int code,
                             const phrase_token *t) {
     if (code == TK_AMOUNT || code == TK_UNIT) out->said_unit = 1;
     if (code == TK_WORD && t->sub != WORD_FED && t->sub != WORD_UNITLIKE &&
-        t->sub != WORD_BOTH && t->sub != WORD_EACH && in_letters(text, t))
+        in_letters(text, t))
         out->words++;
     if (code != TK_COMMAND) return;
     if (t->sub == CMD_UNKNOWN) out->unknown_command = 1;

@@ -579,7 +579,7 @@ static int lex_raw(phrase_lexer *lx, phrase_token *tok) {
         // group they do not make "gave him 120ml" the family's talk
         ('gave' | 'given' | 'fed' | 'had' | 'drank' | 'drunk' | 'took' | 'taken'
             | 'finished' | 'ate' | 'just' | 'he' | 'she' | 'him' | 'her' | 'baby'
-            | 'of' | 'for') / end {
+            | 'of') / end {
             tok->sub = WORD_FED; TOKEN(TK_WORD);
         }
         wchar+                    { TOKEN(TK_WORD); }

@@ -236,7 +236,8 @@ static void test_group_talk(void **state) {
         {"how much yesterday", 0}, {"last", 0}, {"week", 0}, {"last 24 hours", 0},
         {"help", 0}, {"tz", 0}, {"1 oz", 0},
         /* talk: other words around an amount */
-        {"don't give him more than 120ml", 1}, {"the bottle holds 260ml", 1},
+        {"don't give him more than 120ml", 1}, {"120ml for each", 1}, {"each bottle 120ml", 1},
+        {"just for 120ml", 1}, {"both had 120ml", 1}, {"the bottle holds 260ml", 1},
         {"he usually takes 120ml", 1}, {"I drank 500ml of water", 1},
         {"@Tom can you give him 120ml", 1},
         /* talk: numbers without a unit, days, command words among words */

@@ -97,6 +97,8 @@ def steps(privacy_on):
     if not privacy_on:
         s.append(("talk that names a baby and an amount: no reply",
                   say(SUPERGROUP, ALEX, 10, 10, "Mia loves her 120ml bottle"), ""))
+        s.append(("talk with \"each\" and \"for\": no reply",
+                  say(SUPERGROUP, SAM, 10, 11, "just for 120ml each bottle"), ""))
     mention = "@MilkLogBot " if privacy_on else ""
     s += [
         ("both babies in the group",

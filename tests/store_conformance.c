@@ -1120,6 +1120,17 @@ static void test_family_settings(void **state) {
     assert_string_equal(chat.babies, "");
     assert_int_equal(s->ops->get_settings(s, fam(1), T0, &chat, err), STORE_OK);
     assert_string_equal(chat.tz, "Europe/London");
+    /* two chats' messages in one second cannot be told apart: the one
+     * handled last stands, whichever chat's id is lower */
+    char other[STORE_STAMP_MAX];
+    store_stamp(T0, -100, 1, other);
+    assert_int_equal(s->ops->set_tz(s, fam(1), "Asia/Tokyo", other, &stale, err), STORE_OK);
+    assert_int_equal(stale, 0);
+    assert_int_equal(s->ops->set_tz(s, fam(1), "Europe/London", by(0, 11), &stale, err),
+                     STORE_OK);
+    assert_int_equal(stale, 0);
+    assert_int_equal(s->ops->get_settings(s, fam(1), T0, &chat, err), STORE_OK);
+    assert_string_equal(chat.tz, "Europe/London");
 }
 
 /* A new message id is above every id the chat had used when the store

@@ -99,12 +99,16 @@ def another_family_first(name, spec, env, tmp):
     """Another family than the deployment's (MILKBOT_FAMILY, here the
     default) reads the old store first, as `milkbot chat --family` could:
     it adopts nothing, and the deployment's family still does."""
-    run = subprocess.run([MILKBOT, "chat", "--store", spec, "--family", "grandparents",
-                          "--now", "2026-11-28T13:30:00Z"], input="total\n", env=env,
-                         capture_output=True, text=True, timeout=60)
-    got = run.stdout.strip() or run.stderr.strip()
-    check(f"{name}: another family reads first and adopts nothing",
-          got == 'No feeds recorded today (Sat 28 Nov) yet. Send one like "120ml".', got)
+    for who, deployment in (("another family", None), ("the family, before it is the "
+                                                       "deployment's", "grandparents")):
+        family = "grandparents" if deployment is None else "family"
+        run = subprocess.run([MILKBOT, "chat", "--store", spec, "--family", family,
+                              "--now", "2026-11-28T13:30:00Z"], input="total\n",
+                             env=dict(env, MILKBOT_FAMILY=deployment) if deployment else env,
+                             capture_output=True, text=True, timeout=60)
+        got = run.stdout.strip() or run.stderr.strip()
+        check(f"{name}: {who} reads first and adopts nothing",
+              got == 'No feeds recorded today (Sat 28 Nov) yet. Send one like "120ml".', got)
 
 
 def run_steps(name, spec, env, tmp, steps=STEPS):
@@ -139,7 +143,7 @@ def test_sqlite(tmp):
     live = sorted(con.execute("SELECT chat_id, message_id, line, amount_ml FROM feedings "
                               "WHERE family = 'family' AND removed_by IS NULL").fetchall())
     check("sqlite: the family's live feedings at the end", live == LIVE_AT_END, str(live))
-    check("sqlite: schema 5", con.execute("PRAGMA user_version").fetchone()[0] == 5)
+    check("sqlite: schema 6", con.execute("PRAGMA user_version").fetchone()[0] == 6)
     check("sqlite: no row deleted, none left outside the family",
           con.execute("SELECT count(*) FROM feedings WHERE family <> 'family'").fetchone()[0]
           == 0 and con.execute("SELECT count(*) FROM feedings").fetchone()[0] >= before)

@@ -608,6 +608,9 @@ static void test_ids_out_of_range(void **state) {
         {"undo:2147483647.1@1795867200+5", "That button does nothing any more."},
         {"undo:2147483647.1+2x", "That button does nothing any more."},
         {"undo:2147483647.1+", "That button does nothing any more."},
+        {"undo:2147483647.1+ 2", "That button does nothing any more."},
+        {"undo:2147483647.1++2", "That button does nothing any more."},
+        {"undo:2147483647.1+-2", "That button does nothing any more."},
         /* a wrong instant (a forged button) only costs a look-up */
         {"undo:2147483647.1@1795860000", "Removed 120 ml milk at 12:00"},
         {"undo:2147483647.1", "That feeding was already removed."},

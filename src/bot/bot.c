@@ -249,7 +249,9 @@ int bot_is_chatter_in(bot *b, const char *family, int64_t now_ms, const char *te
         for (int i = 0; i < lines.count; i++) {
             phrase p;
             phrase_parse(lines.items[i].text, lines.items[i].len, &p);
-            int named = bot_babies_named(&babies, lines.items[i].text, lines.items[i].len);
+            /* "both 60ml each": twins' words too */
+            int named = bot_babies_named(&babies, lines.items[i].text, lines.items[i].len) +
+                        (babies.count == 2 && p.both ? 2 : 0);
             if (!line_for_the_bot(&p, p.words - named)) return BOT_OK;
         }
     }

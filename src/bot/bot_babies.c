@@ -75,23 +75,35 @@ int bot_babies_read(const char *text, bot_babies *out, char *list, char *error,
             snprintf(error, errlen, "a name is at most %d bytes", STORE_BABY_MAX - 1);
             return -1;
         }
-        char name[STORE_BABY_MAX], probe[STORE_BABY_MAX + 8];
+        char name[STORE_BABY_MAX], probe[STORE_BABY_MAX + 32];
         snprintf(name, sizeof name, "%.*s", (int)n, text + start);
-        /* a name must stay a name in a feeding, before the amount and
-         * after it: "120ml Will" is not a question, "Noon 120ml" not a
-         * time, "No 60ml" not a correction */
-        phrase p, q;
-        int len_probe = snprintf(probe, sizeof probe, "120ml %s", name);
-        phrase_parse(probe, (size_t)len_probe, &p);
-        len_probe = snprintf(probe, sizeof probe, "%s 120ml", name);
-        phrase_parse(probe, (size_t)len_probe, &q);
-        if (p.intent != PHRASE_RECORD || strcmp(p.note, name) != 0 ||
-            q.intent != PHRASE_RECORD || strcmp(q.note, name) != 0) {
-            snprintf(error, errlen, "\"%s\" is a word milkbot reads as more than a "
-                                    "name: give it another way, like a nickname", name);
+        int letters = 0;
+        for (size_t i = 0; i < n; i++)
+            letters |= name[i] != '-' && name[i] != '\'';
+        if (!letters) {
+            snprintf(error, errlen, "a name is letters only, like \"babies Mia Leo\"");
             return -1;
         }
-        if (bot_babies_index(out, name) < out->count) {
+        /* a name must stay a name in a feeding, wherever it stands: "120ml
+         * Will" is not a question, "Noon 120ml" not a time, "No 60ml" not
+         * a correction, "June 20 min ago" not a date */
+        static const char *const probes[] = {"120ml %s", "%s 120ml", "%s 20 min ago 120ml",
+                                             "120ml %s 2 hours ago"};
+        for (size_t k = 0; k < sizeof probes / sizeof probes[0]; k++) {
+            phrase p;
+            int len_probe = snprintf(probe, sizeof probe, probes[k], name);
+            phrase_parse(probe, (size_t)len_probe, &p);
+            if (p.intent != PHRASE_RECORD || strcmp(p.note, name) != 0) {
+                snprintf(error, errlen, "\"%s\" is a word milkbot reads as more than a "
+                                        "name: give it another way, like a nickname", name);
+                return -1;
+            }
+        }
+        int twice = 0;
+        for (int i = 0; i < out->count && !twice; i++) /* "Mia" and "Mia's" too */
+            twice = names(name, strlen(name), out->names[i]) ||
+                    names(out->names[i], strlen(out->names[i]), name);
+        if (twice) {
             snprintf(error, errlen, "\"%s\" twice: each baby needs a name of its own", name);
             return -1;
         }
@@ -106,13 +118,13 @@ int bot_babies_read(const char *text, bot_babies *out, char *list, char *error,
 
 int bot_babies_named(const bot_babies *b, const char *text, size_t len) {
     size_t at = 0, start, n;
-    int named = 0;
-    while ((n = next_word(text, len, &at, &start)) > 0)
-        for (int i = 0; i < b->count; i++)
-            if (names(text + start, n, b->names[i])) {
-                named++;
-                break;
-            }
+    int named = 0, after_for = 0;
+    while ((n = next_word(text, len, &at, &start)) > 0) {
+        int name = 0;
+        for (int i = 0; i < b->count && !name; i++) name = names(text + start, n, b->names[i]);
+        if (name) named += 1 + after_for;
+        after_for = same_word(text + start, n, "for");
+    }
     return named;
 }
 

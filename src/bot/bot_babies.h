@@ -40,7 +40,8 @@ int bot_babies_whose(const bot_babies *b, int both, char *note,
                      char whose[][STORE_BABY_MAX], int *n, char *error,
                      size_t errlen);
 
-/* How many words of `text` (len bytes) are the babies' names. */
+/* How many words of `text` (len bytes) name the babies: their names (and
+ * possessives), with a "for" just before one ("120ml for Mia"). */
 int bot_babies_named(const bot_babies *b, const char *text, size_t len);
 
 /* The index of `name` among the babies; b->count for "" or another (a

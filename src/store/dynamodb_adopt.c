@@ -202,9 +202,10 @@ static void adopt_receipts(const char *family, const cJSON *settings, cJSON *map
 }
 
 /* The family's settings item, if it has none yet: begun, and what the old
- * logs had (none: an empty `logs`). */
+ * logs had (none: an empty `logs`); with `settled`, marked adopted (its
+ * adoption done, or another family's). */
 static int begin_family(dynamo_store *s, const char *family, const old_logs *logs,
-                        char *err) {
+                        int settled, char *err) {
     char pk[DDB_ITEM_KEY_MAX], message[STORE_ERR_MAX], update[1024];
     ddb_item_log_key(family, pk);
     cJSON *req = ddb_request_new(s);
@@ -213,6 +214,8 @@ static int begin_family(dynamo_store *s, const char *family, const old_logs *log
     cJSON *values = cJSON_AddObjectToObject(req, "ExpressionAttributeValues");
     size_t len = (size_t)snprintf(update, sizeof update, "SET begun = if_not_exists(begun, :now)");
     ddb_item_put_n(values, ":now", clock_now_ms());
+    if (settled)
+        len += (size_t)snprintf(update + len, sizeof update - len, ", adopted = :now");
     /* the zone of the chat that recorded last */
     const cJSON *zone_from = NULL;
     int64_t newest = -1;
@@ -286,9 +289,9 @@ static int claim_adoption(dynamo_store *s, const char *family, int *ours, char *
 int adopt_legacy_logs(dynamo_store *s, const char *family, int adopts, char *err) {
     int ours = 0;
     if (adopts && claim_adoption(s, family, &ours, err) != STORE_OK) return STORE_ERROR;
-    if (!ours) {
+    if (!ours) { /* another family's adoption settles this one's too */
         const old_logs none = {0};
-        return begin_family(s, family, &none, err);
+        return begin_family(s, family, &none, adopts, err);
     }
     old_logs logs = {0};
     logs.settings = cJSON_CreateArray();
@@ -313,7 +316,7 @@ int adopt_legacy_logs(dynamo_store *s, const char *family, int adopts, char *err
         if (!copied_before(&done, sk)) status = copy_feeding(s, family, &logs.feedings[i], err);
     }
     free(done.sks);
-    if (status == STORE_OK) status = begin_family(s, family, &logs, err);
+    if (status == STORE_OK) status = begin_family(s, family, &logs, 1, err);
     for (size_t i = 0; i < logs.count; i++) cJSON_Delete(logs.feedings[i].item);
     free(logs.feedings);
     cJSON_Delete(logs.settings);

@@ -24,7 +24,9 @@
  *    recorded last; the chats' receipts under their new keys ("<chat>.<M>",
  *    "edit:<chat>.<M>", "amend:<chat>.<M>"), so that an undo delivered
  *    again after the upgrade still removes nothing more; the chats' message
- *    counters. Its existence says that the family has begun.
+ *    counters; `adopted`, which settles it. Another family's first message
+ *    writes a settings item without `adopted`, so that the deployment's
+ *    family, if it later becomes that family, still adopts.
  * The old items stay as they were: nothing is deleted. Per-day sums are not
  * copied: the family's first write builds them again (dynamodb_sums.h).
  * A new family on a table without old logs costs three requests, once; an

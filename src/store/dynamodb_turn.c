@@ -97,6 +97,7 @@ static int turn_visit(const cJSON *item, void *ctx) {
         t->undone = cJSON_Duplicate(
             cJSON_GetObjectItem(cJSON_GetObjectItem(item, "undone"), "M"), 1);
         t->sums_from = ddb_item_get_n(item, "sums_from");
+        t->adopted = cJSON_GetObjectItem(item, "adopted") != NULL;
         return 0;
     }
     if (strncmp(sk, "feed#", 5) != 0) return 0;

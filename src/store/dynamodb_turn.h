@@ -66,6 +66,8 @@ typedef struct {
     cJSON *undone; /* the settings' notes: message id -> sk */
     int64_t sums_from; /* the settings' sums_from: 0 when not set (see
                           dynamodb_sums.h) */
+    int adopted; /* the settings say the old logs' adoption is settled
+                    (dynamodb_adopt.h) */
     turn_items feedings;
 } turn_cache;
 

@@ -98,11 +98,13 @@ int store_entry_cmp(const store_feeding *a, const store_feeding *b) {
 
 void store_stamp(int64_t sent_ms, int64_t chat_id, int64_t message_id,
                  char out[STORE_STAMP_MAX]) {
-    /* fixed widths; the chat offset by 2^63 so that negative ids sort */
-    snprintf(out, STORE_STAMP_MAX, "%015lld#%020llu#%019lld",
+    /* fixed widths (STORE_STAMP_*), so that each part compares as text as
+     * it does as a number; the chat and message offset by 2^63 so that
+     * negative ids do too */
+    snprintf(out, STORE_STAMP_MAX, "%015lld#%020llu#%020llu",
              (long long)(sent_ms > 0 ? sent_ms : 0),
              (unsigned long long)((uint64_t)chat_id ^ (1ULL << 63)),
-             (long long)(message_id > 0 ? message_id : 0));
+             (unsigned long long)((uint64_t)message_id ^ (1ULL << 63)));
 }
 
 int store_time_cmp(const store_feeding *a, const store_feeding *b) {

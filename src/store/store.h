@@ -102,6 +102,10 @@ int store_entry_cmp(const store_feeding *a, const store_feeding *b);
 /* A message's place in entry order as a string that sorts the same way
  * (what set_tz and set_babies keep beside a setting). */
 #define STORE_STAMP_MAX 64
+/* Where its parts are: "<sent ms: 15>#<chat: 20>#<message: 20>". */
+#define STORE_STAMP_SENT 0, 15
+#define STORE_STAMP_CHAT 16, 20
+#define STORE_STAMP_MESSAGE 37, 20
 void store_stamp(int64_t sent_ms, int64_t chat_id, int64_t message_id,
                  char out[STORE_STAMP_MAX]);
 
@@ -226,9 +230,12 @@ typedef struct {
                         store_settings *out, char *err);
     /* A family's setting, set by the message `by` names (store_stamp):
      * its zone, or its babies ("Mia,Leo"; "" for one baby, unnamed). A
-     * setting made by a message entered later stands: then nothing
-     * changes and *stale is set, so that an old message delivered again (a
-     * lost answer, Telegram's retry) never undoes a newer change. The same
+     * setting made by a message written later -- in a later second, or in
+     * the same second a later message of the same chat -- stands: then
+     * nothing changes and *stale is set, so that an old message delivered
+     * again (a lost answer, Telegram's retry) never undoes a newer change.
+     * Messages of two chats in the same second (Telegram's dates are
+     * seconds) cannot be ordered: the one handled last stands. The same
      * message again sets the same value again. */
     int (*set_tz)(store *s, const char *family, const char *tz, const char *by,
                   int *stale, char *err);

@@ -259,9 +259,9 @@ static int dyn_get_settings(store *base, const char *family, int64_t now_ms,
     memset(out, 0, sizeof *out);
     if (!store_family_valid(family)) return ddb_fail(err, "store: not a family id");
     if (turn_load(s, family, now_ms, &found, err) != STORE_OK) return STORE_ERROR;
-    if (!found) { /* a family's first message (dynamodb_adopt.h) */
-        if (adopt_legacy_logs(s, family, strcmp(family, store_adopting_family()) == 0,
-                              err) != STORE_OK ||
+    int adopts = strcmp(family, store_adopting_family()) == 0;
+    if (!found || (adopts && !s->turn.adopted)) { /* dynamodb_adopt.h */
+        if (adopt_legacy_logs(s, family, adopts, err) != STORE_OK ||
             turn_load(s, family, now_ms, &found, err) != STORE_OK)
             return STORE_ERROR;
     }
@@ -821,25 +821,42 @@ static int dyn_replace_message(store *base, const char *family, int64_t chat_id,
     return status;
 }
 
+/* The part of a stamp at (offset, length), as a string attribute. */
+static void put_part(cJSON *values, const char *name, const char *by, int at, int len) {
+    char part[32];
+    snprintf(part, sizeof part, "%.*s", len, strlen(by) > (size_t)at ? by + at : "");
+    ddb_item_put_s(values, name, part);
+}
+
 /* Sets one string attribute of the family's settings item, and beside it
- * "<name>_by", the message that set it (store_stamp), unless a later
- * message set it (*stale then). */
+ * the message that set it (store_stamp), in three parts ("<name>_sent",
+ * "_chat", "_message"), unless a message written later set it (*stale
+ * then; the rule of store.h: a later second, or the same second and chat
+ * and a later message). */
 static int set_setting(dynamo_store *s, const char *family, const char *name,
                        const char *value, const char *by, int *stale, char *err) {
-    char pk[DDB_ITEM_KEY_MAX], stamp[48], message[STORE_ERR_MAX];
+    char pk[DDB_ITEM_KEY_MAX], sent[48], chat[48], msg[48], message[STORE_ERR_MAX];
     ddb_item_log_key(family, pk);
-    snprintf(stamp, sizeof stamp, "%s_by", name);
+    snprintf(sent, sizeof sent, "%s_sent", name);
+    snprintf(chat, sizeof chat, "%s_chat", name);
+    snprintf(msg, sizeof msg, "%s_message", name);
     cJSON *req = ddb_request_new(s);
     ddb_item_add_key(req, pk, "settings");
-    cJSON_AddStringToObject(req, "UpdateExpression", "SET #n = :v, #s = :by");
+    cJSON_AddStringToObject(req, "UpdateExpression",
+                            "SET #n = :v, #s = :sent, #c = :chat, #m = :msg");
     cJSON_AddStringToObject(req, "ConditionExpression",
-                            "attribute_not_exists(#s) OR #s <= :by");
+                            "attribute_not_exists(#s) OR #s < :sent OR (#s = :sent AND "
+                            "(#c <> :chat OR #m <= :msg))");
     cJSON *names = cJSON_AddObjectToObject(req, "ExpressionAttributeNames");
     cJSON_AddStringToObject(names, "#n", name);
-    cJSON_AddStringToObject(names, "#s", stamp);
+    cJSON_AddStringToObject(names, "#s", sent);
+    cJSON_AddStringToObject(names, "#c", chat);
+    cJSON_AddStringToObject(names, "#m", msg);
     cJSON *values = cJSON_AddObjectToObject(req, "ExpressionAttributeValues");
     ddb_item_put_s(values, ":v", value);
-    ddb_item_put_s(values, ":by", by);
+    put_part(values, ":sent", by, STORE_STAMP_SENT);
+    put_part(values, ":chat", by, STORE_STAMP_CHAT);
+    put_part(values, ":msg", by, STORE_STAMP_MESSAGE);
     dynamo_status st = dynamo_call(s->client, "UpdateItem", req, NULL, message,
                                    sizeof message);
     cJSON_Delete(req);

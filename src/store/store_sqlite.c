@@ -45,10 +45,10 @@
  *   messages  the (chat, message) pairs that recorded, undid or were edited,
  *             so a redelivered message is recognised even after its
  *             feedings were undone, and a redelivered undo removes nothing
- *   families  each family's settings (the time zone, the babies' names);
- *             a family's first read notes it here (and the deployment's
- *             family adopts the per-chat logs of schema 3 and before:
- *             their feedings have family '')
+ *   families  each family's settings (the time zone, the babies' names),
+ *             noted at a family's first read; the deployment's family
+ *             adopts the per-chat logs of schema 3 and before (their
+ *             feedings have family '') whenever some are left
  *   chats     the last message id handed out to `milkbot chat`, per chat
  *             (and the per-chat zones of schema 3 and before)
  *   amendments  the corrections of amounts (and the Undo button presses
@@ -192,11 +192,13 @@ static const char *const migrations[] = {
     "  tz TEXT NOT NULL DEFAULT '') WITHOUT ROWID;",
 
     /* 4 -> 5 (#15): twins. A feeding names its baby ('' when the family
-     * named none then); the family names its babies ("Mia,Leo"). Each
-     * setting keeps the message that set it (store_stamp), so that an
-     * older one delivered again changes nothing. */
+     * named none then); the family names its babies ("Mia,Leo"). */
     "ALTER TABLE feedings ADD COLUMN baby TEXT NOT NULL DEFAULT '';"
-    "ALTER TABLE families ADD COLUMN babies TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE families ADD COLUMN babies TEXT NOT NULL DEFAULT '';",
+
+    /* 5 -> 6 (#15): each setting keeps the message that set it
+     * (store_stamp), so that an older one delivered again changes
+     * nothing. */
     "ALTER TABLE families ADD COLUMN tz_by TEXT NOT NULL DEFAULT '';"
     "ALTER TABLE families ADD COLUMN babies_by TEXT NOT NULL DEFAULT '';",
 };
@@ -217,6 +219,14 @@ static const char *const migrations[] = {
     "SELECT id FROM feedings WHERE family = ?3 AND from_id = ?4 AND "          \
     "removed_by IS NULL ORDER BY " ENTRY_ORDER_DESC " LIMIT 1"
 
+/* A setting by stamp `new` (store_stamp) replaces the one by `old` unless
+ * `old`'s message was written later: in a later second, or in the same
+ * second, later in the same chat. */
+#define NOT_STALE(new, old)                                                    \
+    "(substr(" new ", 1, 15) > substr(" old ", 1, 15) OR (substr(" new        \
+    ", 1, 15) = substr(" old ", 1, 15) AND (substr(" new ", 17, 20) <> "      \
+    "substr(" old ", 17, 20) OR substr(" new ", 38) >= substr(" old ", 38))))"
+
 enum {
     ST_BEGIN,
     ST_COMMIT,
@@ -236,6 +246,7 @@ enum {
     ST_GET_SETTINGS,
     ST_SET_TZ,
     ST_SET_BABIES,
+    ST_ANY_UNADOPTED,
     ST_ADOPT_FEEDINGS,
     ST_ADOPT_TZ,
     ST_ADD_FAMILY,
@@ -292,17 +303,20 @@ static const char *const statements[ST_COUNT] = {
     [ST_GET_SETTINGS] = "SELECT tz, babies FROM families WHERE family = ?1",
     [ST_SET_TZ] = "INSERT INTO families (family, tz, tz_by) VALUES (?1, ?2, ?3) "
                   "ON CONFLICT (family) DO UPDATE SET tz = excluded.tz, "
-                  "tz_by = excluded.tz_by WHERE excluded.tz_by >= tz_by",
+                  "tz_by = excluded.tz_by WHERE " NOT_STALE("excluded.tz_by", "tz_by"),
     [ST_SET_BABIES] = "INSERT INTO families (family, babies, babies_by) VALUES (?1, ?2, "
                       "?3) ON CONFLICT (family) DO UPDATE SET babies = "
                       "excluded.babies, babies_by = excluded.babies_by WHERE "
-                      "excluded.babies_by >= babies_by",
+                      NOT_STALE("excluded.babies_by", "babies_by"),
+    /* through the partial index feedings_unadopted */
+    [ST_ANY_UNADOPTED] = "SELECT EXISTS (SELECT 1 FROM feedings WHERE family = '')",
     [ST_ADOPT_FEEDINGS] = "UPDATE feedings SET family = ?1 WHERE family = ''",
-    /* the zone of the chat that recorded last */
+    /* the zone of the chat that recorded last, unless the family chose one */
     [ST_ADOPT_TZ] = "INSERT INTO families (family, tz) SELECT ?1, tz FROM "
                     "chats WHERE tz <> '' ORDER BY (SELECT max(entered_at_ms) "
                     "FROM feedings WHERE feedings.chat_id = chats.chat_id) "
-                    "DESC NULLS LAST LIMIT 1",
+                    "DESC NULLS LAST LIMIT 1 ON CONFLICT (family) DO UPDATE SET "
+                    "tz = excluded.tz WHERE tz = ''",
     [ST_ADD_FAMILY] = "INSERT INTO families (family) VALUES (?1) "
                       "ON CONFLICT DO NOTHING",
     /* one statement, so SQLite holds the write lock before it reads */
@@ -330,6 +344,7 @@ typedef struct {
     store base;
     sqlite3 *db;
     sqlite3_stmt *st[ST_COUNT];
+    int old_logs_checked; /* adopt_legacy found none left (or adopted) */
 } sqlite_store;
 
 static sqlite_store *impl(store *s) { return (sqlite_store *)s; }
@@ -811,18 +826,28 @@ static int run_for_family(sqlite_store *s, int id, const char *family) {
     return rc;
 }
 
-/* A family seen for the first time: the deployment's adopts the per-chat
- * logs of earlier versions (feedings whose family is ''), and it is noted,
- * so that this happens once. One IMMEDIATE transaction: of two processes
- * seeing a new store at once, one adopts. */
-static int add_family(sqlite_store *s, const char *family, char *err) {
+/* Whether feedings of the per-chat logs of schema 3 and before (family
+ * '') are left; *any = -1 on error. */
+static void any_unadopted(sqlite_store *s, int *any) {
+    sqlite3_stmt *st = s->st[ST_ANY_UNADOPTED];
+    int rc = sqlite3_step(st);
+    *any = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+    sqlite3_reset(st);
+}
+
+/* The deployment's family adopts the per-chat logs of schema 3 and before
+ * whenever some are left, whichever family read the store first. One
+ * IMMEDIATE transaction, the question asked again inside it: of two
+ * processes seeing them at once, one adopts. */
+static int adopt_legacy(sqlite_store *s, const char *family, char *err) {
+    int any;
+    any_unadopted(s, &any);
+    if (any <= 0) return any == 0 ? STORE_OK : fail(s, "reading the old logs", err);
     if (begin(s, err) != STORE_OK) return STORE_ERROR;
-    if (strcmp(family, store_adopting_family()) == 0 &&
-        (run_for_family(s, ST_ADOPT_FEEDINGS, family) != SQLITE_OK ||
-         run_for_family(s, ST_ADOPT_TZ, family) != SQLITE_OK))
+    any_unadopted(s, &any);
+    if (any < 0 || (any && (run_for_family(s, ST_ADOPT_TZ, family) != SQLITE_OK ||
+                            run_for_family(s, ST_ADOPT_FEEDINGS, family) != SQLITE_OK)))
         return abandon(s, "adopting the chats' logs", err);
-    if (run_for_family(s, ST_ADD_FAMILY, family) != SQLITE_OK)
-        return abandon(s, "noting a family", err);
     return commit(s, err);
 }
 
@@ -851,10 +876,15 @@ static int sqlite_get_settings(store *base, const char *family, int64_t now_ms,
         snprintf(err, STORE_ERR_MAX, "store: not a family id");
         return STORE_ERROR;
     }
+    if (!s->old_logs_checked && strcmp(family, store_adopting_family()) == 0) {
+        if (adopt_legacy(s, family, err) != STORE_OK) return STORE_ERROR;
+        s->old_logs_checked = 1;
+    }
     if (read_settings(s, family, out, &found) != SQLITE_OK)
         return fail(s, "reading the family's settings", err);
     if (found) return STORE_OK;
-    if (add_family(s, family, err) != STORE_OK) return STORE_ERROR;
+    if (run_for_family(s, ST_ADD_FAMILY, family) != SQLITE_OK)
+        return fail(s, "noting a family", err);
     return read_settings(s, family, out, &found) == SQLITE_OK
                ? STORE_OK
                : fail(s, "reading the family's settings", err);

@@ -269,8 +269,9 @@ static int parse_undo_button(const char *data, int64_t *message_id, int *line,
             return -1;
     }
     long each = 1;
-    if (*end == '+') { /* a "both" line's babies */
+    if (*end == '+') { /* a "both" line's babies: a digit, no sign or space */
         p = end + 1;
+        if (*p < '0' || *p > '9') return -1;
         each = strtol(p, &end, 10);
         if (end == p || *end != '\0' || errno || each < 2 || each > STORE_BABIES_MAX)
             return -1;
