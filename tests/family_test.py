@@ -9,12 +9,11 @@ replies arrive). Both runs must answer alike and end with the same log.
 usage: family_test.py path/to/milkbot"""
 import os
 import sqlite3
-import subprocess
 import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-from services import Checks, Dynalite, dynamo  # noqa: E402
+from services import Checks, dynalite_with_table, dynamo  # noqa: E402
 from telegram_events import invoke as invoke_milkbot, message_update  # noqa: E402
 
 MILKBOT = os.path.abspath(sys.argv[1])
@@ -146,12 +145,8 @@ with tempfile.TemporaryDirectory() as tmp:
         check(f"sqlite, privacy {'on' if privacy_on else 'off'}: the log at the end",
               live == LIVE_AT_END, str(live))
 
-        db = Dynalite(None)
-        db.start()
+        db, env = dynalite_with_table(MILKBOT, ENV)
         try:
-            env = dict(ENV, AWS_ENDPOINT_URL_DYNAMODB=db.endpoint)
-            subprocess.run([MILKBOT, "create-table", "feedings"], env=env, check=True,
-                           capture_output=True)
             run("dynamodb", "dynamodb:feedings", env, tmp, privacy_on)
             items = dynamo(db.endpoint, "Query", {
                 "TableName": "feedings", "ConsistentRead": True,

@@ -68,6 +68,18 @@ class Dynalite:
         self.proc.wait()
 
 
+def dynalite_with_table(milkbot, env):
+    """A dynalite in memory, started, with milkbot's table "feedings"
+    (`milkbot create-table`); returns it and `env` pointed at it. The
+    caller stops it."""
+    db = Dynalite(None)
+    db.start()
+    env = dict(env, AWS_ENDPOINT_URL_DYNAMODB=db.endpoint)
+    subprocess.run([milkbot, "create-table", "feedings"], env=env, check=True,
+                   capture_output=True)
+    return db, env
+
+
 class FaultProxy:
     """A loopback proxy in front of a DynamoDB stand-in (`upstream`, like
     http://127.0.0.1:PORT) that injects faults, one server per instance so

@@ -22,7 +22,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 STORES = os.path.join(HERE, "upgrade")
 sys.path.insert(0, STORES)
 from scenario import ALEX, GROUP, OLD_MESSAGES, SAM, SECRET, at  # noqa: E402
-from services import Checks, Dynalite, FaultProxy, dynamo  # noqa: E402
+from services import Checks, FaultProxy, dynalite_with_table, dynamo  # noqa: E402
 from telegram_events import button_update, invoke as invoke_milkbot, message_update  # noqa: E402
 
 MILKBOT = os.path.abspath(sys.argv[1])
@@ -154,12 +154,8 @@ def test_sqlite(tmp):
 
 
 def test_dynamodb(tmp):
-    db = Dynalite(None)
-    db.start()
+    db, env = dynalite_with_table(MILKBOT, ENV)
     try:
-        env = dict(ENV, AWS_ENDPOINT_URL_DYNAMODB=db.endpoint)
-        subprocess.run([MILKBOT, "create-table", "feedings"], env=env, check=True,
-                       capture_output=True)
         with open(os.path.join(STORES, "dynamodb.json")) as f:
             old_items = json.load(f)
         for item in old_items:

@@ -142,6 +142,18 @@ static int feedings(fixture *fx, int64_t chat) {
     return n;
 }
 
+/* The update of USER pressing button `data` (press id `press`) under the
+ * bot's reply `reply_id`, into body. */
+static void press_body(char *body, size_t size, int update_id, const char *press,
+                       const char *data, int reply_id) {
+    snprintf(body, size,
+             "{\"update_id\":%d,\"callback_query\":{\"id\":\"%s\",\"from\":{\"id\":%lld,"
+             "\"is_bot\":false,\"first_name\":\"Ana\"},\"chat_instance\":\"1\",\"data\":\"%s\","
+             "\"message\":{\"message_id\":%d,\"chat\":{\"id\":%lld,\"type\":\"private\"},"
+             "\"date\":%lld,\"text\":\"...\"}}}",
+             update_id, press, USER, data, reply_id, USER, NOON);
+}
+
 /* Record: a reply quoting the message, with an Undo button that works once. */
 static void test_record_and_undo_button(void **state) {
     fixture *fx = *state;
@@ -162,12 +174,7 @@ static void test_record_and_undo_button(void **state) {
     assert_int_equal(feedings(fx, USER), 1);
 
     char body[1024];
-    snprintf(body, sizeof body,
-             "{\"update_id\":2,\"callback_query\":{\"id\":\"cb1\",\"from\":{\"id\":%lld,"
-             "\"is_bot\":false,\"first_name\":\"Ana\"},\"chat_instance\":\"1\",\"data\":\"%s\","
-             "\"message\":{\"message_id\":42,\"chat\":{\"id\":%lld,\"type\":\"private\"},"
-             "\"date\":%lld,\"text\":\"...\"}}}",
-             USER, data, USER, NOON);
+    press_body(body, sizeof body, 2, "cb1", data, 42);
     cJSON_Delete(a.method);
     char *event = event_v2(body, SECRET, "POST");
     a = handle(fx, event);
@@ -212,12 +219,7 @@ static void test_twins_undo_button_data(void **state) {
     assert_string_equal(data, "undo:51.1@1795863600+2");
     assert_int_equal(feedings(fx, USER), 2);
     char body[1024];
-    snprintf(body, sizeof body,
-             "{\"update_id\":3,\"callback_query\":{\"id\":\"cb9\",\"from\":{\"id\":%lld,"
-             "\"is_bot\":false,\"first_name\":\"Ana\"},\"chat_instance\":\"1\",\"data\":\"%s\","
-             "\"message\":{\"message_id\":52,\"chat\":{\"id\":%lld,\"type\":\"private\"},"
-             "\"date\":%lld,\"text\":\"...\"}}}",
-             USER, data, USER, NOON);
+    press_body(body, sizeof body, 3, "cb9", data, 52);
     cJSON_Delete(a.method);
     char *event = event_v2(body, SECRET, "POST");
     a = handle(fx, event);
