@@ -39,10 +39,6 @@ void ddb_item_log_key(const char *family, char out[DDB_ITEM_KEY_MAX]) {
     snprintf(out, DDB_ITEM_KEY_MAX, "log#%.40s", family);
 }
 
-void ddb_item_chat_key(int64_t chat_id, char out[DDB_ITEM_KEY_MAX]) {
-    snprintf(out, DDB_ITEM_KEY_MAX, "chat#%lld", (long long)chat_id);
-}
-
 void ddb_item_sender_key(const char *family, int64_t from_id,
                          char out[DDB_ITEM_KEY_MAX]) {
     snprintf(out, DDB_ITEM_KEY_MAX, "log#%.40s#from#%lld", family, (long long)from_id);

@@ -30,9 +30,6 @@ int64_t ddb_item_get_n(const cJSON *item, const char *name);
 /* The pk of a family's log: "log#<family>". */
 void ddb_item_log_key(const char *family, char out[DDB_ITEM_KEY_MAX]);
 
-/* The pk of a chat's log in versions before families: "chat#<chat>". */
-void ddb_item_chat_key(int64_t chat_id, char out[DDB_ITEM_KEY_MAX]);
-
 /* The by_entry index's partition of one sender's feedings:
  * "log#<family>#from#<user>". */
 void ddb_item_sender_key(const char *family, int64_t from_id,
