@@ -36,7 +36,14 @@ typedef enum {
     PHRASE_GOODNIGHT
 } phrase_greeting;
 
-typedef enum { PHRASE_MILK = 0, PHRASE_FORMULA, PHRASE_BREASTMILK } phrase_kind;
+/* What was fed: milk from a bottle (of some kind), or a nursing session
+ * at the breast (#16: sides and minutes, no amount). */
+typedef enum {
+    PHRASE_MILK = 0,
+    PHRASE_FORMULA,
+    PHRASE_BREASTMILK,
+    PHRASE_NURSING
+} phrase_kind;
 
 typedef enum { PHRASE_NO_DAY = 0, PHRASE_TODAY, PHRASE_YESTERDAY } phrase_day;
 

@@ -31,6 +31,7 @@ const char *phrase_kind_name(phrase_kind kind) {
     switch (kind) {
     case PHRASE_FORMULA: return "formula";
     case PHRASE_BREASTMILK: return "breastmilk";
+    case PHRASE_NURSING: return "nursing";
     default: return "milk";
     }
 }

@@ -61,7 +61,7 @@ const char *store_kind_name(phrase_kind kind) { return phrase_kind_name(kind); }
 
 int store_kind_from_name(const char *name, phrase_kind *kind) {
     static const phrase_kind kinds[] = {PHRASE_MILK, PHRASE_FORMULA,
-                                        PHRASE_BREASTMILK};
+                                        PHRASE_BREASTMILK, PHRASE_NURSING};
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
         if (strcmp(name, phrase_kind_name(kinds[i])) == 0) {
             *kind = kinds[i];

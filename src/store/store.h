@@ -59,6 +59,12 @@ enum { STORE_OK = 0, STORE_ERROR = -1 };
  * night's bottles in one message, with room to spare. */
 #define STORE_MESSAGE_MAX_FEEDINGS 24
 
+/* A nursing session's sides: up to 7 letters L/R, or "B", and the NUL. */
+#define STORE_SIDES_MAX 8
+/* The family's units (#16): "ml" or "oz", or "" when it chose none (the
+ * deployment's default, MILKBOT_UNITS, applies). */
+#define STORE_UNITS_MAX 4
+
 /* A family id: 1 to 32 of A-Z a-z 0-9 _ -, and its NUL. */
 #define STORE_FAMILY_MAX 33
 /* A baby's name (bytes and NUL: letters, "-" or "'"), and how many babies
@@ -85,8 +91,15 @@ typedef struct {
     int64_t at_ms;                      /* the feeding's instant */
     char at[CLOCK_RFC3339_MAX];         /* local time when entered */
     char day[CLOCK_DATE_MAX];           /* local date of `at` */
-    int amount_ml;
+    int amount_ml;                      /* a bottle's; 0 for nursing */
     phrase_kind kind;
+    /* PHRASE_NURSING (#16): the sides in the order nursed ("L", "R",
+     * "LR", "RL", "LRL"...; "B": both, in an order not said; "": not
+     * said), the minutes on each (0: not said), and in all (0: not
+     * said). A bottle has none of them. */
+    char sides[STORE_SIDES_MAX];
+    int left_min, right_min;
+    int minutes;
     char baby[STORE_BABY_MAX];          /* whose feeding: "" when the family
                                            named no babies then */
     char who[STORE_WHO_MAX];
@@ -123,6 +136,7 @@ typedef struct {
     char tz[CLOCK_ZONE_ID_MAX];  /* "" when the family has not chosen one */
     /* the babies' names, "Mia,Leo" ("" when none named: one baby) */
     char babies[STORE_BABIES_MAX * STORE_BABY_MAX];
+    char units[STORE_UNITS_MAX]; /* "ml", "oz"; "" when not chosen */
 } store_settings;
 
 typedef struct store store;
@@ -135,6 +149,9 @@ enum {
     STORE_AMEND_OTHER,    /* the feeding has another amount than expected:
                              nothing changed */
     STORE_AMEND_GONE,     /* the feeding was removed meanwhile */
+    STORE_AMEND_NURSING,  /* the newest entry is a nursing session, which
+                             has no amount: nothing changed (*before is
+                             the session) */
 };
 
 /* Every operation names the family's log it works on (`family`, a valid
@@ -152,8 +169,9 @@ typedef struct {
      * (store_time_cmp), appended to *out. */
     int (*list_range)(store *s, const char *family, int64_t from_ms,
                       int64_t to_ms, store_list *out, char *err);
-    /* As list_range, for totals: chat, message, line, instant, amount and
-     * baby must be right, the rest may be empty. A backend
+    /* As list_range, for totals: chat, message, line, instant, amount,
+     * baby, and for nursing the kind and minutes must be right, the rest
+     * may be empty. A backend
      * may answer it more cheaply (DynamoDB: the per-day sums, for
      * "week"). */
     int (*list_amounts)(store *s, const char *family, int64_t from_ms,
@@ -175,7 +193,8 @@ typedef struct {
      * feeding (what undo_last would take) gets amount `amount_ml`;
      * everything else stays, its place in entry order too. When
      * `expect_ml` is not 0 ("not 120, 100"), only if that feeding's amount
-     * is expect_ml. *before is the feeding as it was and *outcome says
+     * is expect_ml. A nursing session has no amount: STORE_AMEND_NURSING,
+     * nothing changed. *before is the feeding as it was and *outcome says
      * what happened (STORE_AMEND_*). The same message asking again (a
      * redelivery, a retry, a copy) changes nothing more and answers as
      * the first time, whatever happened since. */
@@ -241,6 +260,9 @@ typedef struct {
                   int *stale, char *err);
     int (*set_babies)(store *s, const char *family, const char *babies,
                       const char *by, int *stale, char *err);
+    /* The family's units ("ml", "oz"), under the same rule (#16). */
+    int (*set_units)(store *s, const char *family, const char *units,
+                     const char *by, int *stale, char *err);
     /* A new message id for a chat whose messages the store numbers itself
      * (`milkbot chat`, where no Telegram numbers them): above every id the
      * chat has used, and allocated atomically, so that two processes on one
