@@ -54,7 +54,8 @@
  * a message of their own (a unit without a number, a time in words, am/pm
  * without a time). */
 %token AMOUNT CLOCK HOURH NOW AT DURATION AGO FUTURE DAY PART KIND COMMAND
-       ZONE QUESTION NUMBER UNIT WEEKDAY DATE DAYSAGO TIMEWORD AMPM WORD.
+       ZONE QUESTION NUMBER UNIT WEEKDAY DATE DAYSAGO TIMEWORD AMPM WORD
+       NURSE SIDE RANGE.
 
 %nonassoc AT DAY PART.
 %nonassoc NUMBER.
@@ -108,10 +109,26 @@ item ::= DAYSAGO(D).         { phrase_add_asked_day(ctx, TK_DAYSAGO, &D); }
 item ::= PART(P).            { phrase_add_part(ctx, &P); }
 item ::= KIND(K).            { phrase_add_kind(ctx, &K); }
 
-/* Commands: "total", "/last@MilkBot", "tz Asia/Singapore". */
+/* Nursing (#16): "nursed", a side, and the minutes beside it; which
+ * minutes go with which side is decided by the builder, from their order
+ * ("left 12 right 8", "15 min left"). A bare number right after a side is
+ * its minutes ("L10"). A time range ("2:10-2:35", "2-2:30pm", "10pm-11")
+ * is a session's start and end. */
+item ::= NURSE(N).           { phrase_add_nurse(ctx, &N); }
+item ::= SIDE(S).            { phrase_add_side(ctx, &S); }
+item ::= CLOCK(A) RANGE(R) CLOCK(B).  { phrase_add_clock(ctx, &A);
+                                        phrase_add_range(ctx, &R, &B, 0); }
+item ::= CLOCK(A) RANGE(R) NUMBER(B). { phrase_add_clock(ctx, &A);
+                                        phrase_add_range(ctx, &R, &B, 1); }
+item ::= NUMBER(A) RANGE(R) CLOCK(B). { phrase_add_range_start(ctx, &A, &B);
+                                        phrase_add_range(ctx, &R, &B, 0); }
+
+/* Commands: "total", "/last@MilkBot", "tz Asia/Singapore", "units oz". */
 item ::= COMMAND(C).         { phrase_add_command(ctx, &C); }
 item ::= COMMAND(C) ZONE(Z). { phrase_add_command(ctx, &C);
                                phrase_add_zone(ctx, &Z); }
+item ::= COMMAND(C) UNIT(U). { phrase_add_command(ctx, &C);
+                               phrase_add_units(ctx, &C, &U); }
 item ::= QUESTION.           { phrase_add_question(ctx); }
 
 /* Any other word is kept as the feeding's note. */
@@ -137,7 +154,8 @@ static int in_letters(const char *text, const phrase_token *t) {
 
 static void note_vocabulary(vocabulary *out, const char *text, int code,
                             const phrase_token *t) {
-    if (code == TK_AMOUNT || code == TK_UNIT) out->said_unit = 1;
+    /* a unit, or a word for nursing, says a feeding */
+    if (code == TK_AMOUNT || code == TK_UNIT || code == TK_NURSE) out->said_unit = 1;
     if (code == TK_WORD && t->sub != WORD_FED && t->sub != WORD_UNITLIKE &&
         in_letters(text, t))
         out->words++;
@@ -172,7 +190,8 @@ void phrase_parse(const char *text, size_t len, phrase *out) {
     }
     phraseParserFinalize(&parser);
     phrase_finish(&ctx);
-    out->said_unit = said.said_unit;
+    /* "L10 R5": a nursing session says a feeding with its minutes */
+    out->said_unit = said.said_unit || (out->intent == PHRASE_RECORD && out->kind == PHRASE_NURSING);
     out->said_command = said.said_command;
     out->unknown_command = said.unknown_command;
     out->words = said.words;

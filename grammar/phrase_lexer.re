@@ -22,6 +22,7 @@ void phrase_lexer_init(phrase_lexer *lx, const char *text, size_t len) {
     lx->lim = lx->start + len;
     lx->zone_next = 0;
     lx->tokens = 0;
+    lx->last = 0;
 }
 
 /* Decimal digits at [p, end) with an optional ".fraction" (or ",fraction":
@@ -425,6 +426,44 @@ static int lex_raw(phrase_lexer *lx, phrase_token *tok) {
             tok->sub = PHRASE_LAST_NIGHT; TOKEN(TK_PART);
         }
 
+        // Nursing (#16): a session at the breast, told by a word for it
+        // and by its sides, each with its minutes ("nursed 15 min left",
+        // "left 12 right 8", "L10 R5", "10 min each side"). A side alone
+        // is a note word unless the line is a nursing session
+        // ("120ml right after her bath"): the builder decides.
+        ('nursed' | 'nursing' | 'nurse' | 'bf' | 'bfed' | 'bf' ['\x60]? 'd' | 'breastfed'
+            | 'breast' ("-" | sp)? 'fed' | 'breastfeed' 'ing'? | 'breast' ("-" | sp)? 'feed' 'ing'?
+            | 'latched' | 'on' sp 'the' sp ('breast' | 'boob') | 'boob' sp? 'feed' 'ing'?) / end {
+            TOKEN(TK_NURSE);
+        }
+        ('left' | 'lt' | 'lhs') (sp ('side' | 'breast' | 'boob'))? / end {
+            tok->sub = SIDE_LEFT; TOKEN(TK_SIDE);
+        }
+        ('right' | 'rt' | 'rhs') (sp ('side' | 'breast' | 'boob'))? / end {
+            tok->sub = SIDE_RIGHT; TOKEN(TK_SIDE);
+        }
+        // "L10 R5", "L 10": a letter only right before minutes
+        [lL] / [0-9]              { tok->sub = SIDE_LEFT; TOKEN(TK_SIDE); }
+        [lL] / " " [0-9]          { tok->sub = SIDE_LEFT; TOKEN(TK_SIDE); }
+        [rR] / [0-9]              { tok->sub = SIDE_RIGHT; TOKEN(TK_SIDE); }
+        [rR] / " " [0-9]          { tok->sub = SIDE_RIGHT; TOKEN(TK_SIDE); }
+        ('each' | 'per' | 'a') sp ('side' | 'breast' | 'boob') / end {
+            tok->sub = SIDE_EACH; TOKEN(TK_SIDE);
+        }
+        'both' sp ('side' | 'sides' | 'breasts' | 'boobs') / end {
+            tok->sub = SIDE_BOTH; TOKEN(TK_SIDE);
+        }
+        // Between two times: "2:10-2:35", "10pm - 10:30pm", "2:10 to 2:35";
+        // only right after a time or a number ("up to 120ml" is a note)
+        ("-" | "\xE2\x80\x93" | "\xE2\x80\x94" | 'to') / [0-9] {
+            TOKEN(lx->last == TK_CLOCK || lx->last == TK_NUMBER ? TK_RANGE : TK_WORD);
+        }
+        ("-" | "\xE2\x80\x93" | "\xE2\x80\x94" | 'to') / " " [0-9] {
+            TOKEN(lx->last == TK_CLOCK || lx->last == TK_NUMBER ? TK_RANGE : TK_WORD);
+        }
+        // "from 2:10 to 2:35"
+        'from' / " " [0-9]        { continue; }
+
         // Kinds of milk.
         ('formula' | 'fm') / end  { tok->sub = PHRASE_FORMULA; TOKEN(TK_KIND); }
         ('breast' sp? 'milk' | 'bm' | 'ebm' | 'expressed' (sp 'milk')?
@@ -438,6 +477,11 @@ static int lex_raw(phrase_lexer *lx, phrase_token *tok) {
             tok->sub = CMD_TOTAL; TOKEN(TK_COMMAND);
         }
         'last' / end              { tok->sub = CMD_LAST; TOKEN(TK_COMMAND); }
+        // "which side next?": the last session says
+        (('which' | 'what') sp ('side' | 'breast' | 'boob') (sp 'next')?
+            | 'next' sp ('side' | 'breast' | 'boob')) / end {
+            tok->sub = CMD_LAST; TOKEN(TK_COMMAND);
+        }
         ('week' | 'weekly' | ('last' | 'past' | 'this') sp 'week'
             | (('last' | 'past') sp)? ('7' | 'seven') sp 'days') / end {
             tok->sub = CMD_WEEK; TOKEN(TK_COMMAND);
@@ -473,6 +517,8 @@ static int lex_raw(phrase_lexer *lx, phrase_token *tok) {
             tok->sub = CMD_NOTFED; TOKEN(TK_COMMAND);
         }
         'help' / end              { tok->sub = CMD_HELP; TOKEN(TK_COMMAND); }
+        // The family's units: "units oz", "units ml", "units" shows them.
+        ('units' | 'unit') / end  { tok->sub = CMD_UNITS; TOKEN(TK_COMMAND); }
         // The family's babies: "babies Mia Leo" names them, "babies" shows.
         // First in its line, the rest of the line is the names, whatever
         // words they are ("babies Will Grace"); elsewhere a note word
@@ -502,6 +548,7 @@ static int lex_raw(phrase_lexer *lx, phrase_token *tok) {
         "/" ('help' | 'start') bot? / end   { SLASH(CMD_HELP); }
         "/" ('feed' | 'add') bot? / end     { SLASH(CMD_FEED); }
         "/babies" bot? / end                { lx->zone_next = 1; SLASH(CMD_BABIES); }
+        "/units" bot? / end                 { SLASH(CMD_UNITS); }
         "/" ('tz' | 'timezone') bot? / end  { lx->zone_next = 1; SLASH(CMD_TIMEZONE); }
         "/" [a-zA-Z_]+ bot? / end           { SLASH(CMD_UNKNOWN); }
 
@@ -601,7 +648,8 @@ static const char *const vocabulary[] = {
     "yesterday", "today", "formula", "expressed", "breastmilk", "morning",
     "afternoon", "evening", "tonight", "midnight", "total", "totals", "weekly",
     "ounce", "ounces", "millilitre", "millilitres", "milliliter",
-    "milliliters", "minute", "minutes", "hours", "timezone",
+    "milliliters", "minute", "minutes", "hours", "timezone", "nursed",
+    "nursing", "breastfed",
 };
 
 /* Whether `typed` (n bytes, ASCII letters) is one edit from `word`: one
@@ -636,9 +684,10 @@ static int one_edit(const unsigned char *typed, size_t n, const char *word) {
  * ("moaning" is not "morning", "yours" not "hours"): found by running a
  * dictionary of British English through the corrector. */
 static const char *const not_typos[] = {
-    "bounce", "bounces", "corning", "dunce", "dunces", "expresses", "fours",
+    "bounce", "bounces", "corning", "cursed", "cursing", "dunce", "dunces", "expresses", "fours",
     "horus", "jounce", "jounces", "meekly", "minuses", "minuted", "minuter",
-    "minutest", "moaning", "mooning", "mourning", "pounce", "pounces", "pours",
+    "minutest", "moaning", "mooning", "mourning", "nursling", "pounce", "pounces",
+    "pours", "pursed", "pursing",
     "sours", "toady", "toddy", "tokay", "tonal", "tours", "weakly", "yours",
 };
 
@@ -692,5 +741,6 @@ static int lex_corrected(phrase_lexer *lx, phrase_token *tok) {
 int phrase_lex(phrase_lexer *lx, phrase_token *tok) {
     int code = lex_corrected(lx, tok);
     if (code) lx->tokens++;
+    lx->last = code;
     return code;
 }

@@ -10,14 +10,20 @@ static const char *greeting_name(phrase_greeting g) {
     return g == PHRASE_THANKS ? "thanks" : g == PHRASE_GOODNIGHT ? "goodnight" : "hello";
 }
 
+static const char *units_name(phrase_units u) { return u == PHRASE_UNITS_OZ ? "oz" : "ml"; }
+
 static cJSON *resolved_to_cjson(const resolved *r) {
     cJSON *o = cJSON_CreateObject();
     if (o == NULL) return NULL;
     cJSON_AddStringToObject(o, "intent", phrase_intent_name(r->intent));
     switch (r->intent) {
     case PHRASE_RECORD:
-        cJSON_AddNumberToObject(o, "amount_ml", r->amount_ml);
+        if (r->kind != PHRASE_NURSING) cJSON_AddNumberToObject(o, "amount_ml", r->amount_ml);
         cJSON_AddStringToObject(o, "kind", phrase_kind_name(r->kind));
+        if (r->sides[0]) cJSON_AddStringToObject(o, "sides", r->sides);
+        if (r->left_min) cJSON_AddNumberToObject(o, "left_min", r->left_min);
+        if (r->right_min) cJSON_AddNumberToObject(o, "right_min", r->right_min);
+        if (r->minutes) cJSON_AddNumberToObject(o, "minutes", r->minutes);
         cJSON_AddStringToObject(o, "at", r->at);
         cJSON_AddStringToObject(o, "day", r->day);
         if (r->both) cJSON_AddBoolToObject(o, "each_baby", 1);
@@ -38,6 +44,9 @@ static cJSON *resolved_to_cjson(const resolved *r) {
         break;
     case PHRASE_GREETING:
         cJSON_AddStringToObject(o, "greeting", greeting_name(r->greeting));
+        break;
+    case PHRASE_UNITS:
+        if (r->units) cJSON_AddStringToObject(o, "units", units_name(r->units));
         break;
     case PHRASE_CORRECT:
         cJSON_AddNumberToObject(o, "amount_ml", r->amount_ml);
@@ -68,6 +77,13 @@ int resolved_text(const resolved *r, char *buf, size_t size) {
     int n;
     switch (r->intent) {
     case PHRASE_RECORD:
+        if (r->kind == PHRASE_NURSING) {
+            n = snprintf(buf, size, "record: nursing, sides \"%s\", left %d min, right %d "
+                         "min, %d min in all (0: not said) at %s (day %s)%s%s%s",
+                         r->sides, r->left_min, r->right_min, r->minutes, r->at, r->day,
+                         r->note[0] ? ", note \"" : "", r->note, r->note[0] ? "\"" : "");
+            break;
+        }
         n = snprintf(buf, size, "record: %d ml %s%s at %s (day %s)%s%s%s",
                      r->amount_ml, phrase_kind_name(r->kind), r->both ? " for each baby" : "",
                      r->at, r->day, r->note[0] ? ", note \"" : "", r->note,
@@ -86,6 +102,10 @@ int resolved_text(const resolved *r, char *buf, size_t size) {
     case PHRASE_TIMEZONE:
         n = r->tz[0] ? snprintf(buf, size, "timezone: set to %s", r->tz)
                      : snprintf(buf, size, "timezone: show the family's zone");
+        break;
+    case PHRASE_UNITS:
+        n = r->units ? snprintf(buf, size, "units: set to %s", units_name(r->units))
+                     : snprintf(buf, size, "units: show the family's units");
         break;
     case PHRASE_GREETING:
         n = snprintf(buf, size, "greeting: %s", greeting_name(r->greeting));

@@ -125,6 +125,51 @@ static int feeding_instant(const phrase *p, clock_zone *zone, int64_t now_ms,
     return 0;
 }
 
+/* A time range's end: the first instant after the start showing the
+ * end's clock time (either half of the day when written without am/pm),
+ * on the zone's clock, so a session across a change of the clocks counts
+ * the minutes that really passed. Returns the minutes, or -1 with out's
+ * message set. */
+static int range_minutes(const phrase *p, clock_zone *zone, int64_t start_ms,
+                         int64_t now_ms, resolved *out) {
+    clock_local start;
+    clock_to_local(zone, start_ms, &start);
+    int hours[2] = {p->end_hour, p->end_hour % 12 + 12}, n = 1;
+    if (p->end_clock == PHRASE_CLOCK_BARE) {
+        hours[0] = p->end_hour % 12;
+        n = 2;
+    }
+    int64_t best = INT64_MAX;
+    for (int d = 0; d < 2; d++)
+        for (int i = 0; i < n; i++) {
+            int64_t t = clock_from_local(zone, clock_date_add(start.date, d), hours[i],
+                                         p->end_minute);
+            if (t > start_ms && t < best) best = t;
+        }
+    int64_t minutes = (best - start_ms) / MINUTE_MS;
+    char message[PHRASE_MESSAGE_MAX + 1];
+    if (best == INT64_MAX || minutes > PHRASE_NURSE_MAX_MINUTES) {
+        clock_local end;
+        clock_to_local(zone, best, &end);
+        snprintf(message, sizeof message, "a nursing session from %02d:%02d to %02d:%02d "
+                 "would be %lld minutes: at most %d; check the times", start.hour,
+                 start.minute, end.hour, end.minute, (long long)minutes,
+                 PHRASE_NURSE_MAX_MINUTES);
+        fail(out, message);
+        return -1;
+    }
+    if (best - now_ms > RESOLVE_FUTURE_TOLERANCE_MS) {
+        clock_local now;
+        clock_to_local(zone, now_ms, &now);
+        snprintf(message, sizeof message, "can't record a session that ends in the "
+                 "future: %02d:%02d is later than now (%02d:%02d)", p->end_hour,
+                 p->end_minute, now.hour, now.minute);
+        fail(out, message);
+        return -1;
+    }
+    return (int)minutes;
+}
+
 static const char *const month_names[] = {
     "January", "February", "March", "April", "May", "June", "July",
     "August", "September", "October", "November", "December"};
@@ -212,6 +257,18 @@ void resolve_phrase(const phrase *p, clock_zone *zone, int64_t now_ms,
         out->amount_ml = p->amount_ml;
         out->kind = p->kind;
         out->both = p->both;
+        memcpy(out->sides, p->sides, sizeof out->sides);
+        out->left_min = p->left_min;
+        out->right_min = p->right_min;
+        out->minutes = p->minutes;
+        if (p->range) {
+            int minutes = range_minutes(p, zone, out->at_ms, now_ms, out);
+            if (minutes < 0) return;
+            out->minutes = minutes;
+            /* one side: all of it was that side's */
+            if (strcmp(out->sides, "L") == 0) out->left_min = minutes;
+            if (strcmp(out->sides, "R") == 0) out->right_min = minutes;
+        }
         memcpy(out->note, p->note, sizeof out->note);
         return;
     case PHRASE_BABIES:
@@ -244,6 +301,9 @@ void resolve_phrase(const phrase *p, clock_zone *zone, int64_t now_ms,
         return;
     case PHRASE_GREETING:
         out->greeting = p->greeting;
+        return;
+    case PHRASE_UNITS:
+        out->units = p->units;
         return;
     case PHRASE_CORRECT: /* the amount only: the feeding keeps its time */
         out->amount_ml = p->amount_ml;

@@ -23,6 +23,10 @@ typedef struct {
     int was_ml;
     phrase_kind kind;
     int both;                      /* the amount for each of the babies */
+    /* a nursing session (kind PHRASE_NURSING): as in phrase.h; a time
+     * range's minutes are counted here, on the zone's clock */
+    char sides[PHRASE_SIDES_MAX];
+    int left_min, right_min, minutes;
     int64_t at_ms;                 /* the feeding's instant */
     char at[CLOCK_RFC3339_MAX];    /* local RFC 3339, seconds 00 */
     char note[PHRASE_NOTE_MAX + 1]; /* PHRASE_BABIES: the names given */
@@ -40,6 +44,9 @@ typedef struct {
     char since[CLOCK_RFC3339_MAX];
     int64_t since_ms;
     int hours;
+
+    /* PHRASE_UNITS */
+    phrase_units units;
 
     /* PHRASE_TIMEZONE: the canonical IANA id, "" when only asking */
     char tz[CLOCK_ZONE_ID_MAX];

@@ -26,9 +26,14 @@ typedef enum {
     PHRASE_GREETING,  /* "hello", "thanks", "night night": see `greeting` */
     PHRASE_SINCE,     /* the last `hours` hours: "last 24 hours" */
     PHRASE_BABIES,    /* show, or set when `note` names them, the babies */
-    PHRASE_CORRECT    /* the last entry's amount becomes `amount_ml`
+    PHRASE_CORRECT,   /* the last entry's amount becomes `amount_ml`
                          ("make that 110"); `was_ml` when given */
+    PHRASE_UNITS      /* show, or set when `units` is not 0, the units */
 } phrase_intent;
+
+/* The units a family's replies use (PHRASE_UNITS): input is read in
+ * either, always. */
+typedef enum { PHRASE_UNITS_ASK = 0, PHRASE_UNITS_ML, PHRASE_UNITS_OZ } phrase_units;
 
 typedef enum {
     PHRASE_HELLO = 1,
@@ -76,6 +81,10 @@ typedef enum {
 #define PHRASE_MESSAGE_MAX 200 /* bytes of an error message */
 #define PHRASE_AMOUNT_MIN_ML 1
 #define PHRASE_AMOUNT_MAX_ML 1000
+/* A nursing session: at most this many minutes in all (a longer one is a
+ * typo far more often than a feed), and sides as in store.h's `sides`. */
+#define PHRASE_NURSE_MAX_MINUTES 180
+#define PHRASE_SIDES_MAX 8
 
 /* How far back a phrase may place a feeding from the message that says
  * it: "yesterday" at its first minute, sent at today's last, when
@@ -99,6 +108,20 @@ typedef struct {
     phrase_day day;    /* also PHRASE_TOTAL's day (none means today) */
     phrase_part part;
     int both;          /* "both 60ml each": the amount for each baby */
+
+    /* A nursing session (kind PHRASE_NURSING, amount_ml 0): the sides in
+     * the order nursed ("L", "R", "LR", "RL", "LRL"; "B": both, in an order
+     * not said; "": not said), the minutes on each side and in all (0:
+     * not said). A time range ("nursed 2:10-2:35 left") starts at the
+     * clock time above and ends at end_hour:end_minute (`range` set): the
+     * resolver counts its minutes, on the zone's clock. */
+    char sides[PHRASE_SIDES_MAX];
+    int left_min, right_min, minutes;
+    int range;
+    int end_hour, end_minute;
+    phrase_clock end_clock;
+
+    phrase_units units; /* PHRASE_UNITS */
 
     phrase_greeting greeting; /* PHRASE_GREETING */
 

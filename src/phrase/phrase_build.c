@@ -15,14 +15,14 @@
 #include <stdio.h>
 #include <string.h>
 
-#define QUOTE_MAX 40 /* bytes of a user's word quoted in a message */
 
 /* The longest "N hours ago" we accept: older feedings are given with a day. */
 
 const char *phrase_intent_name(phrase_intent intent) {
     static const char *const names[] = {"error", "record",   "total", "last",
                                         "week",  "undo", "timezone", "help",
-                                        "greeting", "since", "babies", "correct"};
+                                        "greeting", "since", "babies", "correct",
+                                        "units"};
     return (unsigned)intent < sizeof names / sizeof names[0] ? names[intent]
                                                               : "error";
 }
@@ -58,21 +58,14 @@ void phrase_ctx_init(phrase_ctx *ctx, const char *text, size_t len,
 
 /* The 1-based character position of byte offset `off`, as a person counts
  * (UTF-8 continuation bytes do not start a character). */
-static size_t position(const phrase_ctx *ctx, uint32_t off) {
+size_t phrase_position(const phrase_ctx *ctx, uint32_t off) {
     size_t pos = 1;
     for (uint32_t i = 0; i < off && i < ctx->len; i++)
         if (((unsigned char)ctx->text[i] & 0xC0) != 0x80) pos++;
     return pos;
 }
 
-/* The token's text, valid UTF-8, shortened for a message. Returned by value:
- * C11 keeps the array alive until the end of the full expression, so
- * fail(ctx, "%s", quote(ctx, t).s) needs no buffer of its own. */
-typedef struct {
-    char s[QUOTE_MAX + 4]; /* the text, an ellipsis and NUL */
-} quoted;
-
-static quoted quote(const phrase_ctx *ctx, const phrase_token *t) {
+quoted phrase_quote(const phrase_ctx *ctx, const phrase_token *t) {
     quoted q;
     q.s[0] = '\0';
     if (utf8_copy_clean(q.s, QUOTE_MAX + 1, ctx->text + t->off, t->len) ==
@@ -81,7 +74,7 @@ static quoted quote(const phrase_ctx *ctx, const phrase_token *t) {
     return q;
 }
 
-static void fail(phrase_ctx *ctx, const char *fmt, ...) {
+void phrase_fail(phrase_ctx *ctx, const char *fmt, ...) {
     if (ctx->failed) return;
     va_list ap;
     va_start(ap, fmt);
@@ -91,15 +84,15 @@ static void fail(phrase_ctx *ctx, const char *fmt, ...) {
 }
 
 /* "X and Y": the second of two things that cannot both be in one phrase. */
-static void fail_twice(phrase_ctx *ctx, const char *what,
+void phrase_fail_twice(phrase_ctx *ctx, const char *what,
                        const phrase_token *first, const phrase_token *second,
                        const char *hint) {
-    fail(ctx, "two %s: \"%s\" and \"%s\" at position %zu%s", what,
-         quote(ctx, first).s, quote(ctx, second).s,
-         position(ctx, second->off), hint);
+    phrase_fail(ctx, "two %s: \"%s\" and \"%s\" at position %zu%s", what,
+         phrase_quote(ctx, first).s, phrase_quote(ctx, second).s,
+         phrase_position(ctx, second->off), hint);
 }
 
-static void note_word(phrase_ctx *ctx, const phrase_token *t, int command) {
+void phrase_note_word(phrase_ctx *ctx, const phrase_token *t, int command) {
     if (ctx->nwords == PHRASE_MAX_WORDS) {
         ctx->words_overflow = 1;
         return;
@@ -184,7 +177,7 @@ static const char *short_word_hint(const phrase_ctx *ctx, const phrase_token *t)
 
 /* Checks `t` against the token before it, then makes it the previous one.
  * A number glued to letters is an error that names the whole run. */
-static void follow(phrase_ctx *ctx, int code, const phrase_token *t) {
+void phrase_follow(phrase_ctx *ctx, int code, const phrase_token *t) {
     int prev = ctx->prev_code;
     phrase_token before = ctx->prev;
     ctx->prev_code = code;
@@ -192,8 +185,8 @@ static void follow(phrase_ctx *ctx, int code, const phrase_token *t) {
     if (!ctx->failed && prev == TK_WORD &&
         (before.sub == WORD_MULT || before.sub == WORD_EACH) &&
         (code == TK_AMOUNT || code == TK_NUMBER)) {
-        fail(ctx, "\"%s\" at position %zu: one feeding per line, each with "
-             "its amount", quote(ctx, &before).s, position(ctx, before.off));
+        phrase_fail(ctx, "\"%s\" at position %zu: one feeding per line, each with "
+             "its amount", phrase_quote(ctx, &before).s, phrase_position(ctx, before.off));
         return;
     }
     if (ctx->failed || prev == 0 || before.off + before.len != t->off) return;
@@ -209,13 +202,13 @@ static void follow(phrase_ctx *ctx, int code, const phrase_token *t) {
                            ? short_word_hint(ctx, word)
                            : NULL;
     if (hint)
-        fail(ctx, "didn't understand \"%s\" at position %zu (did you mean "
-             "\"%s%s\"?)", quote(ctx, &run).s, position(ctx, run.off),
-             quote(ctx, number).s, hint);
+        phrase_fail(ctx, "didn't understand \"%s\" at position %zu (did you mean "
+             "\"%s%s\"?)", phrase_quote(ctx, &run).s, phrase_position(ctx, run.off),
+             phrase_quote(ctx, number).s, hint);
     else
-        fail(ctx, "didn't understand \"%s\" at position %zu (a number "
+        phrase_fail(ctx, "didn't understand \"%s\" at position %zu (a number "
              "needs a unit or am/pm, like \"120ml\" or \"4pm\")",
-             quote(ctx, &run).s, position(ctx, run.off));
+             phrase_quote(ctx, &run).s, phrase_position(ctx, run.off));
 }
 
 /* Rounds half up to whole millilitres; oz are US fluid ounces. */
@@ -252,11 +245,11 @@ static void take_amount(phrase_ctx *ctx, const phrase_token *t, int unit,
             : bare && time_reading(ctx, t, when)                      ? t
                                                                       : NULL;
         if (timeish)
-            fail(ctx, "two amounts: \"%s\" and \"%s\" at position %zu "
-                 "(did you mean the time %s?)", quote(ctx, &ctx->amount).s,
-                 quote(ctx, t).s, position(ctx, t->off), when);
+            phrase_fail(ctx, "two amounts: \"%s\" and \"%s\" at position %zu "
+                 "(did you mean the time %s?)", phrase_quote(ctx, &ctx->amount).s,
+                 phrase_quote(ctx, t).s, phrase_position(ctx, t->off), when);
         else
-            fail_twice(ctx, "amounts", &ctx->amount, t, " (one feeding per line)");
+            phrase_fail_twice(ctx, "amounts", &ctx->amount, t, " (one feeding per line)");
         return;
     }
     if (!pair) ctx->amount_bare = bare;
@@ -266,8 +259,8 @@ static void take_amount(phrase_ctx *ctx, const phrase_token *t, int unit,
             if ((p[i] == '.' || p[i] == ',') && i > 0 && p[i + 1] >= '0' && p[i + 1] <= '9' &&
                 p[i + 2] >= '0' && p[i + 2] <= '9' && p[i + 3] >= '0' && p[i + 3] <= '9' &&
                 (i + 4 == t->len || p[i + 4] < '0' || p[i + 4] > '9')) {
-                fail(ctx, "\"%s\" at position %zu: write millilitres without a "
-                     "separator, like \"1000ml\"", quote(ctx, t).s, position(ctx, t->off));
+                phrase_fail(ctx, "\"%s\" at position %zu: write millilitres without a "
+                     "separator, like \"1000ml\"", phrase_quote(ctx, t).s, phrase_position(ctx, t->off));
                 return;
             }
     }
@@ -276,19 +269,19 @@ static void take_amount(phrase_ctx *ctx, const phrase_token *t, int unit,
     int64_t ml = micro_to_ml(t->micro, unit);
     if (ml < PHRASE_AMOUNT_MIN_ML || ml > PHRASE_AMOUNT_MAX_ML) {
         if (t->micro >= PHRASE_NUMBER_CAP * 1000000) /* saturated */
-            fail(ctx, "amount \"%s\" is out of range (%d\xE2\x80\x93%d ml)",
-                 quote(ctx, t).s, PHRASE_AMOUNT_MIN_ML,
+            phrase_fail(ctx, "amount \"%s\" is out of range (%d\xE2\x80\x93%d ml)",
+                 phrase_quote(ctx, t).s, PHRASE_AMOUNT_MIN_ML,
                  PHRASE_AMOUNT_MAX_ML);
         else if (unit == UNIT_OZ)
-            fail(ctx, "amount \"%s\" (%lld ml) is out of range (%d\xE2\x80\x93%d ml)",
-                 quote(ctx, t).s, (long long)ml,
+            phrase_fail(ctx, "amount \"%s\" (%lld ml) is out of range (%d\xE2\x80\x93%d ml)",
+                 phrase_quote(ctx, t).s, (long long)ml,
                  PHRASE_AMOUNT_MIN_ML, PHRASE_AMOUNT_MAX_ML);
         else if (ctx->amount_bare && time_reading(ctx, t, when))
-            fail(ctx, "\"%s\" at position %zu: did you mean the time %s? "
-                 "(as an amount, %lld ml is out of range)", quote(ctx, t).s,
-                 position(ctx, t->off), when, (long long)ml);
+            phrase_fail(ctx, "\"%s\" at position %zu: did you mean the time %s? "
+                 "(as an amount, %lld ml is out of range)", phrase_quote(ctx, t).s,
+                 phrase_position(ctx, t->off), when, (long long)ml);
         else
-            fail(ctx, "amount %lld ml is out of range (%d\xE2\x80\x93%d ml)",
+            phrase_fail(ctx, "amount %lld ml is out of range (%d\xE2\x80\x93%d ml)",
                  (long long)ml, PHRASE_AMOUNT_MIN_ML, PHRASE_AMOUNT_MAX_ML);
         return;
     }
@@ -303,14 +296,14 @@ static void take_amount(phrase_ctx *ctx, const phrase_token *t, int unit,
 }
 
 void phrase_add_amount(phrase_ctx *ctx, const phrase_token *t) {
-    follow(ctx, TK_AMOUNT, t);
+    phrase_follow(ctx, TK_AMOUNT, t);
     take_amount(ctx, t, t->unit, 0);
 }
 
 void phrase_add_number_unit(phrase_ctx *ctx, const phrase_token *n,
                             const phrase_token *u, int ago) {
-    follow(ctx, TK_NUMBER, n);
-    follow(ctx, TK_UNIT, u);
+    phrase_follow(ctx, TK_NUMBER, n);
+    phrase_follow(ctx, TK_UNIT, u);
     phrase_token both = *n;
     both.len = u->off + u->len - n->off;
     both.unit = u->unit;
@@ -322,55 +315,58 @@ void phrase_add_number_unit(phrase_ctx *ctx, const phrase_token *n,
         phrase_add_duration(ctx, &both);
 }
 
-static void phrase_add_clock_item(phrase_ctx *ctx, const phrase_token *t);
 
 static void take_time(phrase_ctx *ctx, const phrase_token *t) {
     ctx->items++;
     if (ctx->times++) {
-        fail_twice(ctx, "times", &ctx->time_tok, t, "");
+        phrase_fail_twice(ctx, "times", &ctx->time_tok, t, "");
         return;
     }
     ctx->time_tok = *t;
 }
 
 void phrase_add_clock(phrase_ctx *ctx, const phrase_token *t) {
-    follow(ctx, TK_CLOCK, t);
-    phrase_add_clock_item(ctx, t);
+    phrase_follow(ctx, TK_CLOCK, t);
+    phrase_take_clock(ctx, t);
 }
 
 void phrase_add_hourh(phrase_ctx *ctx, const phrase_token *t) {
-    follow(ctx, TK_HOURH, t);
+    if (ctx->nurse || ctx->npieces) { /* "nursed 1h left": how long */
+        phrase_add_duration(ctx, t);
+        return;
+    }
+    phrase_follow(ctx, TK_HOURH, t);
     /* "19h", "07h", "0h" are times; "2h" may be 2 o'clock or two hours
      * ("90ml took 2h", "every 3h") */
     int two_digits = t->len >= 3 && ctx->text[t->off + 1] >= '0' &&
                      ctx->text[t->off + 1] <= '9';
     if (t->hour >= 1 && t->hour <= 12 && !(two_digits && ctx->text[t->off] == '0')) {
-        fail(ctx, "\"%s\" at position %zu could be %d o'clock or %d hour%s: "
-             "write \"%dam\", \"%dpm\" or \"%s ago\"", quote(ctx, t).s,
-             position(ctx, t->off), t->hour, t->hour, t->hour == 1 ? "" : "s",
-             t->hour, t->hour, quote(ctx, t).s);
+        phrase_fail(ctx, "\"%s\" at position %zu could be %d o'clock or %d hour%s: "
+             "write \"%dam\", \"%dpm\" or \"%s ago\"", phrase_quote(ctx, t).s,
+             phrase_position(ctx, t->off), t->hour, t->hour, t->hour == 1 ? "" : "s",
+             t->hour, t->hour, phrase_quote(ctx, t).s);
         return;
     }
-    phrase_add_clock_item(ctx, t);
+    phrase_take_clock(ctx, t);
 }
 
-static void phrase_add_clock_item(phrase_ctx *ctx, const phrase_token *t) {
+void phrase_take_clock(phrase_ctx *ctx, const phrase_token *t) {
     take_time(ctx, t);
     if (ctx->failed) return;
     int hour = t->hour;
     if (t->sub == PHRASE_CLOCK_AM || t->sub == PHRASE_CLOCK_PM) {
         if (hour < 1 || hour > 12 || t->minute > 59) {
-            fail(ctx, "\"%s\" at position %zu is not a time of day "
+            phrase_fail(ctx, "\"%s\" at position %zu is not a time of day "
                  "(hours 1\xE2\x80\x93" "12 with am/pm, minutes "
                  "0\xE2\x80\x93" "59)",
-                 quote(ctx, t).s, position(ctx, t->off));
+                 phrase_quote(ctx, t).s, phrase_position(ctx, t->off));
             return;
         }
         hour = hour % 12 + (t->sub == PHRASE_CLOCK_PM ? 12 : 0);
     } else if (hour > 23 || t->minute > 59) {
-        fail(ctx, "\"%s\" at position %zu is not a time of day "
+        phrase_fail(ctx, "\"%s\" at position %zu is not a time of day "
              "(hours 0\xE2\x80\x93" "23, minutes 0\xE2\x80\x93" "59)",
-             quote(ctx, t).s, position(ctx, t->off));
+             phrase_quote(ctx, t).s, phrase_position(ctx, t->off));
         return;
     }
     ctx->out->time = PHRASE_TIME_CLOCK;
@@ -395,24 +391,24 @@ static void number_item(phrase_ctx *ctx, const phrase_token *t, int after) {
             clock.sub = clock.hour >= 1 && clock.hour <= 12 && p[0] != '0'
                             ? PHRASE_CLOCK_BARE
                             : PHRASE_CLOCK_AS_WRITTEN;
-            phrase_add_clock_item(ctx, &clock);
+            phrase_take_clock(ctx, &clock);
             return;
         }
         /* a number with a fraction but no unit is nothing a parent
          * measures in millilitres: ask, never guess */
         if (after == TK_AT)
-            fail(ctx, "\"at %s\" at position %zu is not a time of day "
+            phrase_fail(ctx, "\"at %s\" at position %zu is not a time of day "
                  "(like \"7:30\", \"7.30\" or \"7.30pm\")",
-                 quote(ctx, t).s, position(ctx, t->off));
+                 phrase_quote(ctx, t).s, phrase_position(ctx, t->off));
         else if (time_reading(ctx, t, when))
-            fail(ctx, "\"%s\" at position %zu: did you mean the time %s? "
+            phrase_fail(ctx, "\"%s\" at position %zu: did you mean the time %s? "
                  "(for an amount, give its unit, like \"%sml\" or \"%soz\")",
-                 quote(ctx, t).s, position(ctx, t->off), when,
-                 quote(ctx, t).s, quote(ctx, t).s);
+                 phrase_quote(ctx, t).s, phrase_position(ctx, t->off), when,
+                 phrase_quote(ctx, t).s, phrase_quote(ctx, t).s);
         else
-            fail(ctx, "\"%s\" at position %zu needs its unit, like \"%soz\" "
-                 "or \"%sml\"", quote(ctx, t).s, position(ctx, t->off),
-                 quote(ctx, t).s, quote(ctx, t).s);
+            phrase_fail(ctx, "\"%s\" at position %zu needs its unit, like \"%soz\" "
+                 "or \"%sml\"", phrase_quote(ctx, t).s, phrase_position(ctx, t->off),
+                 phrase_quote(ctx, t).s, phrase_quote(ctx, t).s);
         return;
     }
     if ((after == TK_AT || after == TK_DAY || after == TK_PART) &&
@@ -424,36 +420,42 @@ static void number_item(phrase_ctx *ctx, const phrase_token *t, int after) {
         clock.sub = (clock.hour >= 1 && clock.hour <= 12 && !leading_zero)
                         ? PHRASE_CLOCK_BARE
                         : PHRASE_CLOCK_AS_WRITTEN;
-        phrase_add_clock_item(ctx, &clock);
+        phrase_take_clock(ctx, &clock);
         return;
     }
     if (after == TK_AT) {
-        fail(ctx, "\"at %s\" at position %zu is not a time of day "
+        phrase_fail(ctx, "\"at %s\" at position %zu is not a time of day "
              "(hours 0\xE2\x80\x93" "23)",
-             quote(ctx, t).s, position(ctx, t->off));
+             phrase_quote(ctx, t).s, phrase_position(ctx, t->off));
         return;
     }
     take_amount(ctx, t, UNIT_ML, 1);
 }
 
 void phrase_add_number(phrase_ctx *ctx, const phrase_token *t) {
-    follow(ctx, TK_NUMBER, t);
+    int before = ctx->prev_code;
+    phrase_follow(ctx, TK_NUMBER, t);
+    if (before == TK_SIDE) { /* "L10", "left 12": the side's minutes */
+        ctx->items++;
+        phrase_add_piece(ctx, 0, 1, t);
+        return;
+    }
     number_item(ctx, t, 0);
 }
 
 void phrase_add_hour(phrase_ctx *ctx, int after, const phrase_token *t) {
-    follow(ctx, TK_NUMBER, t);
+    phrase_follow(ctx, TK_NUMBER, t);
     number_item(ctx, t, after);
 }
 
 void phrase_add_now(phrase_ctx *ctx, const phrase_token *t) {
-    follow(ctx, TK_NOW, t);
+    phrase_follow(ctx, TK_NOW, t);
     take_time(ctx, t);
     if (!ctx->failed) ctx->out->time = PHRASE_TIME_NOW;
 }
 
 void phrase_add_at(phrase_ctx *ctx, const phrase_token *t) {
-    follow(ctx, TK_AT, t);
+    phrase_follow(ctx, TK_AT, t);
 }
 
 /* "2.30 hours ago": 2 h 30 min, or 2.3 hours? */
@@ -467,21 +469,21 @@ static int minutes_like_decimal(const phrase_ctx *ctx, const phrase_token *t) {
 }
 
 void phrase_add_ago(phrase_ctx *ctx, const phrase_token *t) {
-    follow(ctx, TK_DURATION, t);
+    phrase_follow(ctx, TK_DURATION, t);
     take_time(ctx, t);
     if (ctx->failed) return;
     if (t->unit == UNIT_HOURS && minutes_like_decimal(ctx, t)) {
-        fail(ctx, "\"%s\" at position %zu: hours and minutes, or a decimal? "
-             "write the minutes, like \"150 min ago\"", quote(ctx, t).s,
-             position(ctx, t->off));
+        phrase_fail(ctx, "\"%s\" at position %zu: hours and minutes, or a decimal? "
+             "write the minutes, like \"150 min ago\"", phrase_quote(ctx, t).s,
+             phrase_position(ctx, t->off));
         return;
     }
     int64_t micro_minutes = t->unit == UNIT_HOURS ? t->micro * 60 : t->micro;
     int64_t minutes = (micro_minutes + 500000) / 1000000;
     if (minutes > PHRASE_AGO_MAX_MINUTES) {
-        fail(ctx, "\"%s ago\" at position %zu is too long ago (at most 48 "
+        phrase_fail(ctx, "\"%s ago\" at position %zu is too long ago (at most 48 "
              "hours); give the day and time instead, like \"yesterday 7pm\"",
-             quote(ctx, t).s, position(ctx, t->off));
+             phrase_quote(ctx, t).s, phrase_position(ctx, t->off));
         return;
     }
     ctx->out->time = PHRASE_TIME_AGO;
@@ -492,26 +494,27 @@ void phrase_add_ago(phrase_ctx *ctx, const phrase_token *t) {
  * 15 min" for 15 minutes ago), without one it is how long; which advice
  * fits is known only at the end (phrase_finish). */
 void phrase_add_duration(phrase_ctx *ctx, const phrase_token *t) {
-    follow(ctx, TK_DURATION, t);
+    phrase_follow(ctx, TK_DURATION, t);
     ctx->items++;
     if (!ctx->durations++) ctx->duration_tok = *t;
+    phrase_add_piece(ctx, 0, 0, t); /* a nursing session's minutes, maybe */
 }
 
 void phrase_error_future(phrase_ctx *ctx, const phrase_token *t) {
-    follow(ctx, TK_FUTURE, t);
-    fail(ctx, "can't record a feeding in the future (\"%s\" at position %zu)",
-         quote(ctx, t).s, position(ctx, t->off));
+    phrase_follow(ctx, TK_FUTURE, t);
+    phrase_fail(ctx, "can't record a feeding in the future (\"%s\" at position %zu)",
+         phrase_quote(ctx, t).s, phrase_position(ctx, t->off));
 }
 
 void phrase_add_day(phrase_ctx *ctx, const phrase_token *t) {
-    follow(ctx, TK_DAY, t);
+    phrase_follow(ctx, TK_DAY, t);
     ctx->items++;
     if (ctx->asked_days) {
-        fail_twice(ctx, "days", &ctx->asked_tok, t, "");
+        phrase_fail_twice(ctx, "days", &ctx->asked_tok, t, "");
         return;
     }
     if (ctx->days++ && ctx->out->day != (phrase_day)t->sub) {
-        fail_twice(ctx, "days", &ctx->day_tok, t, "");
+        phrase_fail_twice(ctx, "days", &ctx->day_tok, t, "");
         return;
     }
     ctx->day_tok = *t;
@@ -519,10 +522,10 @@ void phrase_add_day(phrase_ctx *ctx, const phrase_token *t) {
 }
 
 void phrase_add_asked_day(phrase_ctx *ctx, int code, const phrase_token *t) {
-    follow(ctx, code, t);
+    phrase_follow(ctx, code, t);
     ctx->items++;
     if (ctx->asked_days++ || ctx->days) {
-        fail_twice(ctx, "days", ctx->days ? &ctx->day_tok : &ctx->asked_tok, t, "");
+        phrase_fail_twice(ctx, "days", ctx->days ? &ctx->day_tok : &ctx->asked_tok, t, "");
         return;
     }
     ctx->asked_tok = *t;
@@ -534,8 +537,8 @@ void phrase_add_asked_day(phrase_ctx *ctx, int code, const phrase_token *t) {
     } else if (code == TK_DAYSAGO) {
         int64_t days = t->micro / 1000000;
         if (days < 1 || days > 366) {
-            fail(ctx, "\"%s\" at position %zu: ask about a day of the last "
-                 "year", quote(ctx, t).s, position(ctx, t->off));
+            phrase_fail(ctx, "\"%s\" at position %zu: ask about a day of the last "
+                 "year", phrase_quote(ctx, t).s, phrase_position(ctx, t->off));
             return;
         }
         out->days_ago = (int)days;
@@ -546,9 +549,9 @@ void phrase_add_asked_day(phrase_ctx *ctx, int code, const phrase_token *t) {
                 static const char *const names[] = {
                     "January", "February", "March", "April", "May", "June", "July",
                     "August", "September", "October", "November", "December"};
-                fail(ctx, "\"%s\" at position %zu could be %d %s or %d %s: "
-                     "write the month's name, like \"%d %.3s\"", quote(ctx, t).s,
-                     position(ctx, t->off), day, names[month - 1], month,
+                phrase_fail(ctx, "\"%s\" at position %zu could be %d %s or %d %s: "
+                     "write the month's name, like \"%d %.3s\"", phrase_quote(ctx, t).s,
+                     phrase_position(ctx, t->off), day, names[month - 1], month,
                      names[day - 1], day, names[month - 1]);
                 return;
             }
@@ -559,8 +562,8 @@ void phrase_add_asked_day(phrase_ctx *ctx, int code, const phrase_token *t) {
             }
         }
         if (day < 1 || day > 31 || month < 1 || month > 12) {
-            fail(ctx, "\"%s\" at position %zu is not a date",
-                 quote(ctx, t).s, position(ctx, t->off));
+            phrase_fail(ctx, "\"%s\" at position %zu is not a date",
+                 phrase_quote(ctx, t).s, phrase_position(ctx, t->off));
             return;
         }
         out->date_day = day;
@@ -570,23 +573,23 @@ void phrase_add_asked_day(phrase_ctx *ctx, int code, const phrase_token *t) {
 }
 
 void phrase_add_part(phrase_ctx *ctx, const phrase_token *t) {
-    follow(ctx, TK_PART, t);
+    phrase_follow(ctx, TK_PART, t);
     ctx->part_tok = *t;
     ctx->items++;
     if (ctx->out->part && ctx->out->part != (phrase_part)t->sub) {
-        fail(ctx, "two parts of the day at position %zu",
-             position(ctx, t->off));
+        phrase_fail(ctx, "two parts of the day at position %zu",
+             phrase_position(ctx, t->off));
         return;
     }
     ctx->out->part = (phrase_part)t->sub;
 }
 
 void phrase_add_kind(phrase_ctx *ctx, const phrase_token *t) {
-    follow(ctx, TK_KIND, t);
+    phrase_follow(ctx, TK_KIND, t);
     ctx->items++;
     if (t->sub == PHRASE_MILK) return; /* a specific kind wins over "milk" */
     if (ctx->specific_kind && ctx->out->kind != (phrase_kind)t->sub) {
-        fail_twice(ctx, "kinds", &ctx->kind_tok, t, " (one feeding per line)");
+        phrase_fail_twice(ctx, "kinds", &ctx->kind_tok, t, " (one feeding per line)");
         return;
     }
     ctx->specific_kind = 1;
@@ -596,19 +599,19 @@ void phrase_add_kind(phrase_ctx *ctx, const phrase_token *t) {
 
 void phrase_add_command(phrase_ctx *ctx, const phrase_token *t) {
     int first = ctx->items == 0;
-    follow(ctx, TK_COMMAND, t);
+    phrase_follow(ctx, TK_COMMAND, t);
     ctx->items++;
     if (t->sub == CMD_UNKNOWN) {
-        fail(ctx, "unknown command \"%s\" (try /help)",
-             quote(ctx, t).s);
+        phrase_fail(ctx, "unknown command \"%s\" (try /help)",
+             phrase_quote(ctx, t).s);
         return;
     }
     if (t->sub == CMD_BABIES && !first && !t->slash) {
         /* "gave the twins 120ml": only a line's first word names them */
-        note_word(ctx, t, 0);
+        phrase_note_word(ctx, t, 0);
         return;
     }
-    if (!t->slash) note_word(ctx, t, 1);
+    if (!t->slash) phrase_note_word(ctx, t, 1);
     if (t->sub == CMD_NOTFED) { /* decided at the end, whatever else */
         if (!ctx->notfed++) ctx->notfed_tok = *t;
         return;
@@ -649,12 +652,32 @@ void phrase_add_command(phrase_ctx *ctx, const phrase_token *t) {
     }
     if (ctx->command == CMD_SINCE && t->sub == CMD_TOTAL) return;
     if (ctx->command && ctx->command != t->sub) {
-        fail(ctx, "\"%s\" and \"%s\" ask for different things: send them "
-             "one at a time", quote(ctx, &ctx->command_tok).s, quote(ctx, t).s);
+        phrase_fail(ctx, "\"%s\" and \"%s\" ask for different things: send them "
+             "one at a time", phrase_quote(ctx, &ctx->command_tok).s, phrase_quote(ctx, t).s);
         return;
     }
     ctx->command = t->sub;
     ctx->command_tok = *t;
+}
+
+void phrase_add_units(phrase_ctx *ctx, const phrase_token *command,
+                      const phrase_token *unit) {
+    if (ctx->failed) return;
+    if (command->sub != CMD_UNITS) { /* "total ml": a unit without a number */
+        phrase_error_syntax(ctx, TK_UNIT, unit);
+        return;
+    }
+    if (unit->unit != UNIT_ML && unit->unit != UNIT_OZ) {
+        phrase_fail(ctx, "\"%s\" at position %zu: the units are ml or oz, like "
+             "\"units oz\"", phrase_quote(ctx, unit).s, phrase_position(ctx, unit->off));
+        return;
+    }
+    if (ctx->units && ctx->units != (unit->unit == UNIT_ML ? PHRASE_UNITS_ML : PHRASE_UNITS_OZ)) {
+        phrase_fail_twice(ctx, "units", &ctx->units_tok, unit, "");
+        return;
+    }
+    ctx->units = unit->unit == UNIT_ML ? PHRASE_UNITS_ML : PHRASE_UNITS_OZ;
+    ctx->units_tok = *unit;
 }
 
 void phrase_add_zone(phrase_ctx *ctx, const phrase_token *t) {
@@ -667,19 +690,19 @@ void phrase_add_question(phrase_ctx *ctx) { ctx->questions++; }
 void phrase_add_word(phrase_ctx *ctx, const phrase_token *t) {
     int before = ctx->prev_code;
     phrase_token before_tok = ctx->prev;
-    follow(ctx, TK_WORD, t);
+    phrase_follow(ctx, TK_WORD, t);
     if (ctx->failed) return;
     if (t->sub == WORD_UNITLIKE && before == TK_NUMBER) {
         /* "3 bottles", "2 tbsp", "4 onz": not millilitres */
         phrase_token run = before_tok;
         run.len = t->off + t->len - before_tok.off;
-        fail(ctx, "\"%s\" at position %zu: give the amount in ml or oz, like "
-             "\"120ml\" or \"4oz\"", quote(ctx, &run).s, position(ctx, run.off));
+        phrase_fail(ctx, "\"%s\" at position %zu: give the amount in ml or oz, like "
+             "\"120ml\" or \"4oz\"", phrase_quote(ctx, &run).s, phrase_position(ctx, run.off));
         return;
     }
     if (t->sub == WORD_MULT && (before == TK_NUMBER || before == TK_AMOUNT)) {
-        fail(ctx, "\"%s\" at position %zu: one feeding per line, each with "
-             "its amount", quote(ctx, t).s, position(ctx, t->off));
+        phrase_fail(ctx, "\"%s\" at position %zu: one feeding per line, each with "
+             "its amount", phrase_quote(ctx, t).s, phrase_position(ctx, t->off));
         return;
     }
     if (t->sub == WORD_BOTH) { /* judged at the end, with "each" */
@@ -700,45 +723,51 @@ void phrase_add_word(phrase_ctx *ctx, const phrase_token *t) {
         ctx->asking_tok = *t;
     }
     if (t->near_misses > 1) { /* one typo from two known words */
-        fail(ctx, "didn't understand \"%s\" at position %zu",
-             quote(ctx, t).s, position(ctx, t->off));
+        phrase_fail(ctx, "didn't understand \"%s\" at position %zu",
+             phrase_quote(ctx, t).s, phrase_position(ctx, t->off));
         return;
     }
     ctx->items++;
-    note_word(ctx, t, 0);
+    phrase_note_word(ctx, t, 0);
 }
 
 void phrase_error_syntax(phrase_ctx *ctx, int code, const phrase_token *t) {
     if (t == NULL || t->len == 0) {
-        fail(ctx, "the phrase is too complicated");
+        phrase_fail(ctx, "the phrase is too complicated");
         return;
     }
     if (code == TK_TIMEWORD && t->sub == 1) {
-        fail(ctx, "\"since\" at position %zu: totals since a time are not "
+        phrase_fail(ctx, "\"since\" at position %zu: totals since a time are not "
              "understood yet; ask \"last 6 hours\", or \"total\"",
-             position(ctx, t->off));
+             phrase_position(ctx, t->off));
         return;
     }
     if (code == TK_TIMEWORD && t->sub == 2) {
-        fail(ctx, "\"%s\" a time, at position %zu: give the time it was, like "
-             "\"7pm\"", quote(ctx, t).s, position(ctx, t->off));
+        phrase_fail(ctx, "\"%s\" a time, at position %zu: give the time it was, like "
+             "\"7pm\"", phrase_quote(ctx, t).s, phrase_position(ctx, t->off));
         return;
     }
     if (code == TK_TIMEWORD && t->sub == 3) {
-        fail(ctx, "\"%s\" at position %zu: totals are for a day, the last 7 "
+        phrase_fail(ctx, "\"%s\" at position %zu: totals are for a day, the last 7 "
              "days (\"week\") or up to 48 hours (\"last 24 hours\")",
-             quote(ctx, t).s, position(ctx, t->off));
+             phrase_quote(ctx, t).s, phrase_position(ctx, t->off));
         return;
     }
     if (code == TK_TIMEWORD) {
-        fail(ctx, "\"%s\" at position %zu: write times and amounts in "
-             "digits, like \"7:30\" or \"90ml\"", quote(ctx, t).s,
-             position(ctx, t->off));
+        phrase_fail(ctx, "\"%s\" at position %zu: write times and amounts in "
+             "digits, like \"7:30\" or \"90ml\"", phrase_quote(ctx, t).s,
+             phrase_position(ctx, t->off));
+        return;
+    }
+    if (code == TK_RANGE) {
+        phrase_fail(ctx, "\"%s\" at position %zu: a time range needs a time of day on "
+             "each side, like \"nursed 2:10-2:35 left\"", phrase_quote(ctx, t).s,
+             phrase_position(ctx, t->off));
         return;
     }
     if (code == TK_AMPM) {
-        fail(ctx, "\"%s\" at position %zu needs a time right before it, like "
-             "\"7%s\"", quote(ctx, t).s, position(ctx, t->off), quote(ctx, t).s);
+        phrase_fail(ctx, "\"%s\" at position %zu needs a time right before it, like "
+             "\"7%s\"", phrase_quote(ctx, t).s, phrase_position(ctx, t->off), phrase_quote(ctx, t).s);
         return;
     }
     if (code == TK_UNIT) {
@@ -747,29 +776,46 @@ void phrase_error_syntax(phrase_ctx *ctx, int code, const phrase_token *t) {
                               : t->unit == UNIT_HOURS   ? "2 %s ago"
                                                         : "120 %s";
         char like[QUOTE_MAX + 16];
-        quoted typed = quote(ctx, t);
+        quoted typed = phrase_quote(ctx, t);
         const char *word = !t->corrected            ? typed.s
                            : t->unit == UNIT_OZ      ? "oz"
                            : t->unit == UNIT_MINUTES ? "min"
                            : t->unit == UNIT_HOURS   ? "hours"
                                                      : "ml";
         snprintf(like, sizeof like, example, word);
-        fail(ctx, "\"%s\" at position %zu needs a number right before it, "
-             "like \"%s\"", quote(ctx, t).s, position(ctx, t->off), like);
+        phrase_fail(ctx, "\"%s\" at position %zu needs a number right before it, "
+             "like \"%s\"", phrase_quote(ctx, t).s, phrase_position(ctx, t->off), like);
         return;
     }
-    fail(ctx, "didn't understand \"%s\" at position %zu",
-         quote(ctx, t).s, position(ctx, t->off));
+    phrase_fail(ctx, "didn't understand \"%s\" at position %zu",
+         phrase_quote(ctx, t).s, phrase_position(ctx, t->off));
 }
 
-/* The note: the other words, in order, one space apart, as valid UTF-8.
- * Returns 0 when it does not fit. */
-static int build_note(phrase_ctx *ctx, int with_commands) {
+/* Words that only join a session's sides. */
+static int joins_sides(const char *w, uint32_t len) {
+    static const char *const joins[] = {"and", "then", "&", "+", "/", "-", "on", "the"};
+    for (size_t i = 0; i < sizeof joins / sizeof joins[0]; i++) {
+        size_t n = strlen(joins[i]), j = 0;
+        while (j < n && j < len && (w[j] | 0x20) == joins[i][j]) j++;
+        if (j == n && n == len) return 1;
+    }
+    return 0;
+}
+
+/* The note: the other words, in order, one space apart, as valid UTF-8;
+ * `with_commands`: 0 without command words, 1 with them, 2 with them but
+ * without the sides (a nursing session's). Returns 0 when it does not
+ * fit. */
+int phrase_build_note(phrase_ctx *ctx, int with_commands) {
     char *note = ctx->out->note;
     size_t used = 0;
     if (ctx->words_overflow) return 0;
     for (int i = 0; i < ctx->nwords; i++) {
-        if (ctx->words[i].command && !with_commands) continue;
+        if (ctx->words[i].command == 2 && with_commands == 2) continue; /* a side */
+        if (with_commands == 2 && joins_sides(ctx->text + ctx->words[i].off,
+                                              ctx->words[i].len))
+            continue; /* "left and right", "L10 then R5" */
+        if (ctx->words[i].command == 1 && !with_commands) continue;
         /* brackets and quotes around an amount say nothing: "(120ml)" */
         uint32_t k = 0;
         while (k < ctx->words[i].len && ctx->text[ctx->words[i].off + k] &&
@@ -802,16 +848,16 @@ static void finish_record(phrase_ctx *ctx) {
     phrase *out = ctx->out;
     int cmd = ctx->command;
     if (ctx->asked_days) {
-        fail(ctx, "\"%s\" at position %zu: a feeding can be placed today or "
-             "yesterday (like \"yesterday 7pm\")", quote(ctx, &ctx->asked_tok).s,
-             position(ctx, ctx->asked_tok.off));
+        phrase_fail(ctx, "\"%s\" at position %zu: a feeding can be placed today or "
+             "yesterday (like \"yesterday 7pm\")", phrase_quote(ctx, &ctx->asked_tok).s,
+             phrase_position(ctx, ctx->asked_tok.off));
         return;
     }
     if (cmd == CMD_SINCE || (cmd && has_digit(ctx, &ctx->command_tok))) {
         /* "last 24 hours", "last 7 days": a question with a number in it,
          * never a note */
-        fail(ctx, "\"%s\" is a question: send it on its own line",
-             quote(ctx, &ctx->command_tok).s);
+        phrase_fail(ctx, "\"%s\" is a question: send it on its own line",
+             phrase_quote(ctx, &ctx->command_tok).s);
         return;
     }
     phrase_part part = out->part;
@@ -820,32 +866,32 @@ static void finish_record(phrase_ctx *ctx) {
          ((part == PHRASE_AFTERNOON || part == PHRASE_EVENING ||
            part == PHRASE_TONIGHT) && out->clock == PHRASE_CLOCK_AM))) {
         /* "this morning 11pm": which one? */
-        fail(ctx, "\"%s\" doesn't fit the part of the day given with it",
-             quote(ctx, &ctx->time_tok).s);
+        phrase_fail(ctx, "\"%s\" doesn't fit the part of the day given with it",
+             phrase_quote(ctx, &ctx->time_tok).s);
         return;
     }
     if (ctx->questions) { /* "did she have 120ml?", "120?" */
-        fail(ctx, "an amount with \"?\": to record it, send it without the "
+        phrase_fail(ctx, "an amount with \"?\": to record it, send it without the "
              "question mark");
         return;
     }
     if (ctx->asking) {
-        fail(ctx, "\"%s ...\" sounds like a question: to record a feeding, "
-             "send the amount, like \"120ml\"", quote(ctx, &ctx->asking_tok).s);
+        phrase_fail(ctx, "\"%s ...\" sounds like a question: to record a feeding, "
+             "send the amount, like \"120ml\"", phrase_quote(ctx, &ctx->asking_tok).s);
         return;
     }
     if (out->part != PHRASE_NO_PART && out->time != PHRASE_TIME_CLOCK) {
-        fail(ctx, "\"%s\" without a time: give it, like \"7am\" or "
-             "\"yesterday 9pm\"", quote(ctx, &ctx->part_tok).s);
+        phrase_fail(ctx, "\"%s\" without a time: give it, like \"7am\" or "
+             "\"yesterday 9pm\"", phrase_quote(ctx, &ctx->part_tok).s);
         return;
     }
-    if (out->was_ml && (!build_note(ctx, 0) || out->note[0])) {
+    if (out->was_ml && (!phrase_build_note(ctx, 0) || out->note[0])) {
         /* "90ml, not 120 like last time", "only 90 not the usual 120": a
          * new feeding that mentions another amount, or a correction? */
-        fail(ctx, "two amounts: \"%s\" and \"%s\": for a new feeding, send "
+        phrase_fail(ctx, "two amounts: \"%s\" and \"%s\": for a new feeding, send "
              "one amount; to change the last one, \"make that %s\"",
-             quote(ctx, &ctx->amount).s, quote(ctx, &ctx->amount2).s,
-             quote(ctx, ctx->vague_after ? &ctx->amount : &ctx->amount2).s);
+             phrase_quote(ctx, &ctx->amount).s, phrase_quote(ctx, &ctx->amount2).s,
+             phrase_quote(ctx, ctx->vague_after ? &ctx->amount : &ctx->amount2).s);
         return;
     }
     out->note[0] = '\0';
@@ -853,7 +899,7 @@ static void finish_record(phrase_ctx *ctx) {
         if (out->time != PHRASE_TIME_NONE || out->day != PHRASE_NO_DAY ||
             ctx->specific_kind || ctx->durations || ctx->notfed) {
             /* "make that 110 at 3pm": more than an amount to change */
-            fail(ctx, "\"%s\": %s", quote(ctx, cmd == CMD_CORRECT || cmd == CMD_VAGUE
+            phrase_fail(ctx, "\"%s\": %s", phrase_quote(ctx, cmd == CMD_CORRECT || cmd == CMD_VAGUE
                                                   ? &ctx->command_tok : &ctx->amount).s,
                  correction_advice);
             return;
@@ -863,59 +909,65 @@ static void finish_record(phrase_ctx *ctx) {
     }
     if (cmd == CMD_VAGUE && (out->time != PHRASE_TIME_NONE || out->day != PHRASE_NO_DAY)) {
         /* "2pm not 3": the time was wrong */
-        fail(ctx, "\"%s\": %s", quote(ctx, &ctx->command_tok).s, correction_advice);
+        phrase_fail(ctx, "\"%s\": %s", phrase_quote(ctx, &ctx->command_tok).s, correction_advice);
         return;
     }
     if (cmd == CMD_VAGUE) { /* "no 90": a correction, or a new feeding? */
-        quoted amount = quote(ctx, &ctx->amount);
-        fail(ctx, "\"%s\" before the amount: to change the last feeding, send "
+        quoted amount = phrase_quote(ctx, &ctx->amount);
+        phrase_fail(ctx, "\"%s\" before the amount: to change the last feeding, send "
              "\"make that %s\"; for a new feeding, leave out \"%s\"",
-             quote(ctx, &ctx->command_tok).s, amount.s,
-             quote(ctx, &ctx->command_tok).s);
+             phrase_quote(ctx, &ctx->command_tok).s, amount.s,
+             phrase_quote(ctx, &ctx->command_tok).s);
         return;
     }
     if (ctx->amount_bare && !ctx->command_tok.slash &&
         (cmd == CMD_TOTAL || cmd == CMD_LAST || cmd == CMD_WEEK)) {
         /* "total 26 nov": a question, or a feeding? ask */
-        fail(ctx, "\"%s\" next to \"%s\": for a feeding, give the unit, "
-             "like \"%sml\"", quote(ctx, &ctx->amount).s,
-             quote(ctx, &ctx->command_tok).s, quote(ctx, &ctx->amount).s);
+        phrase_fail(ctx, "\"%s\" next to \"%s\": for a feeding, give the unit, "
+             "like \"%sml\"", phrase_quote(ctx, &ctx->amount).s,
+             phrase_quote(ctx, &ctx->command_tok).s, phrase_quote(ctx, &ctx->amount).s);
         return;
     }
     if (ctx->durations) {
-        quoted q = quote(ctx, &ctx->duration_tok);
-        fail(ctx, "\"%s\" at position %zu needs \"ago\", like \"%s ago\"",
-             q.s, position(ctx, ctx->duration_tok.off), q.s);
+        quoted q = phrase_quote(ctx, &ctx->duration_tok);
+        phrase_fail(ctx, "\"%s\" at position %zu needs \"ago\", like \"%s ago\"",
+             q.s, phrase_position(ctx, ctx->duration_tok.off), q.s);
         return;
     }
-    if (cmd == CMD_UNDO || cmd == CMD_HELP || cmd == CMD_TIMEZONE ||
+    if (cmd == CMD_UNDO || cmd == CMD_HELP || cmd == CMD_TIMEZONE || cmd == CMD_UNITS ||
         (ctx->command_tok.slash && cmd != CMD_FEED)) {
-        fail(ctx, "\"%s\" can't be combined with an amount; send it on its "
-             "own line", quote(ctx, &ctx->command_tok).s);
+        phrase_fail(ctx, "\"%s\" can't be combined with an amount; send it on its "
+             "own line", phrase_quote(ctx, &ctx->command_tok).s);
         return;
     }
     if (out->time == PHRASE_TIME_AGO && out->day != PHRASE_NO_DAY) {
-        fail(ctx, "\"%s ago\" can't be combined with \"%s\"",
-             quote(ctx, &ctx->time_tok).s,
-             quote(ctx, &ctx->day_tok).s);
+        phrase_fail(ctx, "\"%s ago\" can't be combined with \"%s\"",
+             phrase_quote(ctx, &ctx->time_tok).s,
+             phrase_quote(ctx, &ctx->day_tok).s);
+        return;
+    }
+    if (ctx->range) { /* "120ml 2:10-2:35" */
+        phrase_fail(ctx, "\"%s\": a bottle is given at one time: say when it started, "
+                    "like \"%s 2:10\" (a time range is a nursing session's)",
+                    phrase_quote(ctx, &ctx->range_tok).s, phrase_quote(ctx, &ctx->amount).s);
         return;
     }
     if (ctx->each && !ctx->both) {
-        fail(ctx, "\"%s\" at position %zu: one feeding per line, each with its "
-             "amount (for twins: \"both 60ml each\")", quote(ctx, &ctx->each_tok).s,
-             position(ctx, ctx->each_tok.off));
+        phrase_fail(ctx, "\"%s\" at position %zu: one feeding per line, each with its "
+             "amount (for twins: \"both 60ml each\")", phrase_quote(ctx, &ctx->each_tok).s,
+             phrase_position(ctx, ctx->each_tok.off));
         return;
     }
     if (ctx->both && !ctx->each) {
         /* "both 120ml": 120 each, or 120 shared? */
-        fail(ctx, "\"%s\": say how much each baby had, like \"both %s%s each\"",
-             quote(ctx, &ctx->both_tok).s, quote(ctx, &ctx->amount).s,
+        phrase_fail(ctx, "\"%s\": say how much each baby had, like \"both %s%s each\"",
+             phrase_quote(ctx, &ctx->both_tok).s, phrase_quote(ctx, &ctx->amount).s,
              ctx->amount_bare ? "ml" : "");
         return;
     }
     out->both = ctx->both;
-    if (!build_note(ctx, 1)) {
-        fail(ctx, "the note is too long (at most %d bytes)", PHRASE_NOTE_MAX);
+    if (!phrase_build_note(ctx, 1)) {
+        phrase_fail(ctx, "the note is too long (at most %d bytes)", PHRASE_NOTE_MAX);
         return;
     }
     out->intent = PHRASE_RECORD;
@@ -927,9 +979,9 @@ static void finish_command(phrase_ctx *ctx) {
     if ((ctx->times || ctx->out->part) && !greeting &&
         ctx->command != CMD_TIMEZONE && ctx->command != CMD_HELP) {
         /* "how much at 7pm", "total last night": not understood yet */
-        fail(ctx, "\"%s\" takes a day, not a time: like \"%s\" or \"%s "
-             "yesterday\"", quote(ctx, &ctx->command_tok).s,
-             quote(ctx, &ctx->command_tok).s, quote(ctx, &ctx->command_tok).s);
+        phrase_fail(ctx, "\"%s\" takes a day, not a time: like \"%s\" or \"%s "
+             "yesterday\"", phrase_quote(ctx, &ctx->command_tok).s,
+             phrase_quote(ctx, &ctx->command_tok).s, phrase_quote(ctx, &ctx->command_tok).s);
         return;
     }
     if (ctx->asked_days && (greeting || ctx->command == CMD_TOTAL)) {
@@ -937,28 +989,28 @@ static void finish_command(phrase_ctx *ctx) {
         return;
     }
     if (ctx->asked_days) {
-        fail(ctx, "\"%s\" doesn't take a day: ask \"total %s\" for that "
-             "day's feeds", quote(ctx, &ctx->command_tok).s,
-             quote(ctx, &ctx->asked_tok).s);
+        phrase_fail(ctx, "\"%s\" doesn't take a day: ask \"total %s\" for that "
+             "day's feeds", phrase_quote(ctx, &ctx->command_tok).s,
+             phrase_quote(ctx, &ctx->asked_tok).s);
         return;
     }
     if (ctx->durations) { /* "last 90 min": a window, or the last feed? */
-        fail(ctx, "\"%s\" with \"%s\": ask \"%s\" alone, or for a window "
-             "\"last 2 hours\"", quote(ctx, &ctx->command_tok).s,
-             quote(ctx, &ctx->duration_tok).s, quote(ctx, &ctx->command_tok).s);
+        phrase_fail(ctx, "\"%s\" with \"%s\": ask \"%s\" alone, or for a window "
+             "\"last 2 hours\"", phrase_quote(ctx, &ctx->command_tok).s,
+             phrase_quote(ctx, &ctx->duration_tok).s, phrase_quote(ctx, &ctx->command_tok).s);
         return;
     }
     switch (ctx->command) {
     case CMD_SINCE: {
         int64_t hours = ctx->command_tok.micro / 1000000;
         if (ctx->command_tok.micro < 0) {
-            fail(ctx, "\"%s\": a window of whole hours, like \"last 2 hours\"",
-                 quote(ctx, &ctx->command_tok).s);
+            phrase_fail(ctx, "\"%s\": a window of whole hours, like \"last 2 hours\"",
+                 phrase_quote(ctx, &ctx->command_tok).s);
             return;
         }
         if (hours < 1 || hours > 48) {
-            fail(ctx, "\"%s\": a window of 1 to 48 hours (or \"week\")",
-                 quote(ctx, &ctx->command_tok).s);
+            phrase_fail(ctx, "\"%s\": a window of 1 to 48 hours (or \"week\")",
+                 phrase_quote(ctx, &ctx->command_tok).s);
             return;
         }
         out->intent = PHRASE_SINCE;
@@ -968,13 +1020,13 @@ static void finish_command(phrase_ctx *ctx) {
     case CMD_BABIES: /* the rest of the line, as typed, is the names */
         if (ctx->zone_given && has_digit(ctx, &ctx->zone_tok)) {
             /* "babies 120ml": a feeding? */
-            fail(ctx, "\"%s\" takes the babies' names, like \"babies Mia Leo\"; for "
-                 "a feeding of each, \"both 60ml each\"", quote(ctx, &ctx->command_tok).s);
+            phrase_fail(ctx, "\"%s\" takes the babies' names, like \"babies Mia Leo\"; for "
+                 "a feeding of each, \"both 60ml each\"", phrase_quote(ctx, &ctx->command_tok).s);
             return;
         }
         if (ctx->zone_given) {
             if (ctx->zone_tok.len > PHRASE_NOTE_MAX) {
-                fail(ctx, "too many names (at most %d bytes)", PHRASE_NOTE_MAX);
+                phrase_fail(ctx, "too many names (at most %d bytes)", PHRASE_NOTE_MAX);
                 return;
             }
             utf8_copy_clean(out->note, sizeof out->note, ctx->text + ctx->zone_tok.off,
@@ -982,6 +1034,18 @@ static void finish_command(phrase_ctx *ctx) {
         }
         out->intent = PHRASE_BABIES;
         break;
+    case CMD_UNITS: { /* "units oz"; "units" alone asks */
+        int words = 0;
+        for (int i = 0; i < ctx->nwords; i++) words += ctx->words[i].command == 0;
+        if (words || ctx->words_overflow) {
+            phrase_fail(ctx, "\"%s\" takes ml or oz, like \"units oz\"",
+                        phrase_quote(ctx, &ctx->command_tok).s);
+            return;
+        }
+        out->intent = PHRASE_UNITS;
+        out->units = (phrase_units)ctx->units;
+        break;
+    }
     case CMD_TOTAL: out->intent = PHRASE_TOTAL; break;
     case CMD_LAST: out->intent = PHRASE_LAST; break;
     case CMD_WEEK: out->intent = PHRASE_WEEK; break;
@@ -996,8 +1060,8 @@ static void finish_command(phrase_ctx *ctx) {
     case CMD_TIMEZONE:
         if (ctx->zone_given) {
             if (ctx->zone_tok.len > PHRASE_ZONE_MAX) {
-                fail(ctx, "unknown time zone \"%s\"",
-                     quote(ctx, &ctx->zone_tok).s);
+                phrase_fail(ctx, "unknown time zone \"%s\"",
+                     phrase_quote(ctx, &ctx->zone_tok).s);
                 return;
             }
             utf8_copy_clean(out->zone, sizeof out->zone,
@@ -1006,17 +1070,17 @@ static void finish_command(phrase_ctx *ctx) {
         out->intent = PHRASE_TIMEZONE;
         break;
     case CMD_CORRECT:
-        fail(ctx, "\"%s\" needs the right amount, like \"make that 110ml\"",
-             quote(ctx, &ctx->command_tok).s);
+        phrase_fail(ctx, "\"%s\" needs the right amount, like \"make that 110ml\"",
+             phrase_quote(ctx, &ctx->command_tok).s);
         return;
     case CMD_VAGUE:
-        fail(ctx, "\"%s\": to change the last feeding, send the right amount, "
+        phrase_fail(ctx, "\"%s\": to change the last feeding, send the right amount, "
              "like \"make that 110ml\"; to remove it, \"undo\"",
-             quote(ctx, &ctx->command_tok).s);
+             phrase_quote(ctx, &ctx->command_tok).s);
         return;
     default: { /* CMD_FEED without an amount */
-        fail(ctx, "\"%s\" needs an amount, like \"/feed 120ml\"",
-             quote(ctx, &ctx->command_tok).s);
+        phrase_fail(ctx, "\"%s\" needs an amount, like \"/feed 120ml\"",
+             phrase_quote(ctx, &ctx->command_tok).s);
         return;
     }
     }
@@ -1026,15 +1090,22 @@ static void finish_command(phrase_ctx *ctx) {
 void phrase_finish(phrase_ctx *ctx) {
     phrase *out = ctx->out;
     if (!ctx->failed && ctx->notfed) {
-        fail(ctx, "\"%s\": only milk that was drunk is recorded; send what "
-             "the baby drank, like \"90ml\"", quote(ctx, &ctx->notfed_tok).s);
+        phrase_fail(ctx, "\"%s\": only milk that was drunk is recorded; send what "
+             "the baby drank, like \"90ml\"", phrase_quote(ctx, &ctx->notfed_tok).s);
     }
     if (!ctx->failed) {
-        if (ctx->amounts)
+        if (phrase_is_nursing(ctx))
+            phrase_finish_nursing(ctx);
+        else if (ctx->amounts)
             finish_record(ctx);
+        else if (phrase_side_alone(ctx))
+            ;
+        else if (ctx->range && !ctx->command)
+            phrase_fail(ctx, "\"%s\": a time range is a nursing session's, like "
+                        "\"nursed 2:10-2:35 left\"", phrase_quote(ctx, &ctx->range_tok).s);
         else if (ctx->durations && !ctx->command) {
-            quoted q = quote(ctx, &ctx->duration_tok);
-            fail(ctx, "\"%s\" is how long, not how much: a feeding needs "
+            quoted q = phrase_quote(ctx, &ctx->duration_tok);
+            phrase_fail(ctx, "\"%s\" is how long, not how much: a feeding needs "
                  "an amount, like \"120ml %s ago\"", q.s, q.s);
         }
         else if (ctx->command)
@@ -1051,13 +1122,13 @@ void phrase_finish(phrase_ctx *ctx) {
                 phrase_token w = {0};
                 w.off = ctx->words[first_word].off;
                 w.len = ctx->words[first_word].len;
-                fail(ctx, "didn't understand \"%s\" at position %zu "
+                phrase_fail(ctx, "didn't understand \"%s\" at position %zu "
                      "(a feeding needs an amount, like \"120ml\")",
-                     quote(ctx, &w).s, position(ctx, w.off));
+                     phrase_quote(ctx, &w).s, phrase_position(ctx, w.off));
             } else if (ctx->items || ctx->questions) {
-                fail(ctx, "no amount: say how much, like \"120ml\"");
+                phrase_fail(ctx, "no amount: say how much, like \"120ml\"");
             } else {
-                fail(ctx, "empty message: send a feeding like \"120ml\", or "
+                phrase_fail(ctx, "empty message: send a feeding like \"120ml\", or "
                      "\"help\"");
             }
         }
@@ -1066,8 +1137,8 @@ void phrase_finish(phrase_ctx *ctx) {
         out->intent != PHRASE_BABIES) {
         /* "total both": nothing to say both of, yet */
         const phrase_token *w = ctx->both ? &ctx->both_tok : &ctx->each_tok;
-        fail(ctx, "didn't understand \"%s\" at position %zu", quote(ctx, w).s,
-             position(ctx, w->off));
+        phrase_fail(ctx, "didn't understand \"%s\" at position %zu", phrase_quote(ctx, w).s,
+             phrase_position(ctx, w->off));
     }
     if (ctx->failed) {
         /* An error carries only its message. */
@@ -1092,6 +1163,7 @@ void phrase_finish(phrase_ctx *ctx) {
         }
         if (kept.intent == PHRASE_GREETING) out->greeting = kept.greeting;
         if (kept.intent == PHRASE_SINCE) out->hours = kept.hours;
+        if (kept.intent == PHRASE_UNITS) out->units = kept.units;
         if (kept.intent == PHRASE_CORRECT) {
             out->amount_ml = kept.amount_ml;
             out->was_ml = kept.was_ml;

@@ -31,8 +31,13 @@ enum {
     CMD_HELLO,   /* greetings and thanks: a friendly word back */
     CMD_THANKS,
     CMD_GOODNIGHT,
+    CMD_UNITS,   /* "units oz": the family's units (the unit after) */
     CMD_UNKNOWN /* a slash command we do not have */
 };
+
+/* phrase_token.sub of a SIDE: "left", "right", "each side" (as many
+ * minutes on each), "both sides" (the minutes are both's). */
+enum { SIDE_LEFT = 1, SIDE_RIGHT, SIDE_EACH, SIDE_BOTH };
 
 /* phrase_token.sub of a WORD the builder judges by its place. */
 enum {
@@ -69,6 +74,7 @@ typedef struct {
     int zone_next; /* the rest of the line is a time zone argument (or the
                       babies' names) */
     int tokens;    /* tokens returned so far */
+    int last;      /* the code of the last token returned (0: none) */
 } phrase_lexer;
 
 void phrase_lexer_init(phrase_lexer *lx, const char *text, size_t len);
@@ -113,6 +119,19 @@ typedef struct {
     phrase_token amount2; /* the second amount of "110 not 120" */
     int durations;    /* a duration without "ago" */
     phrase_token duration_tok;
+    /* Nursing: a word for it; its sides and minutes in the order written
+     * (side 0: minutes; `bare`: a number without "min"); a time range */
+    int nurse;
+    phrase_token nurse_tok;
+    struct {
+        int side, bare;
+        phrase_token tok;
+    } pieces[8];
+    int npieces, pieces_overflow;
+    int range;
+    phrase_token range_tok;
+    int units;        /* PHRASE_UNITS_* named after "units" */
+    phrase_token units_tok;
     /* the previous token, to judge a number glued to a word ("3pn") */
     int prev_code;
     phrase_token prev;
@@ -123,7 +142,8 @@ typedef struct {
      * Last in the struct: phrase_ctx_init clears everything before it. */
     struct {
         uint32_t off, len;
-        int command;
+        int command; /* 1: a command word; 2: a side, a note word only
+                        when the line is no nursing session */
     } words[PHRASE_MAX_WORDS];
 } phrase_ctx;
 
@@ -155,10 +175,57 @@ void phrase_add_asked_day(phrase_ctx *ctx, int code, const phrase_token *t);
 /* "120 mls", "5 ounzes" (read as "ounces"), "15 minuets ago". */
 void phrase_add_number_unit(phrase_ctx *ctx, const phrase_token *n,
                             const phrase_token *u, int ago);
+/* Nursing (#16): "nursed", "bf"; a side ("left", "L", "each side"); a
+ * time range's end `end` (a clock, or with `hour` a bare number read as
+ * an hour: "10pm-11"), after its start was added; a bare number as a
+ * range's start ("2-2:30pm"), judged with its end. */
+void phrase_add_nurse(phrase_ctx *ctx, const phrase_token *t);
+void phrase_add_side(phrase_ctx *ctx, const phrase_token *t);
+void phrase_add_range(phrase_ctx *ctx, const phrase_token *dash,
+                      const phrase_token *end, int hour);
+void phrase_add_range_start(phrase_ctx *ctx, const phrase_token *start,
+                            const phrase_token *end);
+/* "units oz": the unit a command names (only "units" takes one). */
+void phrase_add_units(phrase_ctx *ctx, const phrase_token *command,
+                      const phrase_token *unit);
 /* A token the grammar cannot place ("ago" alone, a unit without a number):
  * `code` is its TK_* code (0 when the parser's stack overflowed). */
 void phrase_error_syntax(phrase_ctx *ctx, int code, const phrase_token *t);
 /* Decide the intent once every token is in. */
 void phrase_finish(phrase_ctx *ctx);
+
+/* What the builders share (phrase_build.c, phrase_nursing.c). */
+#define QUOTE_MAX 40 /* bytes of a user's word quoted in a message */
+/* The token's text, valid UTF-8, shortened for a message. Returned by value:
+ * C11 keeps the array alive until the end of the full expression, so
+ * phrase_fail(ctx, "%s", phrase_quote(ctx, t).s) needs no buffer. */
+typedef struct {
+    char s[QUOTE_MAX + 4]; /* the text, an ellipsis and NUL */
+} quoted;
+quoted phrase_quote(const phrase_ctx *ctx, const phrase_token *t);
+/* The 1-based character position of byte offset `off`, as a person counts. */
+size_t phrase_position(const phrase_ctx *ctx, uint32_t off);
+/* The phrase's error (the first one stands), and parsing stops. */
+void phrase_fail(phrase_ctx *ctx, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* "two X: ... and ...". */
+void phrase_fail_twice(phrase_ctx *ctx, const char *what, const phrase_token *first,
+                       const phrase_token *second, const char *hint);
+/* Checks `t` (code `code`) against the token before it: a number glued to
+ * letters is an error. */
+void phrase_follow(phrase_ctx *ctx, int code, const phrase_token *t);
+/* A word of the note; `command`: 1 a command word, 2 a side. */
+void phrase_note_word(phrase_ctx *ctx, const phrase_token *t, int command);
+/* The note from the words (see phrase_build.c); 0 when too long. */
+int phrase_build_note(phrase_ctx *ctx, int with_commands);
+/* A clock time, checked, as the phrase's time. */
+void phrase_take_clock(phrase_ctx *ctx, const phrase_token *t);
+/* Nursing (phrase_nursing.c): a side (side != 0) or minutes (0) in the
+ * order written; whether the line is a nursing session; and its finish. */
+void phrase_add_piece(phrase_ctx *ctx, int side, int bare, const phrase_token *t);
+int phrase_is_nursing(const phrase_ctx *ctx);
+/* "left", "each side" alone: fails with advice and returns 1. */
+int phrase_side_alone(phrase_ctx *ctx);
+void phrase_finish_nursing(phrase_ctx *ctx);
 
 #endif

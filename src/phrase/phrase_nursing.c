@@ -1,0 +1,344 @@
+/* phrase_nursing.c -- nursing sessions (#16): sides, minutes, time ranges.
+ *
+ * A session is told by a word for it ("nursed", "bf"), by its sides each
+ * with its minutes ("left 12 right 8", "L10 R5", "15 min left", "10 min
+ * each side"), or by a time range ("nursed 2:10-2:35 left"). Parents write
+ * minutes before or after their side, so the grammar only hands over each
+ * side and each duration in the order written (the pieces), and
+ * phrase_finish_nursing() pairs them: minutes go with the side they touch,
+ * on the side the line began with ("left 12 right 8": after; "15 min left,
+ * 10 min right": before). What cannot be paired is asked about, never
+ * guessed. A side alone ("120ml right after her bath") is a note word: a
+ * line is a session only with a nursing word, or a side and its minutes. */
+#include "phrase_internal.h"
+#include "phrase_grammar.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void phrase_add_piece(phrase_ctx *ctx, int side, int bare, const phrase_token *t) {
+    int n = (int)(sizeof ctx->pieces / sizeof ctx->pieces[0]);
+    if (ctx->npieces == n) {
+        ctx->pieces_overflow = 1;
+        return;
+    }
+    ctx->pieces[ctx->npieces].side = side;
+    ctx->pieces[ctx->npieces].bare = bare;
+    ctx->pieces[ctx->npieces].tok = *t;
+    ctx->npieces++;
+}
+
+void phrase_add_nurse(phrase_ctx *ctx, const phrase_token *t) {
+    phrase_follow(ctx, TK_NURSE, t);
+    ctx->items++;
+    if (!ctx->nurse++) ctx->nurse_tok = *t;
+}
+
+void phrase_add_side(phrase_ctx *ctx, const phrase_token *t) {
+    int before = ctx->prev_code;
+    phrase_token before_tok = ctx->prev;
+    phrase_follow(ctx, TK_SIDE, t);
+    if (ctx->failed) return;
+    ctx->items++;
+    /* "15 left": the bare number right before a side is its minutes, not
+     * millilitres */
+    if (before == TK_NUMBER && ctx->amounts == 1 && ctx->amount_bare &&
+        ctx->amount.off == before_tok.off && !ctx->out->was_ml) {
+        ctx->amounts = 0;
+        ctx->amount_bare = 0;
+        ctx->out->amount_ml = 0;
+        phrase_add_piece(ctx, 0, 1, &before_tok);
+    }
+    phrase_add_piece(ctx, t->sub, 0, t);
+    phrase_note_word(ctx, t, 2);
+}
+
+/* The end of "2:10-2:35" (or, with `hour`, the bare hour of "10pm-11"). */
+void phrase_add_range(phrase_ctx *ctx, const phrase_token *dash,
+                      const phrase_token *end, int hour) {
+    phrase *out = ctx->out;
+    phrase_follow(ctx, TK_RANGE, dash);
+    phrase_follow(ctx, hour ? TK_NUMBER : TK_CLOCK, end);
+    if (ctx->failed) return;
+    if (ctx->range++) {
+        phrase_fail_twice(ctx, "time ranges", &ctx->range_tok, dash, " (one session per line)");
+        return;
+    }
+    ctx->range_tok = *dash;
+    phrase_token e = *end;
+    if (hour) {
+        int leading_zero = end->len > 1 && ctx->text[end->off] == '0';
+        if (!end->integer || end->micro > 23 * 1000000LL) {
+            phrase_fail(ctx, "\"%s\" at position %zu is not a time of day: a time range "
+                        "is like \"2:10-2:35\"", phrase_quote(ctx, end).s,
+                        phrase_position(ctx, end->off));
+            return;
+        }
+        e.hour = (int)(end->micro / 1000000);
+        e.minute = 0;
+        e.sub = e.hour >= 1 && e.hour <= 12 && !leading_zero ? PHRASE_CLOCK_BARE
+                                                              : PHRASE_CLOCK_AS_WRITTEN;
+    }
+    int h = e.hour;
+    if (e.sub == PHRASE_CLOCK_AM || e.sub == PHRASE_CLOCK_PM) {
+        if (h < 1 || h > 12 || e.minute > 59) {
+            phrase_fail(ctx, "\"%s\" at position %zu is not a time of day (hours "
+                        "1\xE2\x80\x93" "12 with am/pm, minutes 0\xE2\x80\x93" "59)",
+                        phrase_quote(ctx, end).s, phrase_position(ctx, end->off));
+            return;
+        }
+        h = h % 12 + (e.sub == PHRASE_CLOCK_PM ? 12 : 0);
+    } else if (h > 23 || e.minute > 59) {
+        phrase_fail(ctx, "\"%s\" at position %zu is not a time of day (hours "
+                    "0\xE2\x80\x93" "23, minutes 0\xE2\x80\x93" "59)",
+                    phrase_quote(ctx, end).s, phrase_position(ctx, end->off));
+        return;
+    }
+    out->range = 1;
+    out->end_hour = h;
+    out->end_minute = e.minute;
+    out->end_clock = (phrase_clock)e.sub;
+    /* a start without am/pm takes the end's ("2-2:30pm"), or the other
+     * one when it comes before the end only that way ("11:50-12:10am") */
+    if (out->clock == PHRASE_CLOCK_BARE &&
+        (out->end_clock == PHRASE_CLOCK_AM || out->end_clock == PHRASE_CLOCK_PM)) {
+        int start = (out->hour % 12) * 60 + out->minute;
+        int finish = (out->end_hour % 12) * 60 + out->end_minute;
+        int end_pm = out->end_clock == PHRASE_CLOCK_PM;
+        int pm = start <= finish ? end_pm : !end_pm;
+        out->hour = out->hour % 12 + (pm ? 12 : 0);
+        out->clock = pm ? PHRASE_CLOCK_PM : PHRASE_CLOCK_AM;
+    }
+}
+
+/* "2-2:30pm": the bare number before the range is the start's hour. */
+void phrase_add_range_start(phrase_ctx *ctx, const phrase_token *start,
+                            const phrase_token *end) {
+    (void)end;
+    phrase_follow(ctx, TK_NUMBER, start);
+    if (ctx->failed) return;
+    if (!start->integer || start->micro > 23 * 1000000LL) {
+        phrase_fail(ctx, "\"%s\" at position %zu is not a time of day: a time range "
+                    "is like \"2:10-2:35\"", phrase_quote(ctx, start).s,
+                    phrase_position(ctx, start->off));
+        return;
+    }
+    phrase_token clock = *start;
+    int leading_zero = start->len > 1 && ctx->text[start->off] == '0';
+    clock.hour = (int)(start->micro / 1000000);
+    clock.minute = 0;
+    clock.sub = clock.hour >= 1 && clock.hour <= 12 && !leading_zero ? PHRASE_CLOCK_BARE
+                                                                     : PHRASE_CLOCK_AS_WRITTEN;
+    phrase_take_clock(ctx, &clock);
+}
+
+int phrase_is_nursing(const phrase_ctx *ctx) {
+    int sides = 0, minutes = 0, cmd = ctx->command;
+    for (int i = 0; i < ctx->npieces; i++) {
+        if (ctx->pieces[i].side) sides++;
+        else minutes++;
+    }
+    /* "last nursed", "total bf today": a question about sessions */
+    if (ctx->nurse && !ctx->npieces && !ctx->range && !ctx->amounts &&
+        (cmd == CMD_TOTAL || cmd == CMD_LAST || cmd == CMD_WEEK || cmd == CMD_SINCE))
+        return 0;
+    if (ctx->nurse) return 1;
+    return sides && (minutes || ctx->range);
+}
+
+int phrase_side_alone(phrase_ctx *ctx) {
+    const phrase_token *side = NULL;
+    for (int i = 0; i < ctx->npieces; i++)
+        if (ctx->pieces[i].side) side = &ctx->pieces[i].tok;
+    if (side == NULL || ctx->amounts || ctx->command || ctx->nwords > 1) return 0;
+    phrase_fail(ctx, "\"%s\": for a nursing session, say its minutes, like \"nursed 15 "
+                "min left\"; for a bottle, its amount, like \"120ml\"",
+                phrase_quote(ctx, side).s);
+    return 1;
+}
+
+/* A piece's minutes, rounded ("7.5 min" is 8); -1 out of range. */
+static int piece_minutes(const phrase_token *t) {
+    int64_t micro = t->unit == UNIT_HOURS ? t->micro * 60 : t->micro;
+    int64_t minutes = (micro + 500000) / 1000000;
+    return minutes >= 1 && minutes <= PHRASE_NURSE_MAX_MINUTES ? (int)minutes : -1;
+}
+
+/* Checks what a session cannot have with it; returns 0 when it fails. */
+static int nursing_alone(phrase_ctx *ctx) {
+    phrase *out = ctx->out;
+    int cmd = ctx->command;
+    const phrase_token *said = ctx->nurse ? &ctx->nurse_tok : &ctx->pieces[0].tok;
+    if (ctx->amounts && ctx->amount_bare) { /* "bf 20": minutes? */
+        quoted q = phrase_quote(ctx, &ctx->amount);
+        phrase_fail(ctx, "\"%s\" at position %zu: minutes? say \"%s min\", and the side, "
+                    "like \"nursed %s min left\"", q.s, phrase_position(ctx, ctx->amount.off),
+                    q.s, q.s);
+    } else if (ctx->amounts) {
+        phrase_fail(ctx, "\"%s\" and \"%s\": a bottle and a nursing session are two "
+                    "feedings: send each on its own line, like \"nursed 15 min left\" "
+                    "and \"60ml formula\"", phrase_quote(ctx, said).s,
+                    phrase_quote(ctx, &ctx->amount).s);
+    } else if (ctx->specific_kind) {
+        phrase_fail(ctx, "\"%s\" with \"%s\": a nursing session is at the breast; for "
+                    "milk in a bottle give its amount, like \"90ml breast milk\"",
+                    phrase_quote(ctx, &ctx->kind_tok).s, phrase_quote(ctx, said).s);
+    } else if (ctx->both || ctx->each) {
+        phrase_fail(ctx, "\"%s\": one baby's nursing session per line, with the baby's name",
+                    phrase_quote(ctx, ctx->both ? &ctx->both_tok : &ctx->each_tok).s);
+    } else if (cmd == CMD_CORRECT || cmd == CMD_VAGUE) {
+        phrase_fail(ctx, "\"%s\": a correction changes only a bottle's amount; to change "
+                    "a nursing session, send \"undo\", then the session again",
+                    phrase_quote(ctx, &ctx->command_tok).s);
+    } else if (cmd == CMD_UNDO || cmd == CMD_HELP || cmd == CMD_TIMEZONE || cmd == CMD_SINCE ||
+               cmd == CMD_BABIES || cmd == CMD_UNITS ||
+               (ctx->command_tok.slash && cmd != CMD_FEED)) {
+        phrase_fail(ctx, "\"%s\" can't be combined with a nursing session; send it on "
+                    "its own line", phrase_quote(ctx, &ctx->command_tok).s);
+    } else if (ctx->asked_days) {
+        phrase_fail(ctx, "\"%s\" at position %zu: a feeding can be placed today or "
+                    "yesterday (like \"yesterday 7pm\")", phrase_quote(ctx, &ctx->asked_tok).s,
+                    phrase_position(ctx, ctx->asked_tok.off));
+    } else if (ctx->questions) {
+        phrase_fail(ctx, "a nursing session with \"?\": to record it, send it without the "
+                    "question mark; to ask which side is next, \"last\"");
+    } else if (ctx->asking) {
+        phrase_fail(ctx, "\"%s ...\" sounds like a question: to record a session, send "
+                    "it like \"nursed 15 min left\"", phrase_quote(ctx, &ctx->asking_tok).s);
+    } else if (out->part != PHRASE_NO_PART && out->time != PHRASE_TIME_CLOCK) {
+        phrase_fail(ctx, "\"%s\" without a time: give it, like \"7am\" or "
+                    "\"yesterday 9pm\"", phrase_quote(ctx, &ctx->part_tok).s);
+    } else if (out->time == PHRASE_TIME_AGO && out->day != PHRASE_NO_DAY) {
+        phrase_fail(ctx, "\"%s ago\" can't be combined with \"%s\"",
+                    phrase_quote(ctx, &ctx->time_tok).s, phrase_quote(ctx, &ctx->day_tok).s);
+    } else if (ctx->pieces_overflow) {
+        phrase_fail(ctx, "too many sides and minutes: one session per line");
+    }
+    return !ctx->failed;
+}
+
+/* "which minutes?": a piece that cannot be paired with a side. */
+static void fail_unpaired(phrase_ctx *ctx, const phrase_token *t) {
+    phrase_fail(ctx, "\"%s\" at position %zu: which side? say the minutes next to each "
+                "side, like \"left 12 right 8\"", phrase_quote(ctx, t).s,
+                phrase_position(ctx, t->off));
+}
+
+/* Pairs sides and minutes (see the top) into out's sides and minutes. */
+static void pair_pieces(phrase_ctx *ctx) {
+    phrase *out = ctx->out;
+    int n = ctx->npieces, sides = 0, minutes = 0, special = -1, mins[8];
+    for (int i = 0; i < n; i++) {
+        mins[i] = 0;
+        if (ctx->pieces[i].side) {
+            sides++;
+            if (ctx->pieces[i].side >= SIDE_EACH) special = i;
+            continue;
+        }
+        minutes++;
+        mins[i] = piece_minutes(&ctx->pieces[i].tok);
+        if (mins[i] < 0) {
+            phrase_fail(ctx, "\"%s\" at position %zu: a nursing session's minutes are 1 "
+                        "to %d", phrase_quote(ctx, &ctx->pieces[i].tok).s,
+                        phrase_position(ctx, ctx->pieces[i].tok.off),
+                        PHRASE_NURSE_MAX_MINUTES);
+            return;
+        }
+    }
+    int first_m = -1, last_m = -1;
+    for (int i = 0; i < n; i++)
+        if (!ctx->pieces[i].side) {
+            if (first_m < 0) first_m = i;
+            last_m = i;
+        }
+    if (special >= 0) { /* "10 min each side", "both sides 20 min" */
+        const phrase_token *t = &ctx->pieces[special].tok;
+        if (sides > 1) {
+            phrase_fail(ctx, "\"%s\" with another side: say \"10 min each side\", or "
+                        "\"left 10 right 10\"", phrase_quote(ctx, t).s);
+            return;
+        }
+        if (minutes > 1) {
+            fail_unpaired(ctx, &ctx->pieces[last_m].tok);
+            return;
+        }
+        snprintf(out->sides, sizeof out->sides, "B");
+        if (ctx->pieces[special].side == SIDE_EACH) {
+            if (!minutes) {
+                phrase_fail(ctx, "\"%s\": how many minutes, like \"10 min %s\"",
+                            phrase_quote(ctx, t).s, phrase_quote(ctx, t).s);
+                return;
+            }
+            out->left_min = out->right_min = mins[first_m];
+            out->minutes = 2 * mins[first_m];
+        } else {
+            out->minutes = minutes ? mins[first_m] : 0;
+        }
+        return;
+    }
+    /* the sides, in order */
+    size_t len = 0;
+    for (int i = 0; i < n; i++) {
+        if (!ctx->pieces[i].side) continue;
+        char letter = ctx->pieces[i].side == SIDE_LEFT ? 'L' : 'R';
+        if (len && out->sides[len - 1] == letter) {
+            phrase_fail(ctx, "\"%s\" at position %zu: the same side twice in a row",
+                        phrase_quote(ctx, &ctx->pieces[i].tok).s,
+                        phrase_position(ctx, ctx->pieces[i].tok.off));
+            return;
+        }
+        if (len + 1 < sizeof out->sides) out->sides[len++] = letter;
+    }
+    out->sides[len] = '\0';
+    if (minutes == 0) return;
+    if (sides == 0) { /* "bf 20 min" */
+        if (minutes > 1) {
+            phrase_fail_twice(ctx, "durations", &ctx->pieces[first_m].tok,
+                              &ctx->pieces[last_m].tok,
+                              " (for each side: \"left 12 right 8\")");
+            return;
+        }
+        out->minutes = mins[first_m];
+        return;
+    }
+    if (minutes == 1 && sides >= 2 && (first_m == 0 || first_m == n - 1)) {
+        out->minutes = mins[first_m]; /* "left and right 20 min": in all */
+        return;
+    }
+    /* each minutes with the side it touches, on the side the line began
+     * with: "left 12 right 8" (after), "15 min left" (before) */
+    int before = !ctx->pieces[0].side;
+    for (int i = 0; i < n; i++) {
+        if (ctx->pieces[i].side) continue;
+        int j = before ? i + 1 : i - 1;
+        if (j < 0 || j >= n || !ctx->pieces[j].side) {
+            fail_unpaired(ctx, &ctx->pieces[i].tok);
+            return;
+        }
+        if (ctx->pieces[j].side == SIDE_LEFT) out->left_min += mins[i];
+        else out->right_min += mins[i];
+    }
+    out->minutes = out->left_min + out->right_min;
+    if (out->minutes > PHRASE_NURSE_MAX_MINUTES)
+        phrase_fail(ctx, "a nursing session of %d minutes: at most %d in all; check "
+                    "the minutes", out->minutes, PHRASE_NURSE_MAX_MINUTES);
+}
+
+void phrase_finish_nursing(phrase_ctx *ctx) {
+    phrase *out = ctx->out;
+    if (!nursing_alone(ctx)) return;
+    pair_pieces(ctx);
+    if (ctx->failed) return;
+    if (out->range && (out->minutes || out->left_min || out->right_min)) {
+        phrase_fail(ctx, "\"%s\": give the session's times or its minutes, not both",
+                    phrase_quote(ctx, &ctx->range_tok).s);
+        return;
+    }
+    if (!phrase_build_note(ctx, 2)) {
+        phrase_fail(ctx, "the note is too long (at most %d bytes)", PHRASE_NOTE_MAX);
+        return;
+    }
+    out->kind = PHRASE_NURSING;
+    out->amount_ml = 0;
+    out->intent = PHRASE_RECORD;
+}
