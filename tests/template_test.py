@@ -56,7 +56,8 @@ check("function: no cap by default (new accounts could not deploy one)",
 routes = res["WebhookApi"]["Properties"]["DefaultRouteSettings"]
 check("route: throttled", routes == {"ThrottlingBurstLimit": 20, "ThrottlingRateLimit": 10}, str(routes))
 env = fn["Environment"]["Variables"]
-check("function: its settings", set(env) == {"MILKBOT_STORE", "MILKBOT_TZ", "MILKBOT_FAMILY", "ALLOWED_USER_IDS",
+check("function: its settings", set(env) == {"MILKBOT_STORE", "MILKBOT_TZ", "MILKBOT_UNITS",
+                                             "MILKBOT_FAMILY", "ALLOWED_USER_IDS",
                                              "WEBHOOK_SECRET_PARAM", "BOT_TOKEN_PARAM",
                                              "TELEGRAM_BOT_USERNAME",
                                              "MILKBOT_WEBHOOK_SECRET", "TELEGRAM_BOT_TOKEN",
@@ -93,6 +94,9 @@ check("logs: their deletion policy stated", res["BotLogGroup"]["DeletionPolicy"]
 check("output: the webhook URL", "/webhook" in t["Outputs"]["WebhookUrl"]["Value"]["Sub"])
 check("no hard-coded partition or region", "amazonaws.com" not in open(path).read()
       and "us-east-1" not in open(path).read())
+check("the default units: ml or oz, ml unless chosen",
+      params["DefaultUnits"]["AllowedValues"] == ["ml", "oz"] and params["DefaultUnits"]["Default"] == "ml"
+      and env["MILKBOT_UNITS"] == {"Ref": "DefaultUnits"})
 for name in ("AllowedUserIds", "DefaultTimeZone", "WebhookSecretParameter", "BotTokenParameter",
              "ReservedConcurrency", "BotUsername"):
     check(f"parameter {name}", name in params)

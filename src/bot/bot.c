@@ -68,8 +68,22 @@ int bot_day_total(bot_turn *t, clock_date date, const store_feeding *upto,
     return BOT_OK;
 }
 
+int bot_set_default_units(bot *b, const char *units, char *err, size_t errlen) {
+    if (strcmp(units, "ml") != 0 && strcmp(units, "oz") != 0) {
+        snprintf(err, errlen, "units must be ml or oz, not \"%.40s\"", units);
+        return -1;
+    }
+    b->default_oz = strcmp(units, "oz") == 0;
+    return 0;
+}
+
 void bot_day_count(bot_turn *t, bot_day *d, const store_feeding *f) {
     int i = bot_babies_index(&t->babies, f->baby);
+    if (f->kind == PHRASE_NURSING) { /* no amount: counted on their own */
+        d->sessions++;
+        d->minutes += f->minutes;
+        return;
+    }
     d->total_ml += f->amount_ml;
     d->feeds++;
     d->baby_ml[i] += f->amount_ml;
@@ -84,11 +98,26 @@ void bot_add_split(bot_turn *t, const int *baby_ml) {
     if (t->babies.count < 2) return;
     reply_text *r = &t->out->reply;
     reply_add(r, " (");
-    for (int i = 0; i < t->babies.count; i++)
-        reply_add(r, "%s%s %d ml", i ? " \xC2\xB7 " : "", t->babies.names[i], baby_ml[i]);
-    if (baby_ml[t->babies.count]) /* from before they were named */
-        reply_add(r, " \xC2\xB7 not named %d ml", baby_ml[t->babies.count]);
+    for (int i = 0; i < t->babies.count; i++) {
+        reply_add(r, "%s%s ", i ? " \xC2\xB7 " : "", t->babies.names[i]);
+        reply_add_amount(r, baby_ml[i]);
+    }
+    if (baby_ml[t->babies.count]) { /* from before they were named */
+        reply_add(r, " \xC2\xB7 not named ");
+        reply_add_amount(r, baby_ml[t->babies.count]);
+    }
     reply_add(r, ")");
+}
+
+void bot_add_feed(bot_turn *t, const store_feeding *f) {
+    if (f->kind == PHRASE_NURSING)
+        reply_add_session(&t->out->reply, f->sides, f->left_min, f->right_min, f->minutes);
+    else
+        reply_add_feeding(&t->out->reply, f->amount_ml, f->kind);
+}
+
+void bot_add_day_total(bot_turn *t, const bot_day *d) {
+    reply_add_total(&t->out->reply, d->total_ml, d->feeds, d->sessions, d->minutes);
 }
 
 int bot_store_failed(bot_turn *t) {
@@ -114,8 +143,9 @@ void bot_add_feeding_line(bot_turn *t, const store_feeding *f) {
     reply_text *r = &t->out->reply;
     clock_local at;
     bot_local(t, f->at_ms, &at);
-    reply_add(r, "\xF0\x9F\x8D\xBC "); /* 🍼 */
-    reply_add_feeding(r, f->amount_ml, f->kind);
+    /* 🍼 a bottle, 🤱 nursing */
+    reply_add(r, f->kind == PHRASE_NURSING ? "\xF0\x9F\xA4\xB1 " : "\xF0\x9F\x8D\xBC ");
+    bot_add_feed(t, f);
     bot_add_whose(t, f);
     reply_add(r, " at %02d:%02d", at.hour, at.minute);
     if (clock_date_cmp(at.date, t->today) != 0) {
@@ -139,6 +169,8 @@ static int begin_turn(bot *b, const bot_message *m, bot_result *out,
                                     t->err) != STORE_OK)
         return bot_store_failed(t);
     bot_babies_from_list(settings.babies, &t->babies);
+    out->reply.oz = settings.units[0] ? strcmp(settings.units, "oz") == 0 : b->default_oz;
+    t->units_chosen = settings.units[0] != '\0';
     t->zone = settings.tz[0] ? zone_get(b, settings.tz) : NULL;
     t->tz_is_default = t->zone == NULL;
     if (t->zone == NULL) t->zone = zone_get(b, b->default_tz);
@@ -179,6 +211,7 @@ int bot_handle(bot *b, const bot_message *m, bot_result *out) {
     case PHRASE_CORRECT: return bot_correct(&t, &r);
     case PHRASE_TIMEZONE: return bot_timezone(&t, &r);
     case PHRASE_BABIES: return bot_babies_command(&t, &r);
+    case PHRASE_UNITS: return bot_units(&t, &r);
     case PHRASE_HELP: return bot_help(&t);
     case PHRASE_GREETING: return bot_greeting(&t, r.greeting);
     default:
@@ -209,6 +242,7 @@ static int line_for_the_bot(const phrase *p, int words) {
     /* asking the zone, yes; changing it ("time zone of grandma is
      * different" would try) only when asked by name */
     case PHRASE_TIMEZONE: return p->said_command && p->zone[0] == '\0';
+    case PHRASE_UNITS: return p->said_command && p->units == PHRASE_UNITS_ASK;
     default: return 0; /* undo, corrections, greetings */
     }
 }

@@ -64,6 +64,9 @@ typedef struct {
 /* A bot over `s` (not owned), for chats whose zone is `default_tz` until
  * they choose one. Returns NULL with a message when the zone is unknown. */
 bot *bot_new(store *s, const char *default_tz, char *err, size_t errlen);
+/* The units of a family that chose none ("ml", the default, or "oz":
+ * MILKBOT_UNITS). Returns -1 with a message for anything else. */
+int bot_set_default_units(bot *b, const char *units, char *err, size_t errlen);
 void bot_free(bot *b);
 
 /* Handles one message. Returns BOT_OK, or BOT_STORE_FAILED when the store

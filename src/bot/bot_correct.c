@@ -36,7 +36,7 @@ static int add_day_total(bot_turn *t, const store_feeding *f) {
     reply_add(r, " \xE2\x80\x94 "); /* — */
     reply_add_day(r, at.date, t->today);
     reply_add(r, " ");
-    reply_add_total(r, day.total_ml, day.feeds);
+    bot_add_day_total(t, &day);
     bot_add_split(t, day.baby_ml);
     return BOT_OK;
 }
@@ -67,8 +67,17 @@ int bot_correct(bot_turn *t, const resolved *asked) {
         reply_add(r, "\xF0\x9F\xA4\x94 The last feeding entered is ");
         reply_add_feeding(r, before.amount_ml, before.kind);
         add_when(t, &before);
-        reply_add(r, ", not %d ml: nothing changed. To change it, send "
-                  "\"make that %dml\".", asked->was_ml, asked->amount_ml);
+        reply_add(r, ", not ");
+        reply_add_amount(r, asked->was_ml);
+        reply_add(r, ": nothing changed. To change it, send \"make that %dml\".",
+                  asked->amount_ml);
+        return BOT_OK;
+    case STORE_AMEND_NURSING:
+        reply_add(r, "\xF0\x9F\xA4\x94 The last feeding you entered is ");
+        bot_add_feed(t, &before);
+        add_when(t, &before);
+        reply_add(r, ": a correction changes a bottle's amount, so nothing changed. "
+                  "To change the session, send \"undo\", then the session again.");
         return BOT_OK;
     case STORE_AMEND_GONE:
         reply_add(r, "That feeding was removed or replaced before the "
@@ -85,7 +94,10 @@ int bot_correct(bot_turn *t, const resolved *asked) {
         return BOT_OK;
     }
     /* "✏️ 120 → 110 ml milk at 03:10 (note) — today 540 ml in 5 feeds" */
-    reply_add(r, "\xE2\x9C\x8F\xEF\xB8\x8F %d \xE2\x86\x92 ", before.amount_ml);
+    reply_add(r, "\xE2\x9C\x8F\xEF\xB8\x8F ");
+    if (r->oz) reply_add_amount(r, before.amount_ml);
+    else reply_add(r, "%d", before.amount_ml);
+    reply_add(r, " \xE2\x86\x92 ");
     reply_add_feeding(r, asked->amount_ml, before.kind);
     add_when(t, &before);
     if (before.note[0]) reply_add(r, " (%s)", before.note);

@@ -12,6 +12,7 @@
 struct bot {
     store *store;
     char default_tz[CLOCK_ZONE_ID_MAX];
+    int default_oz; /* a family that chose no units: oz, else ml */
     /* Open zones, reused across messages: opening one costs far more than
      * using it. Replaced round-robin when full. */
     struct {
@@ -31,6 +32,7 @@ typedef struct {
     int tz_is_default;
     clock_date today;       /* local date of now */
     bot_babies babies;      /* the family's, as it named them */
+    int units_chosen;       /* the family chose its units (else the default) */
     char err[STORE_ERR_MAX];
 } bot_turn;
 
@@ -38,7 +40,8 @@ typedef struct {
  * feedings entered up to that one (a record's running total). */
 typedef struct {
     int64_t from_ms, to_ms; /* local midnight to local midnight */
-    int total_ml, feeds;
+    int total_ml, feeds;     /* bottles */
+    int sessions, minutes;   /* nursing sessions, their minutes */
     /* by baby, in the order the family named them; the last, [count],
      * holds feedings that name none of them */
     int baby_ml[STORE_BABIES_MAX + 1], baby_feeds[STORE_BABIES_MAX + 1];
@@ -76,6 +79,12 @@ int bot_report_removed_all(bot_turn *t, const store_feeding *f, int n);
 void bot_add_example(reply_text *r, const char *message);
 /* "🍼 120 ml milk at 12:00 (note)" with " yesterday" when not today. */
 void bot_add_feeding_line(bot_turn *t, const store_feeding *f);
+/* A feeding as a reply tells it: "120 ml milk", "nursing, left 12 min". */
+void bot_add_feed(bot_turn *t, const store_feeding *f);
+/* A day's total: "340 ml in 3 feeds + 2 nursing sessions (35 min)". */
+void bot_add_day_total(bot_turn *t, const bot_day *d);
+/* "units", "units oz" (bot_report.c). */
+int bot_units(bot_turn *t, const resolved *r);
 /* " for Mia" after a feeding's amount, when the family has babies to tell
  * apart. */
 void bot_add_whose(bot_turn *t, const store_feeding *f);

@@ -150,7 +150,7 @@ static int reply_recorded(bot_turn *t, const store_feeding *feeds, size_t n,
             reply_add_day_heading(r, days[d], t->today);
             reply_add(r, ": ");
         }
-        reply_add_total(r, day.total_ml, day.feeds);
+        bot_add_day_total(t, &day);
         bot_add_split(t, day.baby_ml);
     }
     if (pm) add_errors(t, pm);
@@ -270,7 +270,7 @@ int bot_edit(bot_turn *t) {
             reply_newline(r);
             reply_add_day_heading(r, at.date, t->today);
             reply_add(r, ": ");
-            reply_add_total(r, day.total_ml, day.feeds);
+            bot_add_day_total(t, &day);
             add_errors(t, &pm);
         }
     } else {

@@ -29,7 +29,7 @@ static void add_rows(bot_turn *t, const store_list *list, int with_day) {
             reply_add(r, " ");
         }
         reply_add(r, "%02d:%02d  ", at.hour, at.minute);
-        reply_add_feeding(r, f->amount_ml, f->kind);
+        bot_add_feed(t, f);
         bot_add_whose(t, f);
         if (f->note[0]) reply_add(r, " (%s)", f->note);
         if (f->who[0]) reply_add(r, " \xE2\x80\x94 %s", f->who);
@@ -81,7 +81,7 @@ int bot_total(bot_turn *t, const resolved *asked) {
         reply_add_date(r, date);
         reply_add(r, ": ");
     }
-    reply_add_total(r, counted.total_ml, counted.feeds);
+    bot_add_day_total(t, &counted);
     bot_add_split(t, counted.baby_ml);
     add_rows(t, &list, 0);
     store_list_free(&list);
@@ -115,7 +115,7 @@ int bot_since(bot_turn *t, const resolved *asked) {
     }
     bot_day counted = {0};
     for (size_t i = 0; i < list.count; i++) bot_day_count(t, &counted, &list.items[i]);
-    reply_add_total(r, counted.total_ml, counted.feeds);
+    bot_add_day_total(t, &counted);
     bot_add_split(t, counted.baby_ml);
     add_rows(t, &list, 1);
     store_list_free(&list);
@@ -127,12 +127,46 @@ static void add_last(bot_turn *t, const store_feeding *f) {
     reply_text *r = &t->out->reply;
     clock_local at;
     bot_local(t, f->at_ms, &at);
-    reply_add_feeding(r, f->amount_ml, f->kind);
+    bot_add_feed(t, f);
     reply_add(r, " at %02d:%02d ", at.hour, at.minute);
     reply_add_day(r, at.date, t->today);
     if (f->who[0]) reply_add(r, " (%s)", f->who);
     reply_add(r, ", ");
     reply_add_since(r, t->msg->now_ms - f->at_ms);
+}
+
+/* Which side to offer first, from the last session: the other side from
+ * the one it began on (the usual advice: alternate the side offered
+ * first, so each is emptied in turn). */
+static void add_next_side(bot_turn *t, const store_feeding *session) {
+    reply_text *r = &t->out->reply;
+    char first = session->sides[0];
+    if (first == 'L' || first == 'R')
+        reply_add(r, "\n\xE2\x9E\xA1\xEF\xB8\x8F Next: start on the %s (it began on "
+                  "the %s).", first == 'L' ? "right" : "left", first == 'L' ? "left" : "right");
+    else
+        reply_add(r, "\n\xE2\x9E\xA1\xEF\xB8\x8F Next side: not known, the session "
+                  "didn't say which side it began on (like \"nursed 15 min left\").");
+}
+
+/* The last nursing session of the last two days, for "last" when the
+ * latest feeding was a bottle; *found = 0 when there was none. */
+static int last_session(bot_turn *t, int64_t until, store_feeding *out, int *found) {
+    store_list list = {0};
+    *found = 0;
+    if (t->bot->store->ops->list_range(t->bot->store, t->msg->family,
+                                       until - 2 * 24 * 3600 * 1000LL, until, &list,
+                                       t->err) != STORE_OK) {
+        store_list_free(&list);
+        return STORE_ERROR;
+    }
+    for (size_t i = 0; i < list.count; i++) /* in time order: the last wins */
+        if (list.items[i].kind == PHRASE_NURSING) {
+            *out = list.items[i];
+            *found = 1;
+        }
+    store_list_free(&list);
+    return STORE_OK;
 }
 
 /* Twins: each baby's last feed in the last week. */
@@ -155,6 +189,7 @@ static int last_of_each(bot_turn *t) {
         reply_add(r, "%s: ", t->babies.names[b]);
         if (last) add_last(t, last);
         else reply_add(r, "none in the last week");
+        if (last && last->kind == PHRASE_NURSING) add_next_side(t, last);
     }
     store_list_free(&list);
     return BOT_OK;
@@ -177,6 +212,15 @@ int bot_last(bot_turn *t) {
     }
     reply_add(r, "Last feed: ");
     add_last(t, &f);
+    if (f.kind != PHRASE_NURSING) { /* a bottle since: the session before it */
+        int64_t until = t->msg->now_ms + RESOLVE_FUTURE_TOLERANCE_MS + 1;
+        if (last_session(t, until, &f, &found) != STORE_OK) return bot_store_failed(t);
+        if (!found) return BOT_OK;
+        reply_newline(r);
+        reply_add(r, "Last nursing: ");
+        add_last(t, &f);
+    }
+    add_next_side(t, &f);
     return BOT_OK;
 }
 
@@ -197,6 +241,7 @@ int bot_week(bot_turn *t) {
         return bot_store_failed(t);
     }
     int total[WEEK_DAYS] = {0}, feeds[WEEK_DAYS] = {0}, max = 0, sum = 0;
+    int sessions[WEEK_DAYS] = {0}, minutes[WEEK_DAYS] = {0}, nursed = 0, nursed_min = 0;
     bot_day days[WEEK_DAYS], week = {0};
     memset(days, 0, sizeof days);
     for (size_t i = 0; i < list.count; i++) {
@@ -204,8 +249,15 @@ int bot_week(bot_turn *t) {
         bot_local(t, list.items[i].at_ms, &at);
         int64_t d = clock_date_diff(first, at.date);
         if (d < 0 || d >= WEEK_DAYS) continue;
-        total[d] += list.items[i].amount_ml;
-        feeds[d]++;
+        if (list.items[i].kind == PHRASE_NURSING) {
+            sessions[d]++;
+            minutes[d] += list.items[i].minutes;
+            nursed++;
+            nursed_min += list.items[i].minutes;
+        } else {
+            total[d] += list.items[i].amount_ml;
+            feeds[d]++;
+        }
         bot_day_count(t, &days[d], &list.items[i]);
         bot_day_count(t, &week, &list.items[i]);
     }
@@ -231,16 +283,29 @@ int bot_week(bot_turn *t) {
         for (int i = 0; i < eighths / 8; i++) reply_add(r, "\xE2\x96\x88");
         if (eighths % 8)
             reply_add(r, "\xE2\x96%c", (char)(0x88 + 8 - eighths % 8));
-        reply_add(r, " %d ml", total[d]);
+        reply_add(r, " ");
+        reply_add_amount(r, total[d]);
         if (feeds[d]) reply_add(r, " (%d)", feeds[d]);
         if (feeds[d]) bot_add_split(t, days[d].baby_ml);
+        /* 🤱 sessions (minutes), only in a week that had some */
+        if (sessions[d]) reply_add(r, " \xF0\x9F\xA4\xB1%d (%d min)", sessions[d], minutes[d]);
     }
     reply_newline(r);
-    reply_add(r, "Average: %d ml a day, %d ml in all", (sum + WEEK_DAYS / 2) / WEEK_DAYS,
-              sum);
-    for (int b = 0; t->babies.count >= 2 && b < t->babies.count; b++)
-        reply_add(r, "%s%s %d ml a day", b ? " \xC2\xB7 " : "\n",
-                  t->babies.names[b], (week.baby_ml[b] + WEEK_DAYS / 2) / WEEK_DAYS);
+    reply_add(r, "Average: ");
+    reply_add_amount(r, (sum + WEEK_DAYS / 2) / WEEK_DAYS);
+    reply_add(r, " a day, ");
+    reply_add_amount(r, sum);
+    reply_add(r, " in all");
+    for (int b = 0; t->babies.count >= 2 && b < t->babies.count; b++) {
+        reply_add(r, "%s%s ", b ? " \xC2\xB7 " : "\n", t->babies.names[b]);
+        reply_add_amount(r, (week.baby_ml[b] + WEEK_DAYS / 2) / WEEK_DAYS);
+        reply_add(r, " a day");
+    }
+    if (nursed) { /* in tenths, so "2.4 sessions a day" */
+        int tenths = (nursed * 10 + WEEK_DAYS / 2) / WEEK_DAYS;
+        reply_add(r, "\nNursing: %d session%s (%d min) in all, %d.%d a day", nursed,
+                  nursed == 1 ? "" : "s", nursed_min, tenths / 10, tenths % 10);
+    }
     return BOT_OK;
 }
 
@@ -258,7 +323,7 @@ int bot_report_removed_all(bot_turn *t, const store_feeding *feeds, int n) {
     reply_add(r, "\xE2\x86\xA9\xEF\xB8\x8F Removed "); /* ↩️ */
     for (int i = 0; i < n; i++) {
         if (i) reply_add(r, i == n - 1 ? " and " : ", ");
-        reply_add_feeding(r, feeds[i].amount_ml, feeds[i].kind);
+        bot_add_feed(t, &feeds[i]);
         bot_add_whose(t, &feeds[i]);
     }
     reply_add(r, " at %02d:%02d ", at.hour, at.minute);
@@ -267,7 +332,7 @@ int bot_report_removed_all(bot_turn *t, const store_feeding *feeds, int n) {
     reply_add(r, ". ");
     reply_add_day_heading(r, at.date, t->today);
     reply_add(r, ": ");
-    reply_add_total(r, day.total_ml, day.feeds);
+    bot_add_day_total(t, &day);
     bot_add_split(t, day.baby_ml);
     reply_add(r, ".");
     return BOT_OK;
@@ -359,7 +424,10 @@ int bot_help(bot_turn *t) {
               "last 24 hours \xC2\xB7 last \xC2\xB7 week\n"
               "Fix the last one entered: make that 110 \xC2\xB7 undo \xC2\xB7 "
               "or edit your message\n"
+              "Nursing: nursed 15 min left \xC2\xB7 L10 R5 \xC2\xB7 bf 20 min \xC2\xB7 "
+              "nursed 2:10-2:35 right; \"last\" says which side is next\n"
               "Twins: babies Mia Leo, then 120ml Mia \xC2\xB7 both 60ml each\n"
+              "Units: units oz \xC2\xB7 units ml\n"
               "Time zone: %s (to change it: tz %s)",
               t->tz, strcmp(t->tz, "Europe/London") ? "Europe/London"
                                                     : "Asia/Singapore");
@@ -405,5 +473,32 @@ int bot_babies_command(bot_turn *t, const resolved *asked) {
     }
     if (asked->note[0] == '\0') reply_add(r, " To change: \"babies\" and the names%s.",
                                           now.count ? ", or \"babies none\"" : "");
+    return BOT_OK;
+}
+
+int bot_units(bot_turn *t, const resolved *asked) {
+    reply_text *r = &t->out->reply;
+    if (asked->units == PHRASE_UNITS_ASK) {
+        reply_add(r, "\xF0\x9F\x93\x8F Units: %s%s. Amounts can be typed in ml or oz "
+                  "either way. To change: \"units %s\".", r->oz ? "oz" : "ml",
+                  t->units_chosen ? "" : " (the default)", r->oz ? "ml" : "oz");
+        return BOT_OK;
+    }
+    const char *units = asked->units == PHRASE_UNITS_OZ ? "oz" : "ml";
+    int stale;
+    char by[STORE_STAMP_MAX];
+    store_stamp(t->msg->now_ms, t->msg->chat_id, t->msg->message_id, by);
+    if (t->bot->store->ops->set_units(t->bot->store, t->msg->family, units, by, &stale,
+                                      t->err) != STORE_OK)
+        return bot_store_failed(t);
+    if (stale) { /* an old message again: a later one chose the units */
+        reply_add(r, "\xF0\x9F\x93\x8F Units: %s (chosen since).", r->oz ? "oz" : "ml");
+        return BOT_OK;
+    }
+    r->oz = asked->units == PHRASE_UNITS_OZ;
+    reply_add(r, "\xF0\x9F\x93\x8F Units set to %s: replies give amounts like ", units);
+    reply_add_amount(r, 120);
+    reply_add(r, "%s. Amounts can be typed in ml or oz either way.",
+              r->oz ? " (US fluid ounces)" : "");
     return BOT_OK;
 }

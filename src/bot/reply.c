@@ -50,9 +50,55 @@ void reply_add_sentence(reply_text *r, const char *text) {
         reply_add(r, "%s", text);
 }
 
+void reply_add_amount(reply_text *r, int amount_ml) {
+    if (!r->oz) {
+        reply_add(r, "%d ml", amount_ml);
+        return;
+    }
+    /* tenths of a US fluid ounce (29.5735 ml), rounded half up, in
+     * integers: the same digits on every machine */
+    long long tenths = ((long long)amount_ml * 100000 + 147867) / 295735;
+    if (tenths == 0 && amount_ml > 0)
+        reply_add(r, "<0.1 oz");
+    else
+        reply_add(r, "%lld.%lld oz", tenths / 10, tenths % 10);
+}
+
 void reply_add_feeding(reply_text *r, int amount_ml, phrase_kind kind) {
-    reply_add(r, "%d ml %s", amount_ml,
-              kind == PHRASE_BREASTMILK ? "breast milk" : phrase_kind_name(kind));
+    reply_add_amount(r, amount_ml);
+    reply_add(r, " %s", kind == PHRASE_BREASTMILK ? "breast milk" : phrase_kind_name(kind));
+}
+
+static const char *side_name(char side) { return side == 'L' ? "left" : "right"; }
+
+void reply_add_session(reply_text *r, const char *sides, int left_min, int right_min,
+                       int minutes) {
+    size_t n = strlen(sides);
+    reply_add(r, "nursing");
+    if (strcmp(sides, "B") == 0) {
+        if (left_min && left_min == right_min)
+            reply_add(r, ", %d min each side", left_min);
+        else if (minutes)
+            reply_add(r, ", both sides, %d min", minutes);
+        else
+            reply_add(r, ", both sides");
+        return;
+    }
+    if (n == 1 || (n == 2 && (left_min || right_min))) {
+        /* "left 12 min then right 8 min": each side with its minutes */
+        for (size_t i = 0; i < n; i++) {
+            int m = sides[i] == 'L' ? left_min : right_min;
+            reply_add(r, "%s%s", i ? " then " : ", ", side_name(sides[i]));
+            if (m) reply_add(r, " %d min", m);
+        }
+        if (n == 1 && !left_min && !right_min && minutes) reply_add(r, " %d min", minutes);
+        return;
+    }
+    for (size_t i = 0; i < n; i++) reply_add(r, "%s%s", i ? " then " : ", ", side_name(sides[i]));
+    if (n > 2 && (left_min || right_min))
+        reply_add(r, " (left %d min, right %d min)", left_min, right_min);
+    else if (minutes)
+        reply_add(r, "%s%d min", n ? ", " : ", ", minutes);
 }
 
 static const char *const weekdays[] = {"Sun", "Mon", "Tue", "Wed",
@@ -82,11 +128,20 @@ void reply_add_day_heading(reply_text *r, clock_date date, clock_date today) {
         r->text[start] = (char)(r->text[start] - 'a' + 'A');
 }
 
-void reply_add_total(reply_text *r, int total_ml, int feeds) {
-    if (feeds == 0)
+void reply_add_total(reply_text *r, int total_ml, int feeds, int sessions, int minutes) {
+    if (feeds == 0 && sessions == 0) {
         reply_add(r, "no feeds");
-    else
-        reply_add(r, "%d ml in %d feed%s", total_ml, feeds, feeds == 1 ? "" : "s");
+        return;
+    }
+    if (feeds) {
+        reply_add_amount(r, total_ml);
+        reply_add(r, " in %d feed%s", feeds, feeds == 1 ? "" : "s");
+    }
+    if (sessions) {
+        reply_add(r, "%s%d nursing session%s", feeds ? " + " : "", sessions,
+                  sessions == 1 ? "" : "s");
+        if (minutes) reply_add(r, " (%d min)", minutes);
+    }
 }
 
 void reply_add_since(reply_text *r, int64_t since_ms) {

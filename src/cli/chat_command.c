@@ -27,6 +27,7 @@ static const char help[] =
     "                  ~/.local/share/milkbot/milkbot.db); default: sqlite\n"
     "  --tz ZONE       the zone of a family that has not chosen one\n"
     "                  (default: $MILKBOT_TZ, else UTC)\n"
+    "  (a family that chose no units: $MILKBOT_UNITS, ml by default, or oz)\n"
     "  --now RFC3339   fix the clock, e.g. 2026-11-28T15:00:00+08:00\n"
     "  --user NAME     who is typing (default: $USER)\n"
     "  --chat ID       which chat (default: 1)\n"
@@ -139,6 +140,13 @@ static int chat_open(chat_parts *chat, const chat_options *opt) {
         return 1;
     }
     chat->bot = bot_new(chat->store, zone, err, sizeof err);
+    if (chat->bot && bot_set_default_units(chat->bot, cli_env("MILKBOT_UNITS", "ml"), err,
+                                           sizeof err) != 0) {
+        fprintf(stderr, "milkbot chat: MILKBOT_UNITS: %s\n", err);
+        bot_free(chat->bot);
+        store_close(chat->store);
+        return 2;
+    }
     if (chat->bot == NULL ||
         chat_session_start(&chat->session, chat->bot, chat->store, opt->family,
                            opt->chat_id, opt->user, opt->fixed_now, opt->now_ms,

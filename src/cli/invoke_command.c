@@ -3,7 +3,7 @@
  * the local equivalent of `sam local invoke`, on either store.
  *
  * Configuration as in Lambda, from the environment: MILKBOT_STORE (default
- * the local SQLite file), MILKBOT_TZ, MILKBOT_WEBHOOK_SECRET,
+ * the local SQLite file), MILKBOT_TZ, MILKBOT_UNITS, MILKBOT_WEBHOOK_SECRET,
  * ALLOWED_USER_IDS, MILKBOT_FAMILY; --store and --tz override the first two. With
  * TELEGRAM_BOT_TOKEN (and TELEGRAM_API_URL), an Undo button also edits
  * the bot's message, as in Lambda; without, that edit is skipped. */
@@ -93,6 +93,10 @@ int cli_invoke(int argc, char **argv) {
     }
     store *s = store_open(spec, err, sizeof err);
     bot *b = s ? bot_new(s, tz, err, sizeof err) : NULL;
+    if (b && bot_set_default_units(b, cli_env("MILKBOT_UNITS", "ml"), err, sizeof err) != 0) {
+        bot_free(b);
+        b = NULL;
+    }
     const char *token = cli_env("TELEGRAM_BOT_TOKEN", NULL);
     tg_api *api = b && token
                       ? tg_api_new(getenv("TELEGRAM_API_URL"), token, err, sizeof err)

@@ -5,6 +5,8 @@
  * fails the initialisation with a message naming it):
  *   MILKBOT_STORE            dynamodb:TABLE (or sqlite:PATH for local runs)
  *   MILKBOT_TZ               zone of a family that has not chosen one (UTC)
+ *   MILKBOT_UNITS            units of a family that has not chosen its own:
+ *                            ml (default) or oz
  *   MILKBOT_FAMILY           the family's log (default "family")
  *   ALLOWED_USER_IDS         the family's Telegram user ids
  *   MILKBOT_WEBHOOK_SECRET   the webhook's secret token, or else
@@ -77,7 +79,7 @@ static int app_init(app *a, char *err, size_t errlen) {
         char ignored[256];
         aws_json_connect(a->dynamodb, 2000, ignored, sizeof ignored);
     }
-    char id[CLOCK_ZONE_ID_MAX];
+    char id[CLOCK_ZONE_ID_MAX], why_units[128];
     if (clock_init(err, errlen) != 0) return -1;
     if (clock_zone_canonical(tz, id, sizeof id, err, errlen) != 0) {
         char detail[300];
@@ -87,6 +89,11 @@ static int app_init(app *a, char *err, size_t errlen) {
     }
     a->bot = bot_new(a->store, id, err, errlen);
     if (a->bot == NULL) return -1;
+    if (bot_set_default_units(a->bot, cli_env("MILKBOT_UNITS", "ml"), why_units,
+                              sizeof why_units) != 0) {
+        snprintf(err, errlen, "MILKBOT_UNITS: %s", why_units);
+        return -1;
+    }
     if (lambda_secrets_finish(&a->secrets, err, errlen) != 0) return -1;
 
     char why[300];
