@@ -9,7 +9,8 @@
  * understood: a record's note never holds a digit (every number was read
  * as an amount or a time, or the phrase is an error), and a record -- or
  * a correction, whose amounts must be in range too -- needs a quantity in
- * the input (a digit, a fraction sign or a number word). */
+ * the input (a digit, a fraction sign or a number word); a nursing session
+ * has no amount, and its minutes add up (#16). */
 #include "cli/resolved_json.h"
 #include "clock/clock.h"
 #include "clock/resolve.h"
@@ -102,9 +103,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     cJSON_Delete(back);
 
     if (r.intent == PHRASE_ERROR && r.message[0] == '\0') abort();
-    if (r.intent == PHRASE_RECORD &&
+    if (r.intent == PHRASE_RECORD && r.kind == PHRASE_NURSING) {
+        /* a session: no amount; minutes in range, each side's adding up
+         * to the whole when said; sides L and R never twice in a row, or
+         * "B"; minutes only from a number in the input */
+        size_t n = strlen(r.sides);
+        if (r.amount_ml != 0 || r.minutes < 0 || r.minutes > PHRASE_NURSE_MAX_MINUTES ||
+            r.left_min < 0 || r.right_min < 0 ||
+            ((r.left_min || r.right_min) && r.left_min + r.right_min != r.minutes) ||
+            (r.minutes && !has_quantity(text, len)) || n >= PHRASE_SIDES_MAX ||
+            r.at_ms - now_ms > RESOLVE_FUTURE_TOLERANCE_MS)
+            abort();
+        for (size_t i = 0; i < n; i++)
+            if (!(strcmp(r.sides, "B") == 0 || r.sides[i] == 'L' || r.sides[i] == 'R') ||
+                (i && r.sides[i] == r.sides[i - 1]))
+                abort();
+        if ((r.left_min && !strchr(r.sides, 'L') && strcmp(r.sides, "B") != 0) ||
+            (r.right_min && !strchr(r.sides, 'R') && strcmp(r.sides, "B") != 0))
+            abort(); /* minutes on a side not nursed */
+    } else if (r.intent == PHRASE_RECORD &&
         (r.amount_ml < PHRASE_AMOUNT_MIN_ML || r.amount_ml > PHRASE_AMOUNT_MAX_ML ||
-         r.at_ms - now_ms > RESOLVE_FUTURE_TOLERANCE_MS))
+         r.at_ms - now_ms > RESOLVE_FUTURE_TOLERANCE_MS || r.sides[0] || r.minutes))
         abort(); /* an amount out of range, or a feeding in the future */
     if (r.intent == PHRASE_CORRECT &&
         (r.amount_ml < PHRASE_AMOUNT_MIN_ML || r.amount_ml > PHRASE_AMOUNT_MAX_ML ||
@@ -115,7 +134,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (r.intent == PHRASE_RECORD) {
         for (const char *c = p.note; *c; c++)
             if (*c >= '0' && *c <= '9') abort(); /* a number kept as a note */
-        if (!has_quantity(text, len)) abort();  /* an amount from nothing */
+        if (r.kind != PHRASE_NURSING && !has_quantity(text, len))
+            abort(); /* an amount from nothing */
     }
     return 0;
 }

@@ -271,6 +271,9 @@ static void pair_pieces(phrase_ctx *ctx) {
             }
             out->left_min = out->right_min = mins[first_m];
             out->minutes = 2 * mins[first_m];
+            if (out->minutes > PHRASE_NURSE_MAX_MINUTES)
+                phrase_fail(ctx, "a nursing session of %d minutes: at most %d in all; "
+                            "check the minutes", out->minutes, PHRASE_NURSE_MAX_MINUTES);
         } else {
             out->minutes = minutes ? mins[first_m] : 0;
         }
