@@ -95,6 +95,12 @@ static int fwd_set_babies(store *s, const char *family, const char *babies,
     return REAL(s)->ops->set_babies(REAL(s), family, babies, by, stale, err);
 }
 
+static int fwd_set_units(store *s, const char *family, const char *units,
+                         const char *by, int *stale, char *err) {
+    if (admit(s, FORWARD_SET_UNITS, family, err) != STORE_OK) return STORE_ERROR;
+    return REAL(s)->ops->set_units(REAL(s), family, units, by, stale, err);
+}
+
 static int fwd_next_message_id(store *s, const char *family, int64_t chat_id,
                                int64_t *out, char *err) {
     if (admit(s, FORWARD_MAX_MESSAGE_ID, family, err) != STORE_OK) return STORE_ERROR;
@@ -119,6 +125,7 @@ static const store_ops forwarding_ops = {
     .get_settings = fwd_get_settings,
     .set_tz = fwd_set_tz,
     .set_babies = fwd_set_babies,
+    .set_units = fwd_set_units,
     .next_message_id = fwd_next_message_id,
     .close = fwd_close,
 };

@@ -28,6 +28,7 @@ typedef enum {
     FORWARD_GET_SETTINGS,
     FORWARD_SET_TZ,
     FORWARD_SET_BABIES,
+    FORWARD_SET_UNITS,
     FORWARD_MAX_MESSAGE_ID,
 } forward_op;
 

@@ -1203,6 +1203,288 @@ static void test_many_feedings(void **state) {
     store_list_free(&list);
 }
 
+/* --- nursing sessions and units (#16) ------------------------------------ */
+
+/* A nursing session of message `message`, line `line`: no amount; its
+ * sides and minutes (each side's, and in all) as given. */
+static store_feeding session(int64_t chat, int64_t message, int line, int64_t at_ms,
+                             const char *sides, int left, int right, int minutes) {
+    store_feeding f = feeding(chat, message, line, at_ms, 0);
+    f.kind = PHRASE_NURSING;
+    snprintf(f.sides, sizeof f.sides, "%s", sides);
+    f.left_min = left;
+    f.right_min = right;
+    f.minutes = minutes;
+    snprintf(f.text, sizeof f.text, "nursed %s", sides);
+    return f;
+}
+
+/* Asserts that `g` is the session (message, line) at `at_ms` with these
+ * sides and minutes, and nothing of a bottle. A failure names the line of
+ * the call. */
+#define assert_session(g, message, line, at_ms, sides, left, right, minutes)               \
+    assert_session_at(g, message, line, at_ms, sides, left, right, minutes, __FILE__, \
+                      __LINE__)
+static void assert_session_at(const store_feeding *g, int64_t message, int line,
+                              int64_t at_ms, const char *sides, int left, int right,
+                              int minutes, const char *file, int at_line) {
+    const struct { int64_t got, want; } ints[] = {
+        {g->message_id, message}, {g->line, line},   {g->at_ms, at_ms},
+        {g->kind, PHRASE_NURSING}, {g->amount_ml, 0}, {g->left_min, left},
+        {g->right_min, right},    {g->minutes, minutes}};
+    for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++)
+        _assert_int_equal(cast_to_largest_integral_type(ints[i].got),
+                          cast_to_largest_integral_type(ints[i].want), file, at_line);
+    _assert_string_equal(g->sides, sides, file, at_line);
+}
+
+/* A session comes back whole from every operation that returns feedings:
+ * recorded, delivered again, listed (for totals too), the latest, edited,
+ * undone (and that undo delivered again), removed by its button. */
+static void test_nursing_round_trip(void **state) {
+    store *s = *state;
+    char err[STORE_ERR_MAX];
+    store_feeding f = session(1, 1, 1, T0 + HOUR_MS, "LRL", 12, 8, 25);
+    snprintf(f.baby, sizeof f.baby, "Mia");
+    snprintf(f.note, sizeof f.note, "sleepy");
+    f.entered_at_ms = T0 + 5000;
+    add(s, &f, 1);
+    store_feeding again[STORE_MESSAGE_MAX_FEEDINGS] = {f};
+    size_t n = 1;
+    int already = 0;
+    assert_int_equal(s->ops->add_message(s, fam(1), again, &n, &already, err), STORE_OK);
+    assert_int_equal(already, 1);
+    assert_int_equal(n, 1);
+    assert_session(&again[0], 1, 1, T0 + HOUR_MS, "LRL", 12, 8, 25);
+
+    store_list list = list_all(s, 1);
+    assert_int_equal(list.count, 1);
+    const store_feeding *g = &list.items[0];
+    assert_session(g, 1, 1, T0 + HOUR_MS, "LRL", 12, 8, 25);
+    assert_int_equal(g->chat_id, 1);
+    assert_int_equal(g->from_id, 1);
+    assert_int_equal(g->sent_ms, T0 + 1000);
+    assert_string_equal(g->baby, "Mia");
+    assert_string_equal(g->note, "sleepy");
+    assert_string_equal(g->text, "nursed LRL");
+    assert_string_equal(g->who, "Alex");
+    assert_string_equal(g->at, "2025-11-28T09:00:00+00:00");
+    assert_string_equal(g->day, "2025-11-28");
+    assert_int_equal(g->entered_at_ms, T0 + 5000);
+    store_list_free(&list);
+
+    /* for totals: what list_amounts must have right */
+    list = amounts_all(s, 1);
+    assert_int_equal(list.count, 1);
+    g = &list.items[0];
+    assert_int_equal(g->chat_id, 1);
+    assert_int_equal(g->message_id, 1);
+    assert_int_equal(g->line, 1);
+    assert_int_equal(g->at_ms, T0 + HOUR_MS);
+    assert_int_equal(g->amount_ml, 0);
+    assert_int_equal(g->kind, PHRASE_NURSING);
+    assert_int_equal(g->minutes, 25);
+    assert_string_equal(g->baby, "Mia");
+    store_list_free(&list);
+
+    store_feeding latest;
+    int found = -1;
+    assert_int_equal(s->ops->latest_before(s, fam(1), T0 + 2 * HOUR_MS, &latest, &found, err),
+                     STORE_OK);
+    assert_int_equal(found, 1);
+    assert_session(&latest, 1, 1, T0 + HOUR_MS, "LRL", 12, 8, 25);
+
+    /* edited: "nursed R 7 then L 5" -- sides in that order, no total said */
+    store_feeding edited = session(1, 1, 1, T0 + HOUR_MS, "RL", 5, 7, 0);
+    store_list old = {0};
+    assert_int_equal(s->ops->replace_message(s, fam(1), 1, 1, 0, &edited, 1, &old, NULL, err),
+                     STORE_OK);
+    assert_int_equal(old.count, 1);
+    assert_session(&old.items[0], 1, 1, T0 + HOUR_MS, "LRL", 12, 8, 25);
+    store_list_free(&old);
+    list = list_all(s, 1);
+    assert_int_equal(list.count, 1);
+    assert_session(&list.items[0], 1, 1, T0 + HOUR_MS, "RL", 5, 7, 0);
+    store_list_free(&list);
+
+    /* undone, and the undo delivered again: the same session */
+    for (int twice = 0; twice < 2; twice++) {
+        store_feeding undone;
+        memset(&undone, 0, sizeof undone);
+        assert_int_equal(s->ops->undo_last(s, fam(1), 1, 2, 1, &undone, &found, err), STORE_OK);
+        assert_int_equal(found, 1);
+        assert_session(&undone, 1, 1, T0 + HOUR_MS, "RL", 5, 7, 0);
+    }
+    list = list_all(s, 1);
+    assert_int_equal(list.count, 0);
+    store_list_free(&list);
+
+    /* "nursed both sides": sides B, no minutes; removed by its button,
+     * and that press delivered again */
+    store_feeding both = session(1, 3, 1, T0 + 2 * HOUR_MS, "B", 0, 0, 0);
+    add(s, &both, 1);
+    for (int twice = 0; twice < 2; twice++) {
+        store_feeding removed;
+        memset(&removed, 0, sizeof removed);
+        assert_int_equal(s->ops->remove(s, fam(1), 1, 3, 1, T0 + 2 * HOUR_MS, "press-N",
+                                        &removed, &found, err),
+                         STORE_OK);
+        assert_int_equal(found, 1);
+        assert_session(&removed, 3, 1, T0 + 2 * HOUR_MS, "B", 0, 0, 0);
+    }
+    list = amounts_all(s, 1);
+    assert_int_equal(list.count, 0);
+    store_list_free(&list);
+}
+
+/* A list as "120 formula, nursing L 10/0/10, ..." (a session: sides, or
+ * "-" when not said, then left/right/in all), or for totals as
+ * "120, N10, ..." (a session: its minutes in all). */
+static void describe(const store_list *l, int totals, char *out, size_t size) {
+    size_t len = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < l->count && len < size; i++) {
+        const store_feeding *f = &l->items[i];
+        const char *sep = i ? ", " : "";
+        if (f->kind == PHRASE_NURSING && totals)
+            len += (size_t)snprintf(out + len, size - len, "%sN%d", sep, f->minutes);
+        else if (f->kind == PHRASE_NURSING)
+            len += (size_t)snprintf(out + len, size - len, "%snursing %s %d/%d/%d", sep,
+                                    f->sides[0] ? f->sides : "-", f->left_min,
+                                    f->right_min, f->minutes);
+        else if (totals)
+            len += (size_t)snprintf(out + len, size - len, "%s%d", sep, f->amount_ml);
+        else
+            len += (size_t)snprintf(out + len, size - len, "%s%d %s", sep, f->amount_ml,
+                                    store_kind_name(f->kind));
+    }
+}
+
+/* A day of bottles and sessions, some in one message: listed in time
+ * order, each as it is, and for totals each bottle's ml and each
+ * session's minutes. Undo takes a session in its place in entry order. */
+static void test_mixed_day(void **state) {
+    store *s = *state;
+    char err[STORE_ERR_MAX], got[512];
+    store_feeding night[3] = {feeding(1, 1, 1, T0, 120),
+                              session(1, 1, 2, T0 + 3 * HOUR_MS, "L", 10, 0, 10),
+                              feeding(1, 1, 3, T0 + 5 * HOUR_MS, 90)};
+    night[0].kind = PHRASE_FORMULA;
+    add(s, night, 3);
+    store_feeding nursed = session(1, 2, 1, T0 + HOUR_MS, "", 0, 0, 0);
+    add(s, &nursed, 1);
+    add_one(s, 1, 3, T0 + 4 * HOUR_MS, 60);
+    store_list list = list_all(s, 1);
+    describe(&list, 0, got, sizeof got);
+    assert_string_equal(got, "120 formula, nursing - 0/0/0, nursing L 10/0/10, 60 milk, "
+                             "90 milk");
+    store_list_free(&list);
+    list = amounts_all(s, 1);
+    describe(&list, 1, got, sizeof got);
+    assert_string_equal(got, "120, N0, N10, 60, 90");
+    store_list_free(&list);
+    /* entry order: the bottle of message 3, then the session of message 2 */
+    store_feeding f;
+    int found;
+    assert_int_equal(s->ops->undo_last(s, fam(1), 1, 4, 1, &f, &found, err), STORE_OK);
+    assert_int_equal(f.amount_ml, 60);
+    assert_int_equal(s->ops->undo_last(s, fam(1), 1, 5, 1, &f, &found, err), STORE_OK);
+    assert_session(&f, 2, 1, T0 + HOUR_MS, "", 0, 0, 0);
+    list = amounts_all(s, 1);
+    describe(&list, 1, got, sizeof got);
+    assert_string_equal(got, "120, N10, 90");
+    store_list_free(&list);
+}
+
+/* "make that 110" after a nursing session: it has no amount, so nothing
+ * changes and the answer names the session; the same message again
+ * answers the same, after a new bottle too, and has nothing to put
+ * back. */
+static void test_amend_nursing(void **state) {
+    store *s = *state;
+    store_feeding before;
+    add_one(s, 1, 1, T0, 120);
+    store_feeding f = session(1, 2, 1, T0 + HOUR_MS, "LR", 9, 6, 15);
+    add(s, &f, 1);
+    for (int again = 0; again < 2; again++) {
+        memset(&before, 0, sizeof before);
+        assert_int_equal(amend(s, 1, 10, 110, 0, &before), STORE_AMEND_NURSING);
+        assert_session(&before, 2, 1, T0 + HOUR_MS, "LR", 9, 6, 15);
+    }
+    /* "not 120, 100": the session is still what it finds */
+    assert_int_equal(amend(s, 1, 11, 100, 120, &before), STORE_AMEND_NURSING);
+    assert_session(&before, 2, 1, T0 + HOUR_MS, "LR", 9, 6, 15);
+    assert_int_equal(amount_of(s, 1, 1, 1), 120);
+    assert_int_equal(amount_of(s, 1, 2, 1), 0);
+    /* delivered again after a new bottle: still refused, the bottle kept */
+    add_one(s, 1, 3, T0 + 2 * HOUR_MS, 80);
+    memset(&before, 0, sizeof before);
+    assert_int_equal(amend(s, 1, 10, 110, 0, &before), STORE_AMEND_NURSING);
+    assert_session(&before, 2, 1, T0 + HOUR_MS, "LR", 9, 6, 15);
+    assert_int_equal(amount_of(s, 1, 3, 1), 80);
+    store_feeding now;
+    assert_int_equal(put_back(s, 1, 10, "press-U", &now), STORE_AMEND_NONE);
+    assert_int_equal(amount_of(s, 1, 3, 1), 80);
+    /* and a new correction takes the new bottle */
+    assert_int_equal(amend(s, 1, 12, 110, 0, &before), STORE_AMEND_DONE);
+    assert_int_equal(before.message_id, 3);
+    assert_int_equal(amount_of(s, 1, 3, 1), 110);
+    store_list list = list_all(s, 1);
+    assert_int_equal(list.count, 3);
+    assert_session(&list.items[1], 2, 1, T0 + HOUR_MS, "LR", 9, 6, 15);
+    store_list_free(&list);
+}
+
+/* The family's units, under the rule of every setting: a later message's
+ * choice stands against an older one delivered again; the same message
+ * again sets it again; the zone and babies are not touched. */
+static void test_family_units(void **state) {
+    store *s = *state;
+    char err[STORE_ERR_MAX];
+    store_settings settings;
+    int stale = -1;
+    assert_int_equal(s->ops->get_settings(s, fam(1), T0, &settings, err), STORE_OK);
+    assert_string_equal(settings.units, "");
+    assert_int_equal(s->ops->set_tz(s, fam(1), "Europe/Paris", by(0, 5), &stale, err), STORE_OK);
+    assert_int_equal(s->ops->set_babies(s, fam(1), "Mia,Leo", by(0, 6), &stale, err),
+                     STORE_OK);
+    assert_int_equal(s->ops->set_units(s, fam(1), "oz", by(1, 10), &stale, err), STORE_OK);
+    assert_int_equal(stale, 0);
+    assert_int_equal(s->ops->set_units(s, fam(1), "ml", by(1, 11), &stale, err), STORE_OK);
+    assert_int_equal(stale, 0);
+    /* the first message again, late: changes nothing */
+    assert_int_equal(s->ops->set_units(s, fam(1), "oz", by(1, 10), &stale, err), STORE_OK);
+    assert_int_equal(stale, 1);
+    /* a message of an earlier second, whatever its id */
+    assert_int_equal(s->ops->set_units(s, fam(1), "oz", by(0, 99), &stale, err), STORE_OK);
+    assert_int_equal(stale, 1);
+    assert_int_equal(s->ops->get_settings(s, fam(1), T0, &settings, err), STORE_OK);
+    assert_string_equal(settings.units, "ml");
+    /* the second again: the same */
+    assert_int_equal(s->ops->set_units(s, fam(1), "ml", by(1, 11), &stale, err), STORE_OK);
+    assert_int_equal(stale, 0);
+    /* a later one stands */
+    assert_int_equal(s->ops->set_units(s, fam(1), "oz", by(2, 12), &stale, err), STORE_OK);
+    assert_int_equal(stale, 0);
+    assert_int_equal(s->ops->get_settings(s, fam(1), T0, &settings, err), STORE_OK);
+    assert_string_equal(settings.units, "oz");
+    assert_string_equal(settings.tz, "Europe/Paris");
+    assert_string_equal(settings.babies, "Mia,Leo");
+    /* a zone set later leaves the units */
+    assert_int_equal(s->ops->set_tz(s, fam(1), "UTC", by(3, 13), &stale, err), STORE_OK);
+    assert_int_equal(s->ops->get_settings(s, fam(1), T0, &settings, err), STORE_OK);
+    assert_string_equal(settings.units, "oz");
+    assert_string_equal(settings.tz, "UTC");
+    /* a family never read before: its units set first */
+    assert_int_equal(s->ops->set_units(s, fam(2), "ml", by(0, 1), &stale, err), STORE_OK);
+    assert_int_equal(stale, 0);
+    assert_int_equal(s->ops->get_settings(s, fam(2), T0, &settings, err), STORE_OK);
+    assert_string_equal(settings.units, "ml");
+    assert_string_equal(settings.tz, "");
+    assert_int_equal(s->ops->get_settings(s, fam(3), T0, &settings, err), STORE_OK);
+    assert_string_equal(settings.units, "");
+}
+
 int store_conformance_run(const store_backend *b) {
     backend = b;
     const struct CMUnitTest tests[] = {
@@ -1242,6 +1524,10 @@ int store_conformance_run(const store_backend *b) {
         cmocka_unit_test_setup_teardown(test_next_message_id, open_store, close_store),
         cmocka_unit_test_setup_teardown(test_latest_before, open_store, close_store),
         cmocka_unit_test_setup_teardown(test_many_feedings, open_store, close_store),
+        cmocka_unit_test_setup_teardown(test_nursing_round_trip, open_store, close_store),
+        cmocka_unit_test_setup_teardown(test_mixed_day, open_store, close_store),
+        cmocka_unit_test_setup_teardown(test_amend_nursing, open_store, close_store),
+        cmocka_unit_test_setup_teardown(test_family_units, open_store, close_store),
     };
     return _cmocka_run_group_tests(b->name, tests, sizeof tests / sizeof tests[0],
                                    NULL, NULL);

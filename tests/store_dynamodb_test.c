@@ -144,10 +144,126 @@ static void test_week_sums_match_feedings(void **state) {
     store_close(s);
 }
 
+/* A nursing session of user 1 (#16): no amount, sides and minutes. */
+static store_feeding nursed(int64_t message, int line, int64_t sent, int64_t at_ms,
+                            const char *sides, int left, int right, int minutes) {
+    store_feeding f = at(message, line, sent, at_ms, 0);
+    f.kind = PHRASE_NURSING;
+    snprintf(f.sides, sizeof f.sides, "%s", sides);
+    f.left_min = left;
+    f.right_min = right;
+    f.minutes = minutes;
+    snprintf(f.text, sizeof f.text, "nursed");
+    return f;
+}
+
+/* One message of user 1, in its own turn begun at `sent`; every line
+ * with a text, which the sums do not keep. */
+static void record(store *s, store_feeding *feeds, size_t n) {
+    char err[STORE_ERR_MAX];
+    store_settings settings;
+    int already;
+    for (size_t i = 0; i < n; i++)
+        if (!feeds[i].text[0]) snprintf(feeds[i].text, sizeof feeds[i].text, "bottle");
+    assert_int_equal(s->ops->get_settings(s, "f1", feeds[0].sent_ms, &settings, err), STORE_OK);
+    assert_int_equal(s->ops->add_message(s, "f1", feeds, &n, &already, err), STORE_OK);
+    assert_int_equal(already, 0);
+}
+
+/* The week's sums carry nursing sessions (dynamodb_sums.h): days of
+ * bottles and sessions, each message in its own turn, with a session
+ * undone, one edited, one removed by its button and a correction refused
+ * on one; a week later "week" lists each bottle's ml and each session's
+ * minutes, the older days from the sums. Expected values by hand. */
+static void test_week_sums_carry_sessions(void **state) {
+    (void)state;
+    store *s = open_table(NULL);
+    assert_non_null(s);
+    char err[STORE_ERR_MAX];
+    store_settings settings;
+    const int64_t t0 = 1764316800000LL, min = 60000; /* 2025-11-28T08:00:00Z */
+    store_feeding f;
+    int found, outcome;
+    /* day 0: a bottle, a session of 15 min, a message with both */
+    store_feeding d0[] = {at(1, 1, t0, t0 - 30 * min, 100)};
+    record(s, d0, 1);
+    store_feeding d0b[] = {nursed(2, 1, t0 + HOUR_MS, t0 + 30 * min, "LR", 10, 5, 15)};
+    record(s, d0b, 1);
+    store_feeding d0c[] = {nursed(3, 1, t0 + 2 * HOUR_MS, t0 + 90 * min, "R", 0, 12, 12),
+                           at(3, 2, t0 + 2 * HOUR_MS, t0 + 100 * min, 90)};
+    record(s, d0c, 2);
+    /* "make that 110" after a session: refused, nothing changes */
+    store_feeding d0d[] = {nursed(4, 1, t0 + 3 * HOUR_MS, t0 + 150 * min, "L", 0, 0, 0)};
+    record(s, d0d, 1);
+    assert_int_equal(s->ops->get_settings(s, "f1", t0 + 3 * HOUR_MS + min, &settings, err),
+                     STORE_OK);
+    assert_int_equal(s->ops->amend_last(s, "f1", 1, 5, 1, 110, 0, &f, &outcome, err), STORE_OK);
+    assert_int_equal(outcome, STORE_AMEND_NURSING);
+    assert_int_equal(f.message_id, 4);
+    /* day 1: a session with no minutes said, one undone, one edited, one
+     * removed by its button */
+    const int64_t t1 = t0 + DAY_MS;
+    store_feeding d1[] = {nursed(6, 1, t1, t1 - 30 * min, "B", 0, 0, 0)};
+    record(s, d1, 1);
+    store_feeding d1b[] = {nursed(7, 1, t1 + HOUR_MS, t1 + 30 * min, "L", 20, 0, 20)};
+    record(s, d1b, 1);
+    assert_int_equal(s->ops->get_settings(s, "f1", t1 + HOUR_MS + min, &settings, err), STORE_OK);
+    assert_int_equal(s->ops->undo_last(s, "f1", 1, 8, 1, &f, &found, err), STORE_OK);
+    assert_int_equal(found, 1);
+    assert_int_equal(f.minutes, 20);
+    store_feeding d1c[] = {nursed(9, 1, t1 + 2 * HOUR_MS, t1 + 90 * min, "RL", 4, 4, 8)};
+    record(s, d1c, 1);
+    store_feeding edited = nursed(9, 1, t1 + 2 * HOUR_MS, t1 + 90 * min, "RL", 9, 9, 18);
+    store_list old = {0};
+    assert_int_equal(s->ops->get_settings(s, "f1", t1 + 2 * HOUR_MS + 5 * min, &settings, err),
+                     STORE_OK);
+    assert_int_equal(s->ops->replace_message(s, "f1", 1, 9, t1 + 2 * HOUR_MS + 5 * min, &edited,
+                                             1, &old, NULL, err),
+                     STORE_OK);
+    store_list_free(&old);
+    store_feeding d1d[] = {nursed(10, 1, t1 + 2 * HOUR_MS + 10 * min, t1 + 2 * HOUR_MS, "L", 30,
+                                  0, 30)};
+    record(s, d1d, 1);
+    assert_int_equal(s->ops->get_settings(s, "f1", t1 + 2 * HOUR_MS + 15 * min, &settings, err),
+                     STORE_OK);
+    assert_int_equal(s->ops->remove(s, "f1", 1, 10, 1, t1 + 2 * HOUR_MS, "p-n", &f, &found, err),
+                     STORE_OK);
+    assert_int_equal(found, 1);
+    /* day 3: a bottle, in the week's own turn */
+    const int64_t t3 = t0 + 3 * DAY_MS, end = t3 + 5 * HOUR_MS;
+    store_feeding d3[] = {at(11, 1, t3 + 4 * HOUR_MS, t3 + 4 * HOUR_MS, 60)};
+    record(s, d3, 1);
+
+    assert_int_equal(s->ops->get_settings(s, "f1", end, &settings, err), STORE_OK);
+    store_list week = {0};
+    assert_int_equal(s->ops->list_amounts(s, "f1", end - 4 * DAY_MS, end, &week, err), STORE_OK);
+    char got[256] = "";
+    size_t len = 0;
+    for (size_t i = 0; i < week.count; i++) {
+        const store_feeding *g = &week.items[i];
+        len += (size_t)snprintf(got + len, sizeof got - len, "%s%lld:", i ? ", " : "",
+                                (long long)g->message_id);
+        if (g->kind == PHRASE_NURSING)
+            len += (size_t)snprintf(got + len, sizeof got - len, "N%d", g->minutes);
+        else
+            len += (size_t)snprintf(got + len, sizeof got - len, "%d", g->amount_ml);
+        if (g->kind == PHRASE_NURSING) assert_int_equal(g->amount_ml, 0);
+        /* days 0 and 1 lie before this turn's window: read from the sums,
+         * which hold no text (the week did not read those feedings) */
+        if (g->at_ms < end - 50 * HOUR_MS) assert_string_equal(g->text, "");
+    }
+    assert_string_equal(got, "1:100, 2:N15, 3:N12, 3:90, 4:N0, 6:N0, 9:N18, 11:60");
+    assert_int_equal(week.items[0].at_ms, t0 - 30 * min);
+    assert_int_equal(week.items[6].at_ms, t1 + 90 * min);
+    store_list_free(&week);
+    store_close(s);
+}
+
 int main(void) {
     if (dynalite_env() != 0) return 2;
     const struct CMUnitTest sums[] = {
         cmocka_unit_test(test_week_sums_match_feedings),
+        cmocka_unit_test(test_week_sums_carry_sessions),
     };
     if (cmocka_run_group_tests_name("store_dynamodb (week sums)", sums, NULL, NULL) != 0)
         return 1;

@@ -74,7 +74,7 @@ static void test_schema_and_reopen(void **state) {
     store_stamp(1, 7, 1, by);
     assert_int_equal(s->ops->set_tz(s, "f7", "Asia/Kolkata", by, &stale, err), STORE_OK);
     store_close(s);
-    assert_int_equal(pragma_int(path, "PRAGMA user_version"), 6);
+    assert_int_equal(pragma_int(path, "PRAGMA user_version"), 7);
     sqlite3 *db;
     sqlite3_stmt *st;
     assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
@@ -127,7 +127,7 @@ static const char schema_1_file[] =
     "INSERT INTO chats VALUES (7, 'Asia/Kolkata');"
     "PRAGMA user_version = 1;";
 
-/* #11: a schema 1 file is migrated (to 2, 3, 4, 5, then 6) with everything it
+/* #11: a schema 1 file is migrated (to 2, 3, 4, 5, 6, then 7) with everything it
  * held: live and removed feedings, the undo receipts, the messages seen,
  * the zone; the deployment's family adopts it (#15); then an edit can
  * bring an undone line back beside its removed row. */
@@ -142,7 +142,7 @@ static void test_migrates_schema_1(void **state) {
 
     store *s = store_sqlite_open(path, 0, err, sizeof err);
     assert_non_null(s);
-    assert_int_equal(pragma_int(path, "PRAGMA user_version"), 6);
+    assert_int_equal(pragma_int(path, "PRAGMA user_version"), 7);
     store_settings settings;
     store_list list = {0};
     /* another family reads first, and the Smiths before they are the
@@ -216,6 +216,194 @@ static void test_migrates_schema_1(void **state) {
     assert_int_equal(list.items[1].message_id, 2);
     assert_int_equal(list.items[1].amount_ml, 40);
     store_list_free(&list);
+    store_close(s);
+    assert_true(integrity_ok(path));
+}
+
+/* A file as milkbot wrote it at schema version 6 (the schema as a file
+ * made by that version dumps it): the Smiths' log, with a live bottle, one
+ * undone by message 3, one removed by the Undo button press "press-1", and
+ * a group's bottle corrected from 90 to 95 by message 6; their zone and
+ * babies, each with the stamp of the message that set it. */
+static const char schema_6_file[] =
+    "CREATE TABLE messages (  chat_id INTEGER NOT NULL,  message_id INTEGER NOT NULL,"
+    " edit_ms INTEGER NOT NULL DEFAULT 0,  PRIMARY KEY (chat_id, message_id)) WITHOUT ROWID;"
+    "CREATE TABLE chats (  chat_id INTEGER PRIMARY KEY,  tz TEXT NOT NULL DEFAULT '',"
+    " last_message_id INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE IF NOT EXISTS \"feedings\" (  id INTEGER PRIMARY KEY,  chat_id INTEGER NOT"
+    " NULL,  message_id INTEGER NOT NULL,  line INTEGER NOT NULL,  at_ms INTEGER NOT NULL, "
+    " at_local TEXT NOT NULL,  day TEXT NOT NULL,  amount_ml INTEGER NOT NULL CHECK"
+    " (amount_ml BETWEEN 1 AND 1000),  kind TEXT NOT NULL CHECK (kind IN ('milk',"
+    " 'formula', 'breastmilk')),  who TEXT NOT NULL,  note TEXT NOT NULL,  text TEXT NOT"
+    " NULL,  entered_at_ms INTEGER NOT NULL,  removed_by INTEGER,  removed_press TEXT,"
+    " family TEXT NOT NULL DEFAULT '', from_id INTEGER NOT NULL DEFAULT 0, sent_ms INTEGER"
+    " NOT NULL DEFAULT 0, removed_in INTEGER, baby TEXT NOT NULL DEFAULT '',  CHECK"
+    " (removed_press IS NULL OR removed_by = 0));"
+    "CREATE UNIQUE INDEX feedings_live ON feedings (chat_id, message_id, line)  WHERE"
+    " removed_by IS NULL;"
+    "CREATE INDEX feedings_by_press ON feedings (chat_id, removed_press)  WHERE"
+    " removed_press IS NOT NULL;"
+    "CREATE TABLE presses (  chat_id INTEGER NOT NULL,  press TEXT NOT NULL,  PRIMARY KEY"
+    " (chat_id, press)) WITHOUT ROWID;"
+    "CREATE TABLE amendments (  chat_id INTEGER NOT NULL,  by_key TEXT NOT NULL,  outcome"
+    " INTEGER NOT NULL,  feeding_id INTEGER NOT NULL,  feeding_entered_ms INTEGER NOT NULL,"
+    "  from_ml INTEGER NOT NULL,  to_ml INTEGER NOT NULL,  PRIMARY KEY (chat_id, by_key))"
+    " WITHOUT ROWID;"
+    "CREATE INDEX feedings_by_time ON feedings (family, at_ms)  WHERE removed_by IS NULL;"
+    "CREATE INDEX feedings_by_entry ON feedings (family, from_id, sent_ms,  chat_id,"
+    " message_id, line) WHERE removed_by IS NULL;"
+    "CREATE INDEX feedings_removed ON feedings (removed_in, removed_by)  WHERE removed_by"
+    " IS NOT NULL;"
+    "CREATE INDEX feedings_unadopted ON feedings (chat_id) WHERE family = '';"
+    "CREATE TABLE families (  family TEXT PRIMARY KEY,  tz TEXT NOT NULL DEFAULT '', babies"
+    " TEXT NOT NULL DEFAULT '', tz_by TEXT NOT NULL DEFAULT '', babies_by TEXT NOT NULL"
+    " DEFAULT '') WITHOUT ROWID;"
+    "INSERT INTO feedings VALUES"
+    "  (4, 7, 1, 1, 1000, '2025-11-28T08:00:01Z', '2025-11-28', 120, 'milk', 'Alex', '',"
+    "   '120ml', 1000, NULL, NULL, 'smith', 7, 1000, NULL, ''),"
+    "  (9, 7, 2, 1, 2000, '2025-11-28T08:00:02Z', '2025-11-28', 60, 'formula', 'Sam',"
+    "   'warm', '60ml formula warm', 2000, 3, NULL, 'smith', 7, 2000, 7, 'Mia'),"
+    "  (12, 7, 4, 1, 3000, '2025-11-28T08:00:03Z', '2025-11-28', 80, 'breastmilk', 'Alex',"
+    "   '', '80ml ebm', 3000, 0, 'press-1', 'smith', 7, 3000, NULL, 'Leo'),"
+    "  (15, -100, 5, 2, 4000, '2025-11-28T08:00:04Z', '2025-11-28', 95, 'milk', 'Sam', '',"
+    "   '90', 4000, NULL, NULL, 'smith', 8, 4000, NULL, 'Leo');"
+    "INSERT INTO messages VALUES (7, 1, 0), (7, 2, 0), (7, 3, 0), (7, 4, 0), (-100, 5, 0),"
+    "  (-100, 6, 0);"
+    "INSERT INTO presses VALUES (7, 'press-1');"
+    "INSERT INTO amendments VALUES (-100, 'm6', 0, 15, 4000, 90, 95);"
+    "INSERT INTO chats VALUES (7, '', 0);"
+    "INSERT INTO families VALUES ('smith', 'Europe/London', 'Mia,Leo',"
+    "  '000000000005000#09223372036854775815#09223372036854775813',"
+    "  '000000000006000#09223372036854775708#09223372036854775814');"
+    "PRAGMA user_version = 6;";
+
+/* Every row a query answers, as "a,b|c,d" (NULL as "-"), into out. */
+static void query_text(const char *path, const char *sql, char *out, size_t size) {
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    size_t len = 0;
+    out[0] = '\0';
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    for (int row = 0; sqlite3_step(st) == SQLITE_ROW && len < size; row++)
+        for (int c = 0; c < sqlite3_column_count(st) && len < size; c++) {
+            const unsigned char *v = sqlite3_column_text(st, c);
+            len += (size_t)snprintf(out + len, size - len, "%s%s", c ? "," : row ? "|" : "",
+                                    v ? (const char *)v : "-");
+        }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+}
+
+#define SCHEMA_6_COLUMNS                                                                   \
+    "SELECT id, chat_id, message_id, line, at_ms, at_local, day, amount_ml, kind, who, "  \
+    "note, text, entered_at_ms, removed_by, removed_press, family, from_id, sent_ms, "     \
+    "removed_in, baby FROM feedings ORDER BY id"
+#define FEEDINGS_INDEXES                                                                   \
+    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'feedings' " \
+    "ORDER BY name"
+
+/* #16: a schema 6 file is migrated to 7 (the feedings table copied, for
+ * its new checks) with every row, id and index as it was, the new columns
+ * at their defaults; what the store answers from it is unchanged (the
+ * receipts of an undo, a press, a correction; the settings); and it then
+ * takes nursing sessions, and still refuses a bottle of 0 ml. */
+static void test_migrates_schema_6(void **state) {
+    (void)state;
+    char path[256], err[STORE_ERR_MAX], rows[4096], rows_after[4096], indexes[4096],
+        indexes_after[4096], got[1024];
+    snprintf(path, sizeof path, "%s/schema6.db", dir);
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, schema_6_file, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    query_text(path, SCHEMA_6_COLUMNS, rows, sizeof rows);
+    query_text(path, FEEDINGS_INDEXES, indexes, sizeof indexes);
+    assert_non_null(strstr(indexes, "feedings_unadopted"));
+
+    store *s = store_sqlite_open(path, 0, err, sizeof err);
+    assert_non_null(s);
+    assert_int_equal(pragma_int(path, "PRAGMA user_version"), 7);
+    query_text(path, SCHEMA_6_COLUMNS, rows_after, sizeof rows_after);
+    assert_string_equal(rows_after, rows);
+    query_text(path, "SELECT id, amount_ml, removed_by, removed_press FROM feedings "
+                     "ORDER BY id", got, sizeof got);
+    assert_string_equal(got, "4,120,-,-|9,60,3,-|12,80,0,press-1|15,95,-,-");
+    query_text(path, "SELECT count(*) FROM feedings WHERE sides = '' AND left_min = 0 AND "
+                     "right_min = 0 AND minutes = 0", got, sizeof got);
+    assert_string_equal(got, "4");
+    query_text(path, FEEDINGS_INDEXES, indexes_after, sizeof indexes_after);
+    assert_string_equal(indexes_after, indexes);
+    /* and the reads use them */
+    query_text(path, "EXPLAIN QUERY PLAN SELECT id FROM feedings WHERE family = 'smith' AND "
+                     "at_ms >= 0 AND at_ms < 9000 AND removed_by IS NULL ORDER BY at_ms",
+               got, sizeof got);
+    assert_non_null(strstr(got, "feedings_by_time"));
+    query_text(path, "SELECT tz, babies, units, units_by FROM families", got, sizeof got);
+    assert_string_equal(got, "Europe/London,Mia,Leo,,");
+
+    store_settings settings;
+    assert_int_equal(s->ops->get_settings(s, "smith", 0, &settings, err), STORE_OK);
+    assert_string_equal(settings.tz, "Europe/London");
+    assert_string_equal(settings.babies, "Mia,Leo");
+    assert_string_equal(settings.units, "");
+    /* the stamps came along: an older message's zone is stale */
+    char older[STORE_STAMP_MAX];
+    int stale = -1;
+    store_stamp(4000, 7, 4, older);
+    assert_int_equal(s->ops->set_tz(s, "smith", "UTC", older, &stale, err), STORE_OK);
+    assert_int_equal(stale, 1);
+    store_list list = {0};
+    assert_int_equal(s->ops->list_range(s, "smith", 0, 10000, &list, err), STORE_OK);
+    assert_int_equal(list.count, 2);
+    assert_int_equal(list.items[0].amount_ml, 120);
+    assert_int_equal(list.items[0].kind, PHRASE_MILK);
+    assert_string_equal(list.items[0].sides, "");
+    assert_int_equal(list.items[0].minutes, 0);
+    assert_int_equal(list.items[1].chat_id, -100);
+    assert_int_equal(list.items[1].amount_ml, 95);
+    assert_string_equal(list.items[1].baby, "Leo");
+    store_list_free(&list);
+    /* the undo, the press and the correction delivered again: as before */
+    store_feeding f;
+    int found, outcome;
+    assert_int_equal(s->ops->undo_last(s, "smith", 7, 3, 7, &f, &found, err), STORE_OK);
+    assert_int_equal(found, 1);
+    assert_int_equal(f.amount_ml, 60);
+    assert_int_equal(f.kind, PHRASE_FORMULA);
+    assert_string_equal(f.baby, "Mia");
+    assert_int_equal(s->ops->remove(s, "smith", 7, 4, 1, 0, "press-1", &f, &found, err),
+                     STORE_OK);
+    assert_int_equal(found, 1);
+    assert_int_equal(f.amount_ml, 80);
+    assert_int_equal(f.kind, PHRASE_BREASTMILK);
+    assert_int_equal(s->ops->amend_last(s, "smith", -100, 6, 8, 95, 0, &f, &outcome, err),
+                     STORE_OK);
+    assert_int_equal(outcome, STORE_AMEND_DONE);
+    assert_int_equal(f.message_id, 5);
+    assert_int_equal(f.amount_ml, 90);
+    store_feeding again[STORE_MESSAGE_MAX_FEEDINGS] = {{.chat_id = 7, .message_id = 1,
+        .line = 1, .from_id = 7, .sent_ms = 1000, .at_ms = 1000, .amount_ml = 120,
+        .kind = PHRASE_MILK}};
+    size_t n = 1;
+    int already = 0;
+    assert_int_equal(s->ops->add_message(s, "smith", again, &n, &already, err), STORE_OK);
+    assert_int_equal(already, 1);
+
+    /* the new schema takes a session, and refuses a bottle of nothing */
+    store_feeding nursed[STORE_MESSAGE_MAX_FEEDINGS] = {{.chat_id = 7, .message_id = 7,
+        .line = 1, .from_id = 7, .sent_ms = 5000, .at_ms = 5000, .kind = PHRASE_NURSING,
+        .sides = "LR", .left_min = 7, .right_min = 8, .minutes = 15}};
+    n = 1;
+    assert_int_equal(s->ops->add_message(s, "smith", nursed, &n, &already, err), STORE_OK);
+    assert_int_equal(already, 0);
+    store_feeding empty[STORE_MESSAGE_MAX_FEEDINGS] = {{.chat_id = 7, .message_id = 8,
+        .line = 1, .from_id = 7, .sent_ms = 6000, .at_ms = 6000, .kind = PHRASE_MILK}};
+    n = 1;
+    assert_int_equal(s->ops->add_message(s, "smith", empty, &n, &already, err), STORE_ERROR);
+    query_text(path, "SELECT id, kind, amount_ml, sides, left_min, right_min, minutes FROM "
+                     "feedings WHERE id > 15", got, sizeof got);
+    assert_string_equal(got, "16,nursing,0,LR,7,8,15");
     store_close(s);
     assert_true(integrity_ok(path));
 }
@@ -331,6 +519,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_schema_and_reopen),
         cmocka_unit_test(test_migrates_schema_1),
+        cmocka_unit_test(test_migrates_schema_6),
         cmocka_unit_test(test_newer_schema_is_refused),
         cmocka_unit_test(test_bad_files),
         cmocka_unit_test(test_default_path),

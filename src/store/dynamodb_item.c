@@ -103,6 +103,12 @@ cJSON *ddb_item_from_feeding(const char *family, const store_feeding *f) {
     ddb_item_put_n(item, "amount_ml", f->amount_ml);
     ddb_item_put_s(item, "kind", store_kind_name(f->kind));
     if (f->baby[0]) ddb_item_put_s(item, "baby", f->baby);
+    /* a nursing session's (#16); a bottle, like every item written
+     * before, has none of them */
+    if (f->sides[0]) ddb_item_put_s(item, "sides", f->sides);
+    if (f->left_min) ddb_item_put_n(item, "left_min", f->left_min);
+    if (f->right_min) ddb_item_put_n(item, "right_min", f->right_min);
+    if (f->minutes) ddb_item_put_n(item, "minutes", f->minutes);
     ddb_item_put_s(item, "who", f->who);
     ddb_item_put_s(item, "note", f->note);
     ddb_item_put_s(item, "text", f->text);
@@ -126,6 +132,10 @@ void ddb_item_to_feeding(const cJSON *item, store_feeding *f) {
     if (store_kind_from_name(ddb_item_get_s(item, "kind"), &f->kind) != 0)
         f->kind = PHRASE_MILK;
     snprintf(f->baby, sizeof f->baby, "%s", ddb_item_get_s(item, "baby"));
+    snprintf(f->sides, sizeof f->sides, "%s", ddb_item_get_s(item, "sides"));
+    f->left_min = (int)ddb_item_get_n(item, "left_min");
+    f->right_min = (int)ddb_item_get_n(item, "right_min");
+    f->minutes = (int)ddb_item_get_n(item, "minutes");
     snprintf(f->who, sizeof f->who, "%s", ddb_item_get_s(item, "who"));
     snprintf(f->note, sizeof f->note, "%s", ddb_item_get_s(item, "note"));
     snprintf(f->text, sizeof f->text, "%s", ddb_item_get_s(item, "text"));

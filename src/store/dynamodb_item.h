@@ -56,7 +56,8 @@ void ddb_item_add_key(cJSON *req, const char *pk, const char *sk);
 cJSON *ddb_item_from_feeding(const char *family, const store_feeding *f);
 
 /* The feeding an item holds; an unknown kind reads as milk. Never fails: a
- * missing attribute reads as empty or 0. */
+ * missing attribute reads as empty or 0 (an item without sides or minutes:
+ * a bottle, or a session whose were not said). */
 void ddb_item_to_feeding(const cJSON *item, store_feeding *f);
 
 #endif

@@ -38,7 +38,8 @@ typedef struct {
     store_feeding feeding; /* what it was, when target[0] */
     int amount; /* a correction's: the amount it gives the feeding */
     int refused; /* a correction that changed nothing: there was no
-                    feeding, or (target set) not the amount named */
+                    feeding, or (target set) not the amount named, or
+                    a nursing session (the feeding's kind says which) */
 } undo_receipt;
 
 /* The receipt `key` as the turn read it (free), else read now. For an

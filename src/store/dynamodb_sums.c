@@ -26,8 +26,26 @@ static void entry_name(const store_feeding *f, char out[96]) {
              (long long)f->message_id, f->line, f->baby[0] ? "." : "", f->baby);
 }
 
-/* SETs (value >= 1) or REMOVEs (value 0) the entries of `n` feedings, all
- * of one UTC day, in one request. */
+/* A feeding's entry's value (dynamodb_sums.h): a bottle's ml, >= 1; a
+ * nursing session's -(1 + minutes), <= -1. */
+static int64_t entry_value(const store_feeding *f) {
+    return f->kind == PHRASE_NURSING ? -(1 + (int64_t)f->minutes) : f->amount_ml;
+}
+
+/* An entry's value read back into *f: a session's kind and minutes, or a
+ * bottle's amount. */
+static void from_entry_value(int64_t value, store_feeding *f) {
+    if (value <= -1) {
+        f->kind = PHRASE_NURSING;
+        f->amount_ml = 0;
+        f->minutes = (int)(-value - 1);
+    } else {
+        f->amount_ml = (int)value;
+    }
+}
+
+/* SETs (`set`) or REMOVEs the entries of `n` feedings, all of one UTC day,
+ * in one request. */
 static int update_day(dynamo_store *s, const char *family,
                       const store_feeding *feeds, size_t n, int set, char *err) {
     char pk[DDB_ITEM_KEY_MAX], sk[DDB_ITEM_KEY_MAX], message[STORE_ERR_MAX];
@@ -47,7 +65,7 @@ static int update_day(dynamo_store *s, const char *family,
         if (set) {
             char value[32];
             snprintf(value, sizeof value, ":v%zu", i);
-            ddb_item_put_n(values, value, feeds[i].amount_ml);
+            ddb_item_put_n(values, value, entry_value(&feeds[i]));
             len += (size_t)snprintf(update + len, sizeof update - len, "%s %s = %s",
                                     i ? "," : "", alias, value);
         } else {
@@ -143,7 +161,7 @@ int sums_amend(dynamo_store *s, const char *family, const store_feeding *f,
     cJSON_AddStringToObject(cJSON_AddObjectToObject(req, "ExpressionAttributeNames"), "#e",
                             name);
     ddb_item_put_n(cJSON_AddObjectToObject(req, "ExpressionAttributeValues"), ":v",
-                   f->amount_ml);
+                   entry_value(f));
     cJSON_AddStringToObject(req, "UpdateExpression", "SET #e = :v");
     cJSON_AddStringToObject(req, "ConditionExpression", "attribute_exists(#e)");
     dynamo_status st = dynamo_call(s->client, "UpdateItem", req, NULL, message,
@@ -172,7 +190,7 @@ static int collect_sums(const cJSON *item, void *ctx) {
                            .at_ms = at};
         if (a->string[used] == '.')
             snprintf(f.baby, sizeof f.baby, "%s", a->string + used + 1);
-        f.amount_ml = (int)ddb_item_get_n(item, a->string);
+        from_entry_value(ddb_item_get_n(item, a->string), &f);
         if (store_list_push(c->out, &f) != STORE_OK) return -1;
     }
     return 0;

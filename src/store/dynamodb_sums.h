@@ -5,8 +5,13 @@
  * days. Reading those feedings costs ~0.5 kB each (1 MB at 2 000 in the
  * week). Instead each write also keeps, in the item pk "log#<family>", sk
  * "sum#<UTC date>", one attribute per live feeding of that day, named
- * "<instant ms>.<chat>.<message>.<line>" and holding its ml: ~50 bytes a feeding,
- * and a week is one Query of at most 9 small items. The names carry the
+ * "<instant ms>.<chat>.<message>.<line>" (and ".<baby>" when it names one)
+ * and holding its value: ~50 bytes a feeding, and a week is one Query of
+ * at most 9 small items. A bottle's value is its ml (>= 1); a nursing
+ * session (#16), which has no amount, holds -(1 + its minutes in all),
+ * always <= -1, so that a week counts sessions and their minutes from the
+ * sums alone (minutes 0: not said). Entries of versions before #16 are
+ * all bottles. The names carry the
  * instants, so the bot still cuts days by local date in the family's zone
  * of now, a 23- or 25-hour day included. "sum#" sorts after "settings",
  * outside the turn's range.
@@ -42,8 +47,10 @@ int sums_amend(struct dynamo_store *s, const char *family,
                const store_feeding *f, char *err);
 
 /* Appends to *out the feedings of `family`'s log with from_ms <= at_ms <
- * to_ms as the sums hold them: chat, message, line, instant and amount
- * only. The caller makes sure the range lies after the turn's sums_from. */
+ * to_ms as the sums hold them: chat, message, line, instant, baby and
+ * amount; for a nursing session kind PHRASE_NURSING, amount 0 and its
+ * minutes. The caller makes sure the range lies after the turn's
+ * sums_from. */
 int sums_list(struct dynamo_store *s, const char *family, int64_t from_ms,
               int64_t to_ms, store_list *out, char *err);
 

@@ -93,6 +93,7 @@ static int turn_visit(const cJSON *item, void *ctx) {
         r->settings_found = 1;
         snprintf(t->tz, sizeof t->tz, "%s", ddb_item_get_s(item, "tz"));
         snprintf(t->babies, sizeof t->babies, "%s", ddb_item_get_s(item, "babies"));
+        snprintf(t->units, sizeof t->units, "%s", ddb_item_get_s(item, "units"));
         cJSON_Delete(t->undone);
         t->undone = cJSON_Duplicate(
             cJSON_GetObjectItem(cJSON_GetObjectItem(item, "undone"), "M"), 1);

@@ -63,6 +63,7 @@ typedef struct {
     int64_t now_ms, from_ms;
     char tz[CLOCK_ZONE_ID_MAX];
     char babies[STORE_BABIES_MAX * STORE_BABY_MAX];
+    char units[STORE_UNITS_MAX];
     cJSON *undone; /* the settings' notes: message id -> sk */
     int64_t sums_from; /* the settings' sums_from: 0 when not set (see
                           dynamodb_sums.h) */

@@ -9,9 +9,13 @@
  *             chat_id, message_id, line, from_id (the sender), sent (when
  *             the message was written), amount_ml, kind, at (local RFC
  *             3339), day, baby (when named), who, note, text, entered_at
- *             (epoch ms), ...
- *   settings  sk "settings": tz; babies ("Mia,Leo"); `undone`, the receipts of the family's
- *             recent undos (below), Undo button presses and edits;
+ *             (epoch ms), and a nursing session's sides, left_min,
+ *             right_min and minutes (each only when said: none on a
+ *             bottle), ...
+ *   settings  sk "settings": tz; babies ("Mia,Leo"); units ("ml", "oz"),
+ *             each with the stamp of the message that set it (set_setting);
+ *             `undone`, the receipts of the family's recent undos (below),
+ *             Undo button presses and edits;
  *             `next_message.<chat>`, the counters `milkbot chat` numbers
  *             its messages with; `begun`, set when the family's log began
  *             (dynamodb_adopt.h: the per-chat logs of earlier versions,
@@ -73,7 +77,10 @@
  *    update" from "changed by another"; then the receipt is done. The
  *    correction's Undo button changes it back the same way, marked with
  *    its press. The day's sum entry is SET only if it exists, so a
- *    feeding removed meanwhile gets none back.
+ *    feeding removed meanwhile gets none back. A correction that changes
+ *    nothing (no feeding; not the amount it named; a nursing session,
+ *    which has none) is a receipt too, done at once, naming the feeding:
+ *    delivered again, it answers the same.
  *  - Undo and corrections take the sender's most recently entered feeding
  *    without scanning: the turn's window holds it when its message is
  *    recent (see newest_entry), else the sparse global index "by_entry"
@@ -267,6 +274,7 @@ static int dyn_get_settings(store *base, const char *family, int64_t now_ms,
     }
     snprintf(out->tz, sizeof out->tz, "%s", s->turn.tz);
     snprintf(out->babies, sizeof out->babies, "%s", s->turn.babies);
+    snprintf(out->units, sizeof out->units, "%s", s->turn.units);
     return STORE_OK;
 }
 
@@ -623,15 +631,20 @@ static int dyn_amend_last(store *base, const char *family, int64_t chat_id,
         /* a refusal is kept too, so that delivered again after a new
          * feeding it still changes nothing; a copy of this message that
          * claimed first (it may have changed the feeding since this turn
-         * was read) is followed instead */
-        int refused = !any || (expect_ml && target.amount_ml != expect_ml);
+         * was read) is followed instead. A nursing session has no amount
+         * to change: refused, and the receipt's copy of it (its kind)
+         * says why. */
+        int refused = !any || target.kind == PHRASE_NURSING ||
+                      (expect_ml && target.amount_ml != expect_ml);
         if (receipt_claim_amend(s, family, key, any ? &target : NULL, amount_ml, refused,
                                 &r, err) != STORE_OK)
             return STORE_ERROR;
     }
     if (r.refused) {
         if (r.target[0]) *before = r.feeding;
-        *outcome = r.target[0] ? STORE_AMEND_OTHER : STORE_AMEND_NONE;
+        *outcome = !r.target[0]                         ? STORE_AMEND_NONE
+                   : r.feeding.kind == PHRASE_NURSING ? STORE_AMEND_NURSING
+                                                      : STORE_AMEND_OTHER;
         return STORE_OK;
     }
     if (!r.done && r.target[0]) {
@@ -884,6 +897,16 @@ static int dyn_set_babies(store *base, const char *family, const char *babies,
     return STORE_OK;
 }
 
+static int dyn_set_units(store *base, const char *family, const char *units,
+                         const char *by, int *stale, char *err) {
+    dynamo_store *s = impl(base);
+    if (set_setting(s, family, "units", units, by, stale, err) != STORE_OK)
+        return STORE_ERROR;
+    if (!*stale && turn_is(&s->turn, family))
+        snprintf(s->turn.units, sizeof s->turn.units, "%s", units);
+    return STORE_OK;
+}
+
 /* The highest message id of one chat among the log's feedings, their
  * removers and the undo receipts. */
 typedef struct {
@@ -978,6 +1001,7 @@ static const store_ops dynamo_ops = {
     .get_settings = dyn_get_settings,
     .set_tz = dyn_set_tz,
     .set_babies = dyn_set_babies,
+    .set_units = dyn_set_units,
     .next_message_id = dyn_next_message_id,
     .close = dyn_close,
 };

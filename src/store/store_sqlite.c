@@ -41,11 +41,15 @@
  *
  * Schema (PRAGMA user_version counts the migrations applied):
  *   feedings  one row per feeding, with its family (the log it is in);
- *             removed ones stay, marked (see above)
+ *             removed ones stay, marked (see above). A bottle has an
+ *             amount (1-1000 ml); a nursing session (#16, schema 7) has
+ *             amount 0 and its sides ("L", "RL", "B"...) and minutes
+ *             (each side's, and in all; 0 when not said)
  *   messages  the (chat, message) pairs that recorded, undid or were edited,
  *             so a redelivered message is recognised even after its
  *             feedings were undone, and a redelivered undo removes nothing
- *   families  each family's settings (the time zone, the babies' names),
+ *   families  each family's settings (the time zone, the babies' names,
+ *             the units), each beside the stamp of the message that set it,
  *             noted at a family's first read; the deployment's family
  *             adopts the per-chat logs of schema 3 and before (their
  *             feedings have family '') whenever some are left
@@ -54,7 +58,8 @@
  *   amendments  the corrections of amounts (and the Undo button presses
  *             that put them back), keyed by the update that made each, in
  *             the same transaction as the change: a correction delivered
- *             again finds its row and changes nothing more */
+ *             again finds its row and changes nothing more. Refusals are
+ *             rows too (no feeding, another amount, a nursing session) */
 #include "store_sqlite.h"
 
 #include <errno.h>
@@ -201,15 +206,75 @@ static const char *const migrations[] = {
      * nothing. */
     "ALTER TABLE families ADD COLUMN tz_by TEXT NOT NULL DEFAULT '';"
     "ALTER TABLE families ADD COLUMN babies_by TEXT NOT NULL DEFAULT '';",
+
+    /* 6 -> 7 (#16): nursing sessions, which have sides and minutes and no
+     * amount, and the family's units. The checks on amount_ml and kind
+     * cannot be changed in place: the table is copied, every row with its
+     * id, and its indexes made again as schema 6 had them. A bottle keeps
+     * an amount of at least 1 ml and has no sides or minutes; a session
+     * has amount 0. */
+    "CREATE TABLE feedings_7 ("
+    "  id INTEGER PRIMARY KEY,"
+    "  chat_id INTEGER NOT NULL,"
+    "  message_id INTEGER NOT NULL,"
+    "  line INTEGER NOT NULL,"
+    "  at_ms INTEGER NOT NULL,"
+    "  at_local TEXT NOT NULL,"
+    "  day TEXT NOT NULL,"
+    "  amount_ml INTEGER NOT NULL CHECK (amount_ml BETWEEN 0 AND 1000),"
+    "  kind TEXT NOT NULL"
+    "    CHECK (kind IN ('milk', 'formula', 'breastmilk', 'nursing')),"
+    "  who TEXT NOT NULL,"
+    "  note TEXT NOT NULL,"
+    "  text TEXT NOT NULL,"
+    "  entered_at_ms INTEGER NOT NULL,"
+    "  removed_by INTEGER,"
+    "  removed_press TEXT,"
+    "  family TEXT NOT NULL DEFAULT '',"
+    "  from_id INTEGER NOT NULL DEFAULT 0,"
+    "  sent_ms INTEGER NOT NULL DEFAULT 0,"
+    "  removed_in INTEGER,"
+    "  baby TEXT NOT NULL DEFAULT '',"
+    /* "L", "RL", "LRL"... (up to 7, in the order nursed), "B", or "" */
+    "  sides TEXT NOT NULL DEFAULT '' CHECK (sides = 'B' OR"
+    "    (length(sides) <= 7 AND sides NOT GLOB '*[^LR]*')),"
+    "  left_min INTEGER NOT NULL DEFAULT 0 CHECK (left_min BETWEEN 0 AND 600),"
+    "  right_min INTEGER NOT NULL DEFAULT 0 CHECK (right_min BETWEEN 0 AND 600),"
+    "  minutes INTEGER NOT NULL DEFAULT 0 CHECK (minutes BETWEEN 0 AND 600),"
+    "  CHECK (removed_press IS NULL OR removed_by = 0),"
+    "  CHECK (CASE WHEN kind = 'nursing' THEN amount_ml = 0 ELSE amount_ml >= 1"
+    "    AND sides = '' AND left_min = 0 AND right_min = 0 AND minutes = 0 END));"
+    "INSERT INTO feedings_7 (id, chat_id, message_id, line, at_ms, at_local,"
+    "  day, amount_ml, kind, who, note, text, entered_at_ms, removed_by,"
+    "  removed_press, family, from_id, sent_ms, removed_in, baby)"
+    "  SELECT id, chat_id, message_id, line, at_ms, at_local, day, amount_ml,"
+    "  kind, who, note, text, entered_at_ms, removed_by, removed_press, family,"
+    "  from_id, sent_ms, removed_in, baby FROM feedings;"
+    "DROP TABLE feedings;"
+    "ALTER TABLE feedings_7 RENAME TO feedings;"
+    "CREATE UNIQUE INDEX feedings_live ON feedings (chat_id, message_id, line)"
+    "  WHERE removed_by IS NULL;"
+    "CREATE INDEX feedings_by_press ON feedings (chat_id, removed_press)"
+    "  WHERE removed_press IS NOT NULL;"
+    "CREATE INDEX feedings_by_time ON feedings (family, at_ms)"
+    "  WHERE removed_by IS NULL;"
+    "CREATE INDEX feedings_by_entry ON feedings (family, from_id, sent_ms,"
+    "  chat_id, message_id, line) WHERE removed_by IS NULL;"
+    "CREATE INDEX feedings_removed ON feedings (removed_in, removed_by)"
+    "  WHERE removed_by IS NOT NULL;"
+    "CREATE INDEX feedings_unadopted ON feedings (chat_id) WHERE family = '';"
+    "ALTER TABLE families ADD COLUMN units TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE families ADD COLUMN units_by TEXT NOT NULL DEFAULT '';",
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 
 #define COLUMNS                                                                \
     "chat_id, message_id, line, at_ms, at_local, day, amount_ml, kind, "  \
-    "who, note, text, entered_at_ms, from_id, sent_ms, baby"
+    "who, note, text, entered_at_ms, from_id, sent_ms, baby, sides, "     \
+    "left_min, right_min, minutes"
 /* the columns after COLUMNS in ST_FEEDING_BY_ID and ST_NEWEST_ENTRY */
-#define COL_ID 15
-#define COL_REMOVED 16
+#define COL_ID 19
+#define COL_REMOVED 20
 
 /* Entry order (store_entry_cmp), and the sender's newest live entry:
  * family ?3, sender ?4. */
@@ -246,6 +311,7 @@ enum {
     ST_GET_SETTINGS,
     ST_SET_TZ,
     ST_SET_BABIES,
+    ST_SET_UNITS,
     ST_ANY_UNADOPTED,
     ST_ADOPT_FEEDINGS,
     ST_ADOPT_TZ,
@@ -277,9 +343,10 @@ static const char *const statements[ST_COUNT] = {
                             "removed_by IS NULL ORDER BY line",
     [ST_INSERT] = "INSERT INTO feedings (chat_id, message_id, line, at_ms, "
                   "at_local, day, amount_ml, kind, who, note, text, "
-                  "entered_at_ms, from_id, sent_ms, family, baby) VALUES (?1, "
-                  "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
-                  "?16)",
+                  "entered_at_ms, from_id, sent_ms, family, baby, sides, "
+                  "left_min, right_min, minutes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+                  "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
+                  "?20)",
     [ST_RANGE] = "SELECT " COLUMNS " FROM feedings WHERE family = ?1 AND "
                  "at_ms >= ?2 AND at_ms < ?3 AND removed_by IS NULL "
                  "ORDER BY at_ms, " ENTRY_ORDER,
@@ -300,7 +367,7 @@ static const char *const statements[ST_COUNT] = {
     /* only the live rows: removed ones are the receipts of their undo */
     [ST_DELETE_MESSAGE] = "DELETE FROM feedings WHERE chat_id = ?1 AND "
                           "message_id = ?2 AND removed_by IS NULL",
-    [ST_GET_SETTINGS] = "SELECT tz, babies FROM families WHERE family = ?1",
+    [ST_GET_SETTINGS] = "SELECT tz, babies, units FROM families WHERE family = ?1",
     [ST_SET_TZ] = "INSERT INTO families (family, tz, tz_by) VALUES (?1, ?2, ?3) "
                   "ON CONFLICT (family) DO UPDATE SET tz = excluded.tz, "
                   "tz_by = excluded.tz_by WHERE " NOT_STALE("excluded.tz_by", "tz_by"),
@@ -308,6 +375,10 @@ static const char *const statements[ST_COUNT] = {
                       "?3) ON CONFLICT (family) DO UPDATE SET babies = "
                       "excluded.babies, babies_by = excluded.babies_by WHERE "
                       NOT_STALE("excluded.babies_by", "babies_by"),
+    [ST_SET_UNITS] = "INSERT INTO families (family, units, units_by) VALUES (?1, ?2, "
+                     "?3) ON CONFLICT (family) DO UPDATE SET units = "
+                     "excluded.units, units_by = excluded.units_by WHERE "
+                     NOT_STALE("excluded.units_by", "units_by"),
     /* through the partial index feedings_unadopted */
     [ST_ANY_UNADOPTED] = "SELECT EXISTS (SELECT 1 FROM feedings WHERE family = '')",
     [ST_ADOPT_FEEDINGS] = "UPDATE feedings SET family = ?1 WHERE family = ''",
@@ -404,6 +475,10 @@ static void read_row(sqlite3_stmt *st, store_feeding *f) {
     f->from_id = sqlite3_column_int64(st, 12);
     f->sent_ms = sqlite3_column_int64(st, 13);
     copy_text(f->baby, sizeof f->baby, st, 14);
+    copy_text(f->sides, sizeof f->sides, st, 15);
+    f->left_min = sqlite3_column_int(st, 16);
+    f->right_min = sqlite3_column_int(st, 17);
+    f->minutes = sqlite3_column_int(st, 18);
 }
 
 /* Steps a query that returns at most one row. Returns SQLITE_ROW (row in
@@ -456,6 +531,10 @@ static int insert_feedings(sqlite_store *s, const char *family,
         sqlite3_bind_int64(st, 14, f->sent_ms);
         sqlite3_bind_text(st, 15, family, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 16, f->baby, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 17, f->sides, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 18, f->left_min);
+        sqlite3_bind_int(st, 19, f->right_min);
+        sqlite3_bind_int(st, 20, f->minutes);
         int rc = sqlite3_step(st);
         sqlite3_clear_bindings(st);
         sqlite3_reset(st);
@@ -750,6 +829,14 @@ static int sqlite_amend_last(store *base, const char *family, int64_t chat_id,
             return abandon(s, "correcting a feeding", err);
         before->amount_ml = a.from_ml;
         *outcome = a.outcome != STORE_AMEND_NONE && state >= 2 ? STORE_AMEND_GONE : a.outcome;
+        if (a.outcome == STORE_AMEND_NURSING) {
+            /* a refusal that names what it refused: the same answer, the
+             * session as it is (an edit that took its row: only that it
+             * was one) */
+            *outcome = STORE_AMEND_NURSING;
+            if (state >= 2) memset(before, 0, sizeof *before);
+            before->kind = PHRASE_NURSING;
+        }
         return commit(s, err);
     }
     int removed;
@@ -759,6 +846,7 @@ static int sqlite_amend_last(store *base, const char *family, int64_t chat_id,
     sqlite3_clear_bindings(s->st[ST_NEWEST_ENTRY]);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) return abandon(s, "correcting a feeding", err);
     a.outcome = rc == SQLITE_DONE                                   ? STORE_AMEND_NONE
+                : before->kind == PHRASE_NURSING                    ? STORE_AMEND_NURSING
                 : expect_ml && before->amount_ml != expect_ml       ? STORE_AMEND_OTHER
                                                                     : STORE_AMEND_DONE;
     if (rc == SQLITE_DONE) a.feeding_id = 0;
@@ -861,6 +949,7 @@ static int read_settings(sqlite_store *s, const char *family,
     if (rc == SQLITE_ROW) {
         copy_text(out->tz, sizeof out->tz, st, 0);
         copy_text(out->babies, sizeof out->babies, st, 1);
+        copy_text(out->units, sizeof out->units, st, 2);
     }
     sqlite3_clear_bindings(st);
     sqlite3_reset(st);
@@ -890,7 +979,8 @@ static int sqlite_get_settings(store *base, const char *family, int64_t now_ms,
                : fail(s, "reading the family's settings", err);
 }
 
-/* A setting (ST_SET_TZ, ST_SET_BABIES), unless a later message set it. */
+/* A setting (ST_SET_TZ, ST_SET_BABIES, ST_SET_UNITS), unless a later
+ * message set it. */
 static int set_setting(sqlite_store *s, int id, const char *family, const char *value,
                        const char *by, int *stale, const char *doing, char *err) {
     sqlite3_bind_text(s->st[id], 1, family, -1, SQLITE_TRANSIENT);
@@ -913,6 +1003,12 @@ static int sqlite_set_babies(store *base, const char *family, const char *babies
                              const char *by, int *stale, char *err) {
     return set_setting(impl(base), ST_SET_BABIES, family, babies, by, stale,
                        "saving the babies' names", err);
+}
+
+static int sqlite_set_units(store *base, const char *family, const char *units,
+                            const char *by, int *stale, char *err) {
+    return set_setting(impl(base), ST_SET_UNITS, family, units, by, stale,
+                       "saving the units", err);
 }
 
 static int sqlite_next_message_id(store *base, const char *family,
@@ -951,6 +1047,7 @@ static const store_ops sqlite_ops = {
     .get_settings = sqlite_get_settings,
     .set_tz = sqlite_set_tz,
     .set_babies = sqlite_set_babies,
+    .set_units = sqlite_set_units,
     .next_message_id = sqlite_next_message_id,
     .close = sqlite_close,
 };
