@@ -51,6 +51,10 @@ static void fill_feeding(bot_turn *t, const bot_line *line, const resolved *r,
     memcpy(f->day, r->day, sizeof f->day);
     f->amount_ml = r->amount_ml;
     f->kind = r->kind;
+    memcpy(f->sides, r->sides, sizeof f->sides);
+    f->left_min = r->left_min;
+    f->right_min = r->right_min;
+    f->minutes = r->minutes;
     memcpy(f->note, r->note, sizeof f->note);
     /* names and lines longer than the fields are cut at a character */
     utf8_copy_clean(f->who, sizeof f->who, m->who ? m->who : "",

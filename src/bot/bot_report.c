@@ -288,7 +288,8 @@ int bot_week(bot_turn *t) {
         if (feeds[d]) reply_add(r, " (%d)", feeds[d]);
         if (feeds[d]) bot_add_split(t, days[d].baby_ml);
         /* 🤱 sessions (minutes), only in a week that had some */
-        if (sessions[d]) reply_add(r, " \xF0\x9F\xA4\xB1%d (%d min)", sessions[d], minutes[d]);
+        if (sessions[d]) reply_add(r, " \xF0\x9F\xA4\xB1%d", sessions[d]);
+        if (minutes[d]) reply_add(r, " (%d min)", minutes[d]);
     }
     reply_newline(r);
     reply_add(r, "Average: ");
@@ -303,8 +304,9 @@ int bot_week(bot_turn *t) {
     }
     if (nursed) { /* in tenths, so "2.4 sessions a day" */
         int tenths = (nursed * 10 + WEEK_DAYS / 2) / WEEK_DAYS;
-        reply_add(r, "\nNursing: %d session%s (%d min) in all, %d.%d a day", nursed,
-                  nursed == 1 ? "" : "s", nursed_min, tenths / 10, tenths % 10);
+        reply_add(r, "\nNursing: %d session%s", nursed, nursed == 1 ? "" : "s");
+        if (nursed_min) reply_add(r, " (%d min)", nursed_min);
+        reply_add(r, " in all, %d.%d a day", tenths / 10, tenths % 10);
     }
     return BOT_OK;
 }
