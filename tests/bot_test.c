@@ -1,6 +1,7 @@
 /* bot_test.c -- bot core behaviour that transcripts cannot show well: reply
  * size limits, message size limits, and what happens when the store fails. */
 #include "bot/bot.h"
+#include "bot/reply.h"
 #include "forwarding_store.h"
 #include "store/store.h"
 
@@ -252,6 +253,11 @@ static void test_group_talk(void **state) {
         /* talk: greetings, the not understood, the empty, mixed messages */
         {"good night \xF0\x9F\x98\xB4", 1}, {"thanks", 1}, {"is he asleep yet?", 1},
         {"lol", 1}, {"", 1}, {"120ml\nhe was fussy", 1},
+        /* #16: nursing sessions are for the bot; sides in talk are not */
+        {"nursed 15 min left", 0}, {"L10 R5", 0}, {"left 12 right 8", 0}, {"bf 20 min", 0},
+        {"which side next?", 0}, {"units", 0},
+        {"she left 10 min ago", 1}, {"right", 1}, {"left", 1}, {"turn left at 5", 1},
+        {"units oz", 1}, {"right after her nap she nursed 10 min", 1},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         int talk = bot_is_chatter(cases[i].text, strlen(cases[i].text));
@@ -264,9 +270,56 @@ static void test_group_talk(void **state) {
     assert_int_equal(bot_is_unknown_command("total", 5), 0);
 }
 
+/* The family's units (#16): US fluid ounces (29.5735 ml) to one decimal,
+ * rounded half up in integers; and how a session reads. */
+static void test_units_and_sessions(void **state) {
+    (void)state;
+    static const struct {
+        int ml;
+        const char *oz;
+    } amounts[] = {{120, "4.1 oz"}, {118, "4.0 oz"}, {90, "3.0 oz"}, {1000, "33.8 oz"},
+                   {1, "<0.1 oz"}, {2, "0.1 oz"}, {0, "0.0 oz"},
+                   /* 1.45 oz is 42.88 ml: 42 ml (1.420 oz) is 1.4, 43 ml (1.454) 1.5 */
+                   {42, "1.4 oz"}, {43, "1.5 oz"}};
+    for (size_t i = 0; i < sizeof amounts / sizeof amounts[0]; i++) {
+        reply_text r;
+        reply_clear(&r);
+        r.oz = 1;
+        reply_add_amount(&r, amounts[i].ml);
+        if (strcmp(r.text, amounts[i].oz) != 0)
+            fail_msg("%d ml: \"%s\", expected \"%s\"", amounts[i].ml, r.text, amounts[i].oz);
+    }
+    static const struct {
+        const char *sides;
+        int left, right, minutes;
+        const char *says;
+    } sessions[] = {
+        {"L", 15, 0, 15, "nursing, left 15 min"},
+        {"RL", 10, 15, 25, "nursing, right 15 min then left 10 min"},
+        {"LR", 12, 0, 12, "nursing, left 12 min then right"},
+        {"LR", 0, 0, 20, "nursing, left then right, 20 min"},
+        {"B", 10, 10, 20, "nursing, 10 min each side"},
+        {"B", 0, 0, 20, "nursing, both sides, 20 min"},
+        {"", 0, 0, 20, "nursing, 20 min"},
+        {"", 0, 0, 0, "nursing"},
+        {"R", 0, 0, 0, "nursing, right"},
+        {"LRL", 15, 5, 20, "nursing, left then right then left (left 15 min, right 5 min)"},
+    };
+    for (size_t i = 0; i < sizeof sessions / sizeof sessions[0]; i++) {
+        reply_text r;
+        reply_clear(&r);
+        reply_add_session(&r, sessions[i].sides, sessions[i].left, sessions[i].right,
+                          sessions[i].minutes);
+        if (strcmp(r.text, sessions[i].says) != 0)
+            fail_msg("\"%s\": \"%s\", expected \"%s\"", sessions[i].sides, r.text,
+                     sessions[i].says);
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_group_talk),
+        cmocka_unit_test(test_units_and_sessions),
         cmocka_unit_test_setup_teardown(test_long_total_is_cut, setup, teardown),
         cmocka_unit_test_setup_teardown(test_message_limits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_failures, setup, teardown),

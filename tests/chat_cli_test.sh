@@ -51,6 +51,16 @@ printf 'tz Asia/Tokyo\n' | "$milkbot" chat --store "sqlite:$tmp/tz.db" --now "$n
 out=$(printf 'tz\n' | MILKBOT_TZ=Asia/Kolkata "$milkbot" chat --store "sqlite:$tmp/tz.db" --now "$now")
 contains "the chat's zone is kept" "Time zone: Asia/Tokyo." "$out"
 
+# --- MILKBOT_UNITS is the default units (#16); the family's choice wins --------
+out=$(printf '120ml\n' | MILKBOT_UNITS=oz "$milkbot" chat --store "sqlite:$tmp/units.db" --now "$now" --tz UTC)
+contains "MILKBOT_UNITS=oz: replies in oz" "4.1 oz milk at" "$out"
+printf 'units ml\n' | "$milkbot" chat --store "sqlite:$tmp/units.db" --now "$now" --tz UTC > /dev/null
+out=$(printf 'total\n' | MILKBOT_UNITS=oz "$milkbot" chat --store "sqlite:$tmp/units.db" --now "$now" --tz UTC)
+contains "the family's units are kept" "120 ml in 1 feed" "$out"
+out=$(printf 'total\n' | MILKBOT_UNITS=cups "$milkbot" chat --store "sqlite:$tmp/units.db" --now "$now" --tz UTC 2>&1)
+check "MILKBOT_UNITS is checked" "2" "$?"
+contains "MILKBOT_UNITS: the message names it" 'MILKBOT_UNITS: units must be ml or oz, not "cups"' "$out"
+
 # --- the default store: $XDG_DATA_HOME/milkbot/milkbot.db, created on first use --
 out=$(printf '90ml\n' | XDG_DATA_HOME="$tmp/xdg" "$milkbot" chat --now "$now" --tz UTC); rc=$?
 check "default store: exit 0" 0 "$rc"

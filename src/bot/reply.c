@@ -98,7 +98,7 @@ void reply_add_session(reply_text *r, const char *sides, int left_min, int right
     if (n > 2 && (left_min || right_min))
         reply_add(r, " (left %d min, right %d min)", left_min, right_min);
     else if (minutes)
-        reply_add(r, "%s%d min", n ? ", " : ", ", minutes);
+        reply_add(r, ", %d min", minutes);
 }
 
 static const char *const weekdays[] = {"Sun", "Mon", "Tue", "Wed",
