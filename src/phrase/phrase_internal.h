@@ -119,14 +119,10 @@ typedef struct {
     phrase_token amount2; /* the second amount of "110 not 120" */
     int durations;    /* a duration without "ago" */
     phrase_token duration_tok;
-    /* Nursing: a word for it; its sides and minutes in the order written
-     * (side 0: minutes; `bare`: a number without "min"); a time range */
+    /* Nursing: a word for it; how many sides and minutes (`pieces`,
+     * below); a time range */
     int nurse;
     phrase_token nurse_tok;
-    struct {
-        int side, bare;
-        phrase_token tok;
-    } pieces[8];
     int npieces, pieces_overflow;
     int range;
     phrase_token range_tok;
@@ -139,12 +135,20 @@ typedef struct {
     int words_overflow;
     /* note words, in order; command words are flagged, because they are note
      * words in a feeding ("120ml last one before bed") but not otherwise.
-     * Last in the struct: phrase_ctx_init clears everything before it. */
+     * phrase_ctx_init clears everything before it, and nothing from here
+     * on: what follows is written before it is read. */
     struct {
         uint32_t off, len;
         int command; /* 1: a command word; 2: a side, a note word only
                         when the line is no nursing session */
     } words[PHRASE_MAX_WORDS];
+    /* a nursing session's sides and minutes in the order written (side
+     * 0: minutes; `bare`: a number without "min"); filled before read,
+     * like `words`, so never cleared */
+    struct {
+        int side, bare;
+        phrase_token tok;
+    } pieces[8];
 } phrase_ctx;
 
 void phrase_ctx_init(phrase_ctx *ctx, const char *text, size_t len,
