@@ -122,6 +122,17 @@ item ::= CLOCK(A) RANGE(R) NUMBER(B). { phrase_add_clock(ctx, &A);
                                         phrase_add_range(ctx, &R, &B, 1); }
 item ::= NUMBER(A) RANGE(R) CLOCK(B). { phrase_add_range_start(ctx, &A, &B);
                                         phrase_add_range(ctx, &R, &B, 0); }
+/* ... also right after "at", a day or a part of the day, where a bare
+ * number is an hour ("yesterday 2-2:30", "last night 2-2:30") */
+item ::= AT(T) NUMBER(A) RANGE(R) CLOCK(B).  { phrase_add_at(ctx, &T);
+                                               phrase_add_range_start(ctx, &A, &B);
+                                               phrase_add_range(ctx, &R, &B, 0); }
+item ::= DAY(D) NUMBER(A) RANGE(R) CLOCK(B). { phrase_add_day(ctx, &D);
+                                               phrase_add_range_start(ctx, &A, &B);
+                                               phrase_add_range(ctx, &R, &B, 0); }
+item ::= PART(P) NUMBER(A) RANGE(R) CLOCK(B). { phrase_add_part(ctx, &P);
+                                                phrase_add_range_start(ctx, &A, &B);
+                                                phrase_add_range(ctx, &R, &B, 0); }
 
 /* Commands: "total", "/last@MilkBot", "tz Asia/Singapore", "units oz". */
 item ::= COMMAND(C).         { phrase_add_command(ctx, &C); }
@@ -154,7 +165,8 @@ static int in_letters(const char *text, const phrase_token *t) {
 
 static void note_vocabulary(vocabulary *out, const char *text, int code,
                             const phrase_token *t) {
-    /* a unit, or a word for nursing, says a feeding */
+    /* a unit, or a word for nursing, says a feeding ("10 min left" may be
+     * the family's talk: see phrase_nursing_said) */
     if (code == TK_AMOUNT || code == TK_UNIT || code == TK_NURSE) out->said_unit = 1;
     if (code == TK_WORD && t->sub != WORD_FED && t->sub != WORD_UNITLIKE &&
         in_letters(text, t))
@@ -191,7 +203,9 @@ void phrase_parse(const char *text, size_t len, phrase *out) {
     phraseParserFinalize(&parser);
     phrase_finish(&ctx);
     /* "L10 R5": a nursing session says a feeding with its minutes */
-    out->said_unit = said.said_unit || (out->intent == PHRASE_RECORD && out->kind == PHRASE_NURSING);
+    out->said_unit = said.said_unit ||
+                     (out->intent == PHRASE_RECORD && out->kind == PHRASE_NURSING &&
+                      phrase_nursing_said(&ctx));
     out->said_command = said.said_command;
     out->unknown_command = said.unknown_command;
     out->words = said.words;

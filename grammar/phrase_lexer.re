@@ -431,9 +431,11 @@ static int lex_raw(phrase_lexer *lx, phrase_token *tok) {
         // "left 12 right 8", "L10 R5", "10 min each side"). A side alone
         // is a note word unless the line is a nursing session
         // ("120ml right after her bath"): the builder decides.
-        ('nursed' | 'nursing' | 'nurse' | 'bf' | 'bfed' | 'bf' ['\x60]? 'd' | 'breastfed'
+        // ("nurse" alone is the noun: "the night nurse gave 60ml")
+        ('nursed' | 'nursing' | 'bf' | 'bfed' | 'bf' ['\x60]? 'd' | 'breastfed'
             | 'breast' ("-" | sp)? 'fed' | 'breastfeed' 'ing'? | 'breast' ("-" | sp)? 'feed' 'ing'?
-            | 'latched' | 'on' sp 'the' sp ('breast' | 'boob') | 'boob' sp? 'feed' 'ing'?) / end {
+            | 'breast' | 'boob' | 'latched' | 'on' sp 'the' sp ('breast' | 'boob')
+            | 'boob' sp? 'feed' 'ing'?) / end {
             TOKEN(TK_NURSE);
         }
         ('left' | 'lt' | 'lhs') (sp ('side' | 'breast' | 'boob'))? / end {
@@ -442,11 +444,9 @@ static int lex_raw(phrase_lexer *lx, phrase_token *tok) {
         ('right' | 'rt' | 'rhs') (sp ('side' | 'breast' | 'boob'))? / end {
             tok->sub = SIDE_RIGHT; TOKEN(TK_SIDE);
         }
-        // "L10 R5", "L 10": a letter only right before minutes
-        [lL] / [0-9]              { tok->sub = SIDE_LEFT; TOKEN(TK_SIDE); }
-        [lL] / " " [0-9]          { tok->sub = SIDE_LEFT; TOKEN(TK_SIDE); }
-        [rR] / [0-9]              { tok->sub = SIDE_RIGHT; TOKEN(TK_SIDE); }
-        [rR] / " " [0-9]          { tok->sub = SIDE_RIGHT; TOKEN(TK_SIDE); }
+        // "L10 R5", "L 10", "15 min L", "L & R 20 min"
+        [lL] / end                { tok->sub = SIDE_LEFT; TOKEN(TK_SIDE); }
+        [rR] / end                { tok->sub = SIDE_RIGHT; TOKEN(TK_SIDE); }
         ('each' | 'per' | 'a') sp ('side' | 'breast' | 'boob') / end {
             tok->sub = SIDE_EACH; TOKEN(TK_SIDE);
         }
@@ -686,7 +686,8 @@ static int one_edit(const unsigned char *typed, size_t n, const char *word) {
 static const char *const not_typos[] = {
     "bounce", "bounces", "corning", "cursed", "cursing", "dunce", "dunces", "expresses", "fours",
     "horus", "jounce", "jounces", "meekly", "minuses", "minuted", "minuter",
-    "minutest", "moaning", "mooning", "mourning", "nursling", "pounce", "pounces",
+    "minutest", "moaning", "mooning", "mourning", "nurse", "nurses", "nursling",
+    "pounce", "pounces",
     "pours", "pursed", "pursing",
     "sours", "toady", "toddy", "tokay", "tonal", "tours", "weakly", "yours",
 };

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 bot *bot_new(store *s, const char *default_tz, char *err, size_t errlen) {
     char id[CLOCK_ZONE_ID_MAX];
@@ -69,11 +70,11 @@ int bot_day_total(bot_turn *t, clock_date date, const store_feeding *upto,
 }
 
 int bot_set_default_units(bot *b, const char *units, char *err, size_t errlen) {
-    if (strcmp(units, "ml") != 0 && strcmp(units, "oz") != 0) {
+    if (strcasecmp(units, "ml") != 0 && strcasecmp(units, "oz") != 0) {
         snprintf(err, errlen, "units must be ml or oz, not \"%.40s\"", units);
         return -1;
     }
-    b->default_oz = strcmp(units, "oz") == 0;
+    b->default_oz = strcasecmp(units, "oz") == 0;
     return 0;
 }
 
@@ -95,7 +96,9 @@ void bot_add_whose(bot_turn *t, const store_feeding *f) {
 }
 
 void bot_add_split(bot_turn *t, const int *baby_ml) {
-    if (t->babies.count < 2) return;
+    int any = 0;
+    for (int i = 0; i <= t->babies.count && i <= STORE_BABIES_MAX; i++) any |= baby_ml[i] != 0;
+    if (t->babies.count < 2 || !any) return; /* no bottles to split: sessions only */
     reply_text *r = &t->out->reply;
     reply_add(r, " (");
     for (int i = 0; i < t->babies.count; i++) {

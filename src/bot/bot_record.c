@@ -85,6 +85,9 @@ static void parse_message(bot_turn *t, parsed_message *pm) {
             int n;
             if (bot_babies_whose(&t->babies, r.both, r.note, whose, &n, error,
                                  sizeof error) != 0) {
+                if (r.kind == PHRASE_NURSING) /* its example, not a bottle's */
+                    snprintf(error, sizeof error, "whose session? Name one baby in the "
+                             "line, like \"nursed 10 min left %s\"", t->babies.names[0]);
                 add_error(pm, lines.items[i].number, error);
             } else if (pm->count + (size_t)n > STORE_MESSAGE_MAX_FEEDINGS) {
                 add_error(pm, lines.items[i].number,

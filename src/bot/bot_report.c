@@ -182,14 +182,21 @@ static int last_of_each(bot_turn *t) {
     }
     reply_add(r, "Last feeds:");
     for (int b = 0; b < t->babies.count; b++) {
-        const store_feeding *last = NULL;
+        const store_feeding *last = NULL, *session = NULL;
         for (size_t i = 0; i < list.count; i++) /* in time order */
-            if (bot_babies_index(&t->babies, list.items[i].baby) == b) last = &list.items[i];
+            if (bot_babies_index(&t->babies, list.items[i].baby) == b) {
+                last = &list.items[i];
+                if (last->kind == PHRASE_NURSING) session = last;
+            }
         reply_newline(r);
         reply_add(r, "%s: ", t->babies.names[b]);
         if (last) add_last(t, last);
         else reply_add(r, "none in the last week");
-        if (last && last->kind == PHRASE_NURSING) add_next_side(t, last);
+        if (session && session != last) { /* a bottle since: the session before */
+            reply_add(r, "; last nursing: ");
+            add_last(t, session);
+        }
+        if (session) add_next_side(t, session);
     }
     store_list_free(&list);
     return BOT_OK;
@@ -291,12 +298,14 @@ int bot_week(bot_turn *t) {
         if (sessions[d]) reply_add(r, " \xF0\x9F\xA4\xB1%d", sessions[d]);
         if (minutes[d]) reply_add(r, " (%d min)", minutes[d]);
     }
-    reply_newline(r);
-    reply_add(r, "Average: ");
-    reply_add_amount(r, (sum + WEEK_DAYS / 2) / WEEK_DAYS);
-    reply_add(r, " a day, ");
-    reply_add_amount(r, sum);
-    reply_add(r, " in all");
+    if (sum || !nursed) { /* a family that only nurses has no bottles to average */
+        reply_newline(r);
+        reply_add(r, "Average: ");
+        reply_add_amount(r, (sum + WEEK_DAYS / 2) / WEEK_DAYS);
+        reply_add(r, " a day, ");
+        reply_add_amount(r, sum);
+        reply_add(r, " in all");
+    }
     for (int b = 0; t->babies.count >= 2 && b < t->babies.count; b++) {
         reply_add(r, "%s%s ", b ? " \xC2\xB7 " : "\n", t->babies.names[b]);
         reply_add_amount(r, (week.baby_ml[b] + WEEK_DAYS / 2) / WEEK_DAYS);

@@ -93,7 +93,9 @@ int cli_invoke(int argc, char **argv) {
     }
     store *s = store_open(spec, err, sizeof err);
     bot *b = s ? bot_new(s, tz, err, sizeof err) : NULL;
-    if (b && bot_set_default_units(b, cli_env("MILKBOT_UNITS", "ml"), err, sizeof err) != 0) {
+    char why[200];
+    if (b && bot_set_default_units(b, cli_env("MILKBOT_UNITS", "ml"), why, sizeof why) != 0) {
+        snprintf(err, sizeof err, "MILKBOT_UNITS: %s", why);
         bot_free(b);
         b = NULL;
     }

@@ -125,49 +125,167 @@ static int feeding_instant(const phrase *p, clock_zone *zone, int64_t now_ms,
     return 0;
 }
 
-/* A time range's end: the first instant after the start showing the
- * end's clock time (either half of the day when written without am/pm),
- * on the zone's clock, so a session across a change of the clocks counts
- * the minutes that really passed. Returns the minutes, or -1 with out's
- * message set. */
-static int range_minutes(const phrase *p, clock_zone *zone, int64_t start_ms,
-                         int64_t now_ms, resolved *out) {
-    clock_local start;
-    clock_to_local(zone, start_ms, &start);
-    int hours[2] = {p->end_hour, p->end_hour % 12 + 12}, n = 1;
+/* A time range ("nursed 2:10-2:35"): its start and minutes. The start is
+ * the latest candidate of rules 3 and 4 whose whole session lies in the
+ * past (a session ending 15 minutes ahead still counts), so "3-3:30" typed
+ * at 15:00 is the night's. The end is the first instant after the start
+ * showing the end's clock time (either half of the day when written
+ * without am/pm). Both are placed on the zone's clock, so a session across
+ * a change of the clocks counts the minutes that passed; a time the clocks
+ * skipped, or a start the clocks showed twice when that changes the
+ * minutes, is asked about. */
+typedef struct {
+    int64_t start_ms, end_ms;
+    char why[PHRASE_MESSAGE_MAX + 1]; /* "" when it is the session */
+    int future;                        /* the only fault: it ends ahead */
+    int ask;                           /* a time the clocks skipped or showed
+                                          twice: asked, never an earlier day */
+} range_try;
+
+/* Whether the zone's clock shows hour:minute at `ms` (not a skipped time). */
+static int shows(clock_zone *zone, int64_t ms, int hour, int minute) {
+    clock_local at;
+    clock_to_local(zone, ms, &at);
+    return at.hour == hour && at.minute == minute;
+}
+
+/* The end after `start`, or -1 (why set). */
+static int64_t range_end(const phrase *p, clock_zone *zone, int64_t start, range_try *t) {
+    clock_local from;
+    clock_to_local(zone, start, &from);
+    int hours[2] = {p->end_hour, p->end_hour}, n = 1;
     if (p->end_clock == PHRASE_CLOCK_BARE) {
         hours[0] = p->end_hour % 12;
+        hours[1] = p->end_hour % 12 + 12;
         n = 2;
     }
-    int64_t best = INT64_MAX;
+    int64_t best = -1;
     for (int d = 0; d < 2; d++)
         for (int i = 0; i < n; i++) {
-            int64_t t = clock_from_local(zone, clock_date_add(start.date, d), hours[i],
+            int64_t e = clock_from_local(zone, clock_date_add(from.date, d), hours[i],
                                          p->end_minute);
-            if (t > start_ms && t < best) best = t;
+            if (e > start && (best < 0 || e < best) && shows(zone, e, hours[i], p->end_minute))
+                best = e;
         }
-    int64_t minutes = (best - start_ms) / MINUTE_MS;
-    char message[PHRASE_MESSAGE_MAX + 1];
-    if (best == INT64_MAX || minutes > PHRASE_NURSE_MAX_MINUTES) {
-        clock_local end;
-        clock_to_local(zone, best, &end);
-        snprintf(message, sizeof message, "a nursing session from %02d:%02d to %02d:%02d "
-                 "would be %lld minutes: at most %d; check the times", start.hour,
-                 start.minute, end.hour, end.minute, (long long)minutes,
-                 PHRASE_NURSE_MAX_MINUTES);
-        fail(out, message);
-        return -1;
+    if (best < 0)
+        snprintf(t->why, sizeof t->why, "%02d:%02d didn't happen after %02d:%02d (the clocks "
+                 "went forward): check the times", p->end_hour, p->end_minute, from.hour,
+                 from.minute);
+    /* an end the clocks skipped, before the one found: asked */
+    for (int i = 0; best >= 0 && i < n; i++) {
+        int64_t e = clock_from_local(zone, from.date, hours[i], p->end_minute);
+        if (e > start && e < best && !shows(zone, e, hours[i], p->end_minute)) {
+            snprintf(t->why, sizeof t->why, "%02d:%02d didn't happen that night (the clocks "
+                     "went forward): check the times", hours[i], p->end_minute);
+            t->ask = 1;
+            return -1;
+        }
     }
-    if (best - now_ms > RESOLVE_FUTURE_TOLERANCE_MS) {
+    return best;
+}
+
+static void try_range(const phrase *p, clock_zone *zone, int64_t now_ms, int hour,
+                      int64_t start, range_try *t) {
+    clock_local at;
+    memset(t, 0, sizeof *t);
+    t->start_ms = start;
+    if (!shows(zone, start, hour, p->minute)) {
+        snprintf(t->why, sizeof t->why, "%02d:%02d didn't happen that day (the clocks went "
+                 "forward): check the times", hour, p->minute);
+        t->ask = 1;
+        return;
+    }
+    t->end_ms = range_end(p, zone, start, t);
+    if (t->end_ms < 0) return;
+    int64_t minutes = (t->end_ms - start) / MINUTE_MS;
+    clock_to_local(zone, t->end_ms, &at);
+    if (minutes > PHRASE_NURSE_MAX_MINUTES) {
+        snprintf(t->why, sizeof t->why, "a nursing session from %02d:%02d to %02d:%02d would "
+                 "be %lld minutes: at most %d; check the times", hour, p->minute, at.hour,
+                 at.minute, (long long)minutes, PHRASE_NURSE_MAX_MINUTES);
+        return;
+    }
+    /* a start the clocks showed twice (they went back): which one? */
+    for (int64_t shift = -60; shift <= 60; shift += 30) {
+        int64_t other = start + shift * MINUTE_MS;
+        range_try again = {0};
+        if (shift == 0 || !shows(zone, other, hour, p->minute)) continue;
+        int64_t end = range_end(p, zone, other, &again);
+        if (end >= 0 && end - other != t->end_ms - start) {
+            long long a = minutes, b = (end - other) / MINUTE_MS;
+            snprintf(t->why, sizeof t->why, "%02d:%02d happened twice that night (the "
+                     "clocks went back): was it %lld or %lld minutes? say which, like "
+                     "\"nursed %lld min\"", hour, p->minute, a < b ? a : b, a < b ? b : a,
+                     a < b ? a : b);
+            t->ask = 1;
+            return;
+        }
+    }
+    if (t->end_ms - now_ms > RESOLVE_FUTURE_TOLERANCE_MS) {
         clock_local now;
         clock_to_local(zone, now_ms, &now);
-        snprintf(message, sizeof message, "can't record a session that ends in the "
-                 "future: %02d:%02d is later than now (%02d:%02d)", p->end_hour,
-                 p->end_minute, now.hour, now.minute);
+        snprintf(t->why, sizeof t->why, "can't record a session that ends in the future: "
+                 "%02d:%02d is later than now (%02d:%02d)", at.hour, at.minute, now.hour,
+                 now.minute);
+        t->future = 1;
+    }
+}
+
+/* Rules 3 and 4 for a range; returns -1 with out's message set. */
+static int range_instant(const phrase *p, clock_zone *zone, int64_t now_ms,
+                         const clock_local *now, int64_t *start_ms, int *minutes,
+                         resolved *out) {
+    int hours[2];
+    int n = hour_readings(p, hours);
+    if (!part_fits(p->part, hours[0])) { /* "this afternoon 10:00-10:30" */
+        char message[PHRASE_MESSAGE_MAX + 1];
+        snprintf(message, sizeof message, "%02d:%02d doesn't fit the part of the day given "
+                 "with it", hours[0], p->minute);
         fail(out, message);
         return -1;
     }
-    return (int)minutes;
+    clock_date dates[2] = {now->date, clock_date_add(now->date, -1)};
+    int ndates = 2;
+    if (p->day != PHRASE_NO_DAY) {
+        dates[0] = p->day == PHRASE_YESTERDAY ? dates[1] : now->date;
+        ndates = 1;
+    }
+    /* the candidates, latest first */
+    int64_t cand[4];
+    int cand_hour[4], k = 0;
+    for (int d = 0; d < ndates; d++)
+        for (int i = 0; i < n; i++) {
+            cand[k] = clock_from_local(zone, dates[d], hours[i], p->minute);
+            cand_hour[k++] = hours[i];
+        }
+    for (int a = 0; a < k; a++) /* k <= 4: a simple sort */
+        for (int b = a + 1; b < k; b++)
+            if (cand[b] > cand[a]) {
+                int64_t c = cand[a];
+                int h = cand_hour[a];
+                cand[a] = cand[b], cand_hour[a] = cand_hour[b];
+                cand[b] = c, cand_hour[b] = h;
+            }
+    range_try first = {0}, fault = {0};
+    int tried = 0;
+    for (int i = 0; i < k; i++) {
+        range_try t;
+        if (cand[i] - now_ms > RESOLVE_FUTURE_TOLERANCE_MS && ndates == 2) continue;
+        try_range(p, zone, now_ms, cand_hour[i], cand[i], &t);
+        if (t.why[0] == '\0') {
+            *start_ms = t.start_ms;
+            *minutes = (int)((t.end_ms - t.start_ms) / MINUTE_MS);
+            return 0;
+        }
+        if (!tried++) first = t;
+        if (!t.future && fault.why[0] == '\0') fault = t;
+        if (t.ask) break;
+    }
+    /* what went wrong: a fault of the session itself before "it ends
+     * ahead", which an earlier candidate may only have hit */
+    fail(out, fault.why[0] ? fault.why : first.why[0] ? first.why
+                                                     : "can't record a feeding in the future");
+    return -1;
 }
 
 static const char *const month_names[] = {
@@ -241,10 +359,15 @@ void resolve_phrase(const phrase *p, clock_zone *zone, int64_t now_ms,
     case PHRASE_ERROR:
         memcpy(out->message, p->message, sizeof out->message);
         return;
-    case PHRASE_RECORD:
+    case PHRASE_RECORD: {
+        int range_min = 0;
         clock_to_local(zone, now_ms, &now);
-        if (feeding_instant(p, zone, now_ms, &now, &out->at_ms, out) != 0)
+        if (p->range && p->time == PHRASE_TIME_CLOCK) {
+            if (range_instant(p, zone, now_ms, &now, &out->at_ms, &range_min, out) != 0)
+                return;
+        } else if (feeding_instant(p, zone, now_ms, &now, &out->at_ms, out) != 0) {
             return;
+        }
         if (now_ms - out->at_ms > PHRASE_REACH_MS) { /* the stores rely on it */
             fail(out, "that is too long ago: a feeding can be recorded up to "
                       "yesterday, or 48 hours ago");
@@ -262,15 +385,14 @@ void resolve_phrase(const phrase *p, clock_zone *zone, int64_t now_ms,
         out->right_min = p->right_min;
         out->minutes = p->minutes;
         if (p->range) {
-            int minutes = range_minutes(p, zone, out->at_ms, now_ms, out);
-            if (minutes < 0) return;
-            out->minutes = minutes;
+            out->minutes = range_min;
             /* one side: all of it was that side's */
-            if (strcmp(out->sides, "L") == 0) out->left_min = minutes;
-            if (strcmp(out->sides, "R") == 0) out->right_min = minutes;
+            if (strcmp(out->sides, "L") == 0) out->left_min = range_min;
+            if (strcmp(out->sides, "R") == 0) out->right_min = range_min;
         }
         memcpy(out->note, p->note, sizeof out->note);
         return;
+    }
     case PHRASE_BABIES:
         memcpy(out->note, p->note, sizeof out->note);
         return;

@@ -711,6 +711,12 @@ void phrase_add_word(phrase_ctx *ctx, const phrase_token *t) {
         ctx->items++;
         return;
     }
+    if (t->sub == WORD_EACH && ctx->npieces && !ctx->pieces[ctx->npieces - 1].side &&
+        ctx->pieces[ctx->npieces - 1].tok.off == before_tok.off) {
+        phrase_add_each(ctx, t); /* "10 min each": each side's */
+        ctx->items++;
+        return;
+    }
     if (t->sub == WORD_EACH &&
         (before == TK_NUMBER || before == TK_AMOUNT || (before == TK_KIND && ctx->amounts))) {
         ctx->each = 1;
@@ -729,6 +735,17 @@ void phrase_add_word(phrase_ctx *ctx, const phrase_token *t) {
     }
     ctx->items++;
     phrase_note_word(ctx, t, 0);
+}
+
+/* Whether `t` follows a range's dash or "to" ("90-120ml"). */
+static int after_range(const phrase_ctx *ctx, const phrase_token *t) {
+    const unsigned char *p = (const unsigned char *)ctx->text;
+    uint32_t i = t->off;
+    while (i > 0 && p[i - 1] == ' ') i--;
+    if (i >= 1 && p[i - 1] == '-') return 1;
+    if (i >= 3 && p[i - 3] == 0xE2 && p[i - 2] == 0x80 && (p[i - 1] == 0x93 || p[i - 1] == 0x94))
+        return 1;
+    return i >= 2 && (p[i - 2] | 0x20) == 't' && (p[i - 1] | 0x20) == 'o';
 }
 
 void phrase_error_syntax(phrase_ctx *ctx, int code, const phrase_token *t) {
@@ -757,6 +774,12 @@ void phrase_error_syntax(phrase_ctx *ctx, int code, const phrase_token *t) {
         phrase_fail(ctx, "\"%s\" at position %zu: write times and amounts in "
              "digits, like \"7:30\" or \"90ml\"", phrase_quote(ctx, t).s,
              phrase_position(ctx, t->off));
+        return;
+    }
+    if (code == TK_AMOUNT && after_range(ctx, t)) { /* "90-120ml", "4 to 5oz" */
+        quoted q = phrase_quote(ctx, t);
+        phrase_fail(ctx, "\"%s\" at position %zu: one amount per feeding, the amount "
+                    "drunk, like \"%s\"", q.s, phrase_position(ctx, t->off), q.s);
         return;
     }
     if (code == TK_RANGE) {
@@ -1096,10 +1119,10 @@ void phrase_finish(phrase_ctx *ctx) {
     if (!ctx->failed) {
         if (phrase_is_nursing(ctx))
             phrase_finish_nursing(ctx);
-        else if (ctx->amounts)
-            finish_record(ctx);
         else if (phrase_side_alone(ctx))
             ;
+        else if (ctx->amounts)
+            finish_record(ctx);
         else if (ctx->range && !ctx->command)
             phrase_fail(ctx, "\"%s\": a time range is a nursing session's, like "
                         "\"nursed 2:10-2:35 left\"", phrase_quote(ctx, &ctx->range_tok).s);

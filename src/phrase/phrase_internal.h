@@ -228,7 +228,14 @@ void phrase_take_clock(phrase_ctx *ctx, const phrase_token *t);
  * order written; whether the line is a nursing session; and its finish. */
 void phrase_add_piece(phrase_ctx *ctx, int side, int bare, const phrase_token *t);
 int phrase_is_nursing(const phrase_ctx *ctx);
-/* "left", "each side" alone: fails with advice and returns 1. */
+/* Whether a session says it is one beyond doubt (a word for nursing, two
+ * sides, "each side"): in a group, "10 min left" may be talk. */
+int phrase_nursing_said(const phrase_ctx *ctx);
+/* "each" right after a session's minutes: each side's. */
+void phrase_add_each(phrase_ctx *ctx, const phrase_token *t);
+/* Sides that make no session: "left" or "each side" alone, a side with a
+ * bare number it does not touch ("on the left for 15"), "120ml each
+ * side". Fails with advice and returns 1. */
 int phrase_side_alone(phrase_ctx *ctx);
 void phrase_finish_nursing(phrase_ctx *ctx);
 

@@ -34,11 +34,33 @@ void phrase_add_nurse(phrase_ctx *ctx, const phrase_token *t) {
     if (!ctx->nurse++) ctx->nurse_tok = *t;
 }
 
+void phrase_add_each(phrase_ctx *ctx, const phrase_token *t) {
+    /* "10 min each", "both sides 10 min each": the minutes are each
+     * side's */
+    for (int i = 0; i < ctx->npieces; i++)
+        if (ctx->pieces[i].side == SIDE_BOTH) {
+            ctx->pieces[i].side = SIDE_EACH;
+            return;
+        }
+    phrase_token each = *t;
+    each.sub = SIDE_EACH;
+    phrase_add_piece(ctx, SIDE_EACH, 0, &each);
+}
+
 void phrase_add_side(phrase_ctx *ctx, const phrase_token *t) {
     int before = ctx->prev_code;
     phrase_token before_tok = ctx->prev;
     phrase_follow(ctx, TK_SIDE, t);
     if (ctx->failed) return;
+    if (before == TK_NUMBER && t->len == 1 && before_tok.off + before_tok.len == t->off) {
+        /* "2l": litres, which a baby's feeding is not given in */
+        phrase_token run = before_tok;
+        run.len = t->off + t->len - before_tok.off;
+        phrase_fail(ctx, "\"%s\" at position %zu: give the amount in ml or oz, like "
+                    "\"120ml\" or \"4oz\"", phrase_quote(ctx, &run).s,
+                    phrase_position(ctx, run.off));
+        return;
+    }
     ctx->items++;
     /* "15 left": the bare number right before a side is its minutes, not
      * millilitres */
@@ -47,7 +69,7 @@ void phrase_add_side(phrase_ctx *ctx, const phrase_token *t) {
         ctx->amounts = 0;
         ctx->amount_bare = 0;
         ctx->out->amount_ml = 0;
-        phrase_add_piece(ctx, 0, 1, &before_tok);
+        phrase_add_piece(ctx, 0, 2, &before_tok); /* 2: a number before its side */
     }
     phrase_add_piece(ctx, t->sub, 0, t);
     phrase_note_word(ctx, t, 2);
@@ -132,6 +154,15 @@ void phrase_add_range_start(phrase_ctx *ctx, const phrase_token *start,
     phrase_take_clock(ctx, &clock);
 }
 
+int phrase_nursing_said(const phrase_ctx *ctx) {
+    int sides = 0;
+    for (int i = 0; i < ctx->npieces; i++) {
+        if (ctx->pieces[i].side >= SIDE_EACH) return 1;
+        sides += ctx->pieces[i].side != 0;
+    }
+    return ctx->nurse || sides >= 2;
+}
+
 int phrase_is_nursing(const phrase_ctx *ctx) {
     int sides = 0, minutes = 0, cmd = ctx->command;
     for (int i = 0; i < ctx->npieces; i++) {
@@ -147,9 +178,26 @@ int phrase_is_nursing(const phrase_ctx *ctx) {
 }
 
 int phrase_side_alone(phrase_ctx *ctx) {
-    const phrase_token *side = NULL;
+    const phrase_token *side = NULL, *both = NULL;
     for (int i = 0; i < ctx->npieces; i++)
-        if (ctx->pieces[i].side) side = &ctx->pieces[i].tok;
+        if (ctx->pieces[i].side) {
+            side = &ctx->pieces[i].tok;
+            if (ctx->pieces[i].side >= SIDE_EACH) both = side;
+        }
+    if (side && ctx->amounts == 1 && ctx->amount_bare) {
+        /* "fed on the left for 15": minutes, or millilitres? */
+        quoted q = phrase_quote(ctx, &ctx->amount);
+        phrase_fail(ctx, "\"%s\" with \"%s\": minutes at the breast? say \"nursed %s min "
+                    "%s\"; for a bottle, \"%sml\"", q.s, phrase_quote(ctx, side).s, q.s,
+                    phrase_quote(ctx, side).s, q.s);
+        return 1;
+    }
+    if (both && ctx->amounts) { /* "120ml each side" */
+        phrase_fail(ctx, "\"%s\" with an amount: a bottle has no sides; for a nursing "
+                    "session give the minutes, like \"10 min each side\"",
+                    phrase_quote(ctx, both).s);
+        return 1;
+    }
     if (side == NULL || ctx->amounts || ctx->command || ctx->nwords > 1) return 0;
     phrase_fail(ctx, "\"%s\": for a nursing session, say its minutes, like \"nursed 15 "
                 "min left\"; for a bottle, its amount, like \"120ml\"",
@@ -212,8 +260,16 @@ static int nursing_alone(phrase_ctx *ctx) {
         phrase_fail(ctx, "\"%s ago\" can't be combined with \"%s\"",
                     phrase_quote(ctx, &ctx->time_tok).s, phrase_quote(ctx, &ctx->day_tok).s);
     } else if (ctx->pieces_overflow) {
-        phrase_fail(ctx, "too many sides and minutes: one session per line");
+        phrase_fail(ctx, "too many sides and minutes: one session per line, like "
+                    "\"L10 R5\"");
     }
+    for (int i = 0; !ctx->failed && !ctx->nurse && i < ctx->npieces; i++)
+        if (ctx->pieces[i].bare == 2) { /* "90 left": minutes, or what is left? */
+            quoted q = phrase_quote(ctx, &ctx->pieces[i].tok);
+            phrase_fail(ctx, "\"%s\" at position %zu: minutes at the breast? say \"nursed "
+                        "%s min\" and the side; for a bottle, \"%sml\"", q.s,
+                        phrase_position(ctx, ctx->pieces[i].tok.off), q.s, q.s);
+        }
     return !ctx->failed;
 }
 
@@ -290,7 +346,11 @@ static void pair_pieces(phrase_ctx *ctx) {
                         phrase_position(ctx, ctx->pieces[i].tok.off));
             return;
         }
-        if (len + 1 < sizeof out->sides) out->sides[len++] = letter;
+        if (len + 1 >= sizeof out->sides) {
+            phrase_fail(ctx, "too many sides: one session per line, like \"L10 R5\"");
+            return;
+        }
+        out->sides[len++] = letter;
     }
     out->sides[len] = '\0';
     if (minutes == 0) return;
@@ -309,18 +369,29 @@ static void pair_pieces(phrase_ctx *ctx) {
         return;
     }
     /* each minutes with the side it touches, on the side the line began
-     * with: "left 12 right 8" (after), "15 min left" (before) */
-    int before = !ctx->pieces[0].side;
+     * with: "left 12 right 8" (after), "15 min left" (before); a side
+     * left without its minutes when others have theirs is asked about
+     * ("left 10 right") */
+    int before = !ctx->pieces[0].side, paired[8] = {0};
     for (int i = 0; i < n; i++) {
         if (ctx->pieces[i].side) continue;
         int j = before ? i + 1 : i - 1;
-        if (j < 0 || j >= n || !ctx->pieces[j].side) {
+        if (j < 0 || j >= n || !ctx->pieces[j].side || paired[j]) {
             fail_unpaired(ctx, &ctx->pieces[i].tok);
             return;
         }
+        paired[j] = 1;
         if (ctx->pieces[j].side == SIDE_LEFT) out->left_min += mins[i];
         else out->right_min += mins[i];
     }
+    for (int j = 0; j < n; j++)
+        if (ctx->pieces[j].side && !paired[j]) {
+            phrase_fail(ctx, "\"%s\" at position %zu: how many minutes? say them next to "
+                        "each side, like \"left 12 right 8\"",
+                        phrase_quote(ctx, &ctx->pieces[j].tok).s,
+                        phrase_position(ctx, ctx->pieces[j].tok.off));
+            return;
+        }
     out->minutes = out->left_min + out->right_min;
     if (out->minutes > PHRASE_NURSE_MAX_MINUTES)
         phrase_fail(ctx, "a nursing session of %d minutes: at most %d in all; check "
