@@ -76,6 +76,16 @@ static int has_quantity(const char *text, size_t len) {
     return 0;
 }
 
+/* Whether the input holds "hour" (any case): "an hour", "half an hour"
+ * are minutes without a digit. */
+static int has_hour(const char *text, size_t len) {
+    for (size_t i = 0; i + 4 <= len; i++)
+        if ((text[i] | 0x20) == 'h' && (text[i + 1] | 0x20) == 'o' &&
+            (text[i + 2] | 0x20) == 'u' && (text[i + 3] | 0x20) == 'r')
+            return 1;
+    return 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (size < 2) return 0;
     clock_zone *zone = zones[data[0] % ZONES];
@@ -106,12 +116,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (r.intent == PHRASE_RECORD && r.kind == PHRASE_NURSING) {
         /* a session: no amount; minutes in range, each side's adding up
          * to the whole when said; sides L and R never twice in a row, or
-         * "B"; minutes only from a number in the input */
+         * "B"; minutes only from a number, or "hour", in the input */
         size_t n = strlen(r.sides);
         if (r.amount_ml != 0 || r.minutes < 0 || r.minutes > PHRASE_NURSE_MAX_MINUTES ||
             r.left_min < 0 || r.right_min < 0 ||
             ((r.left_min || r.right_min) && r.left_min + r.right_min != r.minutes) ||
-            (r.minutes && !has_quantity(text, len)) || n >= PHRASE_SIDES_MAX ||
+            (r.minutes && !has_quantity(text, len) && !has_hour(text, len)) ||
+            n >= PHRASE_SIDES_MAX ||
             r.at_ms - now_ms > RESOLVE_FUTURE_TOLERANCE_MS)
             abort();
         for (size_t i = 0; i < n; i++)

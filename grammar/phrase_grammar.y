@@ -167,7 +167,8 @@ static void note_vocabulary(vocabulary *out, const char *text, int code,
                             const phrase_token *t) {
     /* a unit, or a word for nursing, says a feeding ("10 min left" may be
      * the family's talk: see phrase_nursing_said) */
-    if (code == TK_AMOUNT || code == TK_UNIT || code == TK_NURSE) out->said_unit = 1;
+    if (code == TK_AMOUNT || code == TK_UNIT || (code == TK_NURSE && t->sub == 0))
+        out->said_unit = 1;
     if (code == TK_WORD && t->sub != WORD_FED && t->sub != WORD_UNITLIKE &&
         in_letters(text, t))
         out->words++;

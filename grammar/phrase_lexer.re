@@ -434,15 +434,25 @@ static int lex_raw(phrase_lexer *lx, phrase_token *tok) {
         // ("nurse" alone is the noun: "the night nurse gave 60ml")
         ('nursed' | 'nursing' | 'bf' | 'bfed' | 'bf' ['\x60]? 'd' | 'breastfed'
             | 'breast' ("-" | sp)? 'fed' | 'breastfeed' 'ing'? | 'breast' ("-" | sp)? 'feed' 'ing'?
-            | 'breast' | 'boob' | 'latched' | 'on' sp 'the' sp ('breast' | 'boob')
+            | 'latched' | 'on' sp 'the' sp ('breast' | 'boob')
             | 'boob' sp? 'feed' 'ing'?) / end {
             TOKEN(TK_NURSE);
         }
-        ('left' | 'lt' | 'lhs') (sp ('side' | 'breast' | 'boob'))? / end {
-            tok->sub = SIDE_LEFT; TOKEN(TK_SIDE);
+        // a session only with its sides or minutes ("breast 15 min"); else
+        // a note word ("2oz after breast")
+        ('breast' | 'boob' | 'boobs') / end { tok->sub = 1; TOKEN(TK_NURSE); }
+        // not a side: "120 right after her bath", "90 left in the bottle"
+        ('right' sp ('after' | 'before' | 'away' | 'now' | 'then' | 'there' | 'here' | 'back')
+            | 'left' sp ('in' | 'some' | 'the' | 'it' | 'a' | 'an' | 'her' | 'him' | 'home'))
+            / end { TOKEN(TK_WORD); }
+        ('left' | 'lt' | 'lhs') (sp 'side')? / end { tok->sub = SIDE_LEFT; TOKEN(TK_SIDE); }
+        ('right' | 'rt' | 'rhs') (sp 'side')? / end { tok->sub = SIDE_RIGHT; TOKEN(TK_SIDE); }
+        // naming the breast says nursing ("left boob 10")
+        ('left' | 'lt') sp ('breast' | 'boob') / end {
+            tok->sub = SIDE_LEFT; tok->integer = 1; TOKEN(TK_SIDE);
         }
-        ('right' | 'rt' | 'rhs') (sp ('side' | 'breast' | 'boob'))? / end {
-            tok->sub = SIDE_RIGHT; TOKEN(TK_SIDE);
+        ('right' | 'rt') sp ('breast' | 'boob') / end {
+            tok->sub = SIDE_RIGHT; tok->integer = 1; TOKEN(TK_SIDE);
         }
         // "L10 R5", "L 10", "15 min L", "L & R 20 min"
         [lL] / end                { tok->sub = SIDE_LEFT; TOKEN(TK_SIDE); }

@@ -205,18 +205,25 @@ static void try_range(const phrase *p, clock_zone *zone, int64_t now_ms, int hou
                  at.minute, (long long)minutes, PHRASE_NURSE_MAX_MINUTES);
         return;
     }
-    /* a start the clocks showed twice (they went back): which one? */
+    /* a start or an end the clocks showed twice (they went back): when
+     * another reading of either gives other minutes (within the limit),
+     * which one? */
     for (int64_t shift = -60; shift <= 60; shift += 30) {
         int64_t other = start + shift * MINUTE_MS;
+        if (shift && !shows(zone, other, hour, p->minute)) continue;
         range_try again = {0};
-        if (shift == 0 || !shows(zone, other, hour, p->minute)) continue;
-        int64_t end = range_end(p, zone, other, &again);
-        if (end >= 0 && end - other != t->end_ms - start) {
-            long long a = minutes, b = (end - other) / MINUTE_MS;
-            snprintf(t->why, sizeof t->why, "%02d:%02d happened twice that night (the "
-                     "clocks went back): was it %lld or %lld minutes? say which, like "
-                     "\"nursed %lld min\"", hour, p->minute, a < b ? a : b, a < b ? b : a,
-                     a < b ? a : b);
+        int64_t end = shift ? range_end(p, zone, other, &again) : t->end_ms;
+        for (int64_t later = 0; end >= 0 && later <= 60; later += 30) {
+            int64_t e = end + later * MINUTE_MS;
+            clock_local shown;
+            clock_to_local(zone, end, &shown);
+            if (later && !shows(zone, e, shown.hour, shown.minute)) continue;
+            long long a = minutes, b = (e - other) / MINUTE_MS;
+            if (b == a || b <= 0 || b > PHRASE_NURSE_MAX_MINUTES) continue;
+            snprintf(t->why, sizeof t->why, "the clocks went back that night, so "
+                     "%02d:%02d to %02d:%02d was %lld or %lld minutes: say which, like "
+                     "\"nursed %lld min\"", hour, p->minute, shown.hour, shown.minute,
+                     a < b ? a : b, a < b ? b : a, a < b ? a : b);
             t->ask = 1;
             return;
         }

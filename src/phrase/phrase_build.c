@@ -432,6 +432,10 @@ static void number_item(phrase_ctx *ctx, const phrase_token *t, int after) {
     take_amount(ctx, t, UNIT_ML, 1);
 }
 
+void phrase_number_again(phrase_ctx *ctx, const phrase_token *t) {
+    number_item(ctx, t, 0);
+}
+
 void phrase_add_number(phrase_ctx *ctx, const phrase_token *t) {
     int before = ctx->prev_code;
     phrase_follow(ctx, TK_NUMBER, t);
@@ -587,6 +591,7 @@ void phrase_add_part(phrase_ctx *ctx, const phrase_token *t) {
 void phrase_add_kind(phrase_ctx *ctx, const phrase_token *t) {
     phrase_follow(ctx, TK_KIND, t);
     ctx->items++;
+    ctx->any_kind = 1;
     if (t->sub == PHRASE_MILK) return; /* a specific kind wins over "milk" */
     if (ctx->specific_kind && ctx->out->kind != (phrase_kind)t->sub) {
         phrase_fail_twice(ctx, "kinds", &ctx->kind_tok, t, " (one feeding per line)");
@@ -776,6 +781,12 @@ void phrase_error_syntax(phrase_ctx *ctx, int code, const phrase_token *t) {
              phrase_position(ctx, t->off));
         return;
     }
+    if (code == TK_NUMBER && after_range(ctx, t)) { /* "nursed 2-3" */
+        phrase_fail(ctx, "\"%s\" at position %zu: a time range needs a time of day on "
+                    "each side, like \"nursed 2:10-2:35 left\"", phrase_quote(ctx, t).s,
+                    phrase_position(ctx, t->off));
+        return;
+    }
     if (code == TK_AMOUNT && after_range(ctx, t)) { /* "90-120ml", "4 to 5oz" */
         quoted q = phrase_quote(ctx, t);
         phrase_fail(ctx, "\"%s\" at position %zu: one amount per feeding, the amount "
@@ -834,7 +845,7 @@ int phrase_build_note(phrase_ctx *ctx, int with_commands) {
     size_t used = 0;
     if (ctx->words_overflow) return 0;
     for (int i = 0; i < ctx->nwords; i++) {
-        if (ctx->words[i].command == 2 && with_commands == 2) continue; /* a side */
+        if (ctx->words[i].command >= 2 && with_commands == 2) continue; /* a side */
         if (with_commands == 2 && joins_sides(ctx->text + ctx->words[i].off,
                                               ctx->words[i].len))
             continue; /* "left and right", "L10 then R5" */
@@ -1117,10 +1128,15 @@ void phrase_finish(phrase_ctx *ctx) {
              "the baby drank, like \"90ml\"", phrase_quote(ctx, &ctx->notfed_tok).s);
     }
     if (!ctx->failed) {
-        if (phrase_is_nursing(ctx))
-            phrase_finish_nursing(ctx);
-        else if (phrase_side_alone(ctx))
+        int nursing = phrase_classify_nursing(ctx);
+        if (nursing == LINE_BOTTLE_AGAIN) /* its numbers are amounts again */
+            for (int i = 0; i < ctx->npieces && !ctx->failed; i++)
+                if (!ctx->pieces[i].side && ctx->pieces[i].bare)
+                    phrase_number_again(ctx, &ctx->pieces[i].tok);
+        if (ctx->failed)
             ;
+        else if (nursing == LINE_SESSION)
+            phrase_finish_nursing(ctx);
         else if (ctx->amounts)
             finish_record(ctx);
         else if (ctx->range && !ctx->command)
@@ -1140,7 +1156,7 @@ void phrase_finish(phrase_ctx *ctx) {
         else {
             int first_word = -1;
             for (int i = 0; i < ctx->nwords && first_word < 0; i++)
-                if (!ctx->words[i].command) first_word = i;
+                if (ctx->words[i].command != 1) first_word = i;
             if (first_word >= 0) {
                 phrase_token w = {0};
                 w.off = ctx->words[first_word].off;

@@ -63,7 +63,8 @@ typedef struct {
     int unit;          /* AMOUNT, DURATION, HOURH: UNIT_* of `micro` */
     int hour, minute;  /* CLOCK, HOURH */
     int64_t micro;     /* NUMBER, DECIMAL, AMOUNT, DURATION: value x 10^6 */
-    int integer;       /* NUMBER: written without a fraction */
+    int integer;       /* NUMBER: written without a fraction; SIDE: names
+                          the breast ("left boob") */
     int slash;         /* COMMAND: written as /command */
     int corrected;     /* read as the known word it is one typo away from */
     int near_misses;   /* WORD: how many known words it is one typo from */
@@ -121,8 +122,10 @@ typedef struct {
     phrase_token duration_tok;
     /* Nursing: a word for it; how many sides and minutes (`pieces`,
      * below); a time range */
-    int nurse;
+    int nurse;        /* "nursed", "bf" */
+    int nurse_weak;   /* "breast", "boob": a session only with its details */
     phrase_token nurse_tok;
+    int any_kind;     /* a kind of milk was named, "milk" too */
     int npieces, pieces_overflow;
     int range;
     phrase_token range_tok;
@@ -139,8 +142,8 @@ typedef struct {
      * on: what follows is written before it is read. */
     struct {
         uint32_t off, len;
-        int command; /* 1: a command word; 2: a side, a note word only
-                        when the line is no nursing session */
+        int command; /* 1: a command word; 2: a side, 3: a word for nursing,
+                        note words only when the line is no session */
     } words[PHRASE_MAX_WORDS];
     /* a nursing session's sides and minutes in the order written (side
      * 0: minutes; `bare`: a number without "min"); filled before read,
@@ -218,25 +221,28 @@ void phrase_fail_twice(phrase_ctx *ctx, const char *what, const phrase_token *fi
 /* Checks `t` (code `code`) against the token before it: a number glued to
  * letters is an error. */
 void phrase_follow(phrase_ctx *ctx, int code, const phrase_token *t);
-/* A word of the note; `command`: 1 a command word, 2 a side. */
+/* A word of the note; `command`: 1 a command word, 2 a side, 3 a word
+ * for nursing. */
 void phrase_note_word(phrase_ctx *ctx, const phrase_token *t, int command);
 /* The note from the words (see phrase_build.c); 0 when too long. */
+/* A bare number as an amount (or an hour), as outside a session. */
+void phrase_number_again(phrase_ctx *ctx, const phrase_token *t);
 int phrase_build_note(phrase_ctx *ctx, int with_commands);
 /* A clock time, checked, as the phrase's time. */
 void phrase_take_clock(phrase_ctx *ctx, const phrase_token *t);
 /* Nursing (phrase_nursing.c): a side (side != 0) or minutes (0) in the
  * order written; whether the line is a nursing session; and its finish. */
 void phrase_add_piece(phrase_ctx *ctx, int side, int bare, const phrase_token *t);
-int phrase_is_nursing(const phrase_ctx *ctx);
+/* What a line with a nursing word or sides and minutes is, at its end:
+ * a session (then phrase_finish_nursing), not one, a bottle whose bare
+ * numbers the pieces took must be amounts again, or failed (asked). */
+enum { LINE_NOT_SESSION = 0, LINE_SESSION, LINE_BOTTLE_AGAIN, LINE_ASKED };
+int phrase_classify_nursing(phrase_ctx *ctx);
 /* Whether a session says it is one beyond doubt (a word for nursing, two
  * sides, "each side"): in a group, "10 min left" may be talk. */
 int phrase_nursing_said(const phrase_ctx *ctx);
 /* "each" right after a session's minutes: each side's. */
 void phrase_add_each(phrase_ctx *ctx, const phrase_token *t);
-/* Sides that make no session: "left" or "each side" alone, a side with a
- * bare number it does not touch ("on the left for 15"), "120ml each
- * side". Fails with advice and returns 1. */
-int phrase_side_alone(phrase_ctx *ctx);
 void phrase_finish_nursing(phrase_ctx *ctx);
 
 #endif

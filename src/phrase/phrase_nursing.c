@@ -31,6 +31,12 @@ void phrase_add_piece(phrase_ctx *ctx, int side, int bare, const phrase_token *t
 void phrase_add_nurse(phrase_ctx *ctx, const phrase_token *t) {
     phrase_follow(ctx, TK_NURSE, t);
     ctx->items++;
+    /* a note word when the line turns out a bottle ("top up after bf") */
+    phrase_note_word(ctx, t, 3);
+    if (t->sub) { /* "breast", "boob": a session only with its details */
+        if (!ctx->nurse_weak++ && !ctx->nurse) ctx->nurse_tok = *t;
+        return;
+    }
     if (!ctx->nurse++) ctx->nurse_tok = *t;
 }
 
@@ -163,46 +169,105 @@ int phrase_nursing_said(const phrase_ctx *ctx) {
     return ctx->nurse || sides >= 2;
 }
 
-int phrase_is_nursing(const phrase_ctx *ctx) {
-    int sides = 0, minutes = 0, cmd = ctx->command;
+/* What the pieces of a line are: how many sides ("each side" counted in
+ * `each`), bare numbers taken as minutes, and minutes with their unit. */
+typedef struct {
+    int sides, each, bare, timed;
+    int glued;  /* "L10": a side's letter touching its minutes */
+    int letter; /* a side written as one letter ("L") */
+    int breast; /* a side that names the breast ("left boob") */
+    const phrase_token *side, *each_tok, *bare_tok;
+} pieces_seen;
+
+static pieces_seen count_pieces(const phrase_ctx *ctx) {
+    pieces_seen c = {0};
     for (int i = 0; i < ctx->npieces; i++) {
-        if (ctx->pieces[i].side) sides++;
-        else minutes++;
+        const phrase_token *t = &ctx->pieces[i].tok;
+        if (ctx->pieces[i].side >= SIDE_EACH) {
+            c.each++;
+            c.each_tok = t;
+        } else if (ctx->pieces[i].side) {
+            c.sides++;
+            if (c.side == NULL) c.side = t;
+            c.letter |= t->len == 1;
+            c.breast |= t->integer;
+            c.glued |= t->len == 1 && i + 1 < ctx->npieces && !ctx->pieces[i + 1].side &&
+                       ctx->pieces[i + 1].tok.off == t->off + 1;
+        } else if (ctx->pieces[i].bare) {
+            c.bare++;
+            if (c.bare_tok == NULL) c.bare_tok = t;
+        } else {
+            c.timed++;
+        }
     }
-    /* "last nursed", "total bf today": a question about sessions */
-    if (ctx->nurse && !ctx->npieces && !ctx->range && !ctx->amounts &&
-        (cmd == CMD_TOTAL || cmd == CMD_LAST || cmd == CMD_WEEK || cmd == CMD_SINCE))
-        return 0;
-    if (ctx->nurse) return 1;
-    return sides && (minutes || ctx->range);
+    return c;
 }
 
-int phrase_side_alone(phrase_ctx *ctx) {
-    const phrase_token *side = NULL, *both = NULL;
-    for (int i = 0; i < ctx->npieces; i++)
-        if (ctx->pieces[i].side) {
-            side = &ctx->pieces[i].tok;
-            if (ctx->pieces[i].side >= SIDE_EACH) both = side;
-        }
-    if (side && ctx->amounts == 1 && ctx->amount_bare) {
-        /* "fed on the left for 15": minutes, or millilitres? */
-        quoted q = phrase_quote(ctx, &ctx->amount);
-        phrase_fail(ctx, "\"%s\" with \"%s\": minutes at the breast? say \"nursed %s min "
-                    "%s\"; for a bottle, \"%sml\"", q.s, phrase_quote(ctx, side).s, q.s,
-                    phrase_quote(ctx, side).s, q.s);
-        return 1;
-    }
-    if (both && ctx->amounts) { /* "120ml each side" */
+/* "minutes at the breast, or millilitres?" */
+static void ask_minutes_or_ml(phrase_ctx *ctx, const phrase_token *number,
+                              const phrase_token *side) {
+    quoted q = phrase_quote(ctx, number), s = phrase_quote(ctx, side);
+    phrase_fail(ctx, "\"%s\" with \"%s\": minutes at the breast? say \"nursed %s min "
+                "%s\"; for a bottle, \"%sml\"", q.s, s.s, q.s, s.s, q.s);
+}
+
+int phrase_classify_nursing(phrase_ctx *ctx) {
+    pieces_seen c = count_pieces(ctx);
+    int cmd = ctx->command, said = ctx->nurse || ctx->nurse_weak || c.breast;
+    int words = 0; /* the line's other words */
+    for (int i = 0; i < ctx->nwords; i++) words += ctx->words[i].command == 0;
+    int details = c.sides || c.each || c.bare || c.timed || ctx->range;
+    int unit_amount = ctx->amounts && !ctx->amount_bare;
+    if (!said && !details) return LINE_NOT_SESSION;
+    /* "last nursed", "total bf today": a question about sessions */
+    if (said && !details && !ctx->amounts &&
+        (cmd == CMD_TOTAL || cmd == CMD_LAST || cmd == CMD_WEEK || cmd == CMD_SINCE))
+        return LINE_NOT_SESSION;
+    /* a bottle that mentions nursing or a side among other words: "60ml
+     * top up after bf", "2oz after breast", "3.5 oz ebm (to R)"; but
+     * "bf 120ml" alone is asked about (a session, or bottle-fed?) */
+    if (unit_amount && !c.bare && !c.timed && !c.each && !ctx->range &&
+        !(ctx->nurse && c.sides) && (words || !ctx->nurse))
+        return LINE_NOT_SESSION;
+    /* a kind of milk makes a bottle of the rest: "R 110 milk", "60 ebm,
+     * to L" (its numbers are amounts again) */
+    if (ctx->any_kind && !said && !c.timed && !c.each && !ctx->range)
+        return LINE_BOTTLE_AGAIN;
+    if (c.each && ctx->amounts) { /* "120ml each side" */
         phrase_fail(ctx, "\"%s\" with an amount: a bottle has no sides; for a nursing "
                     "session give the minutes, like \"10 min each side\"",
-                    phrase_quote(ctx, both).s);
-        return 1;
+                    phrase_quote(ctx, c.each_tok).s);
+        return LINE_ASKED;
     }
-    if (side == NULL || ctx->amounts || ctx->command || ctx->nwords > 1) return 0;
-    phrase_fail(ctx, "\"%s\": for a nursing session, say its minutes, like \"nursed 15 "
-                "min left\"; for a bottle, its amount, like \"120ml\"",
-                phrase_quote(ctx, side).s);
-    return 1;
+    if (ctx->nurse || c.breast) return LINE_SESSION;
+    /* "breast 15 min", "boob L10": a weak word with the session's details */
+    if (ctx->nurse_weak && (c.sides || c.each || c.timed || ctx->range))
+        return LINE_SESSION;
+    /* "120 R said she was hungry", "gave 90 to L": a letter among words
+     * is a person, not a side */
+    if (c.sides == 1 && c.letter && !c.glued && words && !c.timed && !c.each && !ctx->range)
+        return LINE_BOTTLE_AGAIN;
+    if (c.sides >= 2 && (c.bare || c.timed || ctx->range)) return LINE_SESSION; /* "L10 R5" */
+    if (c.sides == 1 && c.glued && !words) return LINE_SESSION; /* "L10" */
+    if (c.each && (c.bare || c.timed)) return LINE_SESSION; /* "10 min each side" */
+    if (c.sides && (c.timed || ctx->range) && !c.bare) return LINE_SESSION; /* "15 min left" */
+    if (c.sides && c.bare) { /* "L 90", "left 10", "120 left": minutes, or ml? */
+        ask_minutes_or_ml(ctx, c.bare_tok, c.side);
+        return LINE_ASKED;
+    }
+    if ((c.sides || c.each) && ctx->amounts == 1 && ctx->amount_bare) {
+        /* "fed on the left for 15" */
+        ask_minutes_or_ml(ctx, &ctx->amount, c.side ? c.side : c.each_tok);
+        return LINE_ASKED;
+    }
+    if ((c.sides || c.each) && !ctx->amounts && !ctx->command && ctx->nwords <= 1 &&
+        !ctx->durations) { /* "left", "each side" alone */
+        phrase_fail(ctx, "\"%s\": for a nursing session, say its minutes, like \"nursed 15 "
+                    "min left\"; for a bottle, its amount, like \"120ml\"",
+                    phrase_quote(ctx, c.side ? c.side : c.each_tok).s);
+        return LINE_ASKED;
+    }
+    return ctx->nurse_weak || c.bare ? LINE_BOTTLE_AGAIN : LINE_NOT_SESSION;
 }
 
 /* A piece's minutes, rounded ("7.5 min" is 8); -1 out of range. */
@@ -263,13 +328,6 @@ static int nursing_alone(phrase_ctx *ctx) {
         phrase_fail(ctx, "too many sides and minutes: one session per line, like "
                     "\"L10 R5\"");
     }
-    for (int i = 0; !ctx->failed && !ctx->nurse && i < ctx->npieces; i++)
-        if (ctx->pieces[i].bare == 2) { /* "90 left": minutes, or what is left? */
-            quoted q = phrase_quote(ctx, &ctx->pieces[i].tok);
-            phrase_fail(ctx, "\"%s\" at position %zu: minutes at the breast? say \"nursed "
-                        "%s min\" and the side; for a bottle, \"%sml\"", q.s,
-                        phrase_position(ctx, ctx->pieces[i].tok.off), q.s, q.s);
-        }
     return !ctx->failed;
 }
 
