@@ -214,11 +214,11 @@ static void ask_minutes_or_ml(phrase_ctx *ctx, const phrase_token *number,
 int phrase_classify_nursing(phrase_ctx *ctx) {
     pieces_seen c = count_pieces(ctx);
     int cmd = ctx->command, said = ctx->nurse || ctx->nurse_weak || c.breast;
-    int words = 0; /* the line's other words */
-    for (int i = 0; i < ctx->nwords; i++) words += ctx->words[i].command == 0;
     int details = c.sides || c.each || c.bare || c.timed || ctx->range;
     int unit_amount = ctx->amounts && !ctx->amount_bare;
-    if (!said && !details) return LINE_NOT_SESSION;
+    if (!said && !details) return LINE_NOT_SESSION; /* most lines: a bottle, a question */
+    int words = 0; /* the line's other words */
+    for (int i = 0; i < ctx->nwords; i++) words += ctx->words[i].command == 0;
     /* "last nursed", "total bf today": a question about sessions */
     if (said && !details && !ctx->amounts &&
         (cmd == CMD_TOTAL || cmd == CMD_LAST || cmd == CMD_WEEK || cmd == CMD_SINCE))
