@@ -8,8 +8,14 @@
  * phrase_finish_nursing() pairs them: minutes go with the side they touch,
  * on the side the line began with ("left 12 right 8": after; "15 min left,
  * 10 min right": before). What cannot be paired is asked about, never
- * guessed. A side alone ("120ml right after her bath") is a note word: a
- * line is a session only with a nursing word, or a side and its minutes. */
+ * guessed. Whether a line is a session at all is decided at its end
+ * (phrase_classify_nursing): a word for nursing ("nursed", "bf"), two
+ * sides with minutes ("L10 R5"), "each side", a side with minutes in their
+ * unit ("15 min left") or a letter touching them ("L10") make one; a
+ * bottle stays a bottle ("60ml top up after bf", "R 110 milk", "120 R
+ * said she was hungry", "120ml right after her bath": the words are its
+ * note); and what could be either ("L 90", "left 10", "bf 120ml") is
+ * asked about. */
 #include "phrase_internal.h"
 #include "phrase_grammar.h"
 
