@@ -350,9 +350,7 @@ void phrase_add_hourh(phrase_ctx *ctx, const phrase_token *t) {
     phrase_take_clock(ctx, t);
 }
 
-void phrase_take_clock(phrase_ctx *ctx, const phrase_token *t) {
-    take_time(ctx, t);
-    if (ctx->failed) return;
+int phrase_clock_hour(phrase_ctx *ctx, const phrase_token *t) {
     int hour = t->hour;
     if (t->sub == PHRASE_CLOCK_AM || t->sub == PHRASE_CLOCK_PM) {
         if (hour < 1 || hour > 12 || t->minute > 59) {
@@ -360,15 +358,24 @@ void phrase_take_clock(phrase_ctx *ctx, const phrase_token *t) {
                  "(hours 1\xE2\x80\x93" "12 with am/pm, minutes "
                  "0\xE2\x80\x93" "59)",
                  phrase_quote(ctx, t).s, phrase_position(ctx, t->off));
-            return;
+            return -1;
         }
-        hour = hour % 12 + (t->sub == PHRASE_CLOCK_PM ? 12 : 0);
-    } else if (hour > 23 || t->minute > 59) {
+        return hour % 12 + (t->sub == PHRASE_CLOCK_PM ? 12 : 0);
+    }
+    if (hour > 23 || t->minute > 59) {
         phrase_fail(ctx, "\"%s\" at position %zu is not a time of day "
              "(hours 0\xE2\x80\x93" "23, minutes 0\xE2\x80\x93" "59)",
              phrase_quote(ctx, t).s, phrase_position(ctx, t->off));
-        return;
+        return -1;
     }
+    return hour;
+}
+
+void phrase_take_clock(phrase_ctx *ctx, const phrase_token *t) {
+    take_time(ctx, t);
+    if (ctx->failed) return;
+    int hour = phrase_clock_hour(ctx, t);
+    if (hour < 0) return;
     ctx->out->time = PHRASE_TIME_CLOCK;
     ctx->out->clock = (phrase_clock)t->sub;
     ctx->out->hour = hour;

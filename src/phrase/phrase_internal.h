@@ -228,6 +228,9 @@ void phrase_note_word(phrase_ctx *ctx, const phrase_token *t, int command);
 /* A bare number as an amount (or an hour), as outside a session. */
 void phrase_number_again(phrase_ctx *ctx, const phrase_token *t);
 int phrase_build_note(phrase_ctx *ctx, int with_commands);
+/* A clock time's hour, 0-23, once checked; -1 when it is no time of day
+ * (the phrase's error is set). */
+int phrase_clock_hour(phrase_ctx *ctx, const phrase_token *t);
 /* A clock time, checked, as the phrase's time. */
 void phrase_take_clock(phrase_ctx *ctx, const phrase_token *t);
 /* Nursing (phrase_nursing.c): a side (side != 0) or minutes (0) in the

@@ -113,21 +113,8 @@ void phrase_add_range(phrase_ctx *ctx, const phrase_token *dash,
         e.sub = e.hour >= 1 && e.hour <= 12 && !leading_zero ? PHRASE_CLOCK_BARE
                                                               : PHRASE_CLOCK_AS_WRITTEN;
     }
-    int h = e.hour;
-    if (e.sub == PHRASE_CLOCK_AM || e.sub == PHRASE_CLOCK_PM) {
-        if (h < 1 || h > 12 || e.minute > 59) {
-            phrase_fail(ctx, "\"%s\" at position %zu is not a time of day (hours "
-                        "1\xE2\x80\x93" "12 with am/pm, minutes 0\xE2\x80\x93" "59)",
-                        phrase_quote(ctx, end).s, phrase_position(ctx, end->off));
-            return;
-        }
-        h = h % 12 + (e.sub == PHRASE_CLOCK_PM ? 12 : 0);
-    } else if (h > 23 || e.minute > 59) {
-        phrase_fail(ctx, "\"%s\" at position %zu is not a time of day (hours "
-                    "0\xE2\x80\x93" "23, minutes 0\xE2\x80\x93" "59)",
-                    phrase_quote(ctx, end).s, phrase_position(ctx, end->off));
-        return;
-    }
+    int h = phrase_clock_hour(ctx, &e);
+    if (h < 0) return;
     out->range = 1;
     out->end_hour = h;
     out->end_minute = e.minute;
