@@ -880,6 +880,22 @@ static int has_digit(const phrase_ctx *ctx, const phrase_token *t) {
     return 0;
 }
 
+int phrase_question_with_number(phrase_ctx *ctx) {
+    /* any command word of the line, not only the one that decided it
+     * ("total 7 days": the week's words pair with "total") */
+    for (int i = 0; i < ctx->nwords; i++) {
+        if (ctx->words[i].command != 1) continue;
+        phrase_token w = {0};
+        w.off = ctx->words[i].off;
+        w.len = ctx->words[i].len;
+        if (!has_digit(ctx, &w)) continue;
+        phrase_fail(ctx, "\"%s\" is a question: send it on its own line",
+                    phrase_quote(ctx, &w).s);
+        return 1;
+    }
+    return 0;
+}
+
 static const char correction_advice[] =
     "a correction changes only the amount of the last feeding entered, like "
     "\"make that 110ml\"; to change more, send \"undo\", then the whole "
@@ -894,11 +910,13 @@ static void finish_record(phrase_ctx *ctx) {
              phrase_position(ctx, ctx->asked_tok.off));
         return;
     }
-    if (cmd == CMD_SINCE || (cmd && has_digit(ctx, &ctx->command_tok))) {
+    if (cmd == CMD_SINCE || (cmd && has_digit(ctx, &ctx->command_tok)) ||
+        phrase_question_with_number(ctx)) {
         /* "last 24 hours", "last 7 days": a question with a number in it,
          * never a note */
-        phrase_fail(ctx, "\"%s\" is a question: send it on its own line",
-             phrase_quote(ctx, &ctx->command_tok).s);
+        if (!ctx->failed)
+            phrase_fail(ctx, "\"%s\" is a question: send it on its own line",
+                        phrase_quote(ctx, &ctx->command_tok).s);
         return;
     }
     phrase_part part = out->part;

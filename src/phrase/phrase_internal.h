@@ -228,6 +228,9 @@ void phrase_note_word(phrase_ctx *ctx, const phrase_token *t, int command);
 /* A bare number as an amount (or an hour), as outside a session. */
 void phrase_number_again(phrase_ctx *ctx, const phrase_token *t);
 int phrase_build_note(phrase_ctx *ctx, int with_commands);
+/* A command word with a number among the line's words ("7 days"): the
+ * phrase's error is set, returns 1. */
+int phrase_question_with_number(phrase_ctx *ctx);
 /* A clock time's hour, 0-23, once checked; -1 when it is no time of day
  * (the phrase's error is set). */
 int phrase_clock_hour(phrase_ctx *ctx, const phrase_token *t);

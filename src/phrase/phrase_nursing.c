@@ -270,14 +270,6 @@ static int piece_minutes(const phrase_token *t) {
     return minutes >= 1 && minutes <= PHRASE_NURSE_MAX_MINUTES ? (int)minutes : -1;
 }
 
-static int command_has_digit(const phrase_ctx *ctx) {
-    for (uint32_t i = 0; i < ctx->command_tok.len; i++) {
-        char c = ctx->text[ctx->command_tok.off + i];
-        if (c >= '0' && c <= '9') return 1;
-    }
-    return 0;
-}
-
 /* Checks what a session cannot have with it; returns 0 when it fails. */
 static int nursing_alone(phrase_ctx *ctx) {
     phrase *out = ctx->out;
@@ -309,10 +301,8 @@ static int nursing_alone(phrase_ctx *ctx) {
                (ctx->command_tok.slash && cmd != CMD_FEED)) {
         phrase_fail(ctx, "\"%s\" can't be combined with a nursing session; send it on "
                     "its own line", phrase_quote(ctx, &ctx->command_tok).s);
-    } else if (cmd && command_has_digit(ctx)) {
+    } else if (phrase_question_with_number(ctx)) {
         /* "L10 last 7 days": a question with a number in it, never a note */
-        phrase_fail(ctx, "\"%s\" is a question: send it on its own line",
-                    phrase_quote(ctx, &ctx->command_tok).s);
     } else if (ctx->asked_days) {
         phrase_fail(ctx, "\"%s\" at position %zu: a feeding can be placed today or "
                     "yesterday (like \"yesterday 7pm\")", phrase_quote(ctx, &ctx->asked_tok).s,
