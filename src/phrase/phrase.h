@@ -28,8 +28,34 @@ typedef enum {
     PHRASE_BABIES,    /* show, or set when `note` names them, the babies */
     PHRASE_CORRECT,   /* the last entry's amount becomes `amount_ml`
                          ("make that 110"); `was_ml` when given */
-    PHRASE_UNITS      /* show, or set when `units` is not 0, the units */
+    PHRASE_UNITS,     /* show, or set when `units` is not 0, the units */
+    /* What the bot says on its own (#17): see `schedule` */
+    PHRASE_REMIND,    /* "remind me in 3h", "remind 2:30am", "remind every
+                         3h", "stop reminders", "reminders" */
+    PHRASE_ALERT,     /* "alert 4h", "alert off", "alert" */
+    PHRASE_SUMMARY,   /* "summary at 8pm", "summary off", "summary" */
+    PHRASE_NEXT       /* "next": when the next feed is likely */
 } phrase_intent;
+
+/* What a PHRASE_REMIND, PHRASE_ALERT or PHRASE_SUMMARY asks. */
+typedef enum {
+    PHRASE_SCHEDULE_SHOW = 0, /* "reminders", "alert", "summary": what is set */
+    PHRASE_SCHEDULE_IN,       /* "remind me in 3h": schedule_minutes from now;
+                                 "alert 4h": after schedule_minutes without a
+                                 feed */
+    PHRASE_SCHEDULE_AT,       /* "remind 2:30am", "summary at 8pm": the clock
+                                 time in hour/minute/clock (time is
+                                 PHRASE_TIME_CLOCK), the next one to come */
+    PHRASE_SCHEDULE_EVERY,    /* "remind every 3h": every schedule_minutes */
+    PHRASE_SCHEDULE_OFF       /* "stop reminders", "alert off", "summary off" */
+} phrase_schedule;
+
+/* The bounds of what a schedule may say, in minutes. */
+#define PHRASE_REMIND_IN_MAX (24 * 60)   /* "remind me in" 1 min .. 24 h */
+#define PHRASE_REMIND_EVERY_MIN 30       /* "remind every" 30 min .. 12 h */
+#define PHRASE_REMIND_EVERY_MAX (12 * 60)
+#define PHRASE_ALERT_MIN 30              /* "alert" 30 min .. 24 h */
+#define PHRASE_ALERT_MAX (24 * 60)
 
 /* The units a family's replies use (PHRASE_UNITS): input is read in
  * either, always. */
@@ -122,6 +148,10 @@ typedef struct {
     phrase_clock end_clock;
 
     phrase_units units; /* PHRASE_UNITS */
+
+    /* PHRASE_REMIND, PHRASE_ALERT, PHRASE_SUMMARY */
+    phrase_schedule schedule;
+    int schedule_minutes;  /* PHRASE_SCHEDULE_IN and _EVERY */
 
     phrase_greeting greeting; /* PHRASE_GREETING */
 

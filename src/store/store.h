@@ -139,6 +139,49 @@ typedef struct {
     char units[STORE_UNITS_MAX]; /* "ml", "oz"; "" when not chosen */
 } store_settings;
 
+/* What the bot says on its own (#17): a family's schedules. Each belongs
+ * to the chat it was set in (where it is said) and is keyed by (family,
+ * chat, kind, message id):
+ *  - STORE_REMIND_ONCE: "remind me in 3h", "remind 2:30am": one per
+ *    message that set it (message_id); said once at due_ms.
+ *  - STORE_REMIND_EVERY: "remind every 3h": one per chat (message_id 0),
+ *    said every every_min minutes from due_ms on.
+ *  - STORE_ALERT: "alert 4h": one per chat (message_id 0); due when no
+ *    feeding may have been recorded for every_min minutes; last_ms is the
+ *    instant of the feeding it last alerted about (once per gap).
+ *  - STORE_SUMMARY: "summary at 8pm": one per chat (message_id 0); said
+ *    daily at local hour:minute in the family's zone.
+ * due_ms 0 means "not due": an alert or summary turned off, a stopped or
+ * said reminder. Such a schedule is kept (with `by`, the stamp of the
+ * message that made it so) so that an older message delivered again never
+ * turns back on what a newer one turned off; a backend may forget one-off
+ * reminders that are not due STORE_SCHEDULE_KEEP_MS after their `by`. */
+typedef enum {
+    STORE_REMIND_ONCE = 1,
+    STORE_REMIND_EVERY = 2,
+    STORE_ALERT = 3,
+    STORE_SUMMARY = 4
+} store_schedule_kind;
+
+#define STORE_SCHEDULE_KEEP_MS (7LL * 24 * 3600 * 1000)
+/* The most schedules list_schedules returns for a chat, and a tick takes
+ * at once (the rest are due at the next tick). */
+#define STORE_SCHEDULES_MAX 32
+#define STORE_DUE_MAX 64
+
+typedef struct {
+    char family[STORE_FAMILY_MAX];
+    int64_t chat_id;
+    store_schedule_kind kind;
+    int64_t message_id;       /* STORE_REMIND_ONCE: the message; else 0 */
+    int64_t due_ms;           /* when next due; 0: not due */
+    int every_min;            /* REMIND_EVERY: the period; ALERT: the gap */
+    int hour, minute;         /* SUMMARY: local time of day */
+    int64_t last_ms;          /* ALERT: the feeding last alerted about */
+    int64_t set_ms;           /* when the message that set it was written */
+    char by[STORE_STAMP_MAX]; /* the stamp of the message that set it last */
+} store_schedule;
+
 typedef struct store store;
 
 /* What a correction, or the putting back of one, did. */
@@ -270,6 +313,43 @@ typedef struct {
      * look like its redelivery, and be lost). */
     int (*next_message_id)(store *s, const char *family, int64_t chat_id,
                            int64_t *out, char *err);
+    /* Schedules (#17). Sets one, by its key (above), as the message
+     * sc->by names: under set_tz's rule for the per-chat kinds (a schedule
+     * set by a later message stands: nothing changes, *stale set); a
+     * STORE_REMIND_ONCE is set once only (its message again changes
+     * nothing, and does not set *stale). due_ms 0 turns it off. */
+    int (*put_schedule)(store *s, const store_schedule *sc, int *stale,
+                        char *err);
+    /* "stop reminders", by the message `by` names: every reminder of the
+     * chat (both kinds) set by a message before `by` stops (due_ms 0, by
+     * `by`); *stopped counts those that were due. Again: the same. */
+    int (*stop_reminders)(store *s, const char *family, int64_t chat_id,
+                          const char *by, int *stopped, char *err);
+    /* The family's schedules of chat `chat_id` (0: of all its chats),
+     * those not due too, at most max, by kind then message id. */
+    int (*list_schedules)(store *s, const char *family, int64_t chat_id,
+                          store_schedule *out, size_t max, size_t *n,
+                          char *err);
+    /* Every family's schedules due at or before now_ms, soonest first, at
+     * most max: what a tick does (DynamoDB: ONE Query of a sparse index
+     * on the due time; it may be a moment behind, so a schedule's due time
+     * is checked again by claim_schedule). */
+    int (*due_schedules)(store *s, int64_t now_ms, store_schedule *out,
+                         size_t max, size_t *n, char *err);
+    /* A tick takes a due schedule: only if it is still as `sc` (due at
+     * sc->due_ms, set by sc->by), it becomes due at next_due_ms (0: not
+     * due) with last_ms, and *won = 1; else nothing changes, *won = 0.
+     * Two ticks at once, or one retried, win it once: only the winner
+     * says it. `claim` names this attempt of this tick (random, unique):
+     * a claim whose answer was lost and that the client retried finds its
+     * own name on the schedule and has won (*won = 1); any other attempt
+     * -- a retried invocation, an overlapping tick -- finds another's and
+     * has not. Giving it back (a send that failed) is the same call with
+     * the schedule as the winner left it (due_ms next_due_ms, last_ms)
+     * and its old due time. */
+    int (*claim_schedule)(store *s, const store_schedule *sc,
+                          int64_t next_due_ms, int64_t last_ms,
+                          const char *claim, int *won, char *err);
     void (*close)(store *s);
 } store_ops;
 
