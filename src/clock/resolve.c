@@ -355,6 +355,56 @@ static int asked_day(const phrase *p, clock_date today, clock_date *day,
     return 0;
 }
 
+/* A schedule (#17): when it is first due. AT: the first instant after now
+ * at which the zone's clocks show the time (any of its readings). */
+static void schedule_due(const phrase *p, clock_zone *zone, int64_t now_ms,
+                         resolved *out) {
+    out->schedule = p->schedule;
+    out->schedule_minutes = p->schedule_minutes;
+    switch (p->schedule) {
+    case PHRASE_SCHEDULE_IN:
+        if (p->intent == PHRASE_REMIND)
+            out->due_ms = floor_to_minute(now_ms) + (int64_t)p->schedule_minutes * MINUTE_MS;
+        return;
+    case PHRASE_SCHEDULE_EVERY:
+        out->due_ms = floor_to_minute(now_ms) + (int64_t)p->schedule_minutes * MINUTE_MS;
+        return;
+    case PHRASE_SCHEDULE_AT: {
+        int hours[2], n = hour_readings(p, hours);
+        if (p->intent == PHRASE_SUMMARY && n == 2) {
+            char m[PHRASE_MESSAGE_MAX + 1];
+            snprintf(m, sizeof m,
+                     "a summary every day at %d:%02d: morning or evening? Try "
+                     "like \"summary at %d:%02dpm\"",
+                     p->hour, p->minute, p->hour, p->minute);
+            fail(out, m);
+            return;
+        }
+        clock_local now;
+        clock_to_local(zone, now_ms, &now);
+        int64_t best = 0;
+        for (int i = 0; i < n; i++) {
+            for (int d = 0; d <= 2; d++) { /* today, else the next day */
+                int64_t at = clock_from_local(zone, clock_date_add(now.date, d),
+                                              hours[i], p->minute);
+                if (at > now_ms) {
+                    if (best == 0 || at < best) {
+                        best = at;
+                        out->hour = hours[i];
+                    }
+                    break;
+                }
+            }
+        }
+        out->minute = p->minute;
+        out->due_ms = best;
+        return;
+    }
+    default:
+        return;
+    }
+}
+
 void resolve_phrase(const phrase *p, clock_zone *zone, int64_t now_ms,
                     resolved *out) {
     clock_local now, at;
@@ -433,6 +483,11 @@ void resolve_phrase(const phrase *p, clock_zone *zone, int64_t now_ms,
         return;
     case PHRASE_UNITS:
         out->units = p->units;
+        return;
+    case PHRASE_REMIND:
+    case PHRASE_ALERT:
+    case PHRASE_SUMMARY:
+        schedule_due(p, zone, now_ms, out);
         return;
     case PHRASE_CORRECT: /* the amount only: the feeding keeps its time */
         out->amount_ml = p->amount_ml;

@@ -48,6 +48,16 @@ typedef struct {
     /* PHRASE_UNITS */
     phrase_units units;
 
+    /* PHRASE_REMIND, PHRASE_ALERT, PHRASE_SUMMARY (#17): what is asked,
+     * its minutes (IN, EVERY), and for IN, AT and EVERY when it is first
+     * due. AT is the next time the zone's clocks show hour:minute (24-hour)
+     * after now (a bare "7" the next of 7:00 and 19:00; a time the clocks
+     * skip, the instant after the gap); a summary's bare hour is asked. */
+    phrase_schedule schedule;
+    int schedule_minutes;
+    int hour, minute;
+    int64_t due_ms;
+
     /* PHRASE_TIMEZONE: the canonical IANA id, "" when only asking */
     char tz[CLOCK_ZONE_ID_MAX];
 
