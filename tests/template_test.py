@@ -73,6 +73,46 @@ check("function: the store is the table", env["MILKBOT_STORE"] == {"Sub": "dynam
 event = fn["Events"]["Webhook"]
 check("function: POST /webhook on the HTTP API", event["Type"] == "HttpApi"
       and event["Properties"]["Path"] == "/webhook" and event["Properties"]["Method"] == "POST")
+check("function: two events, the webhook and the clock", set(fn["Events"]) == {"Webhook", "Tick"},
+      str(list(fn["Events"])))
+tick = fn["Events"]["Tick"]
+check("clock: an EventBridge Scheduler schedule", tick["Type"] == "ScheduleV2", tick["Type"])
+tick = tick["Properties"]
+check("clock: every minute, on time", tick["ScheduleExpression"] == "rate(1 minute)"
+      and tick["FlexibleTimeWindow"] == {"Mode": "OFF"}, str(tick))
+check("clock: named by CloudFormation (two stacks in one account and region)",
+      tick.get("OmitName") is True and "Name" not in tick, str(tick))
+try:
+    tick_event = json.loads(tick["Input"])
+except (TypeError, ValueError) as e:
+    tick_event = {"unparsed": repr(e)}
+# the C code knows the tick by its top-level "milkbot" member; the rest
+# are the scheduler's context attributes, filled in at each run
+check("clock: the tick's event, as the code recognises it", tick_event == {
+    "milkbot": "tick", "scheduled": "<aws.scheduler.scheduled-time>",
+    "execution": "<aws.scheduler.execution-id>", "attempt": "<aws.scheduler.attempt-number>"},
+    str(tick.get("Input")))
+retry = tick.get("RetryPolicy", {})
+# a late tick is superseded by the next: few retries, within a minute or two
+# (60 is the least Scheduler takes; its defaults are 185 retries over 24 h)
+check("clock: retried little, and not past the next ticks",
+      set(retry) == {"MaximumRetryAttempts", "MaximumEventAgeInSeconds"}
+      and 0 <= retry["MaximumRetryAttempts"] <= 2
+      and 60 <= retry["MaximumEventAgeInSeconds"] <= 120, str(retry))
+check("clock: the scheduler's own role, made by SAM (see template_translated_test.py)",
+      "RoleArn" not in tick and "PermissionsBoundary" not in tick, str(tick))
+check("clock: no dead-letter queue (a missed tick is not worth keeping)", "DeadLetterConfig" not in tick)
+check("clock: on or off by the Reminders parameter, on by default",
+      tick["State"] == {"If": ["RemindersOn", "ENABLED", "DISABLED"]}
+      and t["Conditions"]["RemindersOn"] == {"Equals": [{"Ref": "Reminders"}, "Enabled"]}
+      and params["Reminders"]["AllowedValues"] == ["Enabled", "Disabled"]
+      and params["Reminders"]["Default"] == "Enabled", str(tick.get("State")))
+# Scheduler invokes Lambda asynchronously: Lambda's own retries (2, for up
+# to 6 h by default) would replay stale ticks; the webhook is synchronous
+invoke = fn.get("EventInvokeConfig", {})
+check("function: an asynchronous invocation (the tick) is not replayed late",
+      invoke.get("MaximumRetryAttempts") == 0 and 60 <= invoke.get("MaximumEventAgeInSeconds", 0) <= 120
+      and "DestinationConfig" not in invoke, str(invoke))
 policies = fn["Policies"]
 check("policy: one inline policy, no SAM template (they grant more)",
       len(policies) == 1 and list(policies[0]) == ["Statement"], str(policies))
@@ -98,7 +138,7 @@ check("the default units: ml or oz, ml unless chosen",
       params["DefaultUnits"]["AllowedValues"] == ["ml", "oz"] and params["DefaultUnits"]["Default"] == "ml"
       and env["MILKBOT_UNITS"] == {"Ref": "DefaultUnits"})
 for name in ("AllowedUserIds", "DefaultTimeZone", "WebhookSecretParameter", "BotTokenParameter",
-             "ReservedConcurrency", "BotUsername"):
+             "ReservedConcurrency", "BotUsername", "Reminders"):
     check(f"parameter {name}", name in params)
 check("the bot's username: optional, as Telegram spells them", params["BotUsername"]["Default"] == ""
       and env["TELEGRAM_BOT_USERNAME"] == {"Ref": "BotUsername"})
