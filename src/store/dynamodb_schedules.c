@@ -141,7 +141,7 @@ static int query_schedules(dynamo_store *s, const char *family, const char *low,
 
 int ddb_put_schedule(store *base, const store_schedule *sc, int *stale, char *err) {
     dynamo_store *s = impl(base);
-    char message[STORE_ERR_MAX], sent[32], sent_chat[48];
+    char message[STORE_ERR_MAX];
     *stale = 0;
     if (!store_family_valid(sc->family) || !kind_valid(sc->kind) || sc->due_ms < 0)
         return ddb_fail(err, "store: not a schedule");
@@ -164,6 +164,7 @@ int ddb_put_schedule(store *base, const store_schedule *sc, int *stale, char *er
         cJSON_AddStringToObject(cJSON_AddObjectToObject(req, "ExpressionAttributeNames"),
                                 "#by", "by");
         cJSON *values = cJSON_AddObjectToObject(req, "ExpressionAttributeValues");
+        char sent[32], sent_chat[48];
         stamp_part(sc->by, STORE_STAMP_SENT, sent, sizeof sent);
         snprintf(sent_chat, sizeof sent_chat, "%.15s#%.20s", sent,
                  strlen(sc->by) > 16 ? sc->by + 16 : "");
