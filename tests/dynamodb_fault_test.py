@@ -2,11 +2,12 @@
 """dynamodb_fault_test.py -- DynamoDB failing under the bot: throttling and
 500s that pass (retried: one write results), failures that do not (a clear
 error, nothing half-written, the redelivery completes it exactly once), and
-the database going away mid-conversation and coming back.
+the database going away mid-conversation and coming back; a tick's claim of
+a due schedule whose answer is lost (#17).
 
 A private dynalite (on disk, so it survives a restart) sits behind a
 loopback proxy that injects the faults; `milkbot chat` talks to the proxy.
-usage: dynamodb_fault_test.py path/to/milkbot"""
+usage: dynamodb_fault_test.py path/to/milkbot path/to/schedule_tool"""
 import os
 import select
 import subprocess
@@ -19,6 +20,7 @@ import botocore.session
 from services import Checks, Dynalite, FaultProxy
 
 MILKBOT = sys.argv[1]
+SCHEDULE_TOOL = sys.argv[2]
 check = Checks("dynamodb faults")
 
 
@@ -123,6 +125,39 @@ with tempfile.TemporaryDirectory() as tmp:
     reply = chat.say("total")
     check("database back: recorded once", reply.startswith("Today (Sat 28 Nov): 270 ml in 5 feeds"), reply)
     chat.close()
+
+    # a tick claims a due schedule and the answer is lost (applied, then a
+    # 500): the client's retry finds the claim its own, won exactly once;
+    # a tick that read it before loses, and so does a retried invocation
+    def tool(*args):
+        run = subprocess.run([SCHEDULE_TOOL, "dynamodb:feedings", *args], env=env,
+                             capture_output=True, text=True, timeout=60)
+        return run.stdout.strip() or run.stderr.strip()
+
+    def schedule_item():
+        items = client.query(TableName="feedings", ConsistentRead=True,
+                             KeyConditionExpression="pk = :pk AND begins_with(sk, :w)",
+                             ExpressionAttributeValues={":pk": {"S": "log#family"},
+                                                        ":w": {"S": "when#"}})["Items"]
+        return items[0] if len(items) == 1 else items
+
+    check("schedule: set", tool("put") == "set")
+    proxy.only, proxy.faults = {"UpdateItem": ["applied-500"]}, 0
+    proxy.targets = []
+    out = tool("tick", "tick-1")
+    check("claim, answer lost: won", out == "won", out)
+    check("claim, answer lost: a fault was served", proxy.faults == 1, str(proxy.faults))
+    check("claim, answer lost: one Query, the claim, its retry, one read back",
+          proxy.targets == ["Query", "UpdateItem", "UpdateItem", "GetItem"], str(proxy.targets))
+    item = schedule_item()
+    check("claim, answer lost: moved once, to the next due time",
+          item["due"]["N"] == "1795888800000" and item["claim"]["S"] == "tick-1", str(item))
+    out = tool("late", "tick-2")
+    check("claim: a tick that read it before loses", out == "lost", out)
+    out = tool("late", "tick-1")
+    check("claim: the same attempt again still wins (and changes nothing)", out == "won", out)
+    check("claim: not due any more", tool("tick", "tick-3") == "none due")
+    check("claim: unchanged", schedule_item() == item, str(schedule_item()))
     proxy.close()
     db.stop()
 

@@ -107,6 +107,35 @@ static int fwd_next_message_id(store *s, const char *family, int64_t chat_id,
     return REAL(s)->ops->next_message_id(REAL(s), family, chat_id, out, err);
 }
 
+static int fwd_put_schedule(store *s, const store_schedule *sc, int *stale, char *err) {
+    if (admit(s, FORWARD_PUT_SCHEDULE, sc->family, err) != STORE_OK) return STORE_ERROR;
+    return REAL(s)->ops->put_schedule(REAL(s), sc, stale, err);
+}
+
+static int fwd_stop_reminders(store *s, const char *family, int64_t chat_id,
+                              const char *by, int *stopped, char *err) {
+    if (admit(s, FORWARD_STOP_REMINDERS, family, err) != STORE_OK) return STORE_ERROR;
+    return REAL(s)->ops->stop_reminders(REAL(s), family, chat_id, by, stopped, err);
+}
+
+static int fwd_list_schedules(store *s, const char *family, int64_t chat_id,
+                              store_schedule *out, size_t max, size_t *n, char *err) {
+    if (admit(s, FORWARD_LIST_SCHEDULES, family, err) != STORE_OK) return STORE_ERROR;
+    return REAL(s)->ops->list_schedules(REAL(s), family, chat_id, out, max, n, err);
+}
+
+static int fwd_due_schedules(store *s, int64_t now_ms, store_schedule *out, size_t max,
+                             size_t *n, char *err) {
+    if (admit(s, FORWARD_DUE_SCHEDULES, NULL, err) != STORE_OK) return STORE_ERROR;
+    return REAL(s)->ops->due_schedules(REAL(s), now_ms, out, max, n, err);
+}
+
+static int fwd_claim_schedule(store *s, const store_schedule *sc, int64_t next_due_ms,
+                              int64_t last_ms, const char *claim, int *won, char *err) {
+    if (admit(s, FORWARD_CLAIM_SCHEDULE, sc->family, err) != STORE_OK) return STORE_ERROR;
+    return REAL(s)->ops->claim_schedule(REAL(s), sc, next_due_ms, last_ms, claim, won, err);
+}
+
 static void fwd_close(store *s) {
     store_close(REAL(s));
     free(s);
@@ -127,6 +156,11 @@ static const store_ops forwarding_ops = {
     .set_babies = fwd_set_babies,
     .set_units = fwd_set_units,
     .next_message_id = fwd_next_message_id,
+    .put_schedule = fwd_put_schedule,
+    .stop_reminders = fwd_stop_reminders,
+    .list_schedules = fwd_list_schedules,
+    .due_schedules = fwd_due_schedules,
+    .claim_schedule = fwd_claim_schedule,
     .close = fwd_close,
 };
 

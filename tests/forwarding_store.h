@@ -30,11 +30,19 @@ typedef enum {
     FORWARD_SET_BABIES,
     FORWARD_SET_UNITS,
     FORWARD_MAX_MESSAGE_ID,
+    /* schedules (#17); due_schedules reads every family's: its hook is
+     * given family NULL */
+    FORWARD_PUT_SCHEDULE,
+    FORWARD_STOP_REMINDERS,
+    FORWARD_LIST_SCHEDULES,
+    FORWARD_DUE_SCHEDULES,
+    FORWARD_CLAIM_SCHEDULE,
 } forward_op;
 
 typedef struct forwarding_store forwarding_store;
 
-/* Runs before operation `op` on `family`'s log reaches the real store.
+/* Runs before operation `op` on `family`'s log (NULL: every family's)
+ * reaches the real store.
  * Returns STORE_OK to pass it on, or STORE_ERROR with a message in `err`
  * (STORE_ERR_MAX bytes) to fail it instead. */
 typedef int (*forward_hook)(forwarding_store *f, forward_op op,

@@ -1485,6 +1485,355 @@ static void test_family_units(void **state) {
     assert_string_equal(settings.units, "");
 }
 
+/* --- schedules (#17) ----------------------------------------------------------- */
+
+/* A schedule of `family`'s chat `chat`, set by message `message` of that
+ * chat written at T0 + `second` s. */
+static store_schedule sched(const char *family, int64_t chat, store_schedule_kind kind,
+                            int64_t message, int second, int64_t due_ms) {
+    store_schedule sc = {.chat_id = chat, .kind = kind, .due_ms = due_ms,
+                         .set_ms = T0 + second * 1000LL};
+    snprintf(sc.family, sizeof sc.family, "%s", family);
+    sc.message_id = kind == STORE_REMIND_ONCE ? message : 0;
+    store_stamp(sc.set_ms, chat, message, sc.by);
+    return sc;
+}
+
+static int put_sched(store *s, const store_schedule *sc) {
+    char err[STORE_ERR_MAX];
+    int stale = -1;
+    assert_int_equal(s->ops->put_schedule(s, sc, &stale, err), STORE_OK);
+    return stale;
+}
+
+/* The schedules of a family's chat (0: all its chats), in *n. */
+static void list_sched(store *s, const char *family, int64_t chat, store_schedule *out,
+                       size_t *n) {
+    char err[STORE_ERR_MAX];
+    assert_int_equal(s->ops->list_schedules(s, family, chat, out, STORE_SCHEDULES_MAX, n, err),
+                     STORE_OK);
+}
+
+/* The one schedule of (chat, kind, message) in family, which must exist. */
+static store_schedule one_sched(store *s, const char *family, int64_t chat,
+                                store_schedule_kind kind, int64_t message) {
+    store_schedule all[STORE_SCHEDULES_MAX];
+    size_t n;
+    list_sched(s, family, chat, all, &n);
+    for (size_t i = 0; i < n; i++)
+        if (all[i].kind == kind && all[i].message_id == message) return all[i];
+    fail_msg("no schedule kind %d message %lld", (int)kind, (long long)message);
+    return all[0];
+}
+
+static int claim_sched(store *s, const store_schedule *sc, int64_t next, int64_t last,
+                       const char *claim) {
+    char err[STORE_ERR_MAX];
+    int won = -1;
+    assert_int_equal(s->ops->claim_schedule(s, sc, next, last, claim, &won, err), STORE_OK);
+    return won;
+}
+
+/* "1:10@<due>,2:0@<due>..." of the due schedules at now (at most max). */
+static void due_text(store *s, int64_t now, size_t max, char *out, size_t size) {
+    char err[STORE_ERR_MAX];
+    store_schedule due[STORE_DUE_MAX];
+    size_t n = 99, len = 0;
+    assert_int_equal(s->ops->due_schedules(s, now, due, max, &n, err), STORE_OK);
+    assert_true(n <= max);
+    out[0] = '\0';
+    for (size_t i = 0; i < n && len < size; i++)
+        len += (size_t)snprintf(out + len, size - len, "%s%s/%lld/%d:%lld@%lld", i ? "," : "",
+                                due[i].family, (long long)due[i].chat_id, (int)due[i].kind,
+                                (long long)due[i].message_id,
+                                (long long)((due[i].due_ms - T0) / 60000));
+}
+
+/* Each kind is kept with every field; a one-off reminder is set once
+ * (its message again changes nothing, and is not stale); each per-chat
+ * kind is one per chat. */
+static void test_schedule_each_kind(void **state) {
+    store *s = *state;
+    store_schedule once = sched("fa", 1, STORE_REMIND_ONCE, 10, 0, T0 + 3 * HOUR_MS);
+    store_schedule every = sched("fa", 1, STORE_REMIND_EVERY, 11, 1, T0 + 3 * HOUR_MS);
+    every.every_min = 180;
+    store_schedule alert = sched("fa", 1, STORE_ALERT, 12, 2, T0 + 4 * HOUR_MS);
+    alert.every_min = 240;
+    alert.last_ms = T0 - HOUR_MS;
+    store_schedule summary = sched("fa", 1, STORE_SUMMARY, 13, 3, T0 + 12 * HOUR_MS);
+    summary.hour = 20;
+    summary.minute = 30;
+    /* listed by kind, whatever the order set */
+    assert_int_equal(put_sched(s, &summary), 0);
+    assert_int_equal(put_sched(s, &alert), 0);
+    assert_int_equal(put_sched(s, &every), 0);
+    assert_int_equal(put_sched(s, &once), 0);
+    store_schedule got[STORE_SCHEDULES_MAX];
+    size_t n;
+    list_sched(s, "fa", 1, got, &n);
+    assert_int_equal(n, 4);
+    const store_schedule *want[] = {&once, &every, &alert, &summary};
+    for (size_t i = 0; i < 4; i++) {
+        assert_string_equal(got[i].family, "fa");
+        assert_int_equal(got[i].chat_id, 1);
+        assert_int_equal(got[i].kind, want[i]->kind);
+        assert_int_equal(got[i].message_id, want[i]->message_id);
+        assert_int_equal(got[i].due_ms, want[i]->due_ms);
+        assert_int_equal(got[i].every_min, want[i]->every_min);
+        assert_int_equal(got[i].hour, want[i]->hour);
+        assert_int_equal(got[i].minute, want[i]->minute);
+        assert_int_equal(got[i].last_ms, want[i]->last_ms);
+        assert_int_equal(got[i].set_ms, want[i]->set_ms);
+        assert_string_equal(got[i].by, want[i]->by);
+    }
+    /* the one-off's message again, even saying otherwise: set once */
+    store_schedule again = once;
+    again.due_ms = T0 + 5 * HOUR_MS;
+    assert_int_equal(put_sched(s, &again), 0);
+    assert_int_equal(one_sched(s, "fa", 1, STORE_REMIND_ONCE, 10).due_ms, T0 + 3 * HOUR_MS);
+    /* another message's one-off is another; "every" again replaces */
+    store_schedule second = sched("fa", 1, STORE_REMIND_ONCE, 14, 4, T0 + HOUR_MS);
+    assert_int_equal(put_sched(s, &second), 0);
+    store_schedule every2 = sched("fa", 1, STORE_REMIND_EVERY, 15, 5, T0 + 2 * HOUR_MS);
+    every2.every_min = 120;
+    assert_int_equal(put_sched(s, &every2), 0);
+    list_sched(s, "fa", 1, got, &n);
+    assert_int_equal(n, 5);
+    assert_int_equal(got[0].message_id, 10);
+    assert_int_equal(got[1].message_id, 14);
+    assert_int_equal(got[2].kind, STORE_REMIND_EVERY);
+    assert_int_equal(got[2].every_min, 120);
+    assert_int_equal(got[2].due_ms, T0 + 2 * HOUR_MS);
+    assert_string_equal(got[2].by, every2.by);
+    /* another family's chat of the same id sees none of them */
+    list_sched(s, "fb", 1, got, &n);
+    assert_int_equal(n, 0);
+}
+
+/* A per-chat schedule set by a later message stands (set_tz's rule): an
+ * older one delivered again changes nothing and is stale, the same one
+ * again applies again; turned off (due 0) it is kept, and an older
+ * message never turns it back on. */
+static void test_schedule_stale_and_off(void **state) {
+    store *s = *state;
+    store_schedule a = sched("fa", 1, STORE_ALERT, 20, 5, T0 + 4 * HOUR_MS);
+    a.every_min = 240;
+    assert_int_equal(put_sched(s, &a), 0);
+    store_schedule older = sched("fa", 1, STORE_ALERT, 19, 4, T0 + 2 * HOUR_MS);
+    older.every_min = 120;
+    assert_int_equal(put_sched(s, &older), 1);
+    /* the same second, an earlier message of the chat: older too */
+    store_schedule same_second = sched("fa", 1, STORE_ALERT, 18, 5, T0 + 2 * HOUR_MS);
+    assert_int_equal(put_sched(s, &same_second), 1);
+    store_schedule got = one_sched(s, "fa", 1, STORE_ALERT, 0);
+    assert_int_equal(got.every_min, 240);
+    assert_int_equal(got.due_ms, T0 + 4 * HOUR_MS);
+    /* the same message again applies (the bot may have computed it anew) */
+    a.due_ms = T0 + 5 * HOUR_MS;
+    assert_int_equal(put_sched(s, &a), 0);
+    assert_int_equal(one_sched(s, "fa", 1, STORE_ALERT, 0).due_ms, T0 + 5 * HOUR_MS);
+    /* "alert off": kept, not due */
+    store_schedule off = sched("fa", 1, STORE_ALERT, 21, 6, 0);
+    assert_int_equal(put_sched(s, &off), 0);
+    got = one_sched(s, "fa", 1, STORE_ALERT, 0);
+    assert_int_equal(got.due_ms, 0);
+    assert_string_equal(got.by, off.by);
+    char text[256];
+    due_text(s, T0 + 100 * HOUR_MS, STORE_DUE_MAX, text, sizeof text);
+    assert_string_equal(text, "");
+    /* the message that turned it on, delivered again: stays off */
+    assert_int_equal(put_sched(s, &a), 1);
+    assert_int_equal(one_sched(s, "fa", 1, STORE_ALERT, 0).due_ms, 0);
+    due_text(s, T0 + 100 * HOUR_MS, STORE_DUE_MAX, text, sizeof text);
+    assert_string_equal(text, "");
+    /* a newer one turns it on again */
+    store_schedule on = sched("fa", 1, STORE_ALERT, 22, 7, T0 + 3 * HOUR_MS);
+    assert_int_equal(put_sched(s, &on), 0);
+    due_text(s, T0 + 100 * HOUR_MS, STORE_DUE_MAX, text, sizeof text);
+    assert_string_equal(text, "fa/1/3:0@180");
+}
+
+/* "stop reminders" stops the chat's reminders of both kinds set before
+ * it (not a later one, not alerts or summaries, not another chat's),
+ * counts those that were due, and delivered again does nothing more and
+ * answers the same; an older "remind every" delivered again after it
+ * does not start again. */
+static void test_stop_reminders(void **state) {
+    store *s = *state;
+    char err[STORE_ERR_MAX], text[512];
+    store_schedule r1 = sched("fa", 1, STORE_REMIND_ONCE, 10, 10, T0 + HOUR_MS);
+    store_schedule r2 = sched("fa", 1, STORE_REMIND_ONCE, 11, 11, T0 + 2 * HOUR_MS);
+    store_schedule said = sched("fa", 1, STORE_REMIND_ONCE, 12, 12, 0);
+    store_schedule every = sched("fa", 1, STORE_REMIND_EVERY, 13, 13, T0 + 3 * HOUR_MS);
+    every.every_min = 180;
+    store_schedule alert = sched("fa", 1, STORE_ALERT, 14, 14, T0 + 4 * HOUR_MS);
+    store_schedule summary = sched("fa", 1, STORE_SUMMARY, 15, 15, T0 + 5 * HOUR_MS);
+    store_schedule other_chat = sched("fa", 2, STORE_REMIND_ONCE, 10, 16, T0 + 6 * HOUR_MS);
+    store_schedule later = sched("fa", 1, STORE_REMIND_ONCE, 30, 30, T0 + 7 * HOUR_MS);
+    const store_schedule *all[] = {&r1, &r2, &said, &every, &alert, &summary, &other_chat,
+                                   &later};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        assert_int_equal(put_sched(s, all[i]), 0);
+    char stop[STORE_STAMP_MAX];
+    store_stamp(T0 + 20 * 1000LL, 1, 20, stop);
+    for (int again = 0; again < 2; again++) {
+        int stopped = -1;
+        assert_int_equal(s->ops->stop_reminders(s, "fa", 1, stop, &stopped, err), STORE_OK);
+        assert_int_equal(stopped, 3);
+        due_text(s, T0 + 100 * HOUR_MS, STORE_DUE_MAX, text, sizeof text);
+        assert_string_equal(text, "fa/1/3:0@240,fa/1/4:0@300,fa/2/1:10@360,fa/1/1:30@420");
+    }
+    const int64_t stopped_ones[] = {10, 11, 12};
+    for (size_t i = 0; i < 3; i++) {
+        store_schedule got = one_sched(s, "fa", 1, STORE_REMIND_ONCE, stopped_ones[i]);
+        assert_int_equal(got.due_ms, 0);
+        assert_string_equal(got.by, stop);
+    }
+    assert_string_equal(one_sched(s, "fa", 1, STORE_REMIND_EVERY, 0).by, stop);
+    assert_string_equal(one_sched(s, "fa", 1, STORE_REMIND_ONCE, 30).by, later.by);
+    assert_string_equal(one_sched(s, "fa", 1, STORE_ALERT, 0).by, alert.by);
+    /* "remind every" delivered again after the stop: stale, stays off */
+    assert_int_equal(put_sched(s, &every), 1);
+    assert_int_equal(one_sched(s, "fa", 1, STORE_REMIND_EVERY, 0).due_ms, 0);
+    /* a stop in a chat with nothing due: none */
+    int stopped = -1;
+    store_stamp(T0 + 21 * 1000LL, 3, 1, stop);
+    assert_int_equal(s->ops->stop_reminders(s, "fa", 3, stop, &stopped, err), STORE_OK);
+    assert_int_equal(stopped, 0);
+}
+
+/* One chat's schedules, or all of the family's chats' (0), by kind then
+ * message id; at most max. */
+static void test_list_schedules(void **state) {
+    store *s = *state;
+    char err[STORE_ERR_MAX];
+    store_schedule a = sched("fa", 1, STORE_SUMMARY, 1, 1, T0);
+    store_schedule b = sched("fa", -100, STORE_REMIND_ONCE, 7, 2, T0);
+    store_schedule c = sched("fa", 1, STORE_REMIND_ONCE, 5, 3, 0);
+    store_schedule d = sched("fa", -100, STORE_ALERT, 2, 4, T0);
+    store_schedule e = sched("fb", 1, STORE_ALERT, 3, 5, T0);
+    const store_schedule *all[] = {&a, &b, &c, &d, &e};
+    for (size_t i = 0; i < 5; i++) assert_int_equal(put_sched(s, all[i]), 0);
+    store_schedule got[STORE_SCHEDULES_MAX];
+    size_t n;
+    list_sched(s, "fa", 1, got, &n);
+    assert_int_equal(n, 2);
+    assert_int_equal(got[0].message_id, 5);
+    assert_int_equal(got[1].kind, STORE_SUMMARY);
+    list_sched(s, "fa", -100, got, &n);
+    assert_int_equal(n, 2);
+    assert_int_equal(got[0].message_id, 7);
+    assert_int_equal(got[1].kind, STORE_ALERT);
+    list_sched(s, "fa", 0, got, &n);
+    assert_int_equal(n, 4);
+    assert_int_equal(got[0].message_id, 5);
+    assert_int_equal(got[1].message_id, 7);
+    assert_int_equal(got[2].kind, STORE_ALERT);
+    assert_int_equal(got[2].chat_id, -100);
+    assert_int_equal(got[3].kind, STORE_SUMMARY);
+    assert_int_equal(s->ops->list_schedules(s, "fa", 0, got, 3, &n, err), STORE_OK);
+    assert_int_equal(n, 3);
+    assert_int_equal(got[2].kind, STORE_ALERT);
+    list_sched(s, "fb", 0, got, &n);
+    assert_int_equal(n, 1);
+    list_sched(s, "fc", 0, got, &n);
+    assert_int_equal(n, 0);
+}
+
+/* A tick reads every family's due schedules, soonest first, at most max:
+ * due at now counts, later ones and ones not due do not. */
+static void test_due_schedules(void **state) {
+    store *s = *state;
+    char text[512];
+    store_schedule a = sched("fa", 1, STORE_REMIND_ONCE, 1, 1, T0 + 30 * 60000);
+    store_schedule b = sched("fb", 2, STORE_ALERT, 2, 2, T0 + 10 * 60000);
+    store_schedule c = sched("fa", 3, STORE_SUMMARY, 3, 3, T0 + 20 * 60000);
+    store_schedule d = sched("fb", 2, STORE_REMIND_EVERY, 4, 4, T0 + 90 * 60000);
+    store_schedule e = sched("fa", 1, STORE_ALERT, 5, 5, 0);
+    const store_schedule *all[] = {&a, &b, &c, &d, &e};
+    for (size_t i = 0; i < 5; i++) assert_int_equal(put_sched(s, all[i]), 0);
+    due_text(s, T0, STORE_DUE_MAX, text, sizeof text);
+    assert_string_equal(text, "");
+    due_text(s, T0 + 30 * 60000, STORE_DUE_MAX, text, sizeof text);
+    assert_string_equal(text, "fb/2/3:0@10,fa/3/4:0@20,fa/1/1:1@30");
+    due_text(s, T0 + 30 * 60000, 2, text, sizeof text);
+    assert_string_equal(text, "fb/2/3:0@10,fa/3/4:0@20");
+    due_text(s, T0 + 100 * HOUR_MS, STORE_DUE_MAX, text, sizeof text);
+    assert_string_equal(text, "fb/2/3:0@10,fa/3/4:0@20,fa/1/1:1@30,fb/2/2:0@90");
+    store_schedule got[STORE_DUE_MAX];
+    size_t n;
+    char err[STORE_ERR_MAX];
+    assert_int_equal(s->ops->due_schedules(s, T0 + 15 * 60000, got, STORE_DUE_MAX, &n, err),
+                     STORE_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(got[0].by, b.by);
+    assert_int_equal(got[0].set_ms, b.set_ms);
+}
+
+/* A tick claims a due schedule once: the same old due time again (an
+ * overlapping tick) loses, the same attempt again (a retry after a lost
+ * answer) wins again and changes nothing; giving it back makes it due
+ * again; a claim of a schedule set anew meanwhile loses; a said one-off
+ * is due no more. */
+static void test_claim_schedule(void **state) {
+    store *s = *state;
+    char text[256];
+    const int64_t due = T0 + HOUR_MS, next = T0 + 4 * HOUR_MS;
+    store_schedule every = sched("fa", 1, STORE_REMIND_EVERY, 1, 1, due);
+    every.every_min = 180;
+    assert_int_equal(put_sched(s, &every), 0);
+    store_schedule seen = one_sched(s, "fa", 1, STORE_REMIND_EVERY, 0);
+    assert_int_equal(claim_sched(s, &seen, next, due, "tick-1"), 1);
+    store_schedule got = one_sched(s, "fa", 1, STORE_REMIND_EVERY, 0);
+    assert_int_equal(got.due_ms, next);
+    assert_int_equal(got.last_ms, due);
+    assert_int_equal(got.every_min, 180);
+    assert_string_equal(got.by, every.by);
+    assert_int_equal(claim_sched(s, &seen, next, due, "tick-2"), 0);
+    assert_int_equal(claim_sched(s, &seen, next, due, "tick-1"), 1);
+    assert_int_equal(claim_sched(s, &seen, next + 1, due, "tick-1"), 0);
+    assert_int_equal(one_sched(s, "fa", 1, STORE_REMIND_EVERY, 0).due_ms, next);
+    due_text(s, due, STORE_DUE_MAX, text, sizeof text);
+    assert_string_equal(text, "");
+    /* the send failed: given back, due again at its old time */
+    assert_int_equal(claim_sched(s, &got, due, seen.last_ms, "tick-1"), 1);
+    due_text(s, due, STORE_DUE_MAX, text, sizeof text);
+    assert_string_equal(text, "fa/1/2:0@60");
+    got = one_sched(s, "fa", 1, STORE_REMIND_EVERY, 0);
+    assert_int_equal(got.last_ms, 0);
+    /* the next tick takes it */
+    assert_int_equal(claim_sched(s, &got, next, due, "tick-3"), 1);
+    assert_int_equal(claim_sched(s, &seen, next, due, "tick-1"), 0);
+    /* set anew by a later message, due at the very same time: a claim
+     * of what the tick saw before loses */
+    got = one_sched(s, "fa", 1, STORE_REMIND_EVERY, 0);
+    store_schedule anew = sched("fa", 1, STORE_REMIND_EVERY, 2, 2, next);
+    anew.every_min = 60;
+    assert_int_equal(put_sched(s, &anew), 0);
+    assert_int_equal(claim_sched(s, &got, next + 3 * HOUR_MS, next, "tick-4"), 0);
+    assert_int_equal(one_sched(s, "fa", 1, STORE_REMIND_EVERY, 0).every_min, 60);
+    store_schedule fresh = one_sched(s, "fa", 1, STORE_REMIND_EVERY, 0);
+    assert_int_equal(claim_sched(s, &fresh, next + HOUR_MS, next, "tick-5"), 1);
+
+    /* a one-off: said once, due no more, kept until forgotten */
+    store_schedule once = sched("fa", 1, STORE_REMIND_ONCE, 3, 3, due);
+    assert_int_equal(put_sched(s, &once), 0);
+    assert_int_equal(claim_sched(s, &once, 0, due, "tick-6"), 1);
+    assert_int_equal(claim_sched(s, &once, 0, due, "tick-7"), 0);
+    assert_int_equal(claim_sched(s, &once, 0, due, "tick-6"), 1);
+    got = one_sched(s, "fa", 1, STORE_REMIND_ONCE, 3);
+    assert_int_equal(got.due_ms, 0);
+    due_text(s, T0 + 100 * HOUR_MS, STORE_DUE_MAX, text, sizeof text);
+    assert_string_equal(text, "fa/1/2:0@300");
+    /* its send failed: given back from "not due" */
+    assert_int_equal(claim_sched(s, &got, due, 0, "tick-6"), 1);
+    due_text(s, T0 + 100 * HOUR_MS, STORE_DUE_MAX, text, sizeof text);
+    assert_string_equal(text, "fa/1/1:3@60,fa/1/2:0@300");
+    /* a claim of a schedule that is not there: lost, no error */
+    store_schedule none = sched("fa", 9, STORE_ALERT, 1, 1, due);
+    assert_int_equal(claim_sched(s, &none, next, due, "tick-8"), 0);
+}
+
 int store_conformance_run(const store_backend *b) {
     backend = b;
     const struct CMUnitTest tests[] = {
@@ -1528,6 +1877,12 @@ int store_conformance_run(const store_backend *b) {
         cmocka_unit_test_setup_teardown(test_mixed_day, open_store, close_store),
         cmocka_unit_test_setup_teardown(test_amend_nursing, open_store, close_store),
         cmocka_unit_test_setup_teardown(test_family_units, open_store, close_store),
+        cmocka_unit_test_setup_teardown(test_schedule_each_kind, open_store, close_store),
+        cmocka_unit_test_setup_teardown(test_schedule_stale_and_off, open_store, close_store),
+        cmocka_unit_test_setup_teardown(test_stop_reminders, open_store, close_store),
+        cmocka_unit_test_setup_teardown(test_list_schedules, open_store, close_store),
+        cmocka_unit_test_setup_teardown(test_due_schedules, open_store, close_store),
+        cmocka_unit_test_setup_teardown(test_claim_schedule, open_store, close_store),
     };
     return _cmocka_run_group_tests(b->name, tests, sizeof tests / sizeof tests[0],
                                    NULL, NULL);

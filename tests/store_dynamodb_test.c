@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -33,7 +34,8 @@ static store *open_table(void *ctx) {
  * turn themselves (get_settings) or stand outside turns (max_message_id). */
 static int begin_turn(forwarding_store *f, forward_op op, const char *family, char *err) {
     (void)err;
-    if (op == FORWARD_GET_SETTINGS || op == FORWARD_MAX_MESSAGE_ID) return STORE_OK;
+    if (op == FORWARD_GET_SETTINGS || op == FORWARD_MAX_MESSAGE_ID || family == NULL)
+        return STORE_OK;
     store_settings settings;
     char turn_err[STORE_ERR_MAX];
     if (f->real->ops->get_settings(f->real, family, TURN_NOW, &settings, turn_err) !=
@@ -259,13 +261,186 @@ static void test_week_sums_carry_sessions(void **state) {
     store_close(s);
 }
 
+/* --- schedules (#17): the by_due index ------------------------------------------ */
+
+#define T0 1764316800000LL /* 2025-11-28T08:00:00Z */
+
+static store_schedule schedule(int64_t chat, store_schedule_kind kind, int64_t message,
+                               int64_t due_ms) {
+    store_schedule sc = {.family = "f1", .chat_id = chat, .kind = kind,
+                         .message_id = kind == STORE_REMIND_ONCE ? message : 0,
+                         .due_ms = due_ms, .set_ms = T0};
+    store_stamp(T0, chat, message, sc.by);
+    return sc;
+}
+
+/* The items the by_due index holds, read directly: "<sk>@<due>,...". */
+static void index_items(store *s, const char *table, char *out, size_t size) {
+    char message[512];
+    cJSON *req = cJSON_CreateObject(), *res = NULL;
+    cJSON_AddStringToObject(req, "TableName", table);
+    cJSON_AddStringToObject(req, "IndexName", "by_due");
+    cJSON_AddStringToObject(req, "KeyConditionExpression", "due_pk = :d");
+    cJSON *d = cJSON_AddObjectToObject(cJSON_AddObjectToObject(req, "ExpressionAttributeValues"),
+                                       ":d");
+    cJSON_AddStringToObject(d, "S", "due");
+    assert_int_equal(dynamo_call(store_dynamodb_client(s), "Query", req, &res, message,
+                                 sizeof message),
+                     DYNAMO_OK);
+    cJSON_Delete(req);
+    size_t len = 0;
+    out[0] = '\0';
+    const cJSON *item;
+    cJSON_ArrayForEach(item, cJSON_GetObjectItem(res, "Items")) {
+        const char *sk = cJSON_GetStringValue(
+            cJSON_GetObjectItem(cJSON_GetObjectItem(item, "sk"), "S"));
+        const char *due = cJSON_GetStringValue(
+            cJSON_GetObjectItem(cJSON_GetObjectItem(item, "due"), "N"));
+        len += (size_t)snprintf(out + len, size - len, "%s%s@%s", len ? "," : "",
+                                sk ? sk : "?", due ? due : "?");
+    }
+    cJSON_Delete(res);
+}
+
+/* Requests the last call made. */
+static unsigned long requests_since(store *s, unsigned long *before) {
+    unsigned long now = dynamo_request_count(store_dynamodb_client(s)), n = now - *before;
+    *before = now;
+    return n;
+}
+
+/* The index is sparse: it holds a schedule exactly while it is due (an
+ * alert set off, a one-off said, reminders stopped: out of it). And each
+ * operation costs what dynamodb_schedules.h says. */
+static void test_by_due_is_sparse(void **state) {
+    (void)state;
+    char table[128], err[512], got[1024];
+    assert_int_equal(dynalite_new_table(table, sizeof table), 0);
+    store *s = store_dynamodb_open(table, err, sizeof err);
+    assert_non_null(s);
+    unsigned long count = dynamo_request_count(store_dynamodb_client(s));
+    int stale, won, stopped;
+    store_schedule off = schedule(1, STORE_ALERT, 1, 0);
+    store_schedule every = schedule(1, STORE_REMIND_EVERY, 2, T0 + HOUR_MS);
+    store_schedule once = schedule(1, STORE_REMIND_ONCE, 3, T0 + 2 * HOUR_MS);
+    assert_int_equal(s->ops->put_schedule(s, &off, &stale, err), STORE_OK);
+    assert_int_equal(requests_since(s, &count), 1);
+    assert_int_equal(s->ops->put_schedule(s, &every, &stale, err), STORE_OK);
+    assert_int_equal(s->ops->put_schedule(s, &once, &stale, err), STORE_OK);
+    assert_int_equal(s->ops->put_schedule(s, &once, &stale, err), STORE_OK); /* again */
+    assert_int_equal(requests_since(s, &count), 3);
+    index_items(s, table, got, sizeof got);
+    assert_string_equal(got, "when#1#2#00000000000000000000@1764320400000,"
+                             "when#1#1#00000000000000000003@1764324000000");
+    requests_since(s, &count);
+    store_schedule due[STORE_DUE_MAX], listed[STORE_SCHEDULES_MAX];
+    size_t n;
+    assert_int_equal(s->ops->due_schedules(s, T0 + 3 * HOUR_MS, due, STORE_DUE_MAX, &n, err),
+                     STORE_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(requests_since(s, &count), 1);
+    assert_int_equal(s->ops->list_schedules(s, "f1", 0, listed, STORE_SCHEDULES_MAX, &n, err),
+                     STORE_OK);
+    assert_int_equal(n, 3);
+    assert_int_equal(requests_since(s, &count), 1);
+    /* the one-off said: out of the index */
+    assert_int_equal(s->ops->claim_schedule(s, &once, 0, once.due_ms, "c1", &won, err),
+                     STORE_OK);
+    assert_int_equal(won, 1);
+    assert_int_equal(requests_since(s, &count), 1);
+    index_items(s, table, got, sizeof got);
+    assert_string_equal(got, "when#1#2#00000000000000000000@1764320400000");
+    requests_since(s, &count);
+    /* the same claim again (as the client's retry of a lost answer finds
+     * it): won, by reading it back; another's: lost */
+    assert_int_equal(s->ops->claim_schedule(s, &once, 0, once.due_ms, "c1", &won, err),
+                     STORE_OK);
+    assert_int_equal(won, 1);
+    assert_int_equal(requests_since(s, &count), 2);
+    assert_int_equal(s->ops->claim_schedule(s, &once, 0, once.due_ms, "c2", &won, err),
+                     STORE_OK);
+    assert_int_equal(won, 0);
+    assert_int_equal(requests_since(s, &count), 2);
+    /* stopped: out of the index; one Query, one write per reminder */
+    char stop[STORE_STAMP_MAX];
+    store_stamp(T0 + 1000, 1, 9, stop);
+    assert_int_equal(s->ops->stop_reminders(s, "f1", 1, stop, &stopped, err), STORE_OK);
+    assert_int_equal(stopped, 1);
+    assert_int_equal(requests_since(s, &count), 3);
+    index_items(s, table, got, sizeof got);
+    assert_string_equal(got, "");
+    store_close(s);
+}
+
+/* A table made before #17 has no by_due index: the tick's read fails with
+ * a message that says so and how to add it, and nothing else breaks. */
+static void test_table_without_by_due(void **state) {
+    (void)state;
+    char table[128], err[512];
+    snprintf(table, sizeof table, "milkbot-test-old-%d", (int)getpid());
+    aws_config config;
+    assert_int_equal(aws_config_from_env(&config, "dynamodb", err, sizeof err), 0);
+    dynamo_client *c = dynamo_client_new(&config, err, sizeof err);
+    assert_non_null(c);
+    /* the table of template.yaml before #17 */
+    cJSON *req = cJSON_Parse(
+        "{\"BillingMode\": \"PAY_PER_REQUEST\", \"AttributeDefinitions\": ["
+        "{\"AttributeName\": \"pk\", \"AttributeType\": \"S\"},"
+        "{\"AttributeName\": \"sk\", \"AttributeType\": \"S\"},"
+        "{\"AttributeName\": \"entry_pk\", \"AttributeType\": \"S\"},"
+        "{\"AttributeName\": \"entry\", \"AttributeType\": \"S\"}],"
+        "\"KeySchema\": [{\"AttributeName\": \"pk\", \"KeyType\": \"HASH\"},"
+        "{\"AttributeName\": \"sk\", \"KeyType\": \"RANGE\"}],"
+        "\"GlobalSecondaryIndexes\": [{\"IndexName\": \"by_entry\", \"KeySchema\": ["
+        "{\"AttributeName\": \"entry_pk\", \"KeyType\": \"HASH\"},"
+        "{\"AttributeName\": \"entry\", \"KeyType\": \"RANGE\"}],"
+        "\"Projection\": {\"ProjectionType\": \"ALL\"}}]}");
+    cJSON_AddStringToObject(req, "TableName", table);
+    assert_int_equal(dynamo_call(c, "CreateTable", req, NULL, err, sizeof err), DYNAMO_OK);
+    cJSON_Delete(req);
+    cJSON *describe = cJSON_CreateObject();
+    cJSON_AddStringToObject(describe, "TableName", table);
+    for (int active = 0, i = 0; !active && i < 200; i++) {
+        cJSON *out;
+        assert_int_equal(dynamo_call(c, "DescribeTable", describe, &out, err, sizeof err),
+                         DYNAMO_OK);
+        const char *status = cJSON_GetStringValue(cJSON_GetObjectItem(
+            cJSON_GetObjectItem(out, "Table"), "TableStatus"));
+        active = status && strcmp(status, "ACTIVE") == 0;
+        cJSON_Delete(out);
+        if (!active) usleep(50000);
+    }
+    cJSON_Delete(describe);
+    dynamo_client_free(c);
+
+    store *s = store_dynamodb_open(table, err, sizeof err);
+    assert_non_null(s);
+    int stale;
+    store_schedule every = schedule(1, STORE_REMIND_EVERY, 2, T0 + HOUR_MS);
+    assert_int_equal(s->ops->put_schedule(s, &every, &stale, err), STORE_OK);
+    store_schedule due[STORE_DUE_MAX];
+    size_t n = 99;
+    err[0] = '\0';
+    assert_int_equal(s->ops->due_schedules(s, T0 + 2 * HOUR_MS, due, STORE_DUE_MAX, &n, err),
+                     STORE_ERROR);
+    assert_int_equal(n, 0);
+    assert_non_null(strstr(err, "lacks the by_due index"));
+    assert_non_null(strstr(err, "sam deploy"));
+    assert_non_null(strstr(err, table));
+    store_settings settings;
+    assert_int_equal(s->ops->get_settings(s, "f1", T0, &settings, err), STORE_OK);
+    store_close(s);
+}
+
 int main(void) {
     if (dynalite_env() != 0) return 2;
     const struct CMUnitTest sums[] = {
         cmocka_unit_test(test_week_sums_match_feedings),
         cmocka_unit_test(test_week_sums_carry_sessions),
+        cmocka_unit_test(test_by_due_is_sparse),
+        cmocka_unit_test(test_table_without_by_due),
     };
-    if (cmocka_run_group_tests_name("store_dynamodb (week sums)", sums, NULL, NULL) != 0)
+    if (cmocka_run_group_tests_name("store_dynamodb (week sums, schedules)", sums, NULL, NULL) != 0)
         return 1;
     const store_backend direct = {"store_conformance(dynamodb, direct)", open_table, NULL};
     const store_backend turns = {"store_conformance(dynamodb, in turns)",

@@ -74,7 +74,7 @@ static void test_schema_and_reopen(void **state) {
     store_stamp(1, 7, 1, by);
     assert_int_equal(s->ops->set_tz(s, "f7", "Asia/Kolkata", by, &stale, err), STORE_OK);
     store_close(s);
-    assert_int_equal(pragma_int(path, "PRAGMA user_version"), 7);
+    assert_int_equal(pragma_int(path, "PRAGMA user_version"), 8);
     sqlite3 *db;
     sqlite3_stmt *st;
     assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
@@ -127,7 +127,7 @@ static const char schema_1_file[] =
     "INSERT INTO chats VALUES (7, 'Asia/Kolkata');"
     "PRAGMA user_version = 1;";
 
-/* #11: a schema 1 file is migrated (to 2, 3, 4, 5, 6, then 7) with everything it
+/* #11: a schema 1 file is migrated (to 2, 3, 4, 5, 6, 7, then 8) with everything it
  * held: live and removed feedings, the undo receipts, the messages seen,
  * the zone; the deployment's family adopts it (#15); then an edit can
  * bring an undone line back beside its removed row. */
@@ -142,7 +142,7 @@ static void test_migrates_schema_1(void **state) {
 
     store *s = store_sqlite_open(path, 0, err, sizeof err);
     assert_non_null(s);
-    assert_int_equal(pragma_int(path, "PRAGMA user_version"), 7);
+    assert_int_equal(pragma_int(path, "PRAGMA user_version"), 8);
     store_settings settings;
     store_list list = {0};
     /* another family reads first, and the Smiths before they are the
@@ -303,7 +303,7 @@ static void query_text(const char *path, const char *sql, char *out, size_t size
     "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'feedings' " \
     "ORDER BY name"
 
-/* #16: a schema 6 file is migrated to 7 (the feedings table copied, for
+/* #16: a schema 6 file is migrated to 7 (and on to 8; the feedings table copied, for
  * its new checks) with every row, id and index as it was, the new columns
  * at their defaults; what the store answers from it is unchanged (the
  * receipts of an undo, a press, a correction; the settings); and it then
@@ -323,7 +323,7 @@ static void test_migrates_schema_6(void **state) {
 
     store *s = store_sqlite_open(path, 0, err, sizeof err);
     assert_non_null(s);
-    assert_int_equal(pragma_int(path, "PRAGMA user_version"), 7);
+    assert_int_equal(pragma_int(path, "PRAGMA user_version"), 8);
     query_text(path, SCHEMA_6_COLUMNS, rows_after, sizeof rows_after);
     assert_string_equal(rows_after, rows);
     query_text(path, "SELECT id, amount_ml, removed_by, removed_press FROM feedings "
@@ -404,6 +404,88 @@ static void test_migrates_schema_6(void **state) {
     query_text(path, "SELECT id, kind, amount_ml, sides, left_min, right_min, minutes FROM "
                      "feedings WHERE id > 15", got, sizeof got);
     assert_string_equal(got, "16,nursing,0,LR,7,8,15");
+    store_close(s);
+    assert_true(integrity_ok(path));
+}
+
+/* #17: a schema 7 file (a current one without what 8 added: the
+ * schedules table and its indexes) is migrated to 8 with its feedings and
+ * settings; it then keeps schedules, the tick reads the due ones through
+ * the partial index, and one-off reminders done long before are
+ * forgotten. */
+static void test_migrates_schema_7(void **state) {
+    (void)state;
+    char path[256], err[STORE_ERR_MAX], got[1024];
+    snprintf(path, sizeof path, "%s/schema7.db", dir);
+    store *s = store_sqlite_open(path, 0, err, sizeof err);
+    assert_non_null(s);
+    store_feeding feeds[STORE_MESSAGE_MAX_FEEDINGS] = {{.chat_id = 7, .message_id = 1,
+        .line = 1, .from_id = 7, .sent_ms = 1000, .at_ms = 1000, .amount_ml = 120,
+        .kind = PHRASE_MILK}};
+    size_t n = 1;
+    int already, stale;
+    char by[STORE_STAMP_MAX];
+    store_stamp(1000, 7, 1, by);
+    assert_int_equal(s->ops->add_message(s, "smith", feeds, &n, &already, err), STORE_OK);
+    assert_int_equal(s->ops->set_tz(s, "smith", "Europe/London", by, &stale, err), STORE_OK);
+    store_close(s);
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "DROP TABLE schedules; PRAGMA user_version = 7;",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+
+    s = store_sqlite_open(path, 0, err, sizeof err);
+    assert_non_null(s);
+    assert_int_equal(pragma_int(path, "PRAGMA user_version"), 8);
+    query_text(path, "SELECT name FROM sqlite_schema WHERE tbl_name = 'schedules' AND "
+                     "type = 'index' AND sql IS NOT NULL ORDER BY name", got, sizeof got);
+    assert_string_equal(got, "schedules_done|schedules_due");
+    query_text(path, "EXPLAIN QUERY PLAN SELECT family FROM schedules WHERE due_ms > 0 AND "
+                     "due_ms <= 5 ORDER BY due_ms", got, sizeof got);
+    assert_non_null(strstr(got, "schedules_due"));
+    query_text(path, "EXPLAIN QUERY PLAN DELETE FROM schedules WHERE kind = 1 AND "
+                     "due_ms = 0 AND set_ms < 5", got, sizeof got);
+    assert_non_null(strstr(got, "schedules_done"));
+    store_settings settings;
+    assert_int_equal(s->ops->get_settings(s, "smith", 0, &settings, err), STORE_OK);
+    assert_string_equal(settings.tz, "Europe/London");
+    store_list list = {0};
+    assert_int_equal(s->ops->list_range(s, "smith", 0, 10000, &list, err), STORE_OK);
+    assert_int_equal(list.count, 1);
+    store_list_free(&list);
+
+    /* a one-off reminder said, and a week and more later another set:
+     * the first is forgotten, an alert (not a one-off) is kept */
+    const int64_t week = STORE_SCHEDULE_KEEP_MS;
+    store_schedule once = {.family = "smith", .chat_id = 7, .kind = STORE_REMIND_ONCE,
+                           .message_id = 2, .due_ms = 5000, .set_ms = 2000};
+    store_schedule alert = {.family = "smith", .chat_id = 7, .kind = STORE_ALERT,
+                            .due_ms = 0, .every_min = 240, .set_ms = 2000};
+    store_stamp(2000, 7, 2, once.by);
+    store_stamp(2000, 7, 3, alert.by);
+    assert_int_equal(s->ops->put_schedule(s, &once, &stale, err), STORE_OK);
+    assert_int_equal(s->ops->put_schedule(s, &alert, &stale, err), STORE_OK);
+    int won;
+    assert_int_equal(s->ops->claim_schedule(s, &once, 0, 0, "tick-1", &won, err), STORE_OK);
+    assert_int_equal(won, 1);
+    store_schedule later = once;
+    later.message_id = 9;
+    later.set_ms = 2000 + week; /* not yet a week after */
+    later.due_ms = later.set_ms + 1000;
+    store_stamp(later.set_ms, 7, 9, later.by);
+    assert_int_equal(s->ops->put_schedule(s, &later, &stale, err), STORE_OK);
+    query_text(path, "SELECT message_id FROM schedules ORDER BY kind, message_id", got,
+               sizeof got);
+    assert_string_equal(got, "2|9|0");
+    later.message_id = 10;
+    later.set_ms = 2001 + week;
+    store_stamp(later.set_ms, 7, 10, later.by);
+    assert_int_equal(s->ops->put_schedule(s, &later, &stale, err), STORE_OK);
+    query_text(path, "SELECT message_id FROM schedules ORDER BY kind, message_id", got,
+               sizeof got);
+    assert_string_equal(got, "9|10|0");
     store_close(s);
     assert_true(integrity_ok(path));
 }
@@ -520,6 +602,7 @@ int main(void) {
         cmocka_unit_test(test_schema_and_reopen),
         cmocka_unit_test(test_migrates_schema_1),
         cmocka_unit_test(test_migrates_schema_6),
+        cmocka_unit_test(test_migrates_schema_7),
         cmocka_unit_test(test_newer_schema_is_refused),
         cmocka_unit_test(test_bad_files),
         cmocka_unit_test(test_default_path),

@@ -42,10 +42,10 @@ dynamo_status dynamo_call(dynamo_client *c, const char *op,
                : DYNAMO_ERROR;
 }
 
-static cJSON *attr_def(const char *name) {
+static cJSON *attr_def(const char *name, const char *type) {
     cJSON *d = cJSON_CreateObject();
     cJSON_AddStringToObject(d, "AttributeName", name);
-    cJSON_AddStringToObject(d, "AttributeType", "S");
+    cJSON_AddStringToObject(d, "AttributeType", type);
     return d;
 }
 
@@ -75,15 +75,19 @@ dynamo_status dynamo_create_table(dynamo_client *c, const char *table,
     cJSON_AddStringToObject(req, "TableName", table);
     cJSON_AddStringToObject(req, "BillingMode", "PAY_PER_REQUEST");
     cJSON *defs = cJSON_AddArrayToObject(req, "AttributeDefinitions");
-    cJSON_AddItemToArray(defs, attr_def("pk"));
-    cJSON_AddItemToArray(defs, attr_def("sk"));
-    cJSON_AddItemToArray(defs, attr_def("entry_pk"));
-    cJSON_AddItemToArray(defs, attr_def("entry"));
+    cJSON_AddItemToArray(defs, attr_def("pk", "S"));
+    cJSON_AddItemToArray(defs, attr_def("sk", "S"));
+    cJSON_AddItemToArray(defs, attr_def("entry_pk", "S"));
+    cJSON_AddItemToArray(defs, attr_def("entry", "S"));
+    cJSON_AddItemToArray(defs, attr_def("due_pk", "S"));
+    cJSON_AddItemToArray(defs, attr_def("due", "N"));
     cJSON *schema = cJSON_AddArrayToObject(req, "KeySchema");
     cJSON_AddItemToArray(schema, key_elem("pk", "HASH"));
     cJSON_AddItemToArray(schema, key_elem("sk", "RANGE"));
     cJSON *gsis = cJSON_AddArrayToObject(req, "GlobalSecondaryIndexes");
     cJSON_AddItemToArray(gsis, index_def("by_entry", "entry_pk", "entry"));
+    /* the due schedules of every family (#17: src/store/dynamodb_schedules.h) */
+    cJSON_AddItemToArray(gsis, index_def("by_due", "due_pk", "due"));
     dynamo_status st = dynamo_call(c, "CreateTable", req, NULL, err, errlen);
     cJSON_Delete(req);
     if (st != DYNAMO_OK) return st;

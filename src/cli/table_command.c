@@ -1,5 +1,6 @@
 /* table_command.c -- `milkbot create-table TABLE`: a developer command that
- * creates the bot's DynamoDB table with the key schema of template.yaml,
+ * creates the bot's DynamoDB table with the key schema and indexes of
+ * template.yaml (src/aws/dynamodb.c: dynamo_create_table),
  * usually on a local endpoint (AWS_ENDPOINT_URL_DYNAMODB=http://...). */
 #include "aws/dynamodb.h"
 #include "cli.h"
@@ -12,8 +13,8 @@ static const char usage[] = "usage: milkbot create-table TABLE\n";
 int cli_create_table(int argc, char **argv) {
     if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
         fputs(usage, stdout);
-        fputs("Creates TABLE with milkbot's key schema (pk, sk; index by_entry)\n"
-              "and waits until it is active. AWS settings come from the\n"
+        fputs("Creates TABLE with milkbot's key schema (pk, sk; indexes by_entry\n"
+              "and by_due) and waits until it is active. AWS settings come from the\n"
               "environment: AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,\n"
               "AWS_ENDPOINT_URL_DYNAMODB (e.g. http://127.0.0.1:8000 for dynalite).\n",
               stdout);

@@ -321,8 +321,10 @@ typedef struct {
     int (*put_schedule)(store *s, const store_schedule *sc, int *stale,
                         char *err);
     /* "stop reminders", by the message `by` names: every reminder of the
-     * chat (both kinds) set by a message before `by` stops (due_ms 0, by
-     * `by`); *stopped counts those that were due. Again: the same. */
+     * chat (both kinds) set by a message before `by` (set_tz's rule)
+     * stops (due_ms 0, by `by`); *stopped counts those that were due.
+     * Again (the same message redelivered): changes nothing more and
+     * answers the same *stopped (less any set anew since). */
     int (*stop_reminders)(store *s, const char *family, int64_t chat_id,
                           const char *by, int *stopped, char *err);
     /* The family's schedules of chat `chat_id` (0: of all its chats),

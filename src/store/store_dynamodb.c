@@ -21,6 +21,10 @@
  *             (dynamodb_adopt.h: the per-chat logs of earlier versions,
  *             pk "chat#<chat>", are adopted then)
  *   sums      sk "sum#<UTC date>": what "week" reads (dynamodb_sums.h)
+ *   schedules sk "when#<chat>#<kind>#<message>": reminders, alerts and
+ *             summaries (#17), sorting after everything a turn reads; the
+ *             due ones are also in the sparse index "by_due", which a
+ *             tick reads (dynamodb_schedules.h)
  * A day or a week is ONE Query on an sk range whose bounds are the local
  * midnights converted to UTC, so a 23- or 25-hour day is read exactly.
  *
@@ -101,12 +105,14 @@
  * makes (one item, a Query page by page, a log's history);
  * dynamodb_turn.c loads the turn and answers from it; dynamodb_receipts.c
  * keeps the receipts in `undone`; dynamodb_sums.c the per-day sums "week"
- * reads; dynamodb_adopt.c the logs of versions before families.
+ * reads; dynamodb_adopt.c the logs of versions before families;
+ * dynamodb_schedules.c the schedules (#17).
  * store_dynamodb_internal.h is what they share: the store and its turn. */
 #include "store_dynamodb.h"
 #include "dynamodb_adopt.h"
 #include "dynamodb_item.h"
 #include "dynamodb_receipts.h"
+#include "dynamodb_schedules.h"
 #include "dynamodb_sums.h"
 #include "dynamodb_turn.h"
 #include "store_dynamodb_internal.h"
@@ -1003,6 +1009,11 @@ static const store_ops dynamo_ops = {
     .set_babies = dyn_set_babies,
     .set_units = dyn_set_units,
     .next_message_id = dyn_next_message_id,
+    .put_schedule = ddb_put_schedule,
+    .stop_reminders = ddb_stop_reminders,
+    .list_schedules = ddb_list_schedules,
+    .due_schedules = ddb_due_schedules,
+    .claim_schedule = ddb_claim_schedule,
     .close = dyn_close,
 };
 

@@ -59,7 +59,16 @@
  *             that put them back), keyed by the update that made each, in
  *             the same transaction as the change: a correction delivered
  *             again finds its row and changes nothing more. Refusals are
- *             rows too (no feeding, another amount, a nursing session) */
+ *             rows too (no feeding, another amount, a nursing session)
+ *   schedules  what the bot says on its own (#17, schema 8): reminders,
+ *             alerts and summaries, one row per (family, chat, kind,
+ *             message id), each with the stamp of the message that set it
+ *             last (set_by) and due_ms 0 when not due; the partial index
+ *             schedules_due holds only the due ones, which is what a tick
+ *             reads. A tick's claim is one conditional UPDATE naming its
+ *             attempt (claim), so that the same attempt again finds its
+ *             own name. One-off reminders said or stopped are forgotten
+ *             STORE_SCHEDULE_KEEP_MS after their message (put_schedule) */
 #include "store_sqlite.h"
 
 #include <errno.h>
@@ -265,6 +274,31 @@ static const char *const migrations[] = {
     "CREATE INDEX feedings_unadopted ON feedings (chat_id) WHERE family = '';"
     "ALTER TABLE families ADD COLUMN units TEXT NOT NULL DEFAULT '';"
     "ALTER TABLE families ADD COLUMN units_by TEXT NOT NULL DEFAULT '';",
+
+    /* 7 -> 8 (#17): schedules. due_ms 0: not due (the index holds only
+     * the due ones); set_by: the stamp of the message that set it last;
+     * claim: the tick attempt that last moved it; stopped_by: the "stop
+     * reminders" message that stopped it while it was due, so that the
+     * same message again counts it again. */
+    "CREATE TABLE schedules ("
+    "  family TEXT NOT NULL,"
+    "  chat_id INTEGER NOT NULL,"
+    "  kind INTEGER NOT NULL CHECK (kind BETWEEN 1 AND 4),"
+    "  message_id INTEGER NOT NULL,"
+    "  due_ms INTEGER NOT NULL DEFAULT 0 CHECK (due_ms >= 0),"
+    "  every_min INTEGER NOT NULL DEFAULT 0,"
+    "  hour INTEGER NOT NULL DEFAULT 0,"
+    "  minute INTEGER NOT NULL DEFAULT 0,"
+    "  last_ms INTEGER NOT NULL DEFAULT 0,"
+    "  set_ms INTEGER NOT NULL DEFAULT 0,"
+    "  set_by TEXT NOT NULL,"
+    "  claim TEXT NOT NULL DEFAULT '',"
+    "  stopped_by TEXT NOT NULL DEFAULT '',"
+    "  PRIMARY KEY (family, chat_id, kind, message_id)) WITHOUT ROWID;"
+    "CREATE INDEX schedules_due ON schedules (due_ms) WHERE due_ms > 0;"
+    /* one-off reminders said or stopped, to forget */
+    "CREATE INDEX schedules_done ON schedules (set_ms)"
+    "  WHERE kind = 1 AND due_ms = 0;",
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -275,6 +309,11 @@ static const char *const migrations[] = {
 /* the columns after COLUMNS in ST_FEEDING_BY_ID and ST_NEWEST_ENTRY */
 #define COL_ID 19
 #define COL_REMOVED 20
+
+/* A schedule's columns, in the order read_schedule reads them. */
+#define SCHEDULE_COLUMNS                                                       \
+    "family, chat_id, kind, message_id, due_ms, every_min, hour, minute, "     \
+    "last_ms, set_ms, set_by"
 
 /* Entry order (store_entry_cmp), and the sender's newest live entry:
  * family ?3, sender ?4. */
@@ -322,6 +361,15 @@ enum {
     ST_NEWEST_ENTRY,
     ST_SET_AMOUNT,
     ST_ADD_AMENDMENT,
+    ST_FORGET_SCHEDULES,
+    ST_PUT_SCHEDULE_ONCE,
+    ST_PUT_SCHEDULE,
+    ST_STOP_REMINDERS,
+    ST_COUNT_STOPPED,
+    ST_LIST_SCHEDULES,
+    ST_DUE_SCHEDULES,
+    ST_CLAIM_SCHEDULE,
+    ST_CLAIM_OF,
     ST_COUNT
 };
 
@@ -409,6 +457,43 @@ static const char *const statements[ST_COUNT] = {
     [ST_ADD_AMENDMENT] = "INSERT INTO amendments (chat_id, by_key, outcome, "
                          "feeding_id, feeding_entered_ms, from_ml, to_ml) "
                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    /* through the partial index schedules_done */
+    [ST_FORGET_SCHEDULES] = "DELETE FROM schedules WHERE kind = 1 AND due_ms = 0 "
+                            "AND set_ms < ?1",
+    /* a one-off reminder is set once: its message again changes nothing */
+    [ST_PUT_SCHEDULE_ONCE] = "INSERT INTO schedules (" SCHEDULE_COLUMNS ") VALUES "
+                             "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
+                             "ON CONFLICT DO NOTHING",
+    /* the others under set_tz's rule */
+    [ST_PUT_SCHEDULE] = "INSERT INTO schedules (" SCHEDULE_COLUMNS ") VALUES "
+                        "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
+                        "ON CONFLICT DO UPDATE SET due_ms = excluded.due_ms, "
+                        "every_min = excluded.every_min, hour = excluded.hour, "
+                        "minute = excluded.minute, last_ms = excluded.last_ms, "
+                        "set_ms = excluded.set_ms, set_by = excluded.set_by, "
+                        "claim = '', stopped_by = '' WHERE "
+                        NOT_STALE("excluded.set_by", "set_by"),
+    /* the chat's reminders set before message ?3 (the values are the
+     * row's as it was: stopped_by names the stop only if it was due) */
+    [ST_STOP_REMINDERS] = "UPDATE schedules SET due_ms = 0, set_by = ?3, "
+                          "stopped_by = CASE WHEN due_ms > 0 THEN ?3 ELSE '' END "
+                          "WHERE family = ?1 AND chat_id = ?2 AND kind IN (1, 2) "
+                          "AND set_by <> ?3 AND " NOT_STALE("?3", "set_by"),
+    [ST_COUNT_STOPPED] = "SELECT count(*) FROM schedules WHERE family = ?1 AND "
+                         "chat_id = ?2 AND kind IN (1, 2) AND stopped_by = ?3",
+    [ST_LIST_SCHEDULES] = "SELECT " SCHEDULE_COLUMNS " FROM schedules WHERE "
+                          "family = ?1 AND (?2 = 0 OR chat_id = ?2) "
+                          "ORDER BY kind, message_id, chat_id LIMIT ?3",
+    /* through the partial index schedules_due */
+    [ST_DUE_SCHEDULES] = "SELECT " SCHEDULE_COLUMNS " FROM schedules WHERE "
+                         "due_ms > 0 AND due_ms <= ?1 ORDER BY due_ms, family, "
+                         "chat_id, kind, message_id LIMIT ?2",
+    [ST_CLAIM_SCHEDULE] = "UPDATE schedules SET due_ms = ?7, last_ms = ?8, "
+                          "claim = ?9 WHERE family = ?1 AND chat_id = ?2 AND "
+                          "kind = ?3 AND message_id = ?4 AND due_ms = ?5 AND "
+                          "set_by = ?6",
+    [ST_CLAIM_OF] = "SELECT claim, due_ms FROM schedules WHERE family = ?1 AND "
+                    "chat_id = ?2 AND kind = ?3 AND message_id = ?4",
 };
 
 typedef struct {
@@ -422,6 +507,11 @@ static sqlite_store *impl(store *s) { return (sqlite_store *)s; }
 
 static int fail(sqlite_store *s, const char *doing, char *err) {
     snprintf(err, STORE_ERR_MAX, "store: %s: %s", doing, sqlite3_errmsg(s->db));
+    return STORE_ERROR;
+}
+
+static int fail_with(char *err, const char *message) {
+    snprintf(err, STORE_ERR_MAX, "%s", message);
     return STORE_ERROR;
 }
 
@@ -1026,6 +1116,158 @@ static int sqlite_next_message_id(store *base, const char *family,
     return rc == SQLITE_DONE ? STORE_OK : fail(s, "numbering a message", err);
 }
 
+/* --- schedules (#17) --------------------------------------------------------- */
+
+static int schedule_kind_valid(store_schedule_kind kind) {
+    return kind >= STORE_REMIND_ONCE && kind <= STORE_SUMMARY;
+}
+
+/* Binds a schedule's key (?1-?4). */
+static void bind_schedule_key(sqlite3_stmt *st, const store_schedule *sc) {
+    sqlite3_bind_text(st, 1, sc->family, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, sc->chat_id);
+    sqlite3_bind_int(st, 3, (int)sc->kind);
+    sqlite3_bind_int64(st, 4, sc->message_id);
+}
+
+/* The current row (in SCHEDULE_COLUMNS order) as a schedule. */
+static void read_schedule(sqlite3_stmt *st, store_schedule *sc) {
+    memset(sc, 0, sizeof *sc);
+    copy_text(sc->family, sizeof sc->family, st, 0);
+    sc->chat_id = sqlite3_column_int64(st, 1);
+    sc->kind = (store_schedule_kind)sqlite3_column_int(st, 2);
+    sc->message_id = sqlite3_column_int64(st, 3);
+    sc->due_ms = sqlite3_column_int64(st, 4);
+    sc->every_min = sqlite3_column_int(st, 5);
+    sc->hour = sqlite3_column_int(st, 6);
+    sc->minute = sqlite3_column_int(st, 7);
+    sc->last_ms = sqlite3_column_int64(st, 8);
+    sc->set_ms = sqlite3_column_int64(st, 9);
+    copy_text(sc->by, sizeof sc->by, st, 10);
+}
+
+/* Every row of a schedule query into out[0..max); resets the statement. */
+static int schedule_rows(sqlite3_stmt *st, store_schedule *out, size_t max, size_t *n) {
+    int rc = SQLITE_DONE;
+    *n = 0;
+    while (*n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) read_schedule(st, &out[(*n)++]);
+    if (*n == max) rc = SQLITE_DONE; /* LIMIT max: nothing more */
+    sqlite3_clear_bindings(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* One transaction: the one-off reminders done long before this message
+ * are forgotten, then the schedule is set (one-off: only if new). */
+static int sqlite_put_schedule(store *base, const store_schedule *sc, int *stale,
+                               char *err) {
+    sqlite_store *s = impl(base);
+    *stale = 0;
+    if (!store_family_valid(sc->family) || !schedule_kind_valid(sc->kind) || sc->due_ms < 0)
+        return fail_with(err, "store: not a schedule");
+    int once = sc->kind == STORE_REMIND_ONCE;
+    if (begin(s, err) != STORE_OK) return STORE_ERROR;
+    sqlite3_stmt *forget = s->st[ST_FORGET_SCHEDULES];
+    sqlite3_bind_int64(forget, 1, sc->set_ms - STORE_SCHEDULE_KEEP_MS);
+    int rc = run(s, ST_FORGET_SCHEDULES);
+    if (rc != SQLITE_OK) return abandon(s, "forgetting old reminders", err);
+    int id = once ? ST_PUT_SCHEDULE_ONCE : ST_PUT_SCHEDULE;
+    sqlite3_stmt *st = s->st[id];
+    bind_schedule_key(st, sc);
+    sqlite3_bind_int64(st, 5, sc->due_ms);
+    sqlite3_bind_int(st, 6, sc->every_min);
+    sqlite3_bind_int(st, 7, sc->hour);
+    sqlite3_bind_int(st, 8, sc->minute);
+    sqlite3_bind_int64(st, 9, sc->last_ms);
+    sqlite3_bind_int64(st, 10, sc->set_ms);
+    sqlite3_bind_text(st, 11, sc->by, -1, SQLITE_TRANSIENT);
+    rc = run(s, id);
+    sqlite3_clear_bindings(st);
+    if (rc != SQLITE_OK) return abandon(s, "saving a schedule", err);
+    /* a one-off reminder already there is its message again: not stale */
+    if (!once) *stale = sqlite3_changes(s->db) == 0;
+    return commit(s, err);
+}
+
+/* One transaction: the chat's reminders set before `by` stop; those it
+ * stopped while due (now, or when the same message came before) are
+ * counted by their stopped_by. */
+static int sqlite_stop_reminders(store *base, const char *family, int64_t chat_id,
+                                 const char *by, int *stopped, char *err) {
+    sqlite_store *s = impl(base);
+    *stopped = 0;
+    if (begin(s, err) != STORE_OK) return STORE_ERROR;
+    for (int id = ST_STOP_REMINDERS; id <= ST_COUNT_STOPPED; id++) {
+        sqlite3_stmt *st = s->st[id];
+        sqlite3_bind_text(st, 1, family, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(st, 2, chat_id);
+        sqlite3_bind_text(st, 3, by, -1, SQLITE_TRANSIENT);
+        int rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) *stopped = sqlite3_column_int(st, 0);
+        sqlite3_clear_bindings(st);
+        sqlite3_reset(st);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE) return abandon(s, "stopping reminders", err);
+    }
+    return commit(s, err);
+}
+
+static int sqlite_list_schedules(store *base, const char *family, int64_t chat_id,
+                                 store_schedule *out, size_t max, size_t *n, char *err) {
+    sqlite_store *s = impl(base);
+    sqlite3_stmt *st = s->st[ST_LIST_SCHEDULES];
+    sqlite3_bind_text(st, 1, family, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, chat_id);
+    sqlite3_bind_int64(st, 3, (sqlite3_int64)max);
+    return schedule_rows(st, out, max, n) == SQLITE_OK ? STORE_OK
+                                                       : fail(s, "listing schedules", err);
+}
+
+static int sqlite_due_schedules(store *base, int64_t now_ms, store_schedule *out,
+                                size_t max, size_t *n, char *err) {
+    sqlite_store *s = impl(base);
+    sqlite3_stmt *st = s->st[ST_DUE_SCHEDULES];
+    sqlite3_bind_int64(st, 1, now_ms);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
+    return schedule_rows(st, out, max, n) == SQLITE_OK
+               ? STORE_OK
+               : fail(s, "reading the due schedules", err);
+}
+
+/* One conditional UPDATE; when it changes nothing, the row read back
+ * tells whether this very attempt (`claim`) moved it before. */
+static int sqlite_claim_schedule(store *base, const store_schedule *sc, int64_t next_due_ms,
+                                 int64_t last_ms, const char *claim, int *won, char *err) {
+    sqlite_store *s = impl(base);
+    *won = 0;
+    sqlite3_stmt *st = s->st[ST_CLAIM_SCHEDULE];
+    bind_schedule_key(st, sc);
+    sqlite3_bind_int64(st, 5, sc->due_ms);
+    sqlite3_bind_text(st, 6, sc->by, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 7, next_due_ms > 0 ? next_due_ms : 0);
+    sqlite3_bind_int64(st, 8, last_ms);
+    sqlite3_bind_text(st, 9, claim, -1, SQLITE_TRANSIENT);
+    int rc = run(s, ST_CLAIM_SCHEDULE);
+    sqlite3_clear_bindings(st);
+    if (rc != SQLITE_OK) return fail(s, "claiming a schedule", err);
+    if (sqlite3_changes(s->db) == 1) {
+        *won = 1;
+        return STORE_OK;
+    }
+    if (claim[0] == '\0') return STORE_OK; /* no name: nothing to find */
+    st = s->st[ST_CLAIM_OF];
+    bind_schedule_key(st, sc);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        const unsigned char *had = sqlite3_column_text(st, 0);
+        *won = had && strcmp((const char *)had, claim) == 0 &&
+               sqlite3_column_int64(st, 1) == (next_due_ms > 0 ? next_due_ms : 0);
+        rc = SQLITE_DONE;
+    }
+    sqlite3_clear_bindings(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? STORE_OK : fail(s, "claiming a schedule", err);
+}
+
 static void sqlite_close(store *base) {
     sqlite_store *s = impl(base);
     for (int i = 0; i < ST_COUNT; i++) sqlite3_finalize(s->st[i]);
@@ -1049,6 +1291,11 @@ static const store_ops sqlite_ops = {
     .set_babies = sqlite_set_babies,
     .set_units = sqlite_set_units,
     .next_message_id = sqlite_next_message_id,
+    .put_schedule = sqlite_put_schedule,
+    .stop_reminders = sqlite_stop_reminders,
+    .list_schedules = sqlite_list_schedules,
+    .due_schedules = sqlite_due_schedules,
+    .claim_schedule = sqlite_claim_schedule,
     .close = sqlite_close,
 };
 
