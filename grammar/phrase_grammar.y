@@ -55,7 +55,7 @@
  * without a time). */
 %token AMOUNT CLOCK HOURH NOW AT DURATION AGO FUTURE DAY PART KIND COMMAND
        ZONE QUESTION NUMBER UNIT WEEKDAY DATE DAYSAGO TIMEWORD AMPM WORD
-       NURSE SIDE RANGE.
+       NURSE SIDE RANGE SPAN.
 
 %nonassoc AT DAY PART.
 %nonassoc NUMBER.
@@ -141,6 +141,10 @@ item ::= COMMAND(C) ZONE(Z). { phrase_add_command(ctx, &C);
 item ::= COMMAND(C) UNIT(U). { phrase_add_command(ctx, &C);
                                phrase_add_units(ctx, &C, &U); }
 item ::= QUESTION.           { phrase_add_question(ctx); }
+
+/* How long, after a schedule's command word (#17): "remind me in 3h",
+ * "remind every 90 min", "alert after 4 hours", "alert 4h". */
+item ::= SPAN(S).            { phrase_add_span(ctx, &S); }
 
 /* Any other word is kept as the feeding's note. */
 item ::= WORD(W).            { phrase_add_word(ctx, &W); }
