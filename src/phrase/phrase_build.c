@@ -235,16 +235,44 @@ static int is_schedule(int command) {
 /* A schedule's word with a feeding: a plan, never a feeding ("remind me
  * 90ml at 6pm", "120ml remind me in 3h"); the word quoted is its first
  * ("next" of "next feed"). */
-static void schedule_with_feeding(phrase_ctx *ctx, const phrase_token *t) {
-    phrase_token word = *t;
+/* Whether the schedule's word is one of the plans a feeding can't be
+ * ("remind", "reminder", "next"): else a word a note may hold ("120ml for
+ * the summary"). Sets *word to it ("next" of "the next feed"). */
+static int plan_word(const phrase_ctx *ctx, const phrase_token *t, phrase_token *word) {
+    static const char *const plans[] = {"remind", "next"};
     const char *p = ctx->text + t->off;
-    for (uint32_t i = 0; i < t->len; i++)
-        if (p[i] == ' ' || p[i] == '\t') {
-            word.len = i;
-            break;
+    *word = *t;
+    for (size_t k = 0; k < 2; k++) {
+        size_t n = strlen(plans[k]);
+        for (uint32_t i = 0; i + n <= t->len; i++) {
+            size_t j = 0;
+            while (j < n && (p[i + j] | 0x20) == plans[k][j]) j++;
+            if (j < n) continue;
+            word->off = t->off + (uint32_t)i;
+            word->len = (uint32_t)n; /* "remind me": "remind" */
+            if (i + n + 2 <= t->len && (p[i + n] | 0x20) == 'e' && (p[i + n + 1] | 0x20) == 'r' &&
+                (i + n + 2 == t->len || (p[i + n + 2] | 0x20) != 's'))
+                word->len += 2; /* "reminder", not "reminders" */
+            else if (i + n < t->len && p[i + n] != ' ' && p[i + n] != '\t')
+                continue; /* "reminders", "reminding": words of their own */
+            return 1;
         }
-    phrase_fail(ctx, "can't record a feeding in the future (\"%s\" at position %zu)",
-                phrase_quote(ctx, &word).s, phrase_position(ctx, word.off));
+    }
+    return 0;
+}
+
+/* A schedule's word with a feeding: "remind me 90ml at 6pm", "next feed at
+ * 6pm 90ml" are plans, never a feeding (as they always were); "summary
+ * 120ml", "120ml alert 4h": one thing per line. */
+static void schedule_with_feeding(phrase_ctx *ctx, const phrase_token *t) {
+    phrase_token word;
+    if (plan_word(ctx, t, &word))
+        phrase_fail(ctx, "can't record a feeding in the future (\"%s\" at position %zu)",
+                    phrase_quote(ctx, &word).s, phrase_position(ctx, word.off));
+    else
+        phrase_fail(ctx, "\"%s\" at position %zu: one thing per line: send the feeding "
+                    "and \"%s\" one at a time", phrase_quote(ctx, t).s,
+                    phrase_position(ctx, t->off), phrase_quote(ctx, t).s);
 }
 
 static void take_amount(phrase_ctx *ctx, const phrase_token *t, int unit,
@@ -478,8 +506,8 @@ static void schedule_number(phrase_ctx *ctx, const phrase_token *t) {
                     "or \"remind at %s\", or how long, like \"remind me in %sh\"",
                     q.s, at, q.s, q.s, q.s);
     else if (ctx->command == CMD_ALERT)
-        phrase_fail(ctx, "\"%s\" at position %zu: hours or minutes? like \"alert %sh\" "
-                    "or \"alert %s min\"", q.s, at, q.s, q.s);
+        phrase_fail(ctx, "\"%s\" at position %zu: after how long? like \"alert %sh\"",
+                    q.s, at, q.s);
     else
         phrase_fail(ctx, "\"%s\" at position %zu: morning or evening? like \"summary "
                     "at %spm\"", q.s, at, q.s);
@@ -696,10 +724,13 @@ void phrase_add_command(phrase_ctx *ctx, const phrase_token *t) {
     }
     if (!t->slash) phrase_note_word(ctx, t, 1);
     if (is_schedule(t->sub)) {
-        if (ctx->amounts) { /* "120ml remind me in 3h": one thing per line */
+        phrase_token word;
+        if (ctx->amounts && plan_word(ctx, t, &word)) { /* "120ml remind me in 3h" */
             schedule_with_feeding(ctx, t);
             return;
         }
+        ctx->sched_tok = *t;
+        if (ctx->amounts) return; /* "120ml for the summary": a note word */
         ctx->sched_off |= t->sched == SCHED_OFF;
         ctx->sched_show |= t->sched == SCHED_SHOW;
     }
@@ -773,6 +804,10 @@ void phrase_add_units(phrase_ctx *ctx, const phrase_token *command,
 
 void phrase_add_span(phrase_ctx *ctx, const phrase_token *t) {
     phrase_follow(ctx, TK_DURATION, t);
+    if (!is_schedule(ctx->command)) { /* "120ml alert 4h" */
+        schedule_with_feeding(ctx, &ctx->sched_tok);
+        return;
+    }
     take_time(ctx, t); /* "remind in 3h at 4pm": two times */
     if (ctx->failed) return;
     if (!ctx->spans++) ctx->span_tok = *t;
@@ -1371,7 +1406,7 @@ static void finish_schedule(phrase_ctx *ctx) {
         }
         if (cmd == CMD_ALERT) {
             minutes = span_minutes(ctx, PHRASE_ALERT_MIN, PHRASE_ALERT_MAX,
-                                   "the alert can come after", "\"alert 4h\"");
+                                   "the alert can come after a gap of", "\"alert 4h\"");
             if (minutes < 0) return;
             out->schedule = PHRASE_SCHEDULE_IN;
             out->schedule_minutes = minutes;

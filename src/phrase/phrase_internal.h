@@ -152,6 +152,7 @@ typedef struct {
     /* A schedule (#17): its command word said "off" or "show" (SCHED_*,
      * any of its words); how long ("in 3h", a SPAN) */
     int sched_off, sched_show;
+    phrase_token sched_tok; /* the last of its words */
     int spans;
     phrase_token span_tok;
     /* the previous token, to judge a number glued to a word ("3pn") */
