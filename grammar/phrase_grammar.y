@@ -15,6 +15,12 @@
  *   the phrase has                      intent
  *   ----------------------------------  -----------------------------------
  *   an error from any item              error (its message, nothing else)
+ *   a schedule's word: "remind",        remind, alert, summary or next
+ *   "alert", "summary", "next"          (finish_schedule: its time, or how
+ *                                       long, within phrase.h's bounds; an
+ *                                       amount refuses the line, but
+ *                                       "alert" and "summary" after one
+ *                                       are note words)
  *   an amount and a correction word     correct: the last entry's amount
  *   ("make that"), or two amounts with  (the first of "not 120, 100" is
  *   "not"/"no"... ("110 not 120")       the one replaced); with a time, a
