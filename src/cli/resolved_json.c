@@ -20,11 +20,11 @@ static const char *schedule_name(phrase_schedule s) {
 /* What a schedule asks (#17): its minutes (in, every), its clock time as
  * 24-hour "HH:MM" (at), and when it is first due, in the zone. */
 static void add_schedule(cJSON *o, const resolved *r) {
-    char hhmm[8];
     cJSON_AddStringToObject(o, "schedule", schedule_name(r->schedule));
     if (r->schedule == PHRASE_SCHEDULE_IN || r->schedule == PHRASE_SCHEDULE_EVERY)
         cJSON_AddNumberToObject(o, "schedule_minutes", r->schedule_minutes);
     if (r->schedule == PHRASE_SCHEDULE_AT) {
+        char hhmm[8];
         snprintf(hhmm, sizeof hhmm, "%02d:%02d", r->hour % 24, r->minute % 60);
         cJSON_AddStringToObject(o, "time", hhmm);
     }
