@@ -148,5 +148,41 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         if (r.kind != PHRASE_NURSING && !has_quantity(text, len))
             abort(); /* an amount from nothing */
     }
+    /* What the bot says on its own (#17): never a feeding, its minutes
+     * within its intent's bounds, and an AT a valid clock time */
+    if (p.intent == PHRASE_REMIND || p.intent == PHRASE_ALERT ||
+        p.intent == PHRASE_SUMMARY || p.intent == PHRASE_NEXT) {
+        if (p.amount_ml != 0 || p.was_ml != 0 || p.sides[0] || p.minutes || p.note[0])
+            abort(); /* a schedule carrying a feeding */
+        int lo = 0, hi = 0;
+        switch (p.schedule) {
+        case PHRASE_SCHEDULE_IN:
+            if (p.intent == PHRASE_REMIND) lo = 1, hi = PHRASE_REMIND_IN_MAX;
+            else if (p.intent == PHRASE_ALERT) lo = PHRASE_ALERT_MIN, hi = PHRASE_ALERT_MAX;
+            else abort(); /* a summary is at a time */
+            break;
+        case PHRASE_SCHEDULE_EVERY:
+            if (p.intent != PHRASE_REMIND) abort();
+            lo = PHRASE_REMIND_EVERY_MIN, hi = PHRASE_REMIND_EVERY_MAX;
+            break;
+        case PHRASE_SCHEDULE_AT:
+            if (p.intent == PHRASE_ALERT || p.time != PHRASE_TIME_CLOCK ||
+                p.day != PHRASE_NO_DAY || p.minute < 0 || p.minute > 59 || p.hour < 0 ||
+                p.hour > 23)
+                abort(); /* an AT without a valid clock time */
+            if (p.clock == PHRASE_CLOCK_BARE && (p.hour < 1 || p.hour > 12)) abort();
+            break;
+        default:
+            break;
+        }
+        if ((p.schedule == PHRASE_SCHEDULE_IN || p.schedule == PHRASE_SCHEDULE_EVERY)
+                ? p.schedule_minutes < lo || p.schedule_minutes > hi
+                : p.schedule_minutes != 0)
+            abort(); /* minutes out of the intent's bounds */
+        if (p.intent == PHRASE_NEXT && p.schedule != PHRASE_SCHEDULE_SHOW) abort();
+        if (r.intent != PHRASE_ERROR && p.schedule == PHRASE_SCHEDULE_AT &&
+            (r.due_ms <= now_ms || r.hour < 0 || r.hour > 23))
+            abort(); /* first due in the past */
+    }
     return 0;
 }

@@ -15,6 +15,12 @@
  *   the phrase has                      intent
  *   ----------------------------------  -----------------------------------
  *   an error from any item              error (its message, nothing else)
+ *   a schedule's word: "remind",        remind, alert, summary or next
+ *   "alert", "summary", "next"          (finish_schedule: its time, or how
+ *                                       long, within phrase.h's bounds; an
+ *                                       amount refuses the line, but
+ *                                       "alert" and "summary" after one
+ *                                       are note words)
  *   an amount and a correction word     correct: the last entry's amount
  *   ("make that"), or two amounts with  (the first of "not 120, 100" is
  *   "not"/"no"... ("110 not 120")       the one replaced); with a time, a
@@ -55,7 +61,7 @@
  * without a time). */
 %token AMOUNT CLOCK HOURH NOW AT DURATION AGO FUTURE DAY PART KIND COMMAND
        ZONE QUESTION NUMBER UNIT WEEKDAY DATE DAYSAGO TIMEWORD AMPM WORD
-       NURSE SIDE RANGE.
+       NURSE SIDE RANGE SPAN.
 
 %nonassoc AT DAY PART.
 %nonassoc NUMBER.
@@ -141,6 +147,10 @@ item ::= COMMAND(C) ZONE(Z). { phrase_add_command(ctx, &C);
 item ::= COMMAND(C) UNIT(U). { phrase_add_command(ctx, &C);
                                phrase_add_units(ctx, &C, &U); }
 item ::= QUESTION.           { phrase_add_question(ctx); }
+
+/* How long, after a schedule's command word (#17): "remind me in 3h",
+ * "remind every 90 min", "alert after 4 hours", "alert 4h". */
+item ::= SPAN(S).            { phrase_add_span(ctx, &S); }
 
 /* Any other word is kept as the feeding's note. */
 item ::= WORD(W).            { phrase_add_word(ctx, &W); }

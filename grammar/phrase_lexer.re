@@ -23,6 +23,7 @@ void phrase_lexer_init(phrase_lexer *lx, const char *text, size_t len) {
     lx->zone_next = 0;
     lx->tokens = 0;
     lx->last = 0;
+    lx->schedule = 0;
 }
 
 /* Decimal digits at [p, end) with an optional ".fraction" (or ",fraction":
@@ -193,6 +194,8 @@ static int lex_zone(phrase_lexer *lx, phrase_token *tok) {
     return 1;
 }
 
+static int lex_span(phrase_lexer *lx, const unsigned char *at, phrase_token *tok);
+
 static int lex_raw(phrase_lexer *lx, phrase_token *tok) {
     const unsigned char *cur = lx->cur, *lim = lx->lim, *mar = cur;
     const unsigned char *tok_start;
@@ -207,6 +210,7 @@ static int lex_raw(phrase_lexer *lx, phrase_token *tok) {
         tok_start = cur;
         memset(tok, 0, sizeof *tok);
         tok->off = (uint32_t)(cur - lx->start);
+        if (lx->schedule && lex_span(lx, cur, tok)) return TK_SPAN;
 #define SLASH(cmd)                                                             \
     do {                                                                       \
         tok->sub = (cmd);                                                      \
@@ -274,6 +278,11 @@ static int lex_raw(phrase_lexer *lx, phrase_token *tok) {
         hour  = 'hour' | 'hr';
         bot   = "@" [a-zA-Z0-9_]+;  // "@MilkBot" after a /command in a group
         window = ('in' sp 'the' sp)? ('last' | 'past' | 'previous') sp;
+        // what turns a schedule off ("stop reminders", "no alert")
+        stop  = 'stop' | 'cancel' | 'clear' | 'end' | 'no' | 'no' sp 'more'
+              | 'turn' sp 'off' | 'delete' | 'remove' | 'disable';
+        when  = 'when' (['\x60] | "\xE2\x80\x99")? 's' | 'when' sp ('is' | 'will' | 'should'
+              | 'does' | 'do');
         // A word byte: not a separator, not a digit, not "@", and not part
         // of the multi-byte spaces above. Never NUL, so a word never runs
         // past the end.
@@ -352,7 +361,7 @@ static int lex_raw(phrase_lexer *lx, phrase_token *tok) {
         ('tomorrow' | 'tmrw' | 'in' sp num sp? (mins | hrs)
             | 'in' sp ('an' | 'a' | 'half' sp 'an') sp hour
             | 'going' sp 'to' | 'gonna' | 'will' | 'planning' | 'plan' | 'planned'
-            | 'next' | 'later' | 'remind' | 'reminder' | 'tomorow' | 'tomorrows'
+            | 'later' | 'tomorow' | 'tomorrows'
             | 'tomoz' | 'tmr' | 'tmw' | 'tomo' | 'about' sp 'to' | 'due' | 'preparing'
             | 'prepare' | 'warming' | 'ready' | 'soon' | 'target' | 'goal' | 'aim'
             | 'max' | 'need' | 'needs') / end {
@@ -527,6 +536,46 @@ static int lex_raw(phrase_lexer *lx, phrase_token *tok) {
             tok->sub = CMD_NOTFED; TOKEN(TK_COMMAND);
         }
         'help' / end              { tok->sub = CMD_HELP; TOKEN(TK_COMMAND); }
+        // What the bot says on its own (#17): reminders, the alert after a
+        // long gap, the daily summary, and when the next feed is likely.
+        // Before an amount these are plans, not feedings ("remind me 90ml
+        // at 6pm", "next feed at 6pm 90ml": the builder refuses them).
+        ('remind' (sp ('me' | 'us'))?) / end {
+            tok->sub = CMD_REMIND; TOKEN(TK_COMMAND);
+        }
+        ('reminder' | 'reminders' | ('what' | 'which' | 'any' | 'my' | 'show' | 'list')
+            sp ('reminder' | 'reminders')) / end {
+            tok->sub = CMD_REMIND; tok->sched = SCHED_SHOW; TOKEN(TK_COMMAND);
+        }
+        (stop sp (('the' | 'all' | 'my') sp)? ('reminder' | 'reminders')
+            | ('reminder' | 'reminders') sp 'off'
+            | 'stop' sp 'reminding' (sp ('me' | 'us'))?) / end {
+            tok->sub = CMD_REMIND; tok->sched = SCHED_OFF; TOKEN(TK_COMMAND);
+        }
+        ('alert' (sp ('me' | 'us'))?) / end { tok->sub = CMD_ALERT; TOKEN(TK_COMMAND); }
+        'alerts' / end {
+            tok->sub = CMD_ALERT; tok->sched = SCHED_SHOW; TOKEN(TK_COMMAND);
+        }
+        (stop sp ('the' sp)? ('alert' | 'alerts') | ('alert' | 'alerts') sp 'off') / end {
+            tok->sub = CMD_ALERT; tok->sched = SCHED_OFF; TOKEN(TK_COMMAND);
+        }
+        (('daily' sp)? ('summary' | 'summaries')) / end {
+            tok->sub = CMD_SUMMARY; TOKEN(TK_COMMAND);
+        }
+        (stop sp ('the' sp)? ('daily' sp)? ('summary' | 'summaries')
+            | ('daily' sp)? ('summary' | 'summaries') sp 'off') / end {
+            tok->sub = CMD_SUMMARY; tok->sched = SCHED_OFF; TOKEN(TK_COMMAND);
+        }
+        // "weekly summary" is the week's feeds
+        ('weekly' | 'week' | 'week' ['\x60]? 's') sp 'summary' / end {
+            tok->sub = CMD_WEEK; TOKEN(TK_COMMAND);
+        }
+        // "next", "next feed?", "when is the next feed due", "when next?"
+        // ("which side next", "next side": the last session, above)
+        ((when sp)? ('the' sp)? 'next' (sp ('feed' | 'feeding' | 'feeds' | 'bottle'
+            | 'one' | 'meal'))? (sp 'due')? | 'when' sp 'next') / end {
+            tok->sub = CMD_NEXT; TOKEN(TK_COMMAND);
+        }
         // The family's units: "units oz", "units ml", "units" shows them.
         ('units' | 'unit') / end  { tok->sub = CMD_UNITS; TOKEN(TK_COMMAND); }
         // The family's babies: "babies Mia Leo" names them, "babies" shows.
@@ -559,6 +608,12 @@ static int lex_raw(phrase_lexer *lx, phrase_token *tok) {
         "/" ('feed' | 'add') bot? / end     { SLASH(CMD_FEED); }
         "/babies" bot? / end                { lx->zone_next = 1; SLASH(CMD_BABIES); }
         "/units" bot? / end                 { SLASH(CMD_UNITS); }
+        "/remind" bot? / end                { SLASH(CMD_REMIND); }
+        "/reminders" bot? / end             { tok->sched = SCHED_SHOW; SLASH(CMD_REMIND); }
+        "/stopreminders" bot? / end         { tok->sched = SCHED_OFF; SLASH(CMD_REMIND); }
+        "/alert" bot? / end                 { SLASH(CMD_ALERT); }
+        "/summary" bot? / end               { SLASH(CMD_SUMMARY); }
+        "/next" bot? / end                  { SLASH(CMD_NEXT); }
         "/" ('tz' | 'timezone') bot? / end  { lx->zone_next = 1; SLASH(CMD_TIMEZONE); }
         "/" [a-zA-Z_]+ bot? / end           { SLASH(CMD_UNKNOWN); }
 
@@ -651,6 +706,84 @@ static int lex_raw(phrase_lexer *lx, phrase_token *tok) {
 #undef TOKEN
 #undef SLASH
     }
+}
+
+/* How long a SPAN says, at [p, end) after its preposition: "3h", "1.5
+ * hours", "2h30", "2 hours 30 min", "90 min", "an hour", "half an hour",
+ * "3 days", or a number without a unit (unit 0). */
+static void lex_span_value(const unsigned char *p, const unsigned char *end,
+                           phrase_token *t) {
+    int integer;
+    if (p < end && ((*p >= '0' && *p <= '9') || *p == '.')) {
+        p = lex_micro(p, end, &t->micro, &integer);
+        while (p < end && !lex_is_alpha(*p)) p++;
+        if (p == end) return; /* a number alone */
+        int letter = *p | 0x20;
+        t->unit = letter == 'h' ? UNIT_HOURS : letter == 'd' ? UNIT_DAYS : UNIT_MINUTES;
+        while (p < end && lex_is_alpha(*p)) p++;
+        while (p < end && !(*p >= '0' && *p <= '9')) p++;
+        if (t->unit == UNIT_HOURS && p < end) { /* "2h30": hours and minutes */
+            int64_t minutes = 0;
+            while (p < end && *p >= '0' && *p <= '9') minutes = minutes * 10 + (*p++ - '0');
+            t->micro = t->micro * 60 + minutes * 1000000;
+            t->unit = UNIT_MINUTES;
+        }
+        return;
+    }
+    t->unit = UNIT_MINUTES; /* "an hour", "half an hour", "every hour" */
+    t->micro = 60000000;
+    for (; p + 4 <= end; p++)
+        if ((p[0] | 0x20) == 'h' && (p[1] | 0x20) == 'a' && (p[2] | 0x20) == 'l' &&
+            (p[3] | 0x20) == 'f')
+            t->micro = 30000000;
+}
+
+/* After a schedule's command word, how long, as one SPAN token ("in 3h",
+ * "every 90 min", "after 4 hours", "4h"); 0 when the input at `at` is not
+ * one (the ordinary rules read it). */
+static int lex_span(phrase_lexer *lx, const unsigned char *at, phrase_token *tok) {
+    const unsigned char *cur = at, *lim = lx->lim, *mar = cur;
+    /*!re2c
+    re2c:flags:input = custom;
+    re2c:define:YYCTYPE = "unsigned char";
+    re2c:api:style = free-form;
+    re2c:yyfill:enable = 0;
+    re2c:define:YYPEEK = "(cur < lim ? *cur : 0)";
+    re2c:define:YYSKIP = "++cur;";
+    re2c:define:YYBACKUP = "mar = cur;";
+    re2c:define:YYRESTORE = "cur = mar;";
+    re2c:define:YYSHIFT = "cur += @@;";
+
+    prep = ('in' | 'every' | 'after') sp;
+    hwords = 'h' | 'hr' | 'hrs' | 'hour' | 'hours';
+
+    prep? num sp? (mins | hrs | 'd' | 'day' | 'days') / end { goto span; }
+    prep? int sp? hwords sp? d d? (sp? mins)? / end { goto span; }
+    prep? (('an' | 'a' | 'one') sp hour
+        | ('half' sp 'an' sp | 'a' sp 'half' sp | 'half' sp) hour) / end { goto span; }
+    'every' sp hour / end           { goto span; }
+    prep num / end                  { goto span; }
+    *                               { return 0; }
+    */
+span:
+    (void)mar;
+    tok->off = (uint32_t)(at - lx->start);
+    tok->len = (uint32_t)(cur - at);
+    {
+        const unsigned char *p = at;
+        int c0 = *p | 0x20, c1 = p + 1 < cur ? p[1] | 0x20 : 0;
+        tok->sub = c0 == 'i' && c1 == 'n'   ? SPAN_IN
+                   : c0 == 'e'               ? SPAN_EVERY
+                   : c0 == 'a' && c1 == 'f' ? SPAN_AFTER
+                                             : SPAN_BARE;
+        if (tok->sub != SPAN_BARE) { /* past the preposition */
+            while (p < cur && lex_is_alpha(*p)) p++;
+            while (p < cur && !lex_is_alpha(*p) && !(*p >= '0' && *p <= '9') && *p != '.') p++;
+        }
+        lex_span_value(p, cur, tok);
+    }
+    lx->cur = cur;
+    return 1;
 }
 
 /* Known words a parent may mistype, each a single token of its own. */
@@ -751,6 +884,9 @@ static int lex_corrected(phrase_lexer *lx, phrase_token *tok) {
 
 int phrase_lex(phrase_lexer *lx, phrase_token *tok) {
     int code = lex_corrected(lx, tok);
+    if (code == TK_COMMAND &&
+        (tok->sub == CMD_REMIND || tok->sub == CMD_ALERT || tok->sub == CMD_SUMMARY))
+        lx->schedule = 1;
     if (code) lx->tokens++;
     lx->last = code;
     return code;

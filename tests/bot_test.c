@@ -258,6 +258,10 @@ static void test_group_talk(void **state) {
         {"which side next?", 0}, {"units", 0},
         {"she left 10 min ago", 1}, {"right", 1}, {"left", 1}, {"turn left at 5", 1},
         {"units oz", 1}, {"right after her nap she nursed 10 min", 1},
+        /* #17: the words of reminders and alerts in the family's talk */
+        {"next time I'll remind him", 1}, {"set an alert on my phone", 1},
+        {"remind me to call the doctor", 1}, {"I need a summary of the day", 1},
+        {"the next one is mine", 1}, {"120ml for the summary", 1},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         int talk = bot_is_chatter(cases[i].text, strlen(cases[i].text));

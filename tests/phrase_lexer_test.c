@@ -42,6 +42,17 @@ static const struct {
 } token_table[] = {
     /* number and unit touching or not: one token */
     {"120ml", {TK_AMOUNT, 0}},
+    /* #17: how long, after a schedule's word only, is one SPAN */
+    {"remind me in 2h 30m", {TK_COMMAND, TK_SPAN, 0}},
+    {"remind every 90 min", {TK_COMMAND, TK_SPAN, 0}},
+    {"alert 4h", {TK_COMMAND, TK_SPAN, 0}},
+    {"alert after half an hour", {TK_COMMAND, TK_SPAN, 0}},
+    {"remind me at 7", {TK_COMMAND, TK_AT, TK_NUMBER, 0}},
+    {"in 3h", {TK_FUTURE, 0}},
+    {"every 3h", {TK_WORD, TK_HOURH, 0}},
+    {"when's the next feed due?", {TK_COMMAND, TK_QUESTION, 0}},
+    {"stop reminders", {TK_COMMAND, 0}},
+    {"which side next", {TK_COMMAND, 0}},
     {"120 ml", {TK_AMOUNT, 0}},
     {"4 fl oz", {TK_AMOUNT, 0}},
     /* "12 amounts" is a number and a word, not 12am + "ounts" */
@@ -141,6 +152,40 @@ static void test_token_values(void **state) {
     assert_int_equal(toks[0].sub, CMD_UNKNOWN);
     assert_int_equal(LEX("/ADD", codes, toks), 1);
     assert_int_equal(toks[0].sub, CMD_FEED);
+
+    /* #17: a schedule's words, and how long after them */
+    assert_int_equal(LEX("remind me in 2h30", codes, toks), 2);
+    assert_int_equal(toks[0].sub, CMD_REMIND);
+    assert_int_equal(toks[0].sched, SCHED_NONE);
+    assert_int_equal(toks[1].sub, SPAN_IN);
+    assert_int_equal(toks[1].unit, UNIT_MINUTES);
+    assert_int_equal(toks[1].micro, 150000000);
+    assert_int_equal(LEX("remind every 2.5 hours", codes, toks), 2);
+    assert_int_equal(toks[1].sub, SPAN_EVERY);
+    assert_int_equal(toks[1].unit, UNIT_HOURS);
+    assert_int_equal(toks[1].micro, 2500000);
+    assert_int_equal(LEX("alert after 3 days", codes, toks), 2);
+    assert_int_equal(toks[1].sub, SPAN_AFTER);
+    assert_int_equal(toks[1].unit, UNIT_DAYS);
+    assert_int_equal(LEX("alert 4", codes, toks), 2);
+    assert_int_equal(codes[1], TK_NUMBER);
+    assert_int_equal(LEX("remind in 3", codes, toks), 2);
+    assert_int_equal(toks[1].unit, 0); /* a number without a unit: asked */
+    assert_int_equal(LEX("cancel all reminders", codes, toks), 1);
+    assert_int_equal(toks[0].sched, SCHED_OFF);
+    assert_int_equal(LEX("reminders", codes, toks), 1);
+    assert_int_equal(toks[0].sched, SCHED_SHOW);
+    assert_int_equal(LEX("no summary", codes, toks), 1);
+    assert_int_equal(toks[0].sub, CMD_SUMMARY);
+    assert_int_equal(toks[0].sched, SCHED_OFF);
+    assert_int_equal(LEX("/stopreminders@MilkBot", codes, toks), 1);
+    assert_int_equal(toks[0].sched, SCHED_OFF);
+    assert_int_equal(LEX("weekly summary", codes, toks), 1);
+    assert_int_equal(toks[0].sub, CMD_WEEK);
+    assert_int_equal(LEX("next feed?", codes, toks), 2);
+    assert_int_equal(toks[0].sub, CMD_NEXT);
+    assert_int_equal(LEX("next side", codes, toks), 1);
+    assert_int_equal(toks[0].sub, CMD_LAST);
 }
 
 /* A NUL byte inside the input is a separator, not the end. */

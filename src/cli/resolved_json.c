@@ -12,6 +12,25 @@ static const char *greeting_name(phrase_greeting g) {
 
 static const char *units_name(phrase_units u) { return u == PHRASE_UNITS_OZ ? "oz" : "ml"; }
 
+static const char *schedule_name(phrase_schedule s) {
+    static const char *const names[] = {"show", "in", "at", "every", "off"};
+    return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "show";
+}
+
+/* What a schedule asks (#17): its minutes (in, every), its clock time as
+ * 24-hour "HH:MM" (at), and when it is first due, in the zone. */
+static void add_schedule(cJSON *o, const resolved *r) {
+    cJSON_AddStringToObject(o, "schedule", schedule_name(r->schedule));
+    if (r->schedule == PHRASE_SCHEDULE_IN || r->schedule == PHRASE_SCHEDULE_EVERY)
+        cJSON_AddNumberToObject(o, "schedule_minutes", r->schedule_minutes);
+    if (r->schedule == PHRASE_SCHEDULE_AT) {
+        char hhmm[8];
+        snprintf(hhmm, sizeof hhmm, "%02d:%02d", r->hour % 24, r->minute % 60);
+        cJSON_AddStringToObject(o, "time", hhmm);
+    }
+    if (r->due[0]) cJSON_AddStringToObject(o, "due", r->due);
+}
+
 static cJSON *resolved_to_cjson(const resolved *r) {
     cJSON *o = cJSON_CreateObject();
     if (o == NULL) return NULL;
@@ -55,6 +74,11 @@ static cJSON *resolved_to_cjson(const resolved *r) {
     case PHRASE_SINCE:
         cJSON_AddNumberToObject(o, "hours", r->hours);
         cJSON_AddStringToObject(o, "from", r->since);
+        break;
+    case PHRASE_REMIND:
+    case PHRASE_ALERT:
+    case PHRASE_SUMMARY:
+        add_schedule(o, r);
         break;
     case PHRASE_ERROR:
         cJSON_AddStringToObject(o, "message", r->message);
@@ -120,6 +144,20 @@ int resolved_text(const resolved *r, char *buf, size_t size) {
     case PHRASE_SINCE:
         n = snprintf(buf, size, "since: the last %d hour%s, from %s", r->hours,
                      r->hours == 1 ? "" : "s", r->since);
+        break;
+    case PHRASE_REMIND:
+    case PHRASE_ALERT:
+    case PHRASE_SUMMARY:
+        if (r->schedule == PHRASE_SCHEDULE_IN || r->schedule == PHRASE_SCHEDULE_EVERY)
+            n = snprintf(buf, size, "%s: %s %d min%s%s", phrase_intent_name(r->intent),
+                         schedule_name(r->schedule), r->schedule_minutes,
+                         r->due[0] ? ", first at " : "", r->due);
+        else if (r->schedule == PHRASE_SCHEDULE_AT)
+            n = snprintf(buf, size, "%s: at %02d:%02d, first at %s", phrase_intent_name(r->intent),
+                         r->hour % 24, r->minute % 60, r->due);
+        else
+            n = snprintf(buf, size, "%s: %s", phrase_intent_name(r->intent),
+                         schedule_name(r->schedule));
         break;
     case PHRASE_ERROR:
         n = snprintf(buf, size, "error: %s", r->message);

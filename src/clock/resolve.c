@@ -488,6 +488,11 @@ void resolve_phrase(const phrase *p, clock_zone *zone, int64_t now_ms,
     case PHRASE_ALERT:
     case PHRASE_SUMMARY:
         schedule_due(p, zone, now_ms, out);
+        if (out->intent != PHRASE_ERROR && out->due_ms) {
+            clock_to_local(zone, out->due_ms, &at);
+            at.second = 0;
+            clock_format_rfc3339(&at, out->due);
+        }
         return;
     case PHRASE_CORRECT: /* the amount only: the feeding keeps its time */
         out->amount_ml = p->amount_ml;

@@ -57,6 +57,7 @@ typedef struct {
     int schedule_minutes;
     int hour, minute;
     int64_t due_ms;
+    char due[CLOCK_RFC3339_MAX]; /* due_ms, local RFC 3339; "" when 0 */
 
     /* PHRASE_TIMEZONE: the canonical IANA id, "" when only asking */
     char tz[CLOCK_ZONE_ID_MAX];

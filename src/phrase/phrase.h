@@ -149,9 +149,13 @@ typedef struct {
 
     phrase_units units; /* PHRASE_UNITS */
 
-    /* PHRASE_REMIND, PHRASE_ALERT, PHRASE_SUMMARY */
+    /* PHRASE_REMIND, PHRASE_ALERT, PHRASE_SUMMARY. AT keeps time, clock,
+     * hour, minute and part as a feeding's clock time ("remind me at 7
+     * tonight": 7, PHRASE_CLOCK_BARE, PHRASE_TONIGHT); day is never set
+     * (a day with a schedule is an error). */
     phrase_schedule schedule;
-    int schedule_minutes;  /* PHRASE_SCHEDULE_IN and _EVERY */
+    int schedule_minutes;  /* PHRASE_SCHEDULE_IN and _EVERY, within the
+                              intent's bounds below; 0 otherwise */
 
     phrase_greeting greeting; /* PHRASE_GREETING */
 

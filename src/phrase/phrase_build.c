@@ -22,7 +22,8 @@ const char *phrase_intent_name(phrase_intent intent) {
     static const char *const names[] = {"error", "record",   "total", "last",
                                         "week",  "undo", "timezone", "help",
                                         "greeting", "since", "babies", "correct",
-                                        "units"};
+                                        "units", "remind", "alert", "summary",
+                                        "next"};
     return (unsigned)intent < sizeof names / sizeof names[0] ? names[intent]
                                                               : "error";
 }
@@ -226,10 +227,62 @@ static int is_not(const phrase_ctx *ctx, const phrase_token *t) {
            (w[2] | 0x20) == 't';
 }
 
+static int is_schedule(int command) {
+    return command == CMD_REMIND || command == CMD_ALERT || command == CMD_SUMMARY ||
+           command == CMD_NEXT;
+}
+
+/* A schedule's word with a feeding: a plan, never a feeding ("remind me
+ * 90ml at 6pm", "120ml remind me in 3h"); the word quoted is its first
+ * ("next" of "next feed"). */
+/* Whether the schedule's word is one of the plans a feeding can't be
+ * ("remind", "reminder", "next"): else a word a note may hold ("120ml for
+ * the summary"). Sets *word to it ("next" of "the next feed"). */
+static int plan_word(const phrase_ctx *ctx, const phrase_token *t, phrase_token *word) {
+    static const char *const plans[] = {"remind", "next"};
+    const char *p = ctx->text + t->off;
+    *word = *t;
+    for (size_t k = 0; k < 2; k++) {
+        size_t n = strlen(plans[k]);
+        for (uint32_t i = 0; i + n <= t->len; i++) {
+            size_t j = 0;
+            while (j < n && (p[i + j] | 0x20) == plans[k][j]) j++;
+            if (j < n) continue;
+            word->off = t->off + (uint32_t)i;
+            word->len = (uint32_t)n; /* "remind me": "remind" */
+            if (i + n + 2 <= t->len && (p[i + n] | 0x20) == 'e' && (p[i + n + 1] | 0x20) == 'r' &&
+                (i + n + 2 == t->len || (p[i + n + 2] | 0x20) != 's'))
+                word->len += 2; /* "reminder", not "reminders" */
+            else if (i + n < t->len && p[i + n] != ' ' && p[i + n] != '\t')
+                continue; /* "reminders", "reminding": words of their own */
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* A schedule's word with a feeding: "remind me 90ml at 6pm", "next feed at
+ * 6pm 90ml" are plans, never a feeding (as they always were); "summary
+ * 120ml", "120ml alert 4h": one thing per line. */
+static void schedule_with_feeding(phrase_ctx *ctx, const phrase_token *t) {
+    phrase_token word;
+    if (plan_word(ctx, t, &word))
+        phrase_fail(ctx, "can't record a feeding in the future (\"%s\" at position %zu)",
+                    phrase_quote(ctx, &word).s, phrase_position(ctx, word.off));
+    else
+        phrase_fail(ctx, "\"%s\" at position %zu: one thing per line: send the feeding "
+                    "and \"%s\" one at a time", phrase_quote(ctx, t).s,
+                    phrase_position(ctx, t->off), phrase_quote(ctx, t).s);
+}
+
 static void take_amount(phrase_ctx *ctx, const phrase_token *t, int unit,
                         int bare) {
     char when[16];
     ctx->items++;
+    if (is_schedule(ctx->command)) { /* "remind me 90ml at 6pm" */
+        schedule_with_feeding(ctx, &ctx->command_tok);
+        return;
+    }
     /* "not 120, 100", "110 not 120": the amount a correction replaces,
      * and the new one */
     int pair = ctx->amounts == 1 &&
@@ -443,9 +496,31 @@ void phrase_number_again(phrase_ctx *ctx, const phrase_token *t) {
     number_item(ctx, t, 0);
 }
 
+/* A number without a unit after a schedule's word: never guessed. */
+static void schedule_number(phrase_ctx *ctx, const phrase_token *t) {
+    quoted q = phrase_quote(ctx, t);
+    size_t at = phrase_position(ctx, t->off);
+    ctx->items++;
+    if (ctx->command == CMD_REMIND)
+        phrase_fail(ctx, "\"%s\" at position %zu: a time of day, like \"remind %spm\" "
+                    "or \"remind at %s\", or how long, like \"remind me in %sh\"",
+                    q.s, at, q.s, q.s, q.s);
+    else if (ctx->command == CMD_ALERT)
+        phrase_fail(ctx, "\"%s\" at position %zu: after how long? like \"alert %sh\"",
+                    q.s, at, q.s);
+    else
+        phrase_fail(ctx, "\"%s\" at position %zu: morning or evening? like \"summary "
+                    "at %spm\"", q.s, at, q.s);
+}
+
 void phrase_add_number(phrase_ctx *ctx, const phrase_token *t) {
     int before = ctx->prev_code;
     phrase_follow(ctx, TK_NUMBER, t);
+    if (ctx->command == CMD_REMIND || ctx->command == CMD_ALERT ||
+        ctx->command == CMD_SUMMARY) {
+        schedule_number(ctx, t); /* "remind 7", "alert 4": asked */
+        return;
+    }
     if (before == TK_SIDE) { /* "L10", "left 12": the side's minutes */
         ctx->items++;
         phrase_add_piece(ctx, 0, 1, t);
@@ -501,6 +576,25 @@ void phrase_add_ago(phrase_ctx *ctx, const phrase_token *t) {
     ctx->out->ago_minutes = (int)minutes;
 }
 
+static const char remind_examples[] =
+    "like \"remind me in 3h\", \"remind 2:30am\" or \"remind every 3h\"";
+
+/* A day, or a future word, with a schedule: "remind me tomorrow". */
+static void schedule_day(phrase_ctx *ctx, const phrase_token *t) {
+    quoted q = phrase_quote(ctx, t);
+    size_t at = phrase_position(ctx, t->off);
+    if (ctx->command == CMD_REMIND)
+        phrase_fail(ctx, "\"%s\" at position %zu: a reminder is within the next 24 "
+                    "hours: give its time, like \"remind 7am\", or how long, like "
+                    "\"remind me in 3h\"", q.s, at);
+    else if (ctx->command == CMD_SUMMARY)
+        phrase_fail(ctx, "\"%s\" at position %zu: the summary comes every day: give "
+                    "its time, like \"summary at 8pm\"", q.s, at);
+    else
+        phrase_fail(ctx, "\"%s\" at position %zu: the alert comes after a gap "
+                    "without a feed: say how long, like \"alert 4h\"", q.s, at);
+}
+
 /* A duration without "ago": with an amount it is probably when ("120ml
  * 15 min" for 15 minutes ago), without one it is how long; which advice
  * fits is known only at the end (phrase_finish). */
@@ -513,6 +607,11 @@ void phrase_add_duration(phrase_ctx *ctx, const phrase_token *t) {
 
 void phrase_error_future(phrase_ctx *ctx, const phrase_token *t) {
     phrase_follow(ctx, TK_FUTURE, t);
+    if (ctx->command == CMD_REMIND || ctx->command == CMD_ALERT ||
+        ctx->command == CMD_SUMMARY) { /* "remind me tomorrow" */
+        schedule_day(ctx, t);
+        return;
+    }
     phrase_fail(ctx, "can't record a feeding in the future (\"%s\" at position %zu)",
          phrase_quote(ctx, t).s, phrase_position(ctx, t->off));
 }
@@ -624,6 +723,17 @@ void phrase_add_command(phrase_ctx *ctx, const phrase_token *t) {
         return;
     }
     if (!t->slash) phrase_note_word(ctx, t, 1);
+    if (is_schedule(t->sub)) {
+        phrase_token word;
+        if (ctx->amounts && plan_word(ctx, t, &word)) { /* "120ml remind me in 3h" */
+            schedule_with_feeding(ctx, t);
+            return;
+        }
+        ctx->sched_tok = *t;
+        if (ctx->amounts) return; /* "120ml for the summary": a note word */
+        ctx->sched_off |= t->sched == SCHED_OFF;
+        ctx->sched_show |= t->sched == SCHED_SHOW;
+    }
     if (t->sub == CMD_NOTFED) { /* decided at the end, whatever else */
         if (!ctx->notfed++) ctx->notfed_tok = *t;
         return;
@@ -690,6 +800,17 @@ void phrase_add_units(phrase_ctx *ctx, const phrase_token *command,
     }
     ctx->units = unit->unit == UNIT_ML ? PHRASE_UNITS_ML : PHRASE_UNITS_OZ;
     ctx->units_tok = *unit;
+}
+
+void phrase_add_span(phrase_ctx *ctx, const phrase_token *t) {
+    phrase_follow(ctx, TK_DURATION, t);
+    if (!is_schedule(ctx->command)) { /* "120ml alert 4h" */
+        schedule_with_feeding(ctx, &ctx->sched_tok);
+        return;
+    }
+    take_time(ctx, t); /* "remind in 3h at 4pm": two times */
+    if (ctx->failed) return;
+    if (!ctx->spans++) ctx->span_tok = *t;
 }
 
 void phrase_add_zone(phrase_ctx *ctx, const phrase_token *t) {
@@ -1146,13 +1267,214 @@ static void finish_command(phrase_ctx *ctx) {
     if (out->intent != PHRASE_TOTAL) out->day = PHRASE_NO_DAY;
 }
 
+/* "30 minutes", "1 hour", "24 hours": a schedule's bound. */
+typedef struct {
+    char s[24];
+} span_text;
+
+static span_text minutes_text(int minutes) {
+    span_text t;
+    if (minutes % 60 == 0)
+        snprintf(t.s, sizeof t.s, "%d hour%s", minutes / 60, minutes == 60 ? "" : "s");
+    else
+        snprintf(t.s, sizeof t.s, "%d minute%s", minutes, minutes == 1 ? "" : "s");
+    return t;
+}
+
+/* A SPAN's minutes, checked against [min, max]; -1 with the phrase's error
+ * set. `what` says what the bounds are of. */
+static int span_minutes(phrase_ctx *ctx, int min, int max, const char *what,
+                        const char *example) {
+    const phrase_token *t = &ctx->span_tok;
+    quoted q = phrase_quote(ctx, t);
+    size_t at = phrase_position(ctx, t->off);
+    if (t->unit == 0) { /* "in 3": minutes or hours? */
+        phrase_fail(ctx, "\"%s\" at position %zu: hours or minutes? like %s", q.s, at,
+                    example);
+        return -1;
+    }
+    if (t->unit == UNIT_HOURS && minutes_like_decimal(ctx, t)) { /* "in 2.30 hours" */
+        phrase_fail(ctx, "\"%s\" at position %zu: hours and minutes, or a decimal? "
+                    "write it like \"2h30\" or \"150 min\"", q.s, at);
+        return -1;
+    }
+    int64_t micro = t->micro;
+    if (t->unit == UNIT_HOURS) micro *= 60;
+    if (t->unit == UNIT_DAYS) micro *= 24 * 60;
+    int64_t minutes = (micro + 500000) / 1000000;
+    if (minutes < min || minutes > max) {
+        phrase_fail(ctx, "\"%s\" at position %zu: %s %s to %s (like %s)", q.s, at, what,
+                    minutes_text(min).s, minutes_text(max).s, example);
+        return -1;
+    }
+    return (int)minutes;
+}
+
+/* The first word of the line that is none of the schedule's ("remind me
+ * to feed him in 3h": "to"), or NULL. */
+static int schedule_stray(const phrase_ctx *ctx, phrase_token *w) {
+    for (int i = 0; i < ctx->nwords; i++)
+        if (ctx->words[i].command != 1) {
+            memset(w, 0, sizeof *w);
+            w->off = ctx->words[i].off;
+            w->len = ctx->words[i].len;
+            return 1;
+        }
+    if (ctx->both || ctx->each) {
+        *w = ctx->both ? ctx->both_tok : ctx->each_tok;
+        return 1;
+    }
+    if (ctx->any_kind || ctx->nurse || ctx->npieces || ctx->range || ctx->durations ||
+        ctx->notfed || ctx->words_overflow) {
+        memset(w, 0, sizeof *w); /* named by the command's advice */
+        return 2;
+    }
+    return 0;
+}
+
+/* A reminder, the alert, the summary or "next" (#17), once every token is
+ * in: what it asks (phrase.schedule), checked against its bounds. */
+static void finish_schedule(phrase_ctx *ctx) {
+    phrase *out = ctx->out;
+    int cmd = ctx->command;
+    quoted word = phrase_quote(ctx, &ctx->command_tok);
+    const char *advice = cmd == CMD_REMIND ? remind_examples
+                         : cmd == CMD_ALERT
+                             ? "like \"alert 4h\" (after 4 hours without a feed), or \"alert off\""
+                         : cmd == CMD_SUMMARY ? "like \"summary at 8pm\", or \"summary off\""
+                                              : "send \"next\" on its own";
+    int timed = ctx->spans || ctx->times || out->part;
+    if (cmd == CMD_REMIND && !timed && !ctx->sched_off && !ctx->sched_show) {
+        /* "remind me", "remind me to feed him" */
+        phrase_fail(ctx, "\"%s\" needs a time: %s", word.s, remind_examples);
+        return;
+    }
+    if (ctx->days || ctx->asked_days) { /* "remind me yesterday" */
+        if (cmd == CMD_NEXT) {
+            phrase_fail(ctx, "\"%s\" takes nothing else: %s", word.s, advice);
+            return;
+        }
+        schedule_day(ctx, ctx->days ? &ctx->day_tok : &ctx->asked_tok);
+        return;
+    }
+    phrase_token stray;
+    int strayed = schedule_stray(ctx, &stray);
+    if (strayed == 1) {
+        phrase_fail(ctx, "didn't understand \"%s\" at position %zu: %s",
+                    phrase_quote(ctx, &stray).s, phrase_position(ctx, stray.off), advice);
+        return;
+    }
+    if (strayed || (cmd == CMD_NEXT && timed)) {
+        phrase_fail(ctx, "\"%s\": %s", word.s, advice);
+        return;
+    }
+    if (ctx->sched_off) { /* "stop reminders", "alert off" */
+        if (timed) {
+            phrase_fail(ctx, "\"%s\" takes nothing else: send it on its own", word.s);
+            return;
+        }
+        out->schedule = PHRASE_SCHEDULE_OFF;
+        out->intent = cmd == CMD_REMIND ? PHRASE_REMIND
+                      : cmd == CMD_ALERT ? PHRASE_ALERT
+                                         : PHRASE_SUMMARY;
+        return;
+    }
+    if (cmd == CMD_NEXT) {
+        out->intent = PHRASE_NEXT;
+        return;
+    }
+    out->intent = cmd == CMD_REMIND ? PHRASE_REMIND
+                  : cmd == CMD_ALERT ? PHRASE_ALERT
+                                     : PHRASE_SUMMARY;
+    if (!timed) {
+        out->schedule = PHRASE_SCHEDULE_SHOW; /* "reminders", "alert", "summary" */
+        return;
+    }
+    if (ctx->spans) {
+        int sub = ctx->span_tok.sub, minutes;
+        quoted q = phrase_quote(ctx, &ctx->span_tok);
+        size_t at = phrase_position(ctx, ctx->span_tok.off);
+        if (cmd == CMD_SUMMARY) {
+            phrase_fail(ctx, "\"%s\" at position %zu: the summary comes at a time of day, "
+                        "like \"summary at 8pm\"", q.s, at);
+            return;
+        }
+        if (cmd == CMD_ALERT && sub == SPAN_EVERY) {
+            phrase_fail(ctx, "\"%s\" at position %zu: the alert is said once per gap "
+                        "without a feed: say after how long, like \"alert 4h\"", q.s, at);
+            return;
+        }
+        if (cmd == CMD_ALERT) {
+            minutes = span_minutes(ctx, PHRASE_ALERT_MIN, PHRASE_ALERT_MAX,
+                                   "the alert can come after a gap of", "\"alert 4h\"");
+            if (minutes < 0) return;
+            out->schedule = PHRASE_SCHEDULE_IN;
+            out->schedule_minutes = minutes;
+            return;
+        }
+        if (sub == SPAN_AFTER || sub == SPAN_BARE) { /* "remind 3h": at 3, or in 3 hours? */
+            phrase_fail(ctx, "\"%s\" at position %zu: in how long, or at what time? like "
+                        "\"remind me in 3h\" or \"remind 3pm\"", q.s, at);
+            return;
+        }
+        if (sub == SPAN_EVERY) {
+            minutes = span_minutes(ctx, PHRASE_REMIND_EVERY_MIN, PHRASE_REMIND_EVERY_MAX,
+                                   "a repeating reminder can be every", "\"remind every 3h\"");
+            if (minutes < 0) return;
+            out->schedule = PHRASE_SCHEDULE_EVERY;
+        } else {
+            minutes = span_minutes(ctx, 1, PHRASE_REMIND_IN_MAX, "a reminder can be in",
+                                   "\"remind me in 3h\"");
+            if (minutes < 0) return;
+            out->schedule = PHRASE_SCHEDULE_IN;
+        }
+        out->schedule_minutes = minutes;
+        return;
+    }
+    /* a time of day: "remind 2:30am", "summary at 8pm", "remind at 7 tonight" */
+    if (out->time != PHRASE_TIME_CLOCK) {
+        const phrase_token *t = ctx->times ? &ctx->time_tok : &ctx->part_tok;
+        if (cmd == CMD_ALERT)
+            phrase_fail(ctx, "\"%s\" at position %zu: the alert comes after a gap "
+                        "without a feed: say how long, like \"alert 4h\"",
+                        phrase_quote(ctx, t).s, phrase_position(ctx, t->off));
+        else
+            phrase_fail(ctx, "\"%s\" at position %zu: give the time, %s",
+                        phrase_quote(ctx, t).s, phrase_position(ctx, t->off),
+                        cmd == CMD_REMIND ? "like \"remind 7pm\" or \"remind me in 3h\""
+                                          : "like \"summary at 8pm\"");
+        return;
+    }
+    if (cmd == CMD_ALERT) { /* "alert 4pm" */
+        phrase_fail(ctx, "\"%s\" at position %zu: the alert comes after a gap without "
+                    "a feed: say how long, like \"alert 4h\"",
+                    phrase_quote(ctx, &ctx->time_tok).s, phrase_position(ctx, ctx->time_tok.off));
+        return;
+    }
+    phrase_part part = out->part;
+    int hour = out->hour;
+    int fits = part == PHRASE_NO_PART ||
+               (out->clock == PHRASE_CLOCK_BARE && part != PHRASE_LAST_NIGHT) ||
+               (part == PHRASE_MORNING && hour < 12) ||
+               ((part == PHRASE_AFTERNOON || part == PHRASE_EVENING) && hour >= 12) ||
+               (part == PHRASE_TONIGHT && (hour >= 18 || hour < 6));
+    if (!fits) { /* "remind 7am tonight", "remind 2am last night" */
+        phrase_fail(ctx, "\"%s\" doesn't fit the part of the day given with it",
+                    phrase_quote(ctx, &ctx->time_tok).s);
+        return;
+    }
+    out->schedule = PHRASE_SCHEDULE_AT;
+}
+
 void phrase_finish(phrase_ctx *ctx) {
     phrase *out = ctx->out;
     if (!ctx->failed && ctx->notfed) {
         phrase_fail(ctx, "\"%s\": only milk that was drunk is recorded; send what "
              "the baby drank, like \"90ml\"", phrase_quote(ctx, &ctx->notfed_tok).s);
     }
-    if (!ctx->failed) {
+    if (!ctx->failed && is_schedule(ctx->command)) {
+        finish_schedule(ctx);
+    } else if (!ctx->failed) {
         int nursing = phrase_classify_nursing(ctx);
         if (nursing == LINE_BOTTLE_AGAIN) /* its numbers are amounts again */
             for (int i = 0; i < ctx->npieces && !ctx->failed; i++)
@@ -1228,6 +1550,18 @@ void phrase_finish(phrase_ctx *ctx) {
         if (kept.intent == PHRASE_GREETING) out->greeting = kept.greeting;
         if (kept.intent == PHRASE_SINCE) out->hours = kept.hours;
         if (kept.intent == PHRASE_UNITS) out->units = kept.units;
+        if (kept.intent == PHRASE_REMIND || kept.intent == PHRASE_ALERT ||
+            kept.intent == PHRASE_SUMMARY) {
+            out->schedule = kept.schedule;
+            out->schedule_minutes = kept.schedule_minutes;
+            if (kept.schedule == PHRASE_SCHEDULE_AT) { /* as a feeding's clock time */
+                out->time = kept.time;
+                out->clock = kept.clock;
+                out->hour = kept.hour;
+                out->minute = kept.minute;
+                out->part = kept.part;
+            }
+        }
         if (kept.intent == PHRASE_CORRECT) {
             out->amount_ml = kept.amount_ml;
             out->was_ml = kept.was_ml;

@@ -14,7 +14,7 @@
 #include <stdint.h>
 
 /* phrase_token.sub for the tokens that come in several sorts. */
-enum { UNIT_ML = 1, UNIT_OZ, UNIT_MINUTES, UNIT_HOURS };
+enum { UNIT_ML = 1, UNIT_OZ, UNIT_MINUTES, UNIT_HOURS, UNIT_DAYS /* a SPAN's only */ };
 enum {
     CMD_TOTAL = 1,
     CMD_LAST,
@@ -32,8 +32,23 @@ enum {
     CMD_THANKS,
     CMD_GOODNIGHT,
     CMD_UNITS,   /* "units oz": the family's units (the unit after) */
+    /* What the bot says on its own (#17); `sched` tells "stop reminders"
+     * and "reminders" from "remind" */
+    CMD_REMIND,  /* "remind me", "reminders", "stop reminders" */
+    CMD_ALERT,   /* "alert", "alert off" */
+    CMD_SUMMARY, /* "daily summary", "summary off" */
+    CMD_NEXT,    /* "next", "when is the next feed due" */
     CMD_UNKNOWN /* a slash command we do not have */
 };
+
+/* phrase_token.sched of a schedule's COMMAND: what its words say alone
+ * ("reminders": show them; "stop reminders": off; "remind": nothing yet). */
+enum { SCHED_NONE = 0, SCHED_SHOW, SCHED_OFF };
+
+/* phrase_token.sub of a SPAN, how long written after a schedule's command
+ * word ("remind me in 3h", "remind every 90 min", "alert after 4 hours",
+ * "alert 4h"): micro is the value in `unit` (0: a number without one). */
+enum { SPAN_IN = 1, SPAN_EVERY, SPAN_AFTER, SPAN_BARE };
 
 /* phrase_token.sub of a SIDE: "left", "right", "each side" (as many
  * minutes on each), "both sides" (the minutes are both's). */
@@ -67,6 +82,7 @@ typedef struct {
                           the breast ("left boob") */
     int slash;         /* COMMAND: written as /command */
     int corrected;     /* read as the known word it is one typo away from */
+    int sched;         /* COMMAND of a schedule: SCHED_* */
     int near_misses;   /* WORD: how many known words it is one typo from */
 } phrase_token;
 
@@ -76,6 +92,8 @@ typedef struct {
                       babies' names) */
     int tokens;    /* tokens returned so far */
     int last;      /* the code of the last token returned (0: none) */
+    int schedule;  /* a schedule's command word was read: how long it is
+                      ("in 3h", "every 90 min", "4h") is one SPAN token */
 } phrase_lexer;
 
 void phrase_lexer_init(phrase_lexer *lx, const char *text, size_t len);
@@ -131,6 +149,12 @@ typedef struct {
     phrase_token range_tok;
     int units;        /* PHRASE_UNITS_* named after "units" */
     phrase_token units_tok;
+    /* A schedule (#17): its command word said "off" or "show" (SCHED_*,
+     * any of its words); how long ("in 3h", a SPAN) */
+    int sched_off, sched_show;
+    phrase_token sched_tok; /* the last of its words */
+    int spans;
+    phrase_token span_tok;
     /* the previous token, to judge a number glued to a word ("3pn") */
     int prev_code;
     phrase_token prev;
@@ -192,6 +216,9 @@ void phrase_add_range(phrase_ctx *ctx, const phrase_token *dash,
                       const phrase_token *end, int hour);
 void phrase_add_range_start(phrase_ctx *ctx, const phrase_token *start,
                             const phrase_token *end);
+/* "in 3h", "every 90 min", "after 4 hours", "4h" after a schedule's
+ * command word (a SPAN). */
+void phrase_add_span(phrase_ctx *ctx, const phrase_token *t);
 /* "units oz": the unit a command names (only "units" takes one). */
 void phrase_add_units(phrase_ctx *ctx, const phrase_token *command,
                       const phrase_token *unit);
