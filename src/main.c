@@ -10,6 +10,7 @@ static const char usage[] =
     "\n"
     "Commands:\n"
     "  chat     talk to the bot in the terminal, on a local store\n"
+    "  tick     say the reminders, alerts and summaries that are due\n"
     "  parse    show how a feeding phrase is understood (milkbot parse --help)\n"
     "  lambda   the AWS Lambda custom runtime (also run as \"bootstrap\")\n"
     "  invoke EVENT.json\n"
@@ -36,6 +37,7 @@ int main(int argc, char **argv) {
     const char *command = argv[1];
     if (strcmp(command, "parse") == 0) return cli_parse(argc - 1, argv + 1);
     if (strcmp(command, "chat") == 0) return cli_chat(argc - 1, argv + 1);
+    if (strcmp(command, "tick") == 0) return cli_tick(argc - 1, argv + 1);
     if (strcmp(command, "invoke") == 0) return cli_invoke(argc - 1, argv + 1);
     if (strcmp(command, "lambda") == 0) return cli_lambda();
     if (strcmp(command, "webhook") == 0 || strcmp(command, "commands") == 0)

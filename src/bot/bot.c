@@ -159,8 +159,7 @@ void bot_add_feeding_line(bot_turn *t, const store_feeding *f) {
 }
 
 /* Starts a message's context: the family's zone and local today. */
-static int begin_turn(bot *b, const bot_message *m, bot_result *out,
-                      bot_turn *t) {
+int bot_begin_turn(bot *b, const bot_message *m, bot_result *out, bot_turn *t) {
     store_settings settings;
     memset(out, 0, sizeof *out);
     reply_clear(&out->reply);
@@ -190,7 +189,7 @@ static int begin_turn(bot *b, const bot_message *m, bot_result *out,
 
 int bot_handle(bot *b, const bot_message *m, bot_result *out) {
     bot_turn t;
-    if (begin_turn(b, m, out, &t) != BOT_OK) return BOT_STORE_FAILED;
+    if (bot_begin_turn(b, m, out, &t) != BOT_OK) return BOT_STORE_FAILED;
     if (m->edited) return bot_edit(&t);
 
     /* A message of several lines is several feedings. */
@@ -217,6 +216,10 @@ int bot_handle(bot *b, const bot_message *m, bot_result *out) {
     case PHRASE_UNITS: return bot_units(&t, &r);
     case PHRASE_HELP: return bot_help(&t);
     case PHRASE_GREETING: return bot_greeting(&t, r.greeting);
+    case PHRASE_REMIND: return bot_remind(&t, &r);
+    case PHRASE_ALERT: return bot_alert(&t, &r);
+    case PHRASE_SUMMARY: return bot_summary(&t, &r);
+    case PHRASE_NEXT: return bot_next(&t);
     default:
         reply_add(&out->reply, "\xF0\x9F\xA4\x94 "); /* 🤔 */
         reply_add_sentence(&out->reply, r.message);
@@ -246,6 +249,12 @@ static int line_for_the_bot(const phrase *p, int words) {
      * different" would try) only when asked by name */
     case PHRASE_TIMEZONE: return p->said_command && p->zone[0] == '\0';
     case PHRASE_UNITS: return p->said_command && p->units == PHRASE_UNITS_ASK;
+    case PHRASE_NEXT: return p->said_command;
+    /* asking what is set, yes; setting a reminder, an alert or a summary
+     * ("remind me in 3h" said to a partner) only when asked by name */
+    case PHRASE_REMIND:
+    case PHRASE_ALERT:
+    case PHRASE_SUMMARY: return p->said_command && p->schedule == PHRASE_SCHEDULE_SHOW;
     default: return 0; /* undo, corrections, greetings */
     }
 }
@@ -312,7 +321,7 @@ int bot_undo_feeding(bot *b, const char *family, int64_t chat_id,
                      .message_id = message_id, .now_ms = now_ms,
                      .entered_ms = now_ms, .text = ""};
     bot_turn t;
-    if (begin_turn(b, &m, out, &t) != BOT_OK) return BOT_STORE_FAILED;
+    if (bot_begin_turn(b, &m, out, &t) != BOT_OK) return BOT_STORE_FAILED;
     store_feeding removed[STORE_BABIES_MAX];
     int n = 0;
     if (babies < 1 || babies > STORE_BABIES_MAX || line >= BABY_LINE_STEP) babies = 1;
@@ -342,7 +351,7 @@ int bot_put_back(bot *b, const char *family, int64_t chat_id,
                      .message_id = correction_id, .now_ms = now_ms,
                      .entered_ms = now_ms, .text = ""};
     bot_turn t;
-    if (begin_turn(b, &m, out, &t) != BOT_OK) return BOT_STORE_FAILED;
+    if (bot_begin_turn(b, &m, out, &t) != BOT_OK) return BOT_STORE_FAILED;
     store_feeding now;
     int outcome;
     if (b->store->ops->put_back(b->store, family, chat_id, correction_id,

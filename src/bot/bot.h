@@ -115,4 +115,43 @@ int bot_put_back(bot *b, const char *family, int64_t chat_id,
                  int64_t correction_id, const char *press, int64_t now_ms,
                  bot_result *out);
 
+/* What the bot says on its own (#17): reminders, the "no feed for a
+ * while" alert and the daily summary, of every family, when due.
+ *
+ * A tick (every minute: EventBridge Scheduler on AWS, `milkbot tick`
+ * locally) finds the due schedules, and for each one first claims it in
+ * the store (claim_schedule: it moves on to its next due time only if it
+ * is still as found), then says it through `say`. So a tick retried, or
+ * two at once, says each thing once: the claim is the conditional update
+ * both meet in. A `say` that fails gives the schedule back, and the next
+ * tick tries again. A process that dies between claim and say loses that
+ * one message: never twice, at most once (Telegram's sendMessage has no
+ * key to make a repeated send harmless). */
+/* Says `text` in sc's chat. Returns 0 when said, -1 when it failed and
+ * may work later (given back: the next tick tries again), 1 when it can
+ * never be said (the chat is gone: not tried again), with why in err. */
+typedef int (*bot_say_fn)(void *ctx, const store_schedule *sc,
+                          const char *text, char *err, size_t errlen);
+
+typedef struct {
+    int due;      /* due schedules found */
+    int said;     /* messages said */
+    int moved;    /* claimed and moved on with nothing to say (an alert
+                     whose gap a feeding ended, a summary of a zone that
+                     changed) */
+    int lost;     /* claimed first by another tick: not said here */
+    int failed;   /* say failed: given back for the next tick */
+    int refused;  /* say can never work (the chat is gone): dropped */
+    char error[STORE_ERR_MAX]; /* a store's or say's last error, for logs */
+} bot_tick_result;
+
+/* The tick at now_ms: `claim` names this attempt (random, unique; see
+ * store.h). Only schedules of chat `only_chat` of family `only_family`
+ * are taken when these are given (0, NULL: all), so that a terminal chat
+ * never takes another chat's. Returns BOT_OK, or
+ * BOT_STORE_FAILED when the store could not be read (what was said stays
+ * said). */
+int bot_tick(bot *b, int64_t now_ms, const char *claim, const char *only_family,
+             int64_t only_chat, bot_say_fn say, void *ctx, bot_tick_result *out);
+
 #endif

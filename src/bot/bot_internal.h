@@ -96,4 +96,33 @@ void bot_day_count(bot_turn *t, bot_day *d, const store_feeding *f);
 /* "babies", "babies Mia Leo" (bot_report.c). */
 int bot_babies_command(bot_turn *t, const resolved *r);
 
+/* Starts the context of a message (begin_turn): the family's settings,
+ * zone and local today. */
+int bot_begin_turn(bot *b, const bot_message *m, bot_result *out, bot_turn *t);
+/* "120 ml milk at 12:30 today (Anna), 2h 5m ago" */
+void bot_add_last(bot_turn *t, const store_feeding *f);
+/* Reminders, the alert, the daily summary and "next" (bot_schedule.c). */
+int bot_remind(bot_turn *t, const resolved *r);
+int bot_alert(bot_turn *t, const resolved *r);
+int bot_summary(bot_turn *t, const resolved *r);
+int bot_next(bot_turn *t);
+/* The instants of the feedings from from_ms to to_ms, each once (a "both"
+ * line's feedings share one), in time order; returns how many (at most
+ * max), or -1 when the store failed (t->err). */
+int bot_feed_times(bot_turn *t, int64_t from_ms, int64_t to_ms, int64_t *at,
+                   int max);
+
+/* An alert looks again this often at most, once it has said a gap (a
+ * feeding entered late, with an earlier time, starts a gap of its own). */
+#define BOT_ALERT_RECHECK_MS (60LL * 60 * 1000)
+/* When an alert of gap_min minutes is next due, from the latest feeding
+ * (found) and the one it last alerted about (last_ms). */
+int64_t bot_alert_due(int64_t now_ms, const store_feeding *latest, int found,
+                      int gap_min, int64_t last_ms);
+/* "next": the feedings of the 24 hours before now_ms, their number, the
+ * last one's instant and their average interval (0 with fewer than 2).
+ * Returns -1 when the store failed (t->err). */
+int bot_next_estimate(bot_turn *t, int64_t now_ms, int64_t *last_ms,
+                      int64_t *interval_ms, int *feeds);
+
 #endif

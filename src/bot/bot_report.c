@@ -123,7 +123,7 @@ int bot_since(bot_turn *t, const resolved *asked) {
 }
 
 /* "120 ml milk at 06:00 today (Alex), 3h ago" */
-static void add_last(bot_turn *t, const store_feeding *f) {
+void bot_add_last(bot_turn *t, const store_feeding *f) {
     reply_text *r = &t->out->reply;
     clock_local at;
     bot_local(t, f->at_ms, &at);
@@ -190,11 +190,11 @@ static int last_of_each(bot_turn *t) {
             }
         reply_newline(r);
         reply_add(r, "%s: ", t->babies.names[b]);
-        if (last) add_last(t, last);
+        if (last) bot_add_last(t, last);
         else reply_add(r, "none in the last week");
         if (session && session != last) { /* a bottle since: the session before */
             reply_add(r, "; last nursing: ");
-            add_last(t, session);
+            bot_add_last(t, session);
         }
         if (session) add_next_side(t, session);
     }
@@ -218,14 +218,14 @@ int bot_last(bot_turn *t) {
         return BOT_OK;
     }
     reply_add(r, "Last feed: ");
-    add_last(t, &f);
+    bot_add_last(t, &f);
     if (f.kind != PHRASE_NURSING) { /* a bottle since: the session before it */
         int64_t until = t->msg->now_ms + RESOLVE_FUTURE_TOLERANCE_MS + 1;
         if (last_session(t, until, &f, &found) != STORE_OK) return bot_store_failed(t);
         if (!found) return BOT_OK;
         reply_newline(r);
         reply_add(r, "Last nursing: ");
-        add_last(t, &f);
+        bot_add_last(t, &f);
     }
     add_next_side(t, &f);
     return BOT_OK;

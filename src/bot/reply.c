@@ -144,6 +144,15 @@ void reply_add_total(reply_text *r, int total_ml, int feeds, int sessions, int m
     }
 }
 
+void reply_add_duration(reply_text *r, int64_t minutes) {
+    if (minutes < 60)
+        reply_add(r, "%lld min", (long long)minutes);
+    else if (minutes % 60)
+        reply_add(r, "%lldh %lldm", (long long)(minutes / 60), (long long)(minutes % 60));
+    else
+        reply_add(r, "%lldh", (long long)(minutes / 60));
+}
+
 void reply_add_since(reply_text *r, int64_t since_ms) {
     int64_t minutes = since_ms / 60000;
     if (minutes < 1) {

@@ -49,6 +49,8 @@ void reply_add_date(reply_text *r, clock_date date);
 /* "340 ml in 3 feeds", "340 ml in 3 feeds + 2 nursing sessions (35
  * min)", "2 nursing sessions (35 min)", or "no feeds" */
 void reply_add_total(reply_text *r, int total_ml, int feeds, int sessions, int minutes);
+/* A length of time: "3h", "3h 10m", "45 min" */
+void reply_add_duration(reply_text *r, int64_t minutes);
 /* "2h 15m ago", "just now", "1d 3h ago" */
 void reply_add_since(reply_text *r, int64_t since_ms);
 

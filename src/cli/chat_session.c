@@ -1,6 +1,8 @@
 /* chat_session.c -- see chat_session.h. */
 #include "chat_session.h"
 
+#include "lambda/tick_event.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,8 +100,44 @@ static int number(chat_session *cs, int slot, reply_text *out) {
     return -1;
 }
 
+static int say_in_chat(void *ctx, const store_schedule *sc, const char *text,
+                       char *err, size_t errlen) {
+    (void)sc;
+    (void)err;
+    (void)errlen;
+    reply_text *due = ctx;
+    if (due->len) reply_add(due, "\n");
+    reply_add(due, "%s", text);
+    return 0;
+}
+
+/* The bot's own clock, as the session's passes a time: what is due in this
+ * chat is said (and taken, as a tick would: once) into *due. Returns
+ * whether anything was. */
+static int tick(chat_session *cs, int64_t now_ms, reply_text *due) {
+    char claim[33];
+    bot_tick_result result;
+    reply_clear(due);
+    if (tick_claim_name(claim) != 0) return 0;
+    if (bot_tick(cs->bot, now_ms, claim, cs->family, cs->chat_id, say_in_chat,
+                 due, &result) != BOT_OK)
+        cs->store_failed = 1;
+    return due->len > 0;
+}
+
+/* *out, after what the clock said before it (a blank line between). */
+static void after_due(const reply_text *due, reply_text *out) {
+    if (due->len == 0) return;
+    reply_text both = *due;
+    reply_add(&both, "\n\n%s", out->text);
+    *out = both;
+}
+
 static int send_new(chat_session *cs, const char *text, size_t len,
                     reply_text *out) {
+    reply_text due;
+    due.oz = out->oz;
+    tick(cs, session_now(cs), &due);
     int slot = cs->nsent % CHAT_HISTORY;
     if (cs->nsent >= CHAT_HISTORY) free(cs->sent[slot].text);
     char *copy = malloc(len + 1);
@@ -112,9 +150,11 @@ static int send_new(chat_session *cs, const char *text, size_t len,
     cs->sent[slot].text = copy;
     cs->sent[slot].len = len;
     cs->nsent++;
-    if (number(cs, slot, out) != 0) return 1;
-    return deliver(cs, cs->chat_id, cs->sent[slot].id, copy, len,
-                   cs->sent[slot].now_ms, 0, out);
+    if (number(cs, slot, out) == 0)
+        deliver(cs, cs->chat_id, cs->sent[slot].id, copy, len,
+                cs->sent[slot].now_ms, 0, out);
+    after_due(&due, out);
+    return 1;
 }
 
 static int last_slot(const chat_session *cs) {
@@ -194,7 +234,7 @@ static int chat_command(chat_session *cs, const char *line, reply_text *out) {
             return 1;
         }
         cs->fixed_now = 1;
-        return 0;
+        return tick(cs, cs->now_ms, out); /* what came due meanwhile */
     }
     if ((args = command_args(line, ":user")) != NULL && args[0]) {
         snprintf(cs->user, sizeof cs->user, "%s", args);

@@ -11,10 +11,14 @@
  *   :again #N              message N is delivered again
  *   :edit TEXT             the last message is edited to TEXT
  *   :edit #N TEXT          message N is edited to TEXT
- *   :now RFC3339           the clock is fixed at that instant
+ *   :now RFC3339           the clock is fixed at that instant, and what
+ *                          came due by then is said (#17)
  *   :user NAME             the next messages come from NAME
  *   :chat N                the next messages are written in chat N
  *   :help                  lists these
+ * The bot's own clock runs with the session's: before each message, and
+ * at :now, the reminders, alerts and summaries of this chat that are due
+ * are said (and taken, once, as `milkbot tick` would).
  * A user is known by their name here (chat_session_user_id): two names are
  * two parents, each with their own "undo", sharing the family's log. */
 #ifndef MILKBOT_CHAT_SESSION_H

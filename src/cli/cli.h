@@ -59,6 +59,8 @@ int cli_invoke(int argc, char **argv);
 int cli_telegram(int argc, char **argv);
 /* milkbot lambda, or started as "bootstrap": see lambda_command.c */
 int cli_lambda(void);
+/* milkbot tick: see tick_command.c */
+int cli_tick(int argc, char **argv);
 /* milkbot create-table: see table_command.c */
 int cli_create_table(int argc, char **argv);
 

@@ -20,6 +20,10 @@
  *   AWS_REGION, AWS_* credentials, AWS_ENDPOINT_URL_{DYNAMODB,SSM}: as the
  *                            SDKs read them (aws/aws_config.h)
  *
+ * Besides webhooks, the function's own clock invokes it every minute with
+ * a tick event (lambda/tick_event.h): what is due is said through the Bot
+ * API's sendMessage (bot.h, bot_tick), and logged as counts only.
+ *
  * Init overlaps its two network waits: the secrets are read from SSM on a
  * thread while this one connects to DynamoDB (TCP and TLS) and loads the
  * zone rules, so the first message finds both connections open. */
@@ -30,6 +34,7 @@
 #include "clock/clock.h"
 #include "lambda/log.h"
 #include "lambda/runtime.h"
+#include "lambda/tick_event.h"
 #include "store/store.h"
 #include "store/store_dynamodb.h"
 #include "telegram/bot_api.h"
@@ -144,6 +149,47 @@ static int secret_rotated(app *a, const lambda_invocation *inv, int64_t now,
     return status == 0;
 }
 
+static int send_say(void *ctx, const store_schedule *sc, const char *text,
+                    char *err, size_t errlen) {
+    return tg_api_send_message(ctx, sc->chat_id, text, err, errlen);
+}
+
+/* A tick of the scheduler: what is due is said. The invocation always
+ * succeeds (a retried tick would only find less to do; what could not be
+ * said waits for the next tick), and answers with its counts. */
+static void handle_tick(app *a, const lambda_invocation *inv,
+                        const tick_event *tick, int64_t start,
+                        lambda_answer *answer) {
+    char claim[33];
+    bot_tick_result r;
+    memset(&r, 0, sizeof r);
+    int status = BOT_STORE_FAILED;
+    if (tick_claim_name(claim) != 0)
+        snprintf(r.error, sizeof r.error, "no randomness to name this tick with");
+    else
+        status = bot_tick(a->bot, start, claim, NULL, 0, send_say, a->api, &r);
+    cJSON *fields = cJSON_CreateObject();
+    cJSON_AddStringToObject(fields, "scheduled", tick->scheduled);
+    cJSON_AddNumberToObject(fields, "attempt", tick->attempt);
+    cJSON_AddNumberToObject(fields, "due", r.due);
+    cJSON_AddNumberToObject(fields, "said", r.said);
+    cJSON_AddNumberToObject(fields, "moved", r.moved);
+    cJSON_AddNumberToObject(fields, "lost", r.lost);
+    cJSON_AddNumberToObject(fields, "failed", r.failed);
+    cJSON_AddNumberToObject(fields, "refused", r.refused);
+    if (r.error[0]) cJSON_AddStringToObject(fields, "note", r.error);
+    cJSON_AddNumberToObject(fields, "ms", (double)(clock_now_ms() - start));
+    log_line(status != BOT_OK || r.failed ? "error" : "info", inv->request_id,
+             "tick", fields);
+    char *response = malloc(200);
+    if (response)
+        snprintf(response, 200,
+                 "{\"due\":%d,\"said\":%d,\"moved\":%d,\"lost\":%d,"
+                 "\"failed\":%d,\"refused\":%d}",
+                 r.due, r.said, r.moved, r.lost, r.failed, r.refused);
+    answer->response = response;
+}
+
 static void handle(void *context, const lambda_invocation *inv,
                    lambda_answer *answer) {
     app *a = context;
@@ -153,6 +199,11 @@ static void handle(void *context, const lambda_invocation *inv,
     int64_t deadline = inv->deadline_ms ? inv->deadline_ms - DEADLINE_MARGIN_MS : 0;
     if (a->dynamodb) dynamo_set_deadline(a->dynamodb, deadline);
     tg_api_set_deadline(a->api, deadline);
+    tick_event tick;
+    if (tick_event_parse(inv->event, inv->len, &tick)) {
+        handle_tick(a, inv, &tick, start, answer);
+        return;
+    }
     webhook_result result;
     char *response = webhook_handle(&a->config, a->bot, a->api, inv->event,
                                     inv->len, start, &result);

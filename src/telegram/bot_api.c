@@ -15,6 +15,7 @@ struct tg_api {
     char base[4200];
     buffer body;
     int64_t deadline_ms;
+    int error_code; /* Telegram's error_code of the last call; 0: none */
 };
 
 tg_api *tg_api_new(const char *base_url, const char *token, char *err,
@@ -51,6 +52,7 @@ int tg_api_call(tg_api *a, const char *method, const cJSON *params, char *err,
 int tg_api_call_result(tg_api *a, const char *method, const cJSON *params,
                        cJSON **result, char *err, size_t errlen) {
     if (result) *result = NULL;
+    a->error_code = 0;
     long budget = deadline_budget_ms(a->deadline_ms, 5000);
     if (budget == 0) {
         snprintf(err, errlen, "%s: no time left before the deadline", method);
@@ -90,9 +92,28 @@ int tg_api_call_result(tg_api *a, const char *method, const cJSON *params,
     int ok = cJSON_IsTrue(cJSON_GetObjectItem(answer, "ok"));
     if (ok && result) *result = cJSON_DetachItemFromObject(answer, "result");
     if (!ok) {
+        cJSON *code = cJSON_GetObjectItem(answer, "error_code");
+        if (cJSON_IsNumber(code)) a->error_code = code->valueint;
         const char *why = cJSON_GetStringValue(cJSON_GetObjectItem(answer, "description"));
         snprintf(err, errlen, "%s: %.200s", method, why ? why : "no answer");
     }
     cJSON_Delete(answer);
     return ok ? 0 : -1;
+}
+
+int tg_api_send_message(tg_api *a, int64_t chat_id, const char *text, char *err,
+                        size_t errlen) {
+    cJSON *params = cJSON_CreateObject();
+    if (params == NULL || cJSON_AddNumberToObject(params, "chat_id", (double)chat_id) == NULL ||
+        cJSON_AddStringToObject(params, "text", text) == NULL) {
+        cJSON_Delete(params);
+        snprintf(err, errlen, "sendMessage: out of memory");
+        return -1;
+    }
+    int status = tg_api_call(a, "sendMessage", params, err, errlen);
+    cJSON_Delete(params);
+    if (status == 0) return 0;
+    /* 400 (chat not found), 403 (blocked, kicked): saying it again will
+     * not help; 429, 5xx and the network may */
+    return a->error_code == 400 || a->error_code == 403 ? 1 : -1;
 }

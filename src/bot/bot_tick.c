@@ -1,0 +1,258 @@
+/* bot_tick.c -- the bot's own clock (#17): what is due, said once.
+ *
+ * A tick asks the store for every family's due schedules (one Query on
+ * DynamoDB), and for each one works out what to say and when it is next
+ * due, then claims it (a conditional update: only a schedule still as it
+ * was found moves on) and only then says it. bot.h says why that is at most
+ * once, and never twice, whatever ticks overlap or are retried.
+ *
+ * What each kind says, in the family's zone and units:
+ *  - a reminder: the last feed and how long ago; a repeating one moves on
+ *    by its period (past any ticks missed: one message, not a backlog);
+ *  - the alert: nothing while the last feeding's gap has not reached the
+ *    family's time (it moves to the end of that gap), else the gap, once:
+ *    it remembers the feeding it alerted about and looks again later;
+ *  - the summary: the day so far, its average interval, and the last 7
+ *    days' average; next at the same local time tomorrow, whatever the
+ *    clocks do in between. A summary more than SUMMARY_LATE_MS late (the
+ *    clock was off) is not said: the next one is. */
+#include "bot_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define MINUTE_MS 60000LL
+#define SUMMARY_LATE_MS (60LL * 60 * 1000)
+#define WEEK_DAYS 7
+
+/* The first instant after `after_ms` at which the zone's clocks show
+ * hour:minute (a time the clocks skip: the instant after the gap). */
+static int64_t next_local_time(clock_zone *zone, int64_t after_ms, int hour,
+                               int minute) {
+    clock_local now;
+    clock_to_local(zone, after_ms, &now);
+    for (int d = 0; d <= 2; d++) {
+        int64_t at = clock_from_local(zone, clock_date_add(now.date, d), hour, minute);
+        if (at > after_ms) return at;
+    }
+    return after_ms + 24 * 3600 * 1000LL; /* not reached: a day has a time */
+}
+
+static int latest(bot_turn *t, store_feeding *f, int *found) {
+    return t->bot->store->ops->latest_before(t->bot->store, t->msg->family,
+                                             t->msg->now_ms + RESOLVE_FUTURE_TOLERANCE_MS + 1,
+                                             f, found, t->err);
+}
+
+static int say_reminder(bot_turn *t, const store_schedule *sc) {
+    reply_text *r = &t->out->reply;
+    store_feeding f;
+    int found;
+    if (latest(t, &f, &found) != STORE_OK) return -1;
+    reply_add(r, "\xE2\x8F\xB0 Reminder");
+    if (sc->kind == STORE_REMIND_EVERY) {
+        reply_add(r, " (every ");
+        reply_add_duration(r, sc->every_min);
+        reply_add(r, ")");
+    }
+    if (found) {
+        reply_add(r, ". Last feed: ");
+        bot_add_last(t, &f);
+        reply_add(r, ".");
+    } else {
+        reply_add(r, ". No feed recorded yet.");
+    }
+    return 0;
+}
+
+/* The day's average interval between feeds ("one every 3h 10m"), when it
+ * had two or more. */
+static int add_interval(bot_turn *t, const bot_day *d) {
+    int64_t at[64];
+    int64_t to = d->to_ms < t->msg->now_ms + 1 ? d->to_ms : t->msg->now_ms + 1;
+    int n = bot_feed_times(t, d->from_ms, to, at, 64);
+    if (n < 0) return -1;
+    if (n >= 2) {
+        reply_add(&t->out->reply, ", one every ");
+        reply_add_duration(&t->out->reply, (at[n - 1] - at[0]) / (n - 1) / MINUTE_MS);
+        reply_add(&t->out->reply, " on average");
+    }
+    return 0;
+}
+
+static int say_summary(bot_turn *t, const store_schedule *sc) {
+    reply_text *r = &t->out->reply;
+    clock_local due;
+    bot_local(t, sc->due_ms, &due);
+    bot_day d;
+    if (bot_day_total(t, due.date, NULL, &d) != STORE_OK) return -1;
+    reply_add(r, "\xF0\x9F\x93\x8A ");
+    reply_add_day_heading(r, due.date, t->today);
+    reply_add(r, " so far (");
+    reply_add_date(r, due.date);
+    reply_add(r, ", %02d:%02d): ", due.hour, due.minute);
+    bot_add_day_total(t, &d);
+    bot_add_split(t, d.baby_ml);
+    if (add_interval(t, &d) != 0) return -1;
+    reply_add(r, ".");
+
+    /* the 7 whole days before: their average, over the days with feeds */
+    int64_t from = clock_from_local(t->zone, clock_date_add(due.date, -WEEK_DAYS), 0, 0);
+    store_list list = {0};
+    if (t->bot->store->ops->list_amounts(t->bot->store, t->msg->family, from,
+                                         d.from_ms, &list, t->err) != STORE_OK) {
+        store_list_free(&list);
+        return -1;
+    }
+    int ml[WEEK_DAYS] = {0}, feeds[WEEK_DAYS] = {0}, any[WEEK_DAYS] = {0};
+    for (size_t i = 0; i < list.count; i++) {
+        clock_local at;
+        bot_local(t, list.items[i].at_ms, &at);
+        int64_t k = clock_date_diff(at.date, due.date) - 1; /* 0: yesterday */
+        if (k < 0 || k >= WEEK_DAYS) continue;
+        any[k] = 1;
+        if (list.items[i].kind != PHRASE_NURSING) {
+            ml[k] += list.items[i].amount_ml;
+            feeds[k]++;
+        }
+    }
+    store_list_free(&list);
+    int days = 0, sum_ml = 0, sum_feeds = 0;
+    for (int k = 0; k < WEEK_DAYS; k++) {
+        days += any[k];
+        sum_ml += ml[k];
+        sum_feeds += feeds[k];
+    }
+    reply_newline(r);
+    if (days == 0) {
+        reply_add(r, "The 7 days before: nothing recorded to compare with.");
+        return 0;
+    }
+    int avg = (sum_ml + days / 2) / days;
+    reply_add(r, "The 7 days before: ");
+    reply_add_amount(r, avg);
+    reply_add(r, " in %d.%d feeds a day on average", sum_feeds / days,
+              (sum_feeds * 10 / days) % 10);
+    if (days < WEEK_DAYS) reply_add(r, " (over the %d day%s with feeds)", days, days == 1 ? "" : "s");
+    reply_add(r, ". ");
+    reply_add_day_heading(r, due.date, t->today);
+    if (d.total_ml == avg) {
+        reply_add(r, " so far: the same.");
+    } else {
+        reply_add(r, " so far: ");
+        reply_add_amount(r, d.total_ml > avg ? d.total_ml - avg : avg - d.total_ml);
+        reply_add(r, " %s.", d.total_ml > avg ? "more" : "less");
+    }
+    return 0;
+}
+
+/* What the schedule says now (t's reply; empty: nothing), its next due
+ * time and the feeding an alert is about. Returns -1 when the store
+ * failed. */
+static int plan(bot_turn *t, const store_schedule *sc, int64_t now_ms,
+                int64_t *next, int64_t *last) {
+    *next = 0;
+    *last = sc->last_ms;
+    switch (sc->kind) {
+    case STORE_REMIND_ONCE:
+        return say_reminder(t, sc);
+    case STORE_REMIND_EVERY: {
+        int64_t every = (int64_t)(sc->every_min > 0 ? sc->every_min : 60) * MINUTE_MS;
+        *next = sc->due_ms + every;
+        if (*next <= now_ms) *next += ((now_ms - *next) / every + 1) * every;
+        return say_reminder(t, sc);
+    }
+    case STORE_ALERT: {
+        store_feeding f;
+        int found;
+        if (latest(t, &f, &found) != STORE_OK) return -1;
+        int64_t gap = (int64_t)sc->every_min * MINUTE_MS;
+        if (found && f.at_ms != sc->last_ms && f.at_ms + gap <= now_ms) {
+            reply_add(&t->out->reply, "\xE2\x9A\xA0\xEF\xB8\x8F No feed recorded for ");
+            reply_add_duration(&t->out->reply, (now_ms - f.at_ms) / MINUTE_MS);
+            reply_add(&t->out->reply, " (the alert is at ");
+            reply_add_duration(&t->out->reply, sc->every_min);
+            reply_add(&t->out->reply, "). Last feed: ");
+            bot_add_last(t, &f);
+            reply_add(&t->out->reply, ".");
+            *last = f.at_ms;
+        }
+        *next = bot_alert_due(now_ms, &f, found, sc->every_min, *last);
+        if (*next <= now_ms) *next = now_ms + MINUTE_MS;
+        return 0;
+    }
+    case STORE_SUMMARY: {
+        clock_local due;
+        bot_local(t, sc->due_ms, &due);
+        int64_t meant = clock_from_local(t->zone, due.date, sc->hour, sc->minute);
+        *next = next_local_time(t->zone, now_ms, sc->hour, sc->minute);
+        /* set in another zone (the family's changed since), or the clock
+         * was off for long: the next one is said, not this one */
+        if (meant != sc->due_ms || now_ms - sc->due_ms > SUMMARY_LATE_MS) return 0;
+        return say_summary(t, sc);
+    }
+    }
+    return 0;
+}
+
+int bot_tick(bot *b, int64_t now_ms, const char *claim, const char *only_family,
+             int64_t only_chat, bot_say_fn say, void *ctx, bot_tick_result *out) {
+    store *s = b->store;
+    store_schedule due[STORE_DUE_MAX];
+    size_t n = 0;
+    memset(out, 0, sizeof *out);
+    if (s->ops->due_schedules(s, now_ms, due, STORE_DUE_MAX, &n, out->error) != STORE_OK)
+        return BOT_STORE_FAILED;
+    int failed = 0;
+    for (size_t i = 0; i < n; i++) {
+        const store_schedule *sc = &due[i];
+        if ((only_chat && sc->chat_id != only_chat) ||
+            (only_family && strcmp(sc->family, only_family) != 0))
+            continue;
+        out->due++;
+        bot_message m = {.family = sc->family, .chat_id = sc->chat_id,
+                         .now_ms = now_ms, .entered_ms = now_ms, .text = ""};
+        bot_result result;
+        bot_turn t;
+        int64_t next, last;
+        if (bot_begin_turn(b, &m, &result, &t) != BOT_OK ||
+            plan(&t, sc, now_ms, &next, &last) != 0) {
+            snprintf(out->error, sizeof out->error, "%s", t.err);
+            failed = 1;
+            continue;
+        }
+        int won = 0;
+        if (s->ops->claim_schedule(s, sc, next, last, claim, &won, out->error) != STORE_OK) {
+            failed = 1;
+            continue;
+        }
+        if (!won) {
+            out->lost++;
+            continue;
+        }
+        if (result.reply.len == 0) {
+            out->moved++;
+            continue;
+        }
+        char why[STORE_ERR_MAX];
+        int said = say(ctx, sc, result.reply.text, why, sizeof why);
+        if (said == 0) {
+            out->said++;
+            continue;
+        }
+        snprintf(out->error, sizeof out->error, "%s", why);
+        if (said > 0) {
+            out->refused++;
+            continue;
+        }
+        /* not said: back as it was, for the next tick */
+        out->failed++;
+        store_schedule taken = *sc;
+        taken.due_ms = next;
+        taken.last_ms = last;
+        int back = 0;
+        char ignored[STORE_ERR_MAX];
+        s->ops->claim_schedule(s, &taken, sc->due_ms, sc->last_ms, claim, &back, ignored);
+    }
+    return failed ? BOT_STORE_FAILED : BOT_OK;
+}
