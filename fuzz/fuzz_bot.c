@@ -11,7 +11,10 @@
  * chat with the bot, both writing in the family's one log. Beyond crashes,
  * leaks and UB, it checks that every reply is non-empty, bounded and valid
  * UTF-8, that the store never fails, and that a redelivered message never
- * records anything. */
+ * records anything. When the clock moves, the bot's own clock ticks (#17):
+ * the reminders, alerts and summaries the conversation set that are due
+ * are said (valid text, like a reply), and a second tick at the same time
+ * says nothing: each is said once. */
 #include "bot/bot.h"
 #include "clock/clock.h"
 #include "store/store.h"
@@ -37,11 +40,12 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
     return 0;
 }
 
-/* A reply is text a person reads: non-empty, bounded, valid UTF-8, and no
- * control characters but line breaks. */
-static void check_reply(const bot_result *r) {
-    const unsigned char *t = (const unsigned char *)r->reply.text;
-    size_t len = strlen(r->reply.text);
+/* A reply, or what the bot says on its own, is text a person reads:
+ * non-empty, bounded, valid UTF-8, and no control characters but line
+ * breaks. */
+static void check_text(const char *text) {
+    const unsigned char *t = (const unsigned char *)text;
+    size_t len = strlen(text);
     if (len == 0 || len >= BOT_REPLY_MAX) abort();
     for (size_t i = 0; i < len;) {
         size_t n = utf8_sequence_length(t + i, len - i);
@@ -50,7 +54,32 @@ static void check_reply(const bot_result *r) {
     }
 }
 
+static void check_reply(const bot_result *r) {
+    check_text(r->reply.text);
+}
+
 #define ZONES (sizeof zones / sizeof zones[0])
+
+static int say_checked(void *ctx, const store_schedule *sc, const char *text,
+                       char *err, size_t errlen) {
+    (void)sc;
+    (void)err;
+    (void)errlen;
+    check_text(text);
+    ++*(int *)ctx;
+    return 0;
+}
+
+/* A tick at now, and the same tick again: the second says nothing (when
+ * the first could take everything due: it takes at most STORE_DUE_MAX). */
+static void tick_twice(bot *b, int64_t now) {
+    bot_tick_result first, again;
+    int said = 0;
+    if (bot_tick(b, now, "fuzz-1", NULL, 0, say_checked, &said, &first) != BOT_OK) abort();
+    if (said != first.said) abort();
+    if (bot_tick(b, now, "fuzz-2", NULL, 0, say_checked, &said, &again) != BOT_OK) abort();
+    if (first.due < STORE_DUE_MAX && (again.said != 0 || again.lost != 0)) abort();
+}
 
 /* One store and one bot per zone serve many inputs, each input in a family
  * of its own (families never see each other), because opening them costs ~0.75 ms
@@ -99,6 +128,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             bot_message m = {.family = family, .who = "Fuzz", .entered_ms = now};
             if ((op & 7) == 7) { /* the clock moves on, by up to ~25 hours */
                 now += (int64_t)(op >> 3) * 47 * 60000;
+                tick_twice(b, now);
             } else if ((op & 7) >= 5 && nsent > 0) {
                 /* an earlier message, edited or delivered again */
                 int i = (int)(op >> 3) % nsent;

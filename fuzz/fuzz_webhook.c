@@ -11,10 +11,15 @@
  * contract allows (never 5xx with a working store; always 200 for a body
  * sent with the right secret, whatever it holds), that any Bot API call
  * in it is valid JSON with a method, and that a header value without
- * escapes gets in exactly when it is the secret, byte for byte. */
+ * escapes gets in exactly when it is the secret, byte for byte. The whole
+ * event also goes through the scheduler's tick decoder (#17), and an event
+ * it takes for a tick runs a tick of the bot's clock on the same store:
+ * every message it says is valid text, and a second tick at the same
+ * time says nothing (each thing is said once). */
 #include "bot/bot.h"
 #include "clock/clock.h"
 #include "store/store.h"
+#include "lambda/tick_event.h"
 #include "webhook/webhook.h"
 
 #include <cjson/cJSON.h>
@@ -80,6 +85,31 @@ static char *event_with_secret(const uint8_t *raw, size_t n, size_t *len) {
     return event;
 }
 
+/* What a tick says is text for a person: non-empty and bounded. */
+static int say_checked(void *ctx, const store_schedule *sc, const char *text,
+                       char *err, size_t errlen) {
+    (void)ctx;
+    (void)sc;
+    (void)err;
+    (void)errlen;
+    size_t len = strlen(text);
+    if (len == 0 || len >= BOT_REPLY_MAX) abort();
+    return 0;
+}
+
+static void tick_checked(const char *event, size_t len, int64_t now_ms) {
+    tick_event t;
+    if (!tick_event_parse(event, len, &t)) return;
+    if (strlen(t.scheduled) >= sizeof t.scheduled ||
+        strlen(t.execution) >= sizeof t.execution || t.attempt < 0 || t.attempt >= 1000)
+        abort();
+    bot_tick_result first, again;
+    if (bot_tick(shared_bot, now_ms, "fuzz-1", NULL, 0, say_checked, NULL, &first) != BOT_OK ||
+        bot_tick(shared_bot, now_ms, "fuzz-2", NULL, 0, say_checked, NULL, &again) != BOT_OK ||
+        (first.due < STORE_DUE_MAX && again.said != 0))
+        abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (size < 1) return 0;
     if (inputs++ % RECYCLE == 0) recycle(); /* memory stays bounded */
@@ -113,6 +143,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         memcpy(event, data + 1, size - 1);
         len = size - 1;
     }
+    tick_checked(event, len, 1795867200000LL + (int64_t)inputs * 3600000);
     webhook_result result;
     char *response = webhook_handle(&config, shared_bot, NULL, event, len,
                                     1795867200000LL, &result);

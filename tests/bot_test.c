@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#define NOW 1795867200000LL /* 2026-11-28T08:00:00Z */
+#define NOW 1795867200000LL /* 2026-11-28T12:00:00Z */
 
 /* What the failing store says: a message for a person, as store.h asks. */
 #define STORE_FAILURE "store: disk I/O error"
@@ -320,6 +320,74 @@ static void test_units_and_sessions(void **state) {
     }
 }
 
+/* What a tick said, and how `say` should answer next. */
+typedef struct {
+    int said, answer;
+    char last[BOT_REPLY_MAX];
+} sayer;
+
+static int record_say(void *ctx, const store_schedule *sc, const char *text,
+                      char *err, size_t errlen) {
+    sayer *s = ctx;
+    (void)sc;
+    if (s->answer != 0) {
+        snprintf(err, errlen, "sendMessage: Bad Gateway");
+        return s->answer;
+    }
+    s->said++;
+    snprintf(s->last, sizeof s->last, "%s", text);
+    return 0;
+}
+
+/* #17: a tick whose store fails, or whose message cannot be sent, leaves
+ * the reminder due: the next tick says it, once. One that can never be
+ * sent (the chat is gone) is not tried again. */
+static void test_tick_failures(void **state) {
+    fixture *fx = *state;
+    bot_result r;
+    sayer s = {0};
+    bot_tick_result t;
+    const int64_t due = NOW + 3 * 3600 * 1000LL;
+    assert_int_equal(say(fx, "90ml", &r), BOT_OK);
+    assert_int_equal(say(fx, "remind me in 3h", &r), BOT_OK);
+    assert_string_equal(r.reply.text, "\xE2\x8F\xB0 I'll remind this chat at 15:00 "
+                                      "(in 3h), with the last feed.");
+    assert_int_equal(bot_tick(fx->bot, due - 60000, "t1", NULL, 0, record_say, &s, &t), BOT_OK);
+    assert_int_equal(t.due + s.said, 0); /* not yet */
+
+    static const forward_op failing[] = {FORWARD_DUE_SCHEDULES, FORWARD_GET_SETTINGS,
+                                         FORWARD_LATEST_BEFORE, FORWARD_CLAIM_SCHEDULE};
+    fx->failing = 1;
+    for (size_t i = 0; i < sizeof failing / sizeof failing[0]; i++) {
+        fx->fail_op = failing[i];
+        assert_int_equal(bot_tick(fx->bot, due, "t2", NULL, 0, record_say, &s, &t),
+                         BOT_STORE_FAILED);
+        assert_int_equal(s.said, 0);
+    }
+    fx->failing = 0;
+    s.answer = -1; /* the Bot API fails: given back */
+    assert_int_equal(bot_tick(fx->bot, due, "t3", NULL, 0, record_say, &s, &t), BOT_OK);
+    assert_int_equal(t.failed, 1);
+    assert_int_equal(s.said, 0);
+    s.answer = 0;
+    assert_int_equal(bot_tick(fx->bot, due + 60000, "t4", NULL, 0, record_say, &s, &t), BOT_OK);
+    assert_int_equal(s.said, 1);
+    assert_string_equal(s.last, "\xE2\x8F\xB0 Reminder. Last feed: 90 ml milk at 12:00 "
+                                "today (Alex), 3h 1m ago.");
+    assert_int_equal(bot_tick(fx->bot, due + 120000, "t5", NULL, 0, record_say, &s, &t), BOT_OK);
+    assert_int_equal(t.due + s.said, 1); /* said once */
+
+    /* a chat that blocked the bot: dropped, not tried again */
+    assert_int_equal(say(fx, "remind me in 1 min", &r), BOT_OK);
+    s.answer = 1;
+    assert_int_equal(bot_tick(fx->bot, NOW + 60000, "t6", NULL, 0, record_say, &s, &t), BOT_OK);
+    assert_int_equal(t.refused, 1);
+    s.answer = 0;
+    assert_int_equal(bot_tick(fx->bot, NOW + 120000, "t7", NULL, 0, record_say, &s, &t), BOT_OK);
+    assert_int_equal(t.due, 0);
+    assert_int_equal(s.said, 1);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_group_talk),
@@ -327,6 +395,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_long_total_is_cut, setup, teardown),
         cmocka_unit_test_setup_teardown(test_message_limits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_failures, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tick_failures, setup, teardown),
         cmocka_unit_test_setup_teardown(test_undo_button, setup, teardown),
         cmocka_unit_test_setup_teardown(test_twins_undo_button, setup, teardown),
     };

@@ -53,12 +53,7 @@ def show(pairs):
 
 
 check("every action the code used is granted", seen <= granted, "refused: " + show(seen - granted))
-# Granted ahead of the code that sends it: the tick of #17 reads the due
-# schedules through by_due (src/store/dynamodb_schedules.h), and the bot
-# layer that runs a tick comes next. Remove the entry once
-# lambda_runtime_test.py sends a tick.
-AHEAD_OF_USE = {("dynamodb:Query", "by_due")}
-check("every action granted was used by the code", granted <= seen | AHEAD_OF_USE,
-      "never used: " + show(granted - seen - AHEAD_OF_USE))
+check("every action granted was used by the code", granted <= seen,
+      "never used: " + show(granted - seen))
 check("no wildcard", not any("*" in a for a, _ in granted), show(granted))
 check.finish()

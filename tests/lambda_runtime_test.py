@@ -253,6 +253,30 @@ with tempfile.TemporaryDirectory() as tmp:
     status, body = reply_of(invoke(message(24, 64, "undo")))
     check("undo", status == 200 and body and "85 ml" in body["text"], str(body))
 
+    # #17: the scheduler's tick event. A reminder set through the webhook
+    # (for 15:00 on the day of these messages, long past by the machine's
+    # clock the tick goes by) is said by the first tick, through the Bot
+    # API's sendMessage over HTTPS; the same tick retried (attempt 2: the
+    # scheduler's retry) and the next one say nothing more.
+    status, body = reply_of(invoke(message(25, 65, "remind me in 3h")))
+    check("a reminder is set", status == 200 and body and body["text"].startswith(
+        "⏰ I'll remind this chat at"), str(body))
+    tick = {"milkbot": "tick", "scheduled": "2026-12-03T10:00:00Z",
+            "execution": "3f1c2b1e-tick", "attempt": "1"}
+    kind, answer = invoke(None, event=json.dumps(tick))
+    sends = [c for c in TelegramAPI.calls if c[0] == f"/bot{BOT_TOKEN}/sendMessage"]
+    check("tick: the reminder is said, once", kind == "response" and answer.get("said") == 1
+          and len(sends) == 1 and sends[0][1]["chat_id"] == USER
+          and sends[0][1]["text"] == "⏰ Reminder. No feed recorded yet.",
+          f"{kind} {answer} {sends}")
+    kind, answer = invoke(None, event=json.dumps(dict(tick, attempt="2")))
+    check("tick retried: nothing more said", kind == "response" and answer.get("said") == 0
+          and len([c for c in TelegramAPI.calls if c[0].endswith("/sendMessage")]) == 1,
+          f"{kind} {answer}")
+    kind, answer = invoke(None, event=json.dumps({"milkbot": "tick"}))
+    check("a tick without the scheduler's details works too", kind == "response"
+          and answer.get("due") == 0, f"{kind} {answer}")
+
     # the table goes away: 500, so Telegram delivers the update again
     db.stop()
     status, body = reply_of(invoke(message(7, 47, "2pm 60ml")))
@@ -283,8 +307,13 @@ with tempfile.TemporaryDirectory() as tmp:
     check("logs: versions once at start", len(started) == 1
           and started[0].get("zone_rules") == tzdata and started[0].get("icu")
           and started[0].get("version"), str(started))
-    handled = [r for r in records if r.get("message") == "handled"]
+    handled = [r for r in records if r.get("message") in ("handled", "tick")]
     check("logs: one line per invocation", len(handled) == counter, f"{len(handled)} of {counter}")
+    ticks = [r for r in records if r.get("message") == "tick"]
+    check("logs: a tick's line has its counts and the scheduler's details",
+          len(ticks) == 3 and ticks[0].get("said") == 1 and ticks[0].get("attempt") == 1
+          and ticks[0].get("scheduled") == "2026-12-03T10:00:00Z" and ticks[1].get("said") == 0
+          and ticks[1].get("attempt") == 2, str(ticks))
     check("logs: request id and level", all(r.get("request_id") and r.get("level") for r in handled))
     # a store failure says why (issue 11, defect 8: it logged only "store failed")
     down = [r for r in handled if r.get("request_id") == down_request]

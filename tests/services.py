@@ -485,3 +485,61 @@ def serve(handler, tls=None):
         server.tls.load_cert_chain(*tls)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
+
+
+class FakeBotAPI(BaseHTTPRequestHandler):
+    """A Telegram Bot API stand-in (#17) that records every call: serve it
+    with bot_api(token). Each call takes the next answer of the server's
+    `plan` (None: ok; "502", "429" or "403": that error), else ok; `delay`
+    seconds pass before each answer (to make ticks overlap). The server's
+    `calls` lists (method, params, fault) in the order they came; a call
+    for another token is answered 401, recorded as ("wrong token", path,
+    "401")."""
+
+    def do_POST(self):
+        server = self.server
+        length = int(self.headers.get("Content-Length", 0))
+        params = json.loads(self.rfile.read(length) or b"{}")
+        prefix = f"/bot{server.token}/"
+        with server.lock:
+            if not self.path.startswith(prefix):
+                fault = "401"
+                server.calls.append(("wrong token", self.path, fault))
+            else:
+                fault = server.plan.pop(0) if server.plan else None
+                server.calls.append((self.path[len(prefix):], params, fault))
+        time.sleep(server.delay)
+        if fault is None:
+            code, answer = 200, {"ok": True, "result": {"message_id": len(server.calls)}}
+        else:
+            code = int(fault)
+            answer = {"ok": False, "error_code": code,
+                      "description": {"401": "Unauthorized", "403": "Forbidden: bot was "
+                                      "blocked by the user", "429": "Too Many Requests: "
+                                      "retry after 1", "502": "Bad Gateway"}[fault]}
+        body = json.dumps(answer).encode()
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def bot_api(token):
+    """A FakeBotAPI on a free port: .url is TELEGRAM_API_URL, .calls what it
+    was asked, .plan and .delay what it does."""
+    server = serve(FakeBotAPI)
+    server.token, server.calls, server.plan, server.delay = token, [], [], 0
+    server.lock = threading.Lock()
+    server.url = f"http://127.0.0.1:{server.server_address[1]}"
+    return server
+
+
+def sent(server):
+    """The messages a FakeBotAPI took (sendMessage answered ok), as
+    (chat_id, text), in order."""
+    return [(p["chat_id"], p["text"]) for m, p, fault in server.calls
+            if m == "sendMessage" and fault is None]

@@ -5,7 +5,9 @@
  *
  *   # why this transcript exists
  *   @tz Europe/London              zone of the chat (until "tz ...")
- *   @now 2026-11-28T15:00:00Z      the clock; may appear again later
+ *   @now 2026-11-28T15:00:00Z      the clock; may appear again later,
+ *                                  then followed by what came due by
+ *                                  then (reminders, alerts, summaries)
  *   @user Alex                     the sender; may appear again later
  *   @chat 2                        the chat written in (1 until then);
  *                                  may appear again later
@@ -120,9 +122,13 @@ static int run_transcript(const char *path, int print) {
             } else if (strncmp(line, "@now ", 5) == 0) {
                 if (clock_parse_rfc3339(line + 5, &now_ms) != 0) failures++;
                 if (started) {
+                    /* what the bot's own clock said meanwhile (#17): the
+                     * lines after the directive */
                     char command[128];
                     snprintf(command, sizeof command, ":now %s", line + 5);
-                    chat_session_line(&cs, command, strlen(command), &reply);
+                    have_reply = chat_session_line(&cs, command, strlen(command), &reply);
+                    input = strdup(line);
+                    input_line = lineno;
                 }
             } else if (strncmp(line, "@user ", 6) == 0) {
                 snprintf(user, sizeof user, "%s", line + 6);
