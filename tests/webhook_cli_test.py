@@ -83,7 +83,7 @@ check("delete", r.returncode == 0 and BotAPI.calls[-1] == (f"/bot{TOKEN}/deleteW
 r = run("commands", "set")
 path, body = BotAPI.calls[-1]
 check("commands: setMyCommands", path == f"/bot{TOKEN}/setMyCommands" and
-      [c["command"] for c in body["commands"]] == ["total", "week", "last", "undo", "tz", "help"],
+      [c["command"] for c in body["commands"]] == ["total", "week", "last", "undo", "next", "reminders", "stopreminders", "tz", "help"],
       str(body))
 
 # errors: named, and the token never shown

@@ -439,6 +439,9 @@ int bot_help(bot_turn *t) {
               "nursed 2:10-2:35 right; \"last\" says which side is next\n"
               "Twins: babies Mia Leo, then 120ml Mia \xC2\xB7 both 60ml each\n"
               "Units: units oz \xC2\xB7 units ml\n"
+              "Reminders: remind me in 3h \xC2\xB7 remind 2:30am \xC2\xB7 remind every 3h "
+              "\xC2\xB7 stop reminders \xC2\xB7 alert 4h \xC2\xB7 summary at 8pm "
+              "\xC2\xB7 next\n"
               "Time zone: %s (to change it: tz %s)",
               t->tz, strcmp(t->tz, "Europe/London") ? "Europe/London"
                                                     : "Asia/Singapore");

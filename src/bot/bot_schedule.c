@@ -320,11 +320,13 @@ int bot_next(bot_turn *t) {
     }
     int64_t next = last + interval;
     next -= next % MINUTE_MS;
-    reply_add(r, "\xF0\x9F\x94\xAE Next feed likely");
-    add_when(t, next);
     if (next > t->msg->now_ms) {
+        reply_add(r, "\xF0\x9F\x94\xAE Next feed likely");
+        add_when(t, next);
         add_in(t, next);
-    } else {
+    } else { /* overdue by the average */
+        reply_add(r, "\xF0\x9F\x94\xAE The next feed was likely due");
+        add_when(t, next);
         reply_add(r, " (");
         reply_add_since(r, t->msg->now_ms - next);
         reply_add(r, ")");

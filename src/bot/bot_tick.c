@@ -133,7 +133,7 @@ static int say_summary(bot_turn *t, const store_schedule *sc) {
     reply_add_amount(r, avg);
     reply_add(r, " in %d.%d feeds a day on average", sum_feeds / days,
               (sum_feeds * 10 / days) % 10);
-    if (days < WEEK_DAYS) reply_add(r, " (over the %d day%s with feeds)", days, days == 1 ? "" : "s");
+    if (days < WEEK_DAYS) reply_add(r, " (%d of them with feeds)", days);
     reply_add(r, ". ");
     reply_add_day_heading(r, due.date, t->today);
     if (d.total_ml == avg) {
@@ -168,11 +168,15 @@ static int plan(bot_turn *t, const store_schedule *sc, int64_t now_ms,
         if (latest(t, &f, &found) != STORE_OK) return -1;
         int64_t gap = (int64_t)sc->every_min * MINUTE_MS;
         if (found && f.at_ms != sc->last_ms && f.at_ms + gap <= now_ms) {
+            int64_t gap_min = (now_ms - f.at_ms) / MINUTE_MS;
             reply_add(&t->out->reply, "\xE2\x9A\xA0\xEF\xB8\x8F No feed recorded for ");
-            reply_add_duration(&t->out->reply, (now_ms - f.at_ms) / MINUTE_MS);
-            reply_add(&t->out->reply, " (the alert is at ");
-            reply_add_duration(&t->out->reply, sc->every_min);
-            reply_add(&t->out->reply, "). Last feed: ");
+            reply_add_duration(&t->out->reply, gap_min);
+            if (gap_min != sc->every_min) { /* a late tick, or set late */
+                reply_add(&t->out->reply, " (alert after ");
+                reply_add_duration(&t->out->reply, sc->every_min);
+                reply_add(&t->out->reply, ")");
+            }
+            reply_add(&t->out->reply, ". Last feed: ");
             bot_add_last(t, &f);
             reply_add(&t->out->reply, ".");
             *last = f.at_ms;

@@ -125,11 +125,11 @@ static int tick(chat_session *cs, int64_t now_ms, reply_text *due) {
     return due->len > 0;
 }
 
-/* *out, after what the clock said before it (a blank line between). */
+/* *out, after what the clock said before it. */
 static void after_due(const reply_text *due, reply_text *out) {
     if (due->len == 0) return;
     reply_text both = *due;
-    reply_add(&both, "\n\n%s", out->text);
+    reply_add(&both, "\n%s", out->text);
     *out = both;
 }
 

@@ -169,6 +169,9 @@ static int commands_set(tg_api *api) {
         {"week", "the last 7 days"},
         {"last", "the last feeding, and how long ago"},
         {"undo", "remove the feeding entered last"},
+        {"next", "when the next feed is likely"},
+        {"reminders", "what is set: reminders, alert, summary"},
+        {"stopreminders", "stop this chat's reminders"},
         {"tz", "show or set the time zone"},
         {"help", "how to record a feeding"},
     };

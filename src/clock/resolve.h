@@ -52,7 +52,8 @@ typedef struct {
      * its minutes (IN, EVERY), and for IN, AT and EVERY when it is first
      * due. AT is the next time the zone's clocks show hour:minute (24-hour)
      * after now (a bare "7" the next of 7:00 and 19:00; a time the clocks
-     * skip, the instant after the gap); a summary's bare hour is asked. */
+     * skip moves forward by the gap, 2:30 to 3:30, as a feeding's does; a
+     * repeated one is its first); a summary's bare hour is asked. */
     phrase_schedule schedule;
     int schedule_minutes;
     int hour, minute;
