@@ -5,6 +5,9 @@
 #ifndef MILKBOT_CLI_H
 #define MILKBOT_CLI_H
 
+#include "bot/bot.h"
+#include "telegram/bot_api.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -61,6 +64,15 @@ int cli_telegram(int argc, char **argv);
 int cli_lambda(void);
 /* milkbot tick: see tick_command.c */
 int cli_tick(int argc, char **argv);
+
+/* The scheduler's tick event (lambda/tick_event.h), handled as the Lambda
+ * function does, also for `milkbot invoke`: a tick at now_ms, said through
+ * `api` (NULL: nothing can be said, all is kept for a later tick). Returns
+ * the invocation's response, {"due":N,"said":N,...} (malloc'd; NULL when
+ * out of memory), with the counts in *r and bot_tick's status in *status. */
+char *cli_tick_event(bot *b, tg_api *api, int64_t now_ms, bot_tick_result *r,
+                     int *status);
+
 /* milkbot create-table: see table_command.c */
 int cli_create_table(int argc, char **argv);
 

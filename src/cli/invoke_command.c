@@ -9,6 +9,7 @@
  * the bot's message, as in Lambda; without, that edit is skipped. */
 #include "bot/bot.h"
 #include "cli.h"
+#include "lambda/tick_event.h"
 #include "store/store.h"
 #include "telegram/bot_api.h"
 #include "webhook/webhook.h"
@@ -64,7 +65,9 @@ int cli_invoke(int argc, char **argv) {
             fputs(usage, stdout);
             fputs("Runs one Lambda event (API Gateway or Function URL, carrying a\n"
                   "Telegram update) through the webhook handler and prints the\n"
-                  "response. Needs MILKBOT_WEBHOOK_SECRET and ALLOWED_USER_IDS;\n"
+                  "response; or the scheduler's tick event ({\"milkbot\": \"tick\"}),\n"
+                  "saying what is due through the Bot API (TELEGRAM_BOT_TOKEN).\n"
+                  "Needs MILKBOT_WEBHOOK_SECRET and ALLOWED_USER_IDS;\n"
                   "see events/ for samples.\n", stdout);
             return 0;
         default:
@@ -107,8 +110,19 @@ int cli_invoke(int argc, char **argv) {
     if (b == NULL) {
         fprintf(stderr, "milkbot invoke: %s\n", err);
     } else {
+        tick_event tick;
         webhook_result result;
-        char *response = webhook_handle(&config, b, api, event, len, clock_now_ms(), &result);
+        memset(&result, 0, sizeof result);
+        char *response;
+        if (tick_event_parse(event, len, &tick)) { /* the scheduler's (#17) */
+            bot_tick_result r;
+            int ticked;
+            response = cli_tick_event(b, api, clock_now_ms(), &r, &ticked);
+            if (ticked != BOT_OK || r.error[0])
+                snprintf(result.note, sizeof result.note, "tick: %.240s", r.error);
+        } else {
+            response = webhook_handle(&config, b, api, event, len, clock_now_ms(), &result);
+        }
         if (response) {
             printf("%s\n", response);
             status = 0;

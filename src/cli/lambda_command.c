@@ -149,25 +149,15 @@ static int secret_rotated(app *a, const lambda_invocation *inv, int64_t now,
     return status == 0;
 }
 
-static int send_say(void *ctx, const store_schedule *sc, const char *text,
-                    char *err, size_t errlen) {
-    return tg_api_send_message(ctx, sc->chat_id, text, err, errlen);
-}
-
 /* A tick of the scheduler: what is due is said. The invocation always
  * succeeds (a retried tick would only find less to do; what could not be
  * said waits for the next tick), and answers with its counts. */
 static void handle_tick(app *a, const lambda_invocation *inv,
                         const tick_event *tick, int64_t start,
                         lambda_answer *answer) {
-    char claim[33];
     bot_tick_result r;
-    memset(&r, 0, sizeof r);
-    int status = BOT_STORE_FAILED;
-    if (tick_claim_name(claim) != 0)
-        snprintf(r.error, sizeof r.error, "no randomness to name this tick with");
-    else
-        status = bot_tick(a->bot, start, claim, NULL, 0, send_say, a->api, &r);
+    int status;
+    char *response = cli_tick_event(a->bot, a->api, start, &r, &status);
     cJSON *fields = cJSON_CreateObject();
     cJSON_AddStringToObject(fields, "scheduled", tick->scheduled);
     cJSON_AddNumberToObject(fields, "attempt", tick->attempt);
@@ -181,12 +171,6 @@ static void handle_tick(app *a, const lambda_invocation *inv,
     cJSON_AddNumberToObject(fields, "ms", (double)(clock_now_ms() - start));
     log_line(status != BOT_OK || r.failed ? "error" : "info", inv->request_id,
              "tick", fields);
-    char *response = malloc(200);
-    if (response)
-        snprintf(response, 200,
-                 "{\"due\":%d,\"said\":%d,\"moved\":%d,\"lost\":%d,"
-                 "\"failed\":%d,\"refused\":%d}",
-                 r.due, r.said, r.moved, r.lost, r.failed, r.refused);
     answer->response = response;
 }
 

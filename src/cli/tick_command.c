@@ -23,6 +23,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static const char usage[] =
     "usage: milkbot tick [--store SPEC] [--tz ZONE] [--now RFC3339] [--print]\n";
@@ -54,7 +55,29 @@ static int print_say(void *ctx, const store_schedule *sc, const char *text,
 
 static int send_say(void *ctx, const store_schedule *sc, const char *text,
                     char *err, size_t errlen) {
+    if (ctx == NULL) { /* nothing to send with: kept for a tick that has */
+        snprintf(err, errlen, "no bot token to send with (TELEGRAM_BOT_TOKEN)");
+        return -1;
+    }
     return tg_api_send_message(ctx, sc->chat_id, text, err, errlen);
+}
+
+char *cli_tick_event(bot *b, tg_api *api, int64_t now_ms, bot_tick_result *r,
+                     int *status) {
+    char claim[33];
+    memset(r, 0, sizeof *r);
+    *status = BOT_STORE_FAILED;
+    if (tick_claim_name(claim) != 0)
+        snprintf(r->error, sizeof r->error, "no randomness to name this tick with");
+    else
+        *status = bot_tick(b, now_ms, claim, NULL, 0, send_say, api, r);
+    char *response = malloc(200);
+    if (response)
+        snprintf(response, 200,
+                 "{\"due\":%d,\"said\":%d,\"moved\":%d,\"lost\":%d,"
+                 "\"failed\":%d,\"refused\":%d}",
+                 r->due, r->said, r->moved, r->lost, r->failed, r->refused);
+    return response;
 }
 
 int cli_tick(int argc, char **argv) {
