@@ -88,6 +88,7 @@ def day(name, spec, env):
             fam.say(GROUP, SAM, 9, 2, "@MilkLogBot alert 4h"),
             fam.say(ALEX, ALEX, 9, 4, "summary at 8pm"),
         ]
+        summary = fam.last
         check(f"{name}: the schedules are set, each answered",
               said[1] == "⏰ I'll remind this chat at 12:01 (in 3h), with the last feed."
               and said[2] == "⏰ I'll remind this chat every 3h, first at 12:03, with the last "
@@ -155,6 +156,14 @@ def day(name, spec, env):
             (ALEX, "📊 Today so far (Sun 29 Nov, 20:00): 210 ml in 2 feeds, one every "
                    "5h 30m on average.\nThe 7 days before: nothing recorded to compare "
                    "with.")], (got, log))
+
+        # the summary's message delivered again (an answer lost): the
+        # summary is set already, and not said twice today
+        again = fam.again(summary)
+        status, log = tick(spec, env, api, at(20, 1))
+        got = new_messages(api, seen)
+        check(f"{name}: \"summary at 8pm\" delivered again says no second summary",
+              again == said[4] and got == [], (again, got, log))
 
         stopped = fam.say(SAM, SAM, 20, 30, "stop reminders")
         check(f"{name}: stop reminders", stopped == "🔕 Stopped 1 reminder in this chat.",

@@ -155,12 +155,13 @@ int ddb_put_schedule(store *base, const store_schedule *sc, int *stale, char *er
         /* set_tz's rule, on the one string `by` (store_stamp's fixed-width
          * parts): an older second sorts before the bare ":sent"; the same
          * second begins with it; the same chat too with ":sent_chat", and
-         * then the message decides. The same message again (a retry after
-         * a lost answer too) passes. */
+         * then the message decides. The same message again (delivered
+         * again, maybe after the schedule was said and moved on) changes
+         * nothing: it is read back below. */
         cJSON_AddStringToObject(req, "ConditionExpression",
                                 "attribute_not_exists(pk) OR #by < :sent OR "
                                 "(begins_with(#by, :sent) AND (NOT begins_with(#by, "
-                                ":sent_chat) OR #by <= :by))");
+                                ":sent_chat) OR #by < :by))");
         cJSON_AddStringToObject(cJSON_AddObjectToObject(req, "ExpressionAttributeNames"),
                                 "#by", "by");
         cJSON *values = cJSON_AddObjectToObject(req, "ExpressionAttributeValues");
@@ -175,8 +176,15 @@ int ddb_put_schedule(store *base, const store_schedule *sc, int *stale, char *er
     dynamo_status st = dynamo_call(s->client, "PutItem", req, NULL, message, sizeof message);
     cJSON_Delete(req);
     if (st == DYNAMO_ERROR) return ddb_fail(err, message);
-    /* a one-off already there is its message again: not stale */
-    *stale = st == DYNAMO_CONDITION_FAILED && !once;
+    /* a one-off already there is its message again: not stale; so is a
+     * schedule that this message set (its retry, its redelivery) */
+    if (st != DYNAMO_CONDITION_FAILED || once) return STORE_OK;
+    char pk[DDB_ITEM_KEY_MAX], sk[DDB_ITEM_KEY_MAX];
+    schedule_key(sc, pk, sk);
+    cJSON *item;
+    if (ddb_request_get_item(s, pk, sk, &item, err) != STORE_OK) return STORE_ERROR;
+    *stale = item == NULL || strcmp(ddb_item_get_s(item, "by"), sc->by) != 0;
+    cJSON_Delete(item);
     return STORE_OK;
 }
 

@@ -315,9 +315,12 @@ typedef struct {
                            int64_t *out, char *err);
     /* Schedules (#17). Sets one, by its key (above), as the message
      * sc->by names: under set_tz's rule for the per-chat kinds (a schedule
-     * set by a later message stands: nothing changes, *stale set); a
-     * STORE_REMIND_ONCE is set once only (its message again changes
-     * nothing, and does not set *stale). due_ms 0 turns it off. */
+     * set by a later message stands: nothing changes, *stale set). The
+     * message that set it, again (Telegram's redelivery, even after the
+     * schedule was said and moved on), changes nothing and does not set
+     * *stale: a summary is not said twice because its message came
+     * twice. A STORE_REMIND_ONCE is set once only, likewise. due_ms 0
+     * turns it off. */
     int (*put_schedule)(store *s, const store_schedule *sc, int *stale,
                         char *err);
     /* "stop reminders", by the message `by` names: every reminder of the

@@ -364,6 +364,7 @@ enum {
     ST_FORGET_SCHEDULES,
     ST_PUT_SCHEDULE_ONCE,
     ST_PUT_SCHEDULE,
+    ST_SCHEDULE_BY,
     ST_STOP_REMINDERS,
     ST_COUNT_STOPPED,
     ST_LIST_SCHEDULES,
@@ -472,7 +473,10 @@ static const char *const statements[ST_COUNT] = {
                         "minute = excluded.minute, last_ms = excluded.last_ms, "
                         "set_ms = excluded.set_ms, set_by = excluded.set_by, "
                         "claim = '', stopped_by = '' WHERE "
+                        "set_by <> excluded.set_by AND "
                         NOT_STALE("excluded.set_by", "set_by"),
+    [ST_SCHEDULE_BY] = "SELECT set_by FROM schedules WHERE family = ?1 AND "
+                       "chat_id = ?2 AND kind = ?3 AND message_id = ?4",
     /* the chat's reminders set before message ?3 (the values are the
      * row's as it was: stopped_by names the stop only if it was due) */
     [ST_STOP_REMINDERS] = "UPDATE schedules SET due_ms = 0, set_by = ?3, "
@@ -1184,8 +1188,20 @@ static int sqlite_put_schedule(store *base, const store_schedule *sc, int *stale
     rc = run(s, id);
     sqlite3_clear_bindings(st);
     if (rc != SQLITE_OK) return abandon(s, "saving a schedule", err);
-    /* a one-off reminder already there is its message again: not stale */
-    if (!once) *stale = sqlite3_changes(s->db) == 0;
+    /* a one-off reminder already there is its message again: not stale;
+     * nor is a schedule this very message set (delivered again: it
+     * changes nothing, not even a due time the schedule has moved on
+     * from since) */
+    if (!once && sqlite3_changes(s->db) == 0) {
+        sqlite3_stmt *by = s->st[ST_SCHEDULE_BY];
+        bind_schedule_key(by, sc);
+        rc = sqlite3_step(by);
+        *stale = rc != SQLITE_ROW ||
+                 strcmp((const char *)sqlite3_column_text(by, 0), sc->by) != 0;
+        sqlite3_clear_bindings(by);
+        sqlite3_reset(by);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE) return abandon(s, "saving a schedule", err);
+    }
     return commit(s, err);
 }
 
