@@ -181,6 +181,17 @@ def day(name, spec, env):
         calls = [c for c in api.calls if c[0] == "sendMessage"]
         check(f"{name}: and it is not tried again", status == 0 and len(calls) == 9
               and new_messages(api, seen) == [], (len(calls), log))
+        # the Bot API takes the message but answers too late (the client
+        # waits 5 s): it may have been said, so it is not sent again
+        fam.say(ALEX, ALEX, 21, 20, "remind me in 1 min")
+        api.delay = 6
+        status, log = tick(spec, env, api, at(21, 21))
+        api.delay = 0
+        got = new_messages(api, seen)
+        status2, log2 = tick(spec, env, api, at(21, 22))
+        check(f"{name}: a send without an answer is not sent again",
+              len(got) == 1 and "no answer: not sent again" in log and "1 refused" in log
+              and new_messages(api, seen) == [] and status2 == 0, (got, log, log2))
         check(f"{name}: every call used the bot's token",
               all(c[0] != "wrong token" for c in api.calls), api.calls)
 

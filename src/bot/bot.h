@@ -127,9 +127,10 @@ int bot_put_back(bot *b, const char *family, int64_t chat_id,
  * tick tries again. A process that dies between claim and say loses that
  * one message: never twice, at most once (Telegram's sendMessage has no
  * key to make a repeated send harmless). */
-/* Says `text` in sc's chat. Returns 0 when said, -1 when it failed and
- * may work later (given back: the next tick tries again), 1 when it can
- * never be said (the chat is gone: not tried again), with why in err. */
+/* Says `text` in sc's chat. Returns 0 when said, -1 when it was not and
+ * may be later (given back: the next tick tries again), 1 when it must not
+ * be tried again (the chat is gone; or it may have been said, its answer
+ * lost), with why in err. */
 typedef int (*bot_say_fn)(void *ctx, const store_schedule *sc,
                           const char *text, char *err, size_t errlen);
 
@@ -141,7 +142,8 @@ typedef struct {
                      changed) */
     int lost;     /* claimed first by another tick: not said here */
     int failed;   /* say failed: given back for the next tick */
-    int refused;  /* say can never work (the chat is gone): dropped */
+    int refused;  /* not to be tried again (the chat is gone, or it was
+                     sent and no answer came): dropped */
     char error[STORE_ERR_MAX]; /* a store's or say's last error, for logs */
 } bot_tick_result;
 

@@ -10,12 +10,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The last call's request may have reached Telegram, but its answer
+ * never came (a timeout, a connection cut): it may have been carried out. */
+#define TG_UNANSWERED (-1)
+
 struct tg_api {
     CURL *curl; /* reused: keep-alive to Telegram across invocations */
     char base[4200];
     buffer body;
     int64_t deadline_ms;
-    int error_code; /* Telegram's error_code of the last call; 0: none */
+    int error_code; /* Telegram's error_code of the last call; 0: none;
+                       TG_UNANSWERED: sent, and no answer came */
 };
 
 tg_api *tg_api_new(const char *base_url, const char *token, char *err,
@@ -84,6 +89,14 @@ int tg_api_call_result(tg_api *a, const char *method, const cJSON *params,
     curl_slist_free_all(headers);
     cJSON_free(json);
     if (rc != CURLE_OK) {
+        /* failures before a byte was sent leave nothing done; any other may
+         * have been carried out */
+        if (rc != CURLE_COULDNT_RESOLVE_HOST && rc != CURLE_COULDNT_RESOLVE_PROXY &&
+            rc != CURLE_COULDNT_CONNECT && rc != CURLE_SSL_CONNECT_ERROR &&
+            rc != CURLE_PEER_FAILED_VERIFICATION && rc != CURLE_SSL_CACERT_BADFILE &&
+            rc != CURLE_SSL_CERTPROBLEM && rc != CURLE_UNSUPPORTED_PROTOCOL &&
+            rc != CURLE_URL_MALFORMAT)
+            a->error_code = TG_UNANSWERED;
         /* curl's message names no URL, so no token */
         snprintf(err, errlen, "%s: %s", method, curl_easy_strerror(rc));
         return -1;
@@ -114,6 +127,14 @@ int tg_api_send_message(tg_api *a, int64_t chat_id, const char *text, char *err,
     cJSON_Delete(params);
     if (status == 0) return 0;
     /* 400 (chat not found), 403 (blocked, kicked): saying it again will
-     * not help; 429, 5xx and the network may */
+     * not help. Sent without an answer: it may have been said, and
+     * sendMessage has no key that would make a second one harmless, so
+     * it is not sent again (never twice). 429, 5xx, and a network that
+     * let nothing through: later may work. */
+    if (a->error_code == TG_UNANSWERED) {
+        size_t used = strlen(err);
+        snprintf(err + used, errlen - used, " (sent, no answer: not sent again)");
+        return 1;
+    }
     return a->error_code == 400 || a->error_code == 403 ? 1 : -1;
 }

@@ -29,9 +29,11 @@ int tg_api_call_result(tg_api *a, const char *method, const cJSON *params,
                        cJSON **result, char *err, size_t errlen);
 
 /* sendMessage of plain `text` to chat `chat_id`. Returns 0 when sent, -1
- * when it failed and may work later (the network, 429, 5xx), 1 when
- * Telegram refused it for good (400: no such chat; 403: the bot was
- * blocked or removed), with the reason in err. */
+ * when it was not and may be later (429, 5xx, a network that let nothing
+ * through), 1 when it must not be sent again: Telegram refused it for good
+ * (400: no such chat; 403: the bot was blocked or removed), or it was sent
+ * and no answer came (a timeout: it may have been said). The reason is in
+ * err. */
 int tg_api_send_message(tg_api *a, int64_t chat_id, const char *text, char *err,
                         size_t errlen);
 
