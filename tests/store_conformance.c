@@ -1701,6 +1701,20 @@ static void test_stop_reminders(void **state) {
     store_stamp(T0 + 21 * 1000LL, 3, 1, stop);
     assert_int_equal(s->ops->stop_reminders(s, "fa", 3, stop, &stopped, err), STORE_OK);
     assert_int_equal(stopped, 0);
+    /* ...leaves its mark: reminders of messages before the stop, handled
+     * after it, stay stopped (stale); one of a later message is set */
+    store_schedule late_every = sched("fa", 3, STORE_REMIND_EVERY, 0, 19, T0 + HOUR_MS);
+    late_every.every_min = 60;
+    assert_int_equal(put_sched(s, &late_every), 1);
+    store_schedule late_once = sched("fa", 3, STORE_REMIND_ONCE, 0, 20, T0 + HOUR_MS);
+    assert_int_equal(put_sched(s, &late_once), 1);
+    store_schedule after = sched("fa", 3, STORE_REMIND_ONCE, 2, 22, T0 + HOUR_MS);
+    assert_int_equal(put_sched(s, &after), 0);
+    due_text(s, T0 + 100 * HOUR_MS, STORE_DUE_MAX, text, sizeof text);
+    assert_string_equal(text, "fa/3/1:2@60,fa/1/3:0@240,fa/1/4:0@300,fa/2/1:10@360,"
+                              "fa/1/1:30@420");
+    /* ...and that message again is its redelivery, not stale */
+    assert_int_equal(put_sched(s, &after), 0);
 }
 
 /* One chat's schedules, or all of the family's chats' (0), by kind then

@@ -191,6 +191,11 @@ int bot_remind(bot_turn *t, const resolved *asked) {
         schedule_key(t, STORE_REMIND_ONCE, &sc);
         sc.due_ms = asked->due_ms;
         if (put(t, &sc, &stale) != STORE_OK) return bot_store_failed(t);
+        if (stale) { /* handled late, after a "stop reminders" */
+            reply_add(r, "\xF0\x9F\x94\x95 The reminders of this chat were stopped "
+                         "after that message: nothing was set.");
+            return BOT_OK;
+        }
         reply_add(r, "\xE2\x8F\xB0 I'll remind this chat");
         add_when(t, sc.due_ms);
         add_in(t, sc.due_ms);

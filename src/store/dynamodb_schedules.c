@@ -146,6 +146,24 @@ int ddb_put_schedule(store *base, const store_schedule *sc, int *stale, char *er
     if (!store_family_valid(sc->family) || !kind_valid(sc->kind) || sc->due_ms < 0)
         return ddb_fail(err, "store: not a schedule");
     int once = sc->kind == STORE_REMIND_ONCE;
+    if (once) {
+        /* the chat's reminders stopped after this message (the stop's
+         * mark: its repeating reminder, not due, set by a later message)?
+         * One GetItem; a stop that lands between it and the write below
+         * is a message later than this one's handling, the rarest race */
+        store_schedule every = *sc;
+        char pk[DDB_ITEM_KEY_MAX], sk[DDB_ITEM_KEY_MAX];
+        every.kind = STORE_REMIND_EVERY;
+        every.message_id = 0;
+        schedule_key(&every, pk, sk);
+        cJSON *item;
+        if (ddb_request_get_item(s, pk, sk, &item, err) != STORE_OK) return STORE_ERROR;
+        const char *by = item ? ddb_item_get_s(item, "by") : "";
+        *stale = item && cJSON_GetObjectItem(item, "due") == NULL &&
+                 strcmp(by, sc->by) != 0 && stamp_stands(by, sc->by);
+        cJSON_Delete(item);
+        if (*stale) return STORE_OK;
+    }
     cJSON *req = ddb_request_new(s);
     cJSON_AddItemToObject(req, "Item", schedule_item(sc));
     if (once) {
@@ -256,7 +274,25 @@ int ddb_stop_reminders(store *base, const char *family, int64_t chat_id, const c
         status = stop_one(s, &found.items[i], by, &counted, err);
         *stopped += counted;
     }
+    /* no repeating reminder: the stop leaves its mark in its place, so
+     * that an older reminder message handled later finds the chat stopped
+     * (ddb_put_schedule) */
+    int every = 0;
+    for (size_t i = 0; i < found.count; i++)
+        every |= found.items[i].sc.kind == STORE_REMIND_EVERY;
     free(found.items);
+    if (status == STORE_OK && !every) {
+        store_schedule mark = {.chat_id = chat_id, .kind = STORE_REMIND_EVERY};
+        snprintf(mark.family, sizeof mark.family, "%s", family);
+        snprintf(mark.by, sizeof mark.by, "%s", by);
+        char message[STORE_ERR_MAX];
+        cJSON *req = ddb_request_new(s);
+        cJSON_AddItemToObject(req, "Item", schedule_item(&mark));
+        cJSON_AddStringToObject(req, "ConditionExpression", "attribute_not_exists(pk)");
+        if (dynamo_call(s->client, "PutItem", req, NULL, message, sizeof message) == DYNAMO_ERROR)
+            status = ddb_fail(err, message);
+        cJSON_Delete(req);
+    }
     if (status != STORE_OK) *stopped = 0;
     return status;
 }

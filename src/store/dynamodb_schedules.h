@@ -22,10 +22,15 @@
  *
  * Requests, each single-item and conditional (the top of store_dynamodb.c):
  *   put_schedule    1 PutItem (condition: new, or not set by a later
- *                   message; a one-off only if new)
+ *                   message; a one-off only if new), and 1 GetItem when
+ *                   its condition fails (its own message again, or a
+ *                   later one's?); a one-off first 1 GetItem of the
+ *                   chat's repeating reminder (a stop's mark)
  *   stop_reminders  1 Query of the chat's reminders, then 1 UpdateItem for
  *                   each set before the stop (conditional on what the
- *                   Query saw; on a failed condition 1 GetItem, and again)
+ *                   Query saw; on a failed condition 1 GetItem, and again);
+ *                   1 PutItem of its mark when the chat has no repeating
+ *                   reminder
  *   list_schedules  1 Query (pages beyond 1 MB, never in practice)
  *   due_schedules   1 Query of by_due
  *   claim_schedule  1 UpdateItem; a failed condition (another's claim, or

@@ -319,15 +319,20 @@ typedef struct {
      * message that set it, again (Telegram's redelivery, even after the
      * schedule was said and moved on), changes nothing and does not set
      * *stale: a summary is not said twice because its message came
-     * twice. A STORE_REMIND_ONCE is set once only, likewise. due_ms 0
-     * turns it off. */
+     * twice. A STORE_REMIND_ONCE is set once only, likewise; and not
+     * when the chat's reminders were stopped by a later message (its
+     * message handled late, after the stop: *stale). due_ms 0 turns it
+     * off. */
     int (*put_schedule)(store *s, const store_schedule *sc, int *stale,
                         char *err);
     /* "stop reminders", by the message `by` names: every reminder of the
      * chat (both kinds) set by a message before `by` (set_tz's rule)
      * stops (due_ms 0, by `by`); *stopped counts those that were due.
      * Again (the same message redelivered): changes nothing more and
-     * answers the same *stopped (less any set anew since). */
+     * answers the same *stopped (less any set anew since). A chat with
+     * no repeating reminder gets one, not due, set by `by`: the stop's
+     * mark, so that reminders of older messages handled after it stay
+     * stopped. */
     int (*stop_reminders)(store *s, const char *family, int64_t chat_id,
                           const char *by, int *stopped, char *err);
     /* The family's schedules of chat `chat_id` (0: of all its chats),

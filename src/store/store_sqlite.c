@@ -366,6 +366,7 @@ enum {
     ST_PUT_SCHEDULE,
     ST_SCHEDULE_BY,
     ST_STOP_REMINDERS,
+    ST_STOP_MARK,
     ST_COUNT_STOPPED,
     ST_LIST_SCHEDULES,
     ST_DUE_SCHEDULES,
@@ -462,8 +463,15 @@ static const char *const statements[ST_COUNT] = {
     [ST_FORGET_SCHEDULES] = "DELETE FROM schedules WHERE kind = 1 AND due_ms = 0 "
                             "AND set_ms < ?1",
     /* a one-off reminder is set once: its message again changes nothing */
-    [ST_PUT_SCHEDULE_ONCE] = "INSERT INTO schedules (" SCHEDULE_COLUMNS ") VALUES "
-                             "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
+    /* a one-off reminder: once, and not when the chat's reminders were
+     * stopped after its message (the stop's mark: the chat's repeating
+     * reminder, not due, set by a later message) */
+    [ST_PUT_SCHEDULE_ONCE] = "INSERT INTO schedules (" SCHEDULE_COLUMNS ") "
+                             "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11 "
+                             "WHERE NOT EXISTS (SELECT 1 FROM schedules WHERE "
+                             "family = ?1 AND chat_id = ?2 AND kind = 2 AND "
+                             "message_id = 0 AND due_ms = 0 AND set_by <> ?11 AND "
+                             NOT_STALE("set_by", "?11") ") "
                              "ON CONFLICT DO NOTHING",
     /* the others under set_tz's rule */
     [ST_PUT_SCHEDULE] = "INSERT INTO schedules (" SCHEDULE_COLUMNS ") VALUES "
@@ -483,6 +491,10 @@ static const char *const statements[ST_COUNT] = {
                           "stopped_by = CASE WHEN due_ms > 0 THEN ?3 ELSE '' END "
                           "WHERE family = ?1 AND chat_id = ?2 AND kind IN (1, 2) "
                           "AND set_by <> ?3 AND " NOT_STALE("?3", "set_by"),
+    /* the stop's mark, when the chat had no repeating reminder: an older
+     * "remind every" or "remind me in" handled later finds it */
+    [ST_STOP_MARK] = "INSERT INTO schedules (" SCHEDULE_COLUMNS ") VALUES "
+                     "(?1, ?2, 2, 0, 0, 0, 0, 0, 0, 0, ?3) ON CONFLICT DO NOTHING",
     [ST_COUNT_STOPPED] = "SELECT count(*) FROM schedules WHERE family = ?1 AND "
                          "chat_id = ?2 AND kind IN (1, 2) AND stopped_by = ?3",
     [ST_LIST_SCHEDULES] = "SELECT " SCHEDULE_COLUMNS " FROM schedules WHERE "
@@ -1188,16 +1200,16 @@ static int sqlite_put_schedule(store *base, const store_schedule *sc, int *stale
     rc = run(s, id);
     sqlite3_clear_bindings(st);
     if (rc != SQLITE_OK) return abandon(s, "saving a schedule", err);
-    /* a one-off reminder already there is its message again: not stale;
-     * nor is a schedule this very message set (delivered again: it
-     * changes nothing, not even a due time the schedule has moved on
-     * from since) */
-    if (!once && sqlite3_changes(s->db) == 0) {
+    /* a one-off reminder already there is its message again: not stale
+     * (one not there was stopped after its message: stale); nor is a
+     * schedule this very message set (delivered again: it changes
+     * nothing, not even a due time the schedule has moved on from since) */
+    if (sqlite3_changes(s->db) == 0) {
         sqlite3_stmt *by = s->st[ST_SCHEDULE_BY];
         bind_schedule_key(by, sc);
         rc = sqlite3_step(by);
         *stale = rc != SQLITE_ROW ||
-                 strcmp((const char *)sqlite3_column_text(by, 0), sc->by) != 0;
+                 (!once && strcmp((const char *)sqlite3_column_text(by, 0), sc->by) != 0);
         sqlite3_clear_bindings(by);
         sqlite3_reset(by);
         if (rc != SQLITE_ROW && rc != SQLITE_DONE) return abandon(s, "saving a schedule", err);
