@@ -355,6 +355,22 @@ static int asked_day(const phrase *p, clock_date today, clock_date *day,
     return 0;
 }
 
+/* The second instant the clocks show date hour:minute, after `first`, in
+ * the hour they go back (30 minutes back on Lord Howe Island); else
+ * `first`. */
+static int64_t repeated_time(clock_zone *zone, int64_t first, clock_date date,
+                             int hour, int minute) {
+    for (int back = 30; back <= 60; back += 30) {
+        clock_local again;
+        int64_t at = first + back * MINUTE_MS;
+        clock_to_local(zone, at, &again);
+        if (clock_date_cmp(again.date, date) == 0 && again.hour == hour &&
+            again.minute == minute)
+            return at;
+    }
+    return first;
+}
+
 /* A schedule (#17): when it is first due. AT: the first instant after now
  * at which the zone's clocks show the time (any of its readings). */
 static void schedule_due(const phrase *p, clock_zone *zone, int64_t now_ms,
@@ -385,8 +401,12 @@ static void schedule_due(const phrase *p, clock_zone *zone, int64_t now_ms,
         int64_t best = 0;
         for (int i = 0; i < n; i++) {
             for (int d = 0; d <= 2; d++) { /* today, else the next day */
-                int64_t at = clock_from_local(zone, clock_date_add(now.date, d),
-                                              hours[i], p->minute);
+                clock_date date = clock_date_add(now.date, d);
+                int64_t at = clock_from_local(zone, date, hours[i], p->minute);
+                /* the hour the clocks go back shows its times twice: a
+                 * reminder at the second, when the first has passed */
+                if (at <= now_ms && p->intent == PHRASE_REMIND)
+                    at = repeated_time(zone, at, date, hours[i], p->minute);
                 if (at > now_ms) {
                     if (best == 0 || at < best) {
                         best = at;
