@@ -106,9 +106,13 @@ int bot_remind(bot_turn *t, const resolved *r);
 int bot_alert(bot_turn *t, const resolved *r);
 int bot_summary(bot_turn *t, const resolved *r);
 int bot_next(bot_turn *t);
-/* The instants of the feedings from from_ms to to_ms, each once (a "both"
- * line's feedings share one), in time order; returns how many (at most
- * max), or -1 when the store failed (t->err). */
+/* Feedings this close together are one feed, for intervals between feeds
+ * ("next", the summary): a top-up, twins fed one after the other. */
+#define BOT_ONE_FEED_MS (45LL * 60 * 1000)
+/* The feeds from from_ms to to_ms, in time order: the instant of each
+ * first feeding of a run less than BOT_ONE_FEED_MS apart; returns how
+ * many (at most max feedings are read), or -1 when the store failed
+ * (t->err). */
 int bot_feed_times(bot_turn *t, int64_t from_ms, int64_t to_ms, int64_t *at,
                    int max);
 

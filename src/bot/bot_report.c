@@ -372,6 +372,33 @@ int bot_undo(bot_turn *t) {
     return bot_report_removed(t, &f);
 }
 
+/* The family's daily summaries are at their time on its clock (#17): in
+ * a new zone, the next is at that time there, and the reply says so. Set
+ * by the message that changed the zone (the same message again: the same
+ * times, nothing changes). */
+static int move_summaries(bot_turn *t, clock_zone *zone, const char *by) {
+    store_schedule list[STORE_SCHEDULES_MAX];
+    size_t n = 0;
+    if (t->bot->store->ops->list_schedules(t->bot->store, t->msg->family, 0, list,
+                                           STORE_SCHEDULES_MAX, &n, t->err) != STORE_OK)
+        return bot_store_failed(t);
+    int moved = 0;
+    for (size_t i = 0; i < n; i++) {
+        store_schedule sc = list[i];
+        if (sc.kind != STORE_SUMMARY || sc.due_ms == 0) continue;
+        sc.due_ms = clock_next_local(zone, t->msg->now_ms, sc.hour, sc.minute);
+        snprintf(sc.by, sizeof sc.by, "%s", by);
+        sc.set_ms = t->msg->now_ms;
+        int stale;
+        if (t->bot->store->ops->put_schedule(t->bot->store, &sc, &stale, t->err) != STORE_OK)
+            return bot_store_failed(t);
+        if (!stale && moved++ == 0)
+            reply_add(&t->out->reply, " The daily summary stays at %02d:%02d, on this "
+                      "clock.", sc.hour, sc.minute);
+    }
+    return BOT_OK;
+}
+
 int bot_timezone(bot_turn *t, const resolved *res) {
     reply_text *r = &t->out->reply;
     if (res->tz[0] == '\0') {
@@ -399,10 +426,11 @@ int bot_timezone(bot_turn *t, const resolved *res) {
         return BOT_OK;
     }
     clock_to_local(zone, t->msg->now_ms, &now);
-    clock_zone_close(zone);
     reply_add(r, "\xF0\x9F\x95\x92 Time zone set to %s: it's %02d:%02d there now.",
               res->tz, now.hour, now.minute);
-    return BOT_OK;
+    int status = move_summaries(t, zone, by);
+    clock_zone_close(zone);
+    return status;
 }
 
 /* A friendly word back, never an error: parents say hello and thank you. */

@@ -33,15 +33,15 @@ int bot_feed_times(bot_turn *t, int64_t from_ms, int64_t to_ms, int64_t *at,
         return -1;
     }
     int n = 0;
-    for (size_t i = 0; i < list.count; i++) {
-        int64_t ms = list.items[i].at_ms;
-        int seen = 0;
-        for (int k = 0; k < n && !seen; k++) seen = at[k] == ms;
-        if (!seen && n < max) at[n++] = ms;
-    }
+    for (size_t i = 0; i < list.count && n < max; i++) at[n++] = list.items[i].at_ms;
     store_list_free(&list);
     qsort(at, (size_t)n, sizeof *at, cmp_ms);
-    return n;
+    /* one feed: feedings close together (a top-up, twins fed one after
+     * the other, a session and its bottle) */
+    int feeds = 0;
+    for (int i = 0; i < n; i++)
+        if (feeds == 0 || at[i] - at[feeds - 1] >= BOT_ONE_FEED_MS) at[feeds++] = at[i];
+    return feeds;
 }
 
 /* " at 15:30" and, when not today, " tomorrow" or " Fri 4 Dec" */

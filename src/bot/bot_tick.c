@@ -12,8 +12,8 @@
  *  - the alert: nothing while the last feeding's gap has not reached the
  *    family's time (it moves to the end of that gap), else the gap, once:
  *    it remembers the feeding it alerted about and looks again later;
- *  - the summary: the day so far, its average interval, and the last 7
- *    days' average; next at the same local time tomorrow, whatever the
+ *  - the summary: the day so far (at a time before 06:00, the whole day
+ *    before), its average interval, and the 7 days before's average; next at the same local time tomorrow, whatever the
  *    clocks do in between. A summary more than SUMMARY_LATE_MS late (the
  *    clock was off) is not said: the next one is. */
 #include "bot_internal.h"
@@ -23,20 +23,10 @@
 
 #define MINUTE_MS 60000LL
 #define SUMMARY_LATE_MS (60LL * 60 * 1000)
+/* A summary before this local hour ("summary at midnight") is of the whole
+ * day before: the new day has hardly begun. */
+#define SUMMARY_NEW_DAY_HOUR 6
 #define WEEK_DAYS 7
-
-/* The first instant after `after_ms` at which the zone's clocks show
- * hour:minute (a time the clocks skip: the instant after the gap). */
-static int64_t next_local_time(clock_zone *zone, int64_t after_ms, int hour,
-                               int minute) {
-    clock_local now;
-    clock_to_local(zone, after_ms, &now);
-    for (int d = 0; d <= 2; d++) {
-        int64_t at = clock_from_local(zone, clock_date_add(now.date, d), hour, minute);
-        if (at > after_ms) return at;
-    }
-    return after_ms + 24 * 3600 * 1000LL; /* not reached: a day has a time */
-}
 
 static int latest(bot_turn *t, store_feeding *f, int *found) {
     return t->bot->store->ops->latest_before(t->bot->store, t->msg->family,
@@ -84,20 +74,29 @@ static int say_summary(bot_turn *t, const store_schedule *sc) {
     reply_text *r = &t->out->reply;
     clock_local due;
     bot_local(t, sc->due_ms, &due);
+    /* a summary in the small hours is of the day that just ended */
+    int whole = due.hour < SUMMARY_NEW_DAY_HOUR;
+    clock_date day = whole ? clock_date_add(due.date, -1) : due.date;
     bot_day d;
-    if (bot_day_total(t, due.date, NULL, &d) != STORE_OK) return -1;
+    if (bot_day_total(t, day, NULL, &d) != STORE_OK) return -1;
     reply_add(r, "\xF0\x9F\x93\x8A ");
-    reply_add_day_heading(r, due.date, t->today);
-    reply_add(r, " so far (");
-    reply_add_date(r, due.date);
-    reply_add(r, ", %02d:%02d): ", due.hour, due.minute);
+    reply_add_day_heading(r, day, t->today);
+    if (whole) {
+        reply_add(r, " (");
+        reply_add_date(r, day);
+        reply_add(r, "): ");
+    } else {
+        reply_add(r, " so far (");
+        reply_add_date(r, day);
+        reply_add(r, ", %02d:%02d): ", due.hour, due.minute);
+    }
     bot_add_day_total(t, &d);
     bot_add_split(t, d.baby_ml);
     if (add_interval(t, &d) != 0) return -1;
     reply_add(r, ".");
 
     /* the 7 whole days before: their average, over the days with feeds */
-    int64_t from = clock_from_local(t->zone, clock_date_add(due.date, -WEEK_DAYS), 0, 0);
+    int64_t from = clock_from_local(t->zone, clock_date_add(day, -WEEK_DAYS), 0, 0);
     store_list list = {0};
     if (t->bot->store->ops->list_amounts(t->bot->store, t->msg->family, from,
                                          d.from_ms, &list, t->err) != STORE_OK) {
@@ -108,7 +107,7 @@ static int say_summary(bot_turn *t, const store_schedule *sc) {
     for (size_t i = 0; i < list.count; i++) {
         clock_local at;
         bot_local(t, list.items[i].at_ms, &at);
-        int64_t k = clock_date_diff(at.date, due.date) - 1; /* 0: yesterday */
+        int64_t k = clock_date_diff(at.date, day) - 1; /* 0: the day before */
         if (k < 0 || k >= WEEK_DAYS) continue;
         any[k] = 1;
         if (list.items[i].kind != PHRASE_NURSING) {
@@ -135,11 +134,11 @@ static int say_summary(bot_turn *t, const store_schedule *sc) {
               (sum_feeds * 10 / days) % 10);
     if (days < WEEK_DAYS) reply_add(r, " (%d of them with feeds)", days);
     reply_add(r, ". ");
-    reply_add_day_heading(r, due.date, t->today);
+    reply_add_day_heading(r, day, t->today);
     if (d.total_ml == avg) {
-        reply_add(r, " so far: the same.");
+        reply_add(r, "%s: the same.", whole ? "" : " so far");
     } else {
-        reply_add(r, " so far: ");
+        reply_add(r, "%s: ", whole ? "" : " so far");
         reply_add_amount(r, d.total_ml > avg ? d.total_ml - avg : avg - d.total_ml);
         reply_add(r, " %s.", d.total_ml > avg ? "more" : "less");
     }
@@ -189,7 +188,7 @@ static int plan(bot_turn *t, const store_schedule *sc, int64_t now_ms,
         clock_local due;
         bot_local(t, sc->due_ms, &due);
         int64_t meant = clock_from_local(t->zone, due.date, sc->hour, sc->minute);
-        *next = next_local_time(t->zone, now_ms, sc->hour, sc->minute);
+        *next = clock_next_local(t->zone, now_ms, sc->hour, sc->minute);
         /* set in another zone (the family's changed since), or the clock
          * was off for long: the next one is said, not this one */
         if (meant != sc->due_ms || now_ms - sc->due_ms > SUMMARY_LATE_MS) return 0;

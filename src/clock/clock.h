@@ -67,6 +67,10 @@ void clock_to_local(clock_zone *zone, int64_t utc_ms, clock_local *out);
 int64_t clock_from_local(clock_zone *zone, clock_date date, int hour,
                          int minute);
 
+/* The first instant after `after_ms` at which the zone's clocks show
+ * hour:minute (a time they skip: moved forward by the gap, as above). */
+int64_t clock_next_local(clock_zone *zone, int64_t after_ms, int hour, int minute);
+
 /* Calendar arithmetic on dates: `date` moved by `days`. */
 clock_date clock_date_add(clock_date date, int days);
 /* Days from `a` to `b` (b - a). */

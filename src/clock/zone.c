@@ -257,3 +257,13 @@ int clock_init(char *err, size_t errlen) {
     }
     return 0;
 }
+
+int64_t clock_next_local(clock_zone *zone, int64_t after_ms, int hour, int minute) {
+    clock_local now;
+    clock_to_local(zone, after_ms, &now);
+    for (int d = 0; d <= 2; d++) {
+        int64_t at = clock_from_local(zone, clock_date_add(now.date, d), hour, minute);
+        if (at > after_ms) return at;
+    }
+    return after_ms + 24 * 3600 * 1000LL; /* not reached: every day has the time */
+}
