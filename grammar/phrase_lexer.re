@@ -613,6 +613,12 @@ static int lex_raw(phrase_lexer *lx, phrase_token *tok) {
         "/stopreminders" bot? / end         { tok->sched = SCHED_OFF; SLASH(CMD_REMIND); }
         "/alert" bot? / end                 { SLASH(CMD_ALERT); }
         "/summary" bot? / end               { SLASH(CMD_SUMMARY); }
+        // "/alert off": the menu's command, then the word
+        ("/reminders" | "/remind") bot? sp ('off' | 'stop') / end {
+            tok->sched = SCHED_OFF; SLASH(CMD_REMIND);
+        }
+        "/alert" bot? sp 'off' / end        { tok->sched = SCHED_OFF; SLASH(CMD_ALERT); }
+        "/summary" bot? sp 'off' / end      { tok->sched = SCHED_OFF; SLASH(CMD_SUMMARY); }
         "/next" bot? / end                  { SLASH(CMD_NEXT); }
         "/" ('tz' | 'timezone') bot? / end  { lx->zone_next = 1; SLASH(CMD_TIMEZONE); }
         "/" [a-zA-Z_]+ bot? / end           { SLASH(CMD_UNKNOWN); }
