@@ -76,13 +76,16 @@ static int has_quantity(const char *text, size_t len) {
     return 0;
 }
 
-/* Whether the input holds "hour" (any case): "an hour", "half an hour"
- * are minutes without a digit. */
+/* Whether the input holds "hour" or "hr" (any case): "an hour", "half an
+ * hour", "an hr" are minutes without a digit. */
 static int has_hour(const char *text, size_t len) {
-    for (size_t i = 0; i + 4 <= len; i++)
-        if ((text[i] | 0x20) == 'h' && (text[i + 1] | 0x20) == 'o' &&
-            (text[i + 2] | 0x20) == 'u' && (text[i + 3] | 0x20) == 'r')
+    for (size_t i = 0; i + 2 <= len; i++) {
+        if ((text[i] | 0x20) != 'h') continue;
+        if ((text[i + 1] | 0x20) == 'r') return 1; /* "an hr" */
+        if (i + 4 <= len && (text[i + 1] | 0x20) == 'o' && (text[i + 2] | 0x20) == 'u' &&
+            (text[i + 3] | 0x20) == 'r')
             return 1;
+    }
     return 0;
 }
 
