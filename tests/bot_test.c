@@ -388,6 +388,36 @@ static void test_tick_failures(void **state) {
     assert_int_equal(s.said, 1);
 }
 
+/* #17, found by review: a chat's said one-off reminders (kept a week) never
+ * crowd what is set out of "reminders", and "alert" set again keeps the
+ * gap it said. */
+static void test_many_reminders(void **state) {
+    fixture *fx = *state;
+    bot_result r;
+    sayer s = {0};
+    bot_tick_result t;
+    assert_int_equal(say(fx, "90ml", &r), BOT_OK);
+    for (int i = 0; i < STORE_SCHEDULES_MAX + 3; i++)
+        assert_int_equal(say(fx, "remind me in 1 min", &r), BOT_OK);
+    assert_int_equal(bot_tick(fx->bot, NOW + 60000, "t1", NULL, 0, record_say, &s, &t), BOT_OK);
+    assert_int_equal(s.said, STORE_SCHEDULES_MAX + 3);
+    assert_int_equal(say(fx, "alert 4h", &r), BOT_OK);
+    assert_int_equal(say(fx, "summary at 8pm", &r), BOT_OK);
+    assert_int_equal(say(fx, "reminders", &r), BOT_OK);
+    assert_string_equal(r.reply.text, "\xE2\x8F\xB0 Set in this chat:\n"
+                                      "\xE2\x80\xA2 an alert after 4h without a feed\n"
+                                      "\xE2\x80\xA2 the day's summary every day at 20:00");
+    /* the gap is said at 16:00, once: set again, it is not said again */
+    assert_int_equal(bot_tick(fx->bot, NOW + 4 * 3600000LL, "t2", NULL, 0, record_say, &s, &t),
+                     BOT_OK);
+    assert_int_equal(t.said, 1);
+    assert_int_equal(say(fx, "alert off", &r), BOT_OK);
+    assert_int_equal(say(fx, "alert 4h", &r), BOT_OK);
+    assert_int_equal(bot_tick(fx->bot, NOW + 5 * 3600000LL, "t3", NULL, 0, record_say, &s, &t),
+                     BOT_OK);
+    assert_int_equal(t.said, 0);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_group_talk),
@@ -396,6 +426,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_message_limits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_failures, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tick_failures, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_many_reminders, setup, teardown),
         cmocka_unit_test_setup_teardown(test_undo_button, setup, teardown),
         cmocka_unit_test_setup_teardown(test_twins_undo_button, setup, teardown),
     };

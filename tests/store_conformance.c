@@ -1718,7 +1718,8 @@ static void test_stop_reminders(void **state) {
 }
 
 /* One chat's schedules, or all of the family's chats' (0), by kind then
- * message id; at most max. */
+ * message id, a one-off reminder said or stopped last (c, message 5: it
+ * never crowds out what is set); at most max. */
 static void test_list_schedules(void **state) {
     store *s = *state;
     char err[STORE_ERR_MAX];
@@ -1733,22 +1734,22 @@ static void test_list_schedules(void **state) {
     size_t n;
     list_sched(s, "fa", 1, got, &n);
     assert_int_equal(n, 2);
-    assert_int_equal(got[0].message_id, 5);
-    assert_int_equal(got[1].kind, STORE_SUMMARY);
+    assert_int_equal(got[0].kind, STORE_SUMMARY);
+    assert_int_equal(got[1].message_id, 5);
     list_sched(s, "fa", -100, got, &n);
     assert_int_equal(n, 2);
     assert_int_equal(got[0].message_id, 7);
     assert_int_equal(got[1].kind, STORE_ALERT);
     list_sched(s, "fa", 0, got, &n);
     assert_int_equal(n, 4);
-    assert_int_equal(got[0].message_id, 5);
-    assert_int_equal(got[1].message_id, 7);
-    assert_int_equal(got[2].kind, STORE_ALERT);
-    assert_int_equal(got[2].chat_id, -100);
-    assert_int_equal(got[3].kind, STORE_SUMMARY);
+    assert_int_equal(got[0].message_id, 7);
+    assert_int_equal(got[1].kind, STORE_ALERT);
+    assert_int_equal(got[1].chat_id, -100);
+    assert_int_equal(got[2].kind, STORE_SUMMARY);
+    assert_int_equal(got[3].message_id, 5);
     assert_int_equal(s->ops->list_schedules(s, "fa", 0, got, 3, &n, err), STORE_OK);
     assert_int_equal(n, 3);
-    assert_int_equal(got[2].kind, STORE_ALERT);
+    assert_int_equal(got[2].kind, STORE_SUMMARY);
     list_sched(s, "fb", 0, got, &n);
     assert_int_equal(n, 1);
     list_sched(s, "fc", 0, got, &n);

@@ -99,8 +99,9 @@ int bot_babies_command(bot_turn *t, const resolved *r);
 /* Starts the context of a message (begin_turn): the family's settings,
  * zone and local today. */
 int bot_begin_turn(bot *b, const bot_message *m, bot_result *out, bot_turn *t);
-/* "120 ml milk at 12:30 today (Anna), 2h 5m ago" */
-void bot_add_last(bot_turn *t, const store_feeding *f);
+/* "120 ml milk at 12:30 today (Anna), 2h 5m ago"; with `whose`, and the
+ * family names its babies, "120 ml milk for Mia at ..." */
+void bot_add_last(bot_turn *t, const store_feeding *f, int whose);
 /* Reminders, the alert, the daily summary and "next" (bot_schedule.c). */
 int bot_remind(bot_turn *t, const resolved *r);
 int bot_alert(bot_turn *t, const resolved *r);
@@ -119,6 +120,11 @@ int bot_feed_times(bot_turn *t, int64_t from_ms, int64_t to_ms, int64_t *at,
 /* An alert looks again this often at most, once it has said a gap (a
  * feeding entered late, with an earlier time, starts a gap of its own). */
 #define BOT_ALERT_RECHECK_MS (60LL * 60 * 1000)
+/* Whether the latest feeding (found) begins a gap the alert has not said:
+ * it is later than the one it last alerted about (last_ms; 0: none) by
+ * more than one feed's span. Not when it is earlier (the newest was
+ * undone) or about the same (that feeding's time edited): once per gap. */
+int bot_alert_new_gap(const store_feeding *latest, int found, int64_t last_ms);
 /* When an alert of gap_min minutes is next due, from the latest feeding
  * (found) and the one it last alerted about (last_ms). */
 int64_t bot_alert_due(int64_t now_ms, const store_feeding *latest, int found,

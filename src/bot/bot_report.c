@@ -123,11 +123,12 @@ int bot_since(bot_turn *t, const resolved *asked) {
 }
 
 /* "120 ml milk at 06:00 today (Alex), 3h ago" */
-void bot_add_last(bot_turn *t, const store_feeding *f) {
+void bot_add_last(bot_turn *t, const store_feeding *f, int whose) {
     reply_text *r = &t->out->reply;
     clock_local at;
     bot_local(t, f->at_ms, &at);
     bot_add_feed(t, f);
+    if (whose) bot_add_whose(t, f);
     reply_add(r, " at %02d:%02d ", at.hour, at.minute);
     reply_add_day(r, at.date, t->today);
     if (f->who[0]) reply_add(r, " (%s)", f->who);
@@ -190,11 +191,11 @@ static int last_of_each(bot_turn *t) {
             }
         reply_newline(r);
         reply_add(r, "%s: ", t->babies.names[b]);
-        if (last) bot_add_last(t, last);
+        if (last) bot_add_last(t, last, 0);
         else reply_add(r, "none in the last week");
         if (session && session != last) { /* a bottle since: the session before */
             reply_add(r, "; last nursing: ");
-            bot_add_last(t, session);
+            bot_add_last(t, session, 0);
         }
         if (session) add_next_side(t, session);
     }
@@ -218,14 +219,14 @@ int bot_last(bot_turn *t) {
         return BOT_OK;
     }
     reply_add(r, "Last feed: ");
-    bot_add_last(t, &f);
+    bot_add_last(t, &f, 0);
     if (f.kind != PHRASE_NURSING) { /* a bottle since: the session before it */
         int64_t until = t->msg->now_ms + RESOLVE_FUTURE_TOLERANCE_MS + 1;
         if (last_session(t, until, &f, &found) != STORE_OK) return bot_store_failed(t);
         if (!found) return BOT_OK;
         reply_newline(r);
         reply_add(r, "Last nursing: ");
-        bot_add_last(t, &f);
+        bot_add_last(t, &f, 0);
     }
     add_next_side(t, &f);
     return BOT_OK;
@@ -392,10 +393,12 @@ static int move_summaries(bot_turn *t, clock_zone *zone, const char *by) {
         int stale;
         if (t->bot->store->ops->put_schedule(t->bot->store, &sc, &stale, t->err) != STORE_OK)
             return bot_store_failed(t);
-        if (!stale && moved++ == 0)
-            reply_add(&t->out->reply, " The daily summary stays at %02d:%02d, on this "
-                      "clock.", sc.hour, sc.minute);
+        if (!stale) moved++;
     }
+    if (moved == 1)
+        reply_add(&t->out->reply, " The daily summary stays at its time, on this clock.");
+    else if (moved > 1)
+        reply_add(&t->out->reply, " The daily summaries stay at their times, on this clock.");
     return BOT_OK;
 }
 

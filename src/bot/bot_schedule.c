@@ -208,11 +208,16 @@ int bot_remind(bot_turn *t, const resolved *asked) {
 /* When an alert of `gap_min` is next worth a look: when the last feeding's
  * gap ends, or now when it has already (once per gap: not again for a
  * feeding it already alerted about, `last_ms`). */
+int bot_alert_new_gap(const store_feeding *latest, int found, int64_t last_ms) {
+    return found && (last_ms == 0 || latest->at_ms > last_ms + BOT_ONE_FEED_MS);
+}
+
 int64_t bot_alert_due(int64_t now_ms, const store_feeding *latest, int found,
                       int gap_min, int64_t last_ms) {
     int64_t gap = (int64_t)gap_min * MINUTE_MS;
     if (!found) return now_ms + BOT_ALERT_RECHECK_MS;
-    if (latest->at_ms == last_ms) return now_ms + (gap < BOT_ALERT_RECHECK_MS ? gap : BOT_ALERT_RECHECK_MS);
+    if (!bot_alert_new_gap(latest, found, last_ms))
+        return now_ms + (gap < BOT_ALERT_RECHECK_MS ? gap : BOT_ALERT_RECHECK_MS);
     int64_t due = latest->at_ms + gap;
     return due > now_ms ? due : now_ms;
 }
@@ -223,16 +228,8 @@ int bot_alert(bot_turn *t, const resolved *asked) {
     int stale;
     if (asked->schedule == PHRASE_SCHEDULE_SHOW) return show(t, STORE_ALERT);
     schedule_key(t, STORE_ALERT, &sc);
-    if (asked->schedule == PHRASE_SCHEDULE_OFF) {
-        if (put(t, &sc, &stale) != STORE_OK) return bot_store_failed(t);
-        if (stale)
-            add_stale(t);
-        else
-            reply_add(r, "\xF0\x9F\x94\x95 Alert off in this chat.");
-        return BOT_OK;
-    }
-    /* the alert it had keeps the feeding it alerted about: set again, it
-     * does not say the same gap twice */
+    /* the alert it had keeps the feeding it alerted about, also while off:
+     * set again, it does not say the same gap twice */
     store_schedule had[STORE_SCHEDULES_MAX];
     size_t n = 0;
     if (t->bot->store->ops->list_schedules(t->bot->store, t->msg->family,
@@ -241,6 +238,14 @@ int bot_alert(bot_turn *t, const resolved *asked) {
         return bot_store_failed(t);
     for (size_t i = 0; i < n; i++)
         if (had[i].kind == STORE_ALERT) sc.last_ms = had[i].last_ms;
+    if (asked->schedule == PHRASE_SCHEDULE_OFF) {
+        if (put(t, &sc, &stale) != STORE_OK) return bot_store_failed(t);
+        if (stale)
+            add_stale(t);
+        else
+            reply_add(r, "\xF0\x9F\x94\x95 Alert off in this chat.");
+        return BOT_OK;
+    }
     store_feeding latest;
     int found;
     if (t->bot->store->ops->latest_before(t->bot->store, t->msg->family,
@@ -258,7 +263,7 @@ int bot_alert(bot_turn *t, const resolved *asked) {
                  "recorded for ");
     reply_add_duration(r, sc.every_min);
     reply_add(r, ", once each time.");
-    if (found && latest.at_ms != sc.last_ms) {
+    if (bot_alert_new_gap(&latest, found, sc.last_ms)) {
         reply_add(r, " The last feed was");
         add_when(t, latest.at_ms);
         if (latest.at_ms + (int64_t)sc.every_min * MINUTE_MS > t->msg->now_ms) {

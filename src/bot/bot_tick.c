@@ -47,7 +47,7 @@ static int say_reminder(bot_turn *t, const store_schedule *sc) {
     }
     if (found) {
         reply_add(r, ". Last feed: ");
-        bot_add_last(t, &f);
+        bot_add_last(t, &f, 1);
         reply_add(r, ".");
     } else {
         reply_add(r, ". No feed recorded yet.");
@@ -166,7 +166,7 @@ static int plan(bot_turn *t, const store_schedule *sc, int64_t now_ms,
         int found;
         if (latest(t, &f, &found) != STORE_OK) return -1;
         int64_t gap = (int64_t)sc->every_min * MINUTE_MS;
-        if (found && f.at_ms != sc->last_ms && f.at_ms + gap <= now_ms) {
+        if (bot_alert_new_gap(&f, found, sc->last_ms) && f.at_ms + gap <= now_ms) {
             int64_t gap_min = (now_ms - f.at_ms) / MINUTE_MS;
             reply_add(&t->out->reply, "\xE2\x9A\xA0\xEF\xB8\x8F No feed recorded for ");
             reply_add_duration(&t->out->reply, gap_min);
@@ -176,7 +176,7 @@ static int plan(bot_turn *t, const store_schedule *sc, int64_t now_ms,
                 reply_add(&t->out->reply, ")");
             }
             reply_add(&t->out->reply, ". Last feed: ");
-            bot_add_last(t, &f);
+            bot_add_last(t, &f, 1);
             reply_add(&t->out->reply, ".");
             *last = f.at_ms;
         }

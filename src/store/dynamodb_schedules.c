@@ -300,6 +300,9 @@ int ddb_stop_reminders(store *base, const char *family, int64_t chat_id, const c
 static int list_order(const void *a, const void *b) {
     const store_schedule *x = &((const held_schedule *)a)->sc;
     const store_schedule *y = &((const held_schedule *)b)->sc;
+    int x_done = x->kind == STORE_REMIND_ONCE && x->due_ms == 0;
+    int y_done = y->kind == STORE_REMIND_ONCE && y->due_ms == 0;
+    if (x_done != y_done) return x_done ? 1 : -1;
     if (x->kind != y->kind) return x->kind < y->kind ? -1 : 1;
     if (x->message_id != y->message_id) return x->message_id < y->message_id ? -1 : 1;
     return (x->chat_id > y->chat_id) - (x->chat_id < y->chat_id);

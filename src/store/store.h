@@ -336,7 +336,8 @@ typedef struct {
     int (*stop_reminders)(store *s, const char *family, int64_t chat_id,
                           const char *by, int *stopped, char *err);
     /* The family's schedules of chat `chat_id` (0: of all its chats),
-     * those not due too, at most max, by kind then message id. */
+     * at most max, by kind then message id, but one-off reminders said
+     * or stopped last (kept a week, they never crowd out what is set). */
     int (*list_schedules)(store *s, const char *family, int64_t chat_id,
                           store_schedule *out, size_t max, size_t *n,
                           char *err);

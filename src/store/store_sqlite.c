@@ -499,7 +499,8 @@ static const char *const statements[ST_COUNT] = {
                          "chat_id = ?2 AND kind IN (1, 2) AND stopped_by = ?3",
     [ST_LIST_SCHEDULES] = "SELECT " SCHEDULE_COLUMNS " FROM schedules WHERE "
                           "family = ?1 AND (?2 = 0 OR chat_id = ?2) "
-                          "ORDER BY kind, message_id, chat_id LIMIT ?3",
+                          "ORDER BY (kind = 1 AND due_ms = 0), kind, message_id, "
+                          "chat_id LIMIT ?3",
     /* through the partial index schedules_due */
     [ST_DUE_SCHEDULES] = "SELECT " SCHEDULE_COLUMNS " FROM schedules WHERE "
                          "due_ms > 0 AND due_ms <= ?1 ORDER BY due_ms, family, "
