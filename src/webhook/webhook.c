@@ -134,6 +134,15 @@ static int is_allowed(const webhook_config *c, int64_t user) {
     return 0;
 }
 
+/* What an update is answered with: the status, the outcome and the Bot
+ * API method call (NULL: none), handed back to the caller. */
+static cJSON *answer(webhook_result *result, int status, const char *outcome,
+                     cJSON *method) {
+    result->status = status;
+    result->outcome = outcome;
+    return method;
+}
+
 static char *respond(webhook_result *result, int status, const char *outcome,
                      cJSON *method) {
     result->status = status;
@@ -300,41 +309,42 @@ static int parse_put_back_button(const char *data, int64_t *correction_id) {
 
 /* The store failed: 500, so that Telegram delivers the update again, and
  * the store's reason for the log. */
-static char *store_failed(webhook_result *result, const bot_result *r) {
+static cJSON *store_failed(webhook_result *result, const bot_result *r) {
     snprintf(result->note, sizeof result->note, "%s", r->error);
-    return respond(result, 500, "store failed", NULL);
+    return answer(result, 500, "store failed", NULL);
 }
 
 #define NOT_FAMILY "Sorry, this bot keeps one family's feeding log. Your " \
                    "Telegram user id is %lld: ask the family to add it."
 
-static char *handle_message(const webhook_config *c, bot *b, const tg_update *u,
-                            tg_addressee to, const char *text, int64_t wall_ms,
-                            webhook_result *result);
+static cJSON *handle_message(const webhook_config *c, bot *b, const tg_update *u,
+                             tg_addressee to, const char *text, int64_t wall_ms,
+                             webhook_result *result);
 
 /* The family of a config made without webhook_config_from_env. */
 static const char *family_of(const webhook_config *c) {
     return c->family[0] ? c->family : STORE_DEFAULT_FAMILY;
 }
 
-static char *handle_update(const webhook_config *c, bot *b, tg_api *api,
-                           const tg_update *u, int64_t wall_ms,
-                           webhook_result *result) {
-    if (u->kind == TG_OTHER) return respond(result, 200, "ignored", NULL);
-    if (u->from_is_bot) return respond(result, 200, "ignored (a bot)", NULL);
+cJSON *webhook_handle_update(const webhook_config *c, bot *b, tg_api *api,
+                             const tg_update *u, int64_t wall_ms,
+                             webhook_result *result) {
+    result->note[0] = '\0';
+    if (u->kind == TG_OTHER) return answer(result, 200, "ignored", NULL);
+    if (u->from_is_bot) return answer(result, 200, "ignored (a bot)", NULL);
     if (u->kind != TG_CALLBACK) {
         char *text;
         tg_addressee to = tg_addressee_of(u, &c->me, &text);
-        char *response = text ? handle_message(c, b, u, to, text, wall_ms, result)
-                              : respond(result, 500, "out of memory", NULL);
+        cJSON *reply = text ? handle_message(c, b, u, to, text, wall_ms, result)
+                            : answer(result, 500, "out of memory", NULL);
         free(text);
-        return response;
+        return reply;
     }
     /* a button */
     if (!is_allowed(c, u->from_id)) {
         char text[256];
         snprintf(text, sizeof text, NOT_FAMILY, (long long)u->from_id);
-        return respond(result, 200, "unknown user", answer_callback(u->callback_id, text));
+        return answer(result, 200, "unknown user", answer_callback(u->callback_id, text));
     }
     bot_result r;
     int64_t message_id, at_ms;
@@ -342,10 +352,10 @@ static char *handle_update(const webhook_config *c, bot *b, tg_api *api,
     if (parse_undo_button(u->callback_data, &message_id, &line, &at_ms, &babies) == 0)
         undo = 1;
     else if (parse_put_back_button(u->callback_data, &message_id) != 0)
-        return respond(result, 200, "unknown button",
+        return answer(result, 200, "unknown button",
                        answer_callback(u->callback_id, "That button does nothing any more."));
     if (u->chat_id == 0)
-        return respond(result, 200, "button on an old message",
+        return answer(result, 200, "button on an old message",
                        answer_callback(u->callback_id, "That message is too old to change."));
     int status = undo ? bot_undo_feeding(b, family_of(c), u->chat_id, message_id, line,
                                          babies, at_ms, u->callback_id, wall_ms, &r)
@@ -353,14 +363,14 @@ static char *handle_update(const webhook_config *c, bot *b, tg_api *api,
                                      u->callback_id, wall_ms, &r);
     if (status != BOT_OK) return store_failed(result, &r);
     edit_button_message(api, u, r.reply.text, result);
-    return respond(result, 200, undo ? "undone by button" : "put back by button",
+    return answer(result, 200, undo ? "undone by button" : "put back by button",
                    answer_callback(u->callback_id, r.reply.text));
 }
 
 /* A message or an edit, `text` as the bot reads it (addressee.h). */
-static char *handle_message(const webhook_config *c, bot *b, const tg_update *u,
-                            tg_addressee to, const char *text, int64_t wall_ms,
-                            webhook_result *result) {
+static cJSON *handle_message(const webhook_config *c, bot *b, const tg_update *u,
+                             tg_addressee to, const char *text, int64_t wall_ms,
+                             webhook_result *result) {
     /* In a group: a command for another bot is that bot's, and what is
      * not addressed to the bot and not plainly a feeding or a question
      * (bot_is_chatter) is the people's own talk, a stranger's too: no
@@ -370,7 +380,7 @@ static char *handle_message(const webhook_config *c, bot *b, const tg_update *u,
      * had recorded. */
     if (to == TG_FOR_ANOTHER_BOT ||
         (to == TG_FOR_EVERY_BOT && bot_is_unknown_command(text, strlen(text))))
-        return respond(result, 200, "ignored (for another bot)", NULL);
+        return answer(result, 200, "ignored (for another bot)", NULL);
     int talk = 0;
     if (to == TG_FOR_NOBODY && !is_allowed(c, u->from_id)) {
         talk = bot_is_chatter(text, strlen(text));
@@ -379,15 +389,15 @@ static char *handle_message(const webhook_config *c, bot *b, const tg_update *u,
         if (bot_is_chatter_in(b, family_of(c), u->date > 0 ? u->date * 1000 : wall_ms, text,
                               strlen(text), &talk, err) != BOT_OK) {
             snprintf(result->note, sizeof result->note, "%s", err);
-            return respond(result, 500, "store failed", NULL);
+            return answer(result, 500, "store failed", NULL);
         }
     }
     if (talk && (u->kind != TG_EDITED || !is_allowed(c, u->from_id)))
-        return respond(result, 200, "ignored (group talk)", NULL);
+        return answer(result, 200, "ignored (group talk)", NULL);
     if (!is_allowed(c, u->from_id)) {
         char sorry[256];
         snprintf(sorry, sizeof sorry, NOT_FAMILY, (long long)u->from_id);
-        return respond(result, 200, "unknown user",
+        return answer(result, 200, "unknown user",
                        send_message(u->chat_id, u->message_id, sorry));
     }
 
@@ -410,14 +420,14 @@ static char *handle_message(const webhook_config *c, bot *b, const tg_update *u,
     if (bot_handle(b, &m, &r) != BOT_OK)
         return store_failed(result, &r);
     if (talk && !r.edit_changed) /* an edit of talk into talk */
-        return respond(result, 200, "ignored (group talk)", NULL);
+        return answer(result, 200, "ignored (group talk)", NULL);
     cJSON *reply = send_message(u->chat_id, u->message_id, r.reply.text);
     if (r.first_message_id)
         add_undo_button(reply, r.first_message_id, r.first_line, r.first_at_ms,
                         r.first_babies);
     else if (r.correction_id)
         add_put_back_button(reply, r.correction_id);
-    return respond(result, 200, r.recorded ? "recorded" : "answered", reply);
+    return answer(result, 200, r.recorded ? "recorded" : "answered", reply);
 }
 
 /* A decoded event: who sent it, then what. */
@@ -451,8 +461,10 @@ static char *handle_request(const webhook_config *c, bot *b, tg_api *api,
     if (tg_update_decode(e->body, e->body_len, &u, err, sizeof err) != 0) {
         snprintf(result->note, sizeof result->note, "%s", err);
         response = respond(result, 200, "undecodable: not a Telegram update", NULL);
-    } else
-        response = handle_update(c, b, api, &u, wall_ms, result);
+    } else {
+        cJSON *method = webhook_handle_update(c, b, api, &u, wall_ms, result);
+        response = respond(result, result->status, result->outcome, method);
+    }
     tg_update_free(&u);
     return response;
 }

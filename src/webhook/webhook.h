@@ -15,6 +15,7 @@
 #include "bot/bot.h"
 #include "telegram/addressee.h"
 #include "telegram/bot_api.h"
+#include "telegram/update.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -85,5 +86,17 @@ typedef struct {
 char *webhook_handle(const webhook_config *c, bot *b, tg_api *api,
                      const char *event, size_t len, int64_t wall_ms,
                      webhook_result *result);
+
+/* Handles one decoded update at wall-clock time wall_ms, as webhook_handle
+ * does once the request is Telegram's and its body is read: `milkbot serve`
+ * reads its updates with getUpdates and hands each here. Sets *result
+ * (status 500: the store failed, and the update must be handled again;
+ * else 200) and returns the Bot API method call that answers the update,
+ * {"method":"sendMessage","chat_id":...} (free it with cJSON_Delete), or
+ * NULL when it is answered with nothing. With `api`, an Undo button also
+ * edits the bot's message, as for webhook_handle. */
+cJSON *webhook_handle_update(const webhook_config *c, bot *b, tg_api *api,
+                             const tg_update *u, int64_t wall_ms,
+                             webhook_result *result);
 
 #endif
