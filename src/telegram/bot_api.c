@@ -6,6 +6,7 @@
 #include "util/deadline.h"
 
 #include <curl/curl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +22,12 @@ struct tg_api {
     int64_t deadline_ms;
     int error_code; /* Telegram's error_code of the last call; 0: none;
                        TG_UNANSWERED: sent, and no answer came */
+    int retry_after; /* seconds, of the last call's 429; 0: none said */
+    long timeout_ms; /* a call's longest wait; 0: TG_API_TIMEOUT_MS */
+    volatile sig_atomic_t *stop; /* a call gives up once it is set */
 };
+
+#define TG_API_TIMEOUT_MS 5000
 
 tg_api *tg_api_new(const char *base_url, const char *token, char *err,
                    size_t errlen) {
@@ -49,6 +55,27 @@ void tg_api_set_deadline(tg_api *a, int64_t deadline_ms) {
     a->deadline_ms = deadline_ms;
 }
 
+void tg_api_set_timeout(tg_api *a, long timeout_ms) {
+    a->timeout_ms = timeout_ms > 0 ? timeout_ms : 0;
+}
+
+void tg_api_set_stop(tg_api *a, volatile sig_atomic_t *stop) {
+    a->stop = stop;
+}
+
+int tg_api_last_error(const tg_api *a, int *retry_after) {
+    if (retry_after) *retry_after = a->retry_after;
+    return a->error_code;
+}
+
+/* libcurl's progress callback: a nonzero answer aborts the transfer. */
+static int check_stop(void *ctx, curl_off_t dltotal, curl_off_t dlnow,
+                      curl_off_t ultotal, curl_off_t ulnow) {
+    (void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+    const tg_api *a = ctx;
+    return a->stop && *a->stop ? 1 : 0;
+}
+
 int tg_api_call(tg_api *a, const char *method, const cJSON *params, char *err,
                 size_t errlen) {
     return tg_api_call_result(a, method, params, NULL, err, errlen);
@@ -58,7 +85,9 @@ int tg_api_call_result(tg_api *a, const char *method, const cJSON *params,
                        cJSON **result, char *err, size_t errlen) {
     if (result) *result = NULL;
     a->error_code = 0;
-    long budget = deadline_budget_ms(a->deadline_ms, 5000);
+    a->retry_after = 0;
+    long budget = deadline_budget_ms(a->deadline_ms,
+                                     a->timeout_ms ? a->timeout_ms : TG_API_TIMEOUT_MS);
     if (budget == 0) {
         snprintf(err, errlen, "%s: no time left before the deadline", method);
         return -1;
@@ -82,12 +111,19 @@ int tg_api_call_result(tg_api *a, const char *method, const cJSON *params,
     curl_easy_setopt(a->curl, CURLOPT_WRITEDATA, &a->body);
     curl_easy_setopt(a->curl, CURLOPT_TIMEOUT_MS, budget);
     curl_easy_setopt(a->curl, CURLOPT_NOSIGNAL, 1L);
+    if (a->stop) {
+        curl_easy_setopt(a->curl, CURLOPT_XFERINFOFUNCTION, check_stop);
+        curl_easy_setopt(a->curl, CURLOPT_XFERINFODATA, a);
+        curl_easy_setopt(a->curl, CURLOPT_NOPROGRESS, 0L);
+    }
     ca_bundle_apply(a->curl);
     buffer_reset(&a->body);
     CURLcode rc = curl_easy_perform(a->curl);
     memset(url, 0, sizeof url);
     curl_slist_free_all(headers);
     cJSON_free(json);
+    long http_status = 0;
+    curl_easy_getinfo(a->curl, CURLINFO_RESPONSE_CODE, &http_status);
     if (rc != CURLE_OK) {
         /* failures before a byte was sent leave nothing done; any other may
          * have been carried out */
@@ -107,8 +143,16 @@ int tg_api_call_result(tg_api *a, const char *method, const cJSON *params,
     if (!ok) {
         cJSON *code = cJSON_GetObjectItem(answer, "error_code");
         if (cJSON_IsNumber(code)) a->error_code = code->valueint;
+        /* a proxy's 502 carries no Telegram answer: its HTTP status */
+        else if (http_status >= 400 && http_status <= 599) a->error_code = (int)http_status;
+        const cJSON *after = cJSON_GetObjectItem(cJSON_GetObjectItem(answer, "parameters"),
+                                                 "retry_after");
+        if (cJSON_IsNumber(after) && after->valueint > 0) a->retry_after = after->valueint;
         const char *why = cJSON_GetStringValue(cJSON_GetObjectItem(answer, "description"));
-        snprintf(err, errlen, "%s: %.200s", method, why ? why : "no answer");
+        if (why == NULL && http_status >= 400)
+            snprintf(err, errlen, "%s: HTTP %ld, not Telegram's answer", method, http_status);
+        else
+            snprintf(err, errlen, "%s: %.200s", method, why ? why : "no answer");
     }
     cJSON_Delete(answer);
     return ok ? 0 : -1;

@@ -5,6 +5,7 @@
 #define MILKBOT_BOT_API_H
 
 #include <cjson/cJSON.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -19,6 +20,22 @@ void tg_api_free(tg_api *a);
 /* Calls must end by this wall-clock time (epoch ms; 0: none), as a
  * Lambda invocation's must: a call waits at most 5 s, and never past it. */
 void tg_api_set_deadline(tg_api *a, int64_t deadline_ms);
+
+/* A call's longest wait, in ms (0: the 5 s above), for calls that wait on
+ * purpose: getUpdates' long poll (milkbot serve) waits up to its own
+ * timeout, plus the way there and back. The deadline still bounds it. */
+void tg_api_set_timeout(tg_api *a, long timeout_ms);
+
+/* While *stop is nonzero (NULL: never), a call in progress gives up within
+ * a second or so and fails: a long poll interrupted by SIGTERM. */
+void tg_api_set_stop(tg_api *a, volatile sig_atomic_t *stop);
+
+/* The last call's failure: Telegram's error_code (429, 502...; the HTTP
+ * status when the answer was not Telegram's), 0 when it answered ok or
+ * the network let nothing through, -1 when the request went and no answer
+ * came. *retry_after (when not NULL): the seconds a 429 asked to wait, 0
+ * when none was said. */
+int tg_api_last_error(const tg_api *a, int *retry_after);
 
 /* Calls `method` with `params`. Returns 0 when Telegram answered ok, else
  * -1 with its description or the transport error (never the token). */
