@@ -136,6 +136,16 @@ static int fwd_claim_schedule(store *s, const store_schedule *sc, int64_t next_d
     return REAL(s)->ops->claim_schedule(REAL(s), sc, next_due_ms, last_ms, claim, won, err);
 }
 
+static int fwd_get_update_offset(store *s, int64_t bot_id, int64_t *last, char *err) {
+    if (admit(s, FORWARD_GET_UPDATE_OFFSET, NULL, err) != STORE_OK) return STORE_ERROR;
+    return REAL(s)->ops->get_update_offset(REAL(s), bot_id, last, err);
+}
+
+static int fwd_set_update_offset(store *s, int64_t bot_id, int64_t last, char *err) {
+    if (admit(s, FORWARD_SET_UPDATE_OFFSET, NULL, err) != STORE_OK) return STORE_ERROR;
+    return REAL(s)->ops->set_update_offset(REAL(s), bot_id, last, err);
+}
+
 static void fwd_close(store *s) {
     store_close(REAL(s));
     free(s);
@@ -161,6 +171,8 @@ static const store_ops forwarding_ops = {
     .list_schedules = fwd_list_schedules,
     .due_schedules = fwd_due_schedules,
     .claim_schedule = fwd_claim_schedule,
+    .get_update_offset = fwd_get_update_offset,
+    .set_update_offset = fwd_set_update_offset,
     .close = fwd_close,
 };
 

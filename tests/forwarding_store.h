@@ -37,6 +37,9 @@ typedef enum {
     FORWARD_LIST_SCHEDULES,
     FORWARD_DUE_SCHEDULES,
     FORWARD_CLAIM_SCHEDULE,
+    /* milkbot serve's place in the updates (#18): family NULL */
+    FORWARD_GET_UPDATE_OFFSET,
+    FORWARD_SET_UPDATE_OFFSET,
 } forward_op;
 
 typedef struct forwarding_store forwarding_store;

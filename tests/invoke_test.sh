@@ -49,9 +49,9 @@ check "the stranger's chat" "0" "$(sqlite3 "$tmp/bot.db" 'SELECT count(*) FROM f
 # store's reason on stderr (issue 11, defect 8: it printed nothing)
 status_of() { python3 -c 'import json, sys; print(json.load(sys.stdin)["statusCode"])'; }
 cp "$tmp/bot.db" "$tmp/corrupt.db"
-# every page but the first (the header and schema, read at open) overwritten
-python3 -c 'import os, sys
-f = open(sys.argv[1], "r+b"); f.seek(4096); f.write(b"\xff" * (os.path.getsize(sys.argv[1]) - 4096))' "$tmp/corrupt.db"
+# every page but the header's and the schema's (read at open) overwritten
+python3 -c 'import sys; sys.path.insert(0, sys.argv[1])
+from services import corrupt_sqlite_data; corrupt_sqlite_data(sys.argv[2])' "$(dirname "$0")" "$tmp/corrupt.db"
 out=$("$milkbot" invoke --store "sqlite:$tmp/corrupt.db" "$events/total.json" 2>"$tmp/err")
 check "corrupt page: 500" 500 "$(status_of <<<"$out")"
 contains "corrupt page: the reason on stderr" "database disk image is malformed" "$(cat "$tmp/err")"

@@ -31,7 +31,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import botocore.session
 
 from cfn_template import load_template
-from services import ROOT, SSM, Checks, Dynalite, FaultProxy, RuntimeAPI, serve, tls_certificate
+from services import (ROOT, SSM, Checks, Dynalite, FaultProxy, RuntimeAPI,
+                      corrupt_sqlite_data, serve, tls_certificate)
 
 MILKBOT = os.path.abspath(sys.argv[1])
 PACKAGE = os.path.abspath(sys.argv[2]) if len(sys.argv) > 2 else None
@@ -396,9 +397,7 @@ with tempfile.TemporaryDirectory() as tmp:
     check("sqlite: recorded", reply_of(results[0])[0] == 200, str(results))
     with sqlite3.connect(sqlite_path) as db_file:  # the write-ahead log into the file
         db_file.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    with open(sqlite_path, "r+b") as f:  # every page but the header and schema
-        f.seek(4096)
-        f.write(b"\xff" * (os.path.getsize(sqlite_path) - 4096))
+    corrupt_sqlite_data(sqlite_path)
     results, lines = run_bootstrap(sqlite_env, message(10, 50, "total?"))
     check("sqlite corrupt: 500", reply_of(results[0])[0] == 500, str(results))
     failed = [r for r in lines if r.get("message") == "handled"]

@@ -20,6 +20,23 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 
 
+def corrupt_sqlite_data(path):
+    """Overwrites every page of the SQLite file at `path` but the header's
+    and the schema's (which it reads at open; the schema may take more than
+    the first page), so that it opens and then fails on its first read.
+    Checkpoint its write-ahead log first."""
+    import sqlite3
+    with sqlite3.connect(path) as db:
+        page = db.execute("PRAGMA page_size").fetchone()[0]
+        keep = {n for n, in db.execute("SELECT pageno FROM dbstat WHERE name = ?",
+                                       ("sqlite_schema",))}
+    with open(path, "r+b") as f:
+        for n in range(2, os.path.getsize(path) // page + 1):
+            if n not in keep:
+                f.seek((n - 1) * page)
+                f.write(b"\xff" * page)
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -74,7 +74,7 @@ static void test_schema_and_reopen(void **state) {
     store_stamp(1, 7, 1, by);
     assert_int_equal(s->ops->set_tz(s, "f7", "Asia/Kolkata", by, &stale, err), STORE_OK);
     store_close(s);
-    assert_int_equal(pragma_int(path, "PRAGMA user_version"), 8);
+    assert_int_equal(pragma_int(path, "PRAGMA user_version"), 9);
     sqlite3 *db;
     sqlite3_stmt *st;
     assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
@@ -142,7 +142,7 @@ static void test_migrates_schema_1(void **state) {
 
     store *s = store_sqlite_open(path, 0, err, sizeof err);
     assert_non_null(s);
-    assert_int_equal(pragma_int(path, "PRAGMA user_version"), 8);
+    assert_int_equal(pragma_int(path, "PRAGMA user_version"), 9);
     store_settings settings;
     store_list list = {0};
     /* another family reads first, and the Smiths before they are the
@@ -323,7 +323,7 @@ static void test_migrates_schema_6(void **state) {
 
     store *s = store_sqlite_open(path, 0, err, sizeof err);
     assert_non_null(s);
-    assert_int_equal(pragma_int(path, "PRAGMA user_version"), 8);
+    assert_int_equal(pragma_int(path, "PRAGMA user_version"), 9);
     query_text(path, SCHEMA_6_COLUMNS, rows_after, sizeof rows_after);
     assert_string_equal(rows_after, rows);
     query_text(path, "SELECT id, amount_ml, removed_by, removed_press FROM feedings "
@@ -431,14 +431,15 @@ static void test_migrates_schema_7(void **state) {
     store_close(s);
     sqlite3 *db;
     assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db, "DROP TABLE schedules; PRAGMA user_version = 7;",
+    assert_int_equal(sqlite3_exec(db, "DROP TABLE schedules; DROP TABLE polls; "
+                                  "PRAGMA user_version = 7;",
                                   NULL, NULL, NULL),
                      SQLITE_OK);
     sqlite3_close(db);
 
     s = store_sqlite_open(path, 0, err, sizeof err);
     assert_non_null(s);
-    assert_int_equal(pragma_int(path, "PRAGMA user_version"), 8);
+    assert_int_equal(pragma_int(path, "PRAGMA user_version"), 9);
     query_text(path, "SELECT name FROM sqlite_schema WHERE tbl_name = 'schedules' AND "
                      "type = 'index' AND sql IS NOT NULL ORDER BY name", got, sizeof got);
     assert_string_equal(got, "schedules_done|schedules_due");

@@ -143,7 +143,7 @@ def test_sqlite(tmp):
     live = sorted(con.execute("SELECT chat_id, message_id, line, amount_ml FROM feedings "
                               "WHERE family = 'family' AND removed_by IS NULL").fetchall())
     check("sqlite: the family's live feedings at the end", live == LIVE_AT_END, str(live))
-    check("sqlite: schema 8", con.execute("PRAGMA user_version").fetchone()[0] == 8)
+    check("sqlite: schema 9", con.execute("PRAGMA user_version").fetchone()[0] == 9)
     check("sqlite: no row deleted, none left outside the family",
           con.execute("SELECT count(*) FROM feedings WHERE family <> 'family'").fetchone()[0]
           == 0 and con.execute("SELECT count(*) FROM feedings").fetchone()[0] >= before)

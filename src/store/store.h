@@ -361,6 +361,15 @@ typedef struct {
     int (*claim_schedule)(store *s, const store_schedule *sc,
                           int64_t next_due_ms, int64_t last_ms,
                           const char *claim, int *won, char *err);
+    /* `milkbot serve` (#18): the id of the last update that bot `bot_id`
+     * (the number its token begins with) read with getUpdates and handled
+     * (*last 0: none yet), and keeping it (the id of the update just
+     * handled; Telegram numbers a bot's updates anew after a quiet week, so
+     * it is kept as given, never the greater of the two). Only the SQLite
+     * store keeps it: DynamoDB's bot gets its updates by webhook, and
+     * answers STORE_ERROR saying serve needs SQLite. */
+    int (*get_update_offset)(store *s, int64_t bot_id, int64_t *last, char *err);
+    int (*set_update_offset)(store *s, int64_t bot_id, int64_t last, char *err);
     void (*close)(store *s);
 } store_ops;
 

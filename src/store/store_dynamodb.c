@@ -987,6 +987,28 @@ static int dyn_next_message_id(store *base, const char *family, int64_t chat_id,
     return bump_counter(s, family, chat_id, m.max, out, err);
 }
 
+/* `milkbot serve` reads its updates with getUpdates and keeps its place in
+ * them on SQLite only: on AWS, Telegram calls the webhook. */
+static int dyn_no_update_offset(char *err) {
+    snprintf(err, STORE_ERR_MAX, "the DynamoDB store does not keep milkbot "
+             "serve's place in the updates: serve runs on SQLite (--store "
+             "sqlite); on AWS, Telegram calls the webhook");
+    return STORE_ERROR;
+}
+
+static int dyn_get_update_offset(store *base, int64_t bot_id, int64_t *last,
+                                 char *err) {
+    (void)base, (void)bot_id;
+    *last = 0;
+    return dyn_no_update_offset(err);
+}
+
+static int dyn_set_update_offset(store *base, int64_t bot_id, int64_t last,
+                                 char *err) {
+    (void)base, (void)bot_id, (void)last;
+    return dyn_no_update_offset(err);
+}
+
 static void dyn_close(store *base) {
     dynamo_store *s = impl(base);
     turn_clear(&s->turn);
@@ -1014,6 +1036,8 @@ static const store_ops dynamo_ops = {
     .list_schedules = ddb_list_schedules,
     .due_schedules = ddb_due_schedules,
     .claim_schedule = ddb_claim_schedule,
+    .get_update_offset = dyn_get_update_offset,
+    .set_update_offset = dyn_set_update_offset,
     .close = dyn_close,
 };
 

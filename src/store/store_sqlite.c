@@ -68,7 +68,9 @@
  *             reads. A tick's claim is one conditional UPDATE naming its
  *             attempt (claim), so that the same attempt again finds its
  *             own name. One-off reminders said or stopped are forgotten
- *             STORE_SCHEDULE_KEEP_MS after their message (put_schedule) */
+ *             STORE_SCHEDULE_KEEP_MS after their message (put_schedule)
+ *   polls     `milkbot serve`'s place in getUpdates (#18, schema 9): per
+ *             bot, the id of the last update it handled */
 #include "store_sqlite.h"
 
 #include <errno.h>
@@ -299,6 +301,11 @@ static const char *const migrations[] = {
     /* one-off reminders said or stopped, to forget */
     "CREATE INDEX schedules_done ON schedules (set_ms)"
     "  WHERE kind = 1 AND due_ms = 0;",
+
+    /* 8 -> 9 (#18): where `milkbot serve` is in each bot's updates */
+    "CREATE TABLE polls ("
+    "  bot_id INTEGER PRIMARY KEY,"
+    "  last_update_id INTEGER NOT NULL);",
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -372,6 +379,8 @@ enum {
     ST_DUE_SCHEDULES,
     ST_CLAIM_SCHEDULE,
     ST_CLAIM_OF,
+    ST_GET_OFFSET,
+    ST_SET_OFFSET,
     ST_COUNT
 };
 
@@ -511,6 +520,10 @@ static const char *const statements[ST_COUNT] = {
                           "set_by = ?6",
     [ST_CLAIM_OF] = "SELECT claim, due_ms FROM schedules WHERE family = ?1 AND "
                     "chat_id = ?2 AND kind = ?3 AND message_id = ?4",
+    [ST_GET_OFFSET] = "SELECT last_update_id FROM polls WHERE bot_id = ?1",
+    [ST_SET_OFFSET] = "INSERT INTO polls (bot_id, last_update_id) VALUES (?1, ?2) "
+                      "ON CONFLICT (bot_id) DO UPDATE SET "
+                      "last_update_id = excluded.last_update_id",
 };
 
 typedef struct {
@@ -1297,6 +1310,31 @@ static int sqlite_claim_schedule(store *base, const store_schedule *sc, int64_t 
     return rc == SQLITE_DONE ? STORE_OK : fail(s, "claiming a schedule", err);
 }
 
+static int sqlite_get_update_offset(store *base, int64_t bot_id, int64_t *last,
+                                    char *err) {
+    sqlite_store *s = impl(base);
+    sqlite3_stmt *st = s->st[ST_GET_OFFSET];
+    sqlite3_bind_int64(st, 1, bot_id);
+    int rc = sqlite3_step(st);
+    *last = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE
+               ? STORE_OK
+               : fail(s, "reading the place in the bot's updates", err);
+}
+
+/* One statement: its own transaction. */
+static int sqlite_set_update_offset(store *base, int64_t bot_id, int64_t last,
+                                    char *err) {
+    sqlite_store *s = impl(base);
+    sqlite3_stmt *st = s->st[ST_SET_OFFSET];
+    sqlite3_bind_int64(st, 1, bot_id);
+    sqlite3_bind_int64(st, 2, last);
+    return run(s, ST_SET_OFFSET) == SQLITE_OK
+               ? STORE_OK
+               : fail(s, "keeping the place in the bot's updates", err);
+}
+
 static void sqlite_close(store *base) {
     sqlite_store *s = impl(base);
     for (int i = 0; i < ST_COUNT; i++) sqlite3_finalize(s->st[i]);
@@ -1325,6 +1363,8 @@ static const store_ops sqlite_ops = {
     .list_schedules = sqlite_list_schedules,
     .due_schedules = sqlite_due_schedules,
     .claim_schedule = sqlite_claim_schedule,
+    .get_update_offset = sqlite_get_update_offset,
+    .set_update_offset = sqlite_set_update_offset,
     .close = sqlite_close,
 };
 
