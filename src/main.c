@@ -11,6 +11,8 @@ static const char usage[] =
     "Commands:\n"
     "  chat     talk to the bot in the terminal, on a local store\n"
     "  tick     say the reminders, alerts and summaries that are due\n"
+    "  serve    run the bot on this machine: Telegram's updates by getUpdates\n"
+    "           (TELEGRAM_BOT_TOKEN), on a local store\n"
     "  parse    show how a feeding phrase is understood (milkbot parse --help)\n"
     "  lambda   the AWS Lambda custom runtime (also run as \"bootstrap\")\n"
     "  invoke EVENT.json\n"
@@ -38,6 +40,7 @@ int main(int argc, char **argv) {
     if (strcmp(command, "parse") == 0) return cli_parse(argc - 1, argv + 1);
     if (strcmp(command, "chat") == 0) return cli_chat(argc - 1, argv + 1);
     if (strcmp(command, "tick") == 0) return cli_tick(argc - 1, argv + 1);
+    if (strcmp(command, "serve") == 0) return cli_serve(argc - 1, argv + 1);
     if (strcmp(command, "invoke") == 0) return cli_invoke(argc - 1, argv + 1);
     if (strcmp(command, "lambda") == 0) return cli_lambda();
     if (strcmp(command, "webhook") == 0 || strcmp(command, "commands") == 0)

@@ -560,3 +560,93 @@ def sent(server):
     (chat_id, text), in order."""
     return [(p["chat_id"], p["text"]) for m, p, fault in server.calls
             if m == "sendMessage" and fault is None]
+
+
+class PollingBotAPI(FakeBotAPI):
+    """A FakeBotAPI that also hands out updates by getUpdates, as Telegram
+    does for a bot without a webhook (#18): serve it with
+    polling_bot_api(token). push(update) queues an update; getUpdates
+    answers those with update_id >= its offset (the ones before are
+    confirmed, and forgotten), at once when there are some, else when one
+    is pushed or its timeout passes. The server's `webhook` is the URL
+    getWebhookInfo reports ("": none; deleteWebhook empties it); while it
+    is set, getUpdates is answered 409 as Telegram does. Each getUpdates
+    takes the next fault of `poll_plan` ("429": retry_after 1; "502": an
+    HTML page, as a proxy answers). Every call is recorded in `calls`, as
+    FakeBotAPI's, getUpdates with its fault."""
+
+    POLLING = ("getUpdates", "getWebhookInfo", "deleteWebhook")
+
+    def do_POST(self):
+        server = self.server
+        prefix = f"/bot{server.token}/"
+        method = self.path[len(prefix):] if self.path.startswith(prefix) else None
+        if method not in self.POLLING:
+            return super().do_POST()
+        length = int(self.headers.get("Content-Length", 0))
+        params = json.loads(self.rfile.read(length) or b"{}")
+        with server.lock:
+            fault = None
+            if method == "getUpdates" and server.poll_plan:
+                fault = server.poll_plan.pop(0)
+            server.calls.append((method, params, fault))
+        if fault == "502":
+            return self.send(502, b"<html><body>502 Bad Gateway</body></html>", "text/html")
+        if fault == "429":
+            return self.answer(429, {"ok": False, "error_code": 429,
+                                     "description": "Too Many Requests: retry after 1",
+                                     "parameters": {"retry_after": 1}})
+        if method == "getWebhookInfo":
+            return self.answer(200, {"ok": True, "result": {
+                "url": server.webhook, "has_custom_certificate": False,
+                "pending_update_count": len(server.updates)}})
+        if method == "deleteWebhook":
+            server.webhook = ""
+            return self.answer(200, {"ok": True, "result": True})
+        if server.webhook:
+            return self.answer(409, {"ok": False, "error_code": 409, "description":
+                                     "Conflict: can't use getUpdates method while "
+                                     "webhook is active; use deleteWebhook to delete "
+                                     "the webhook first"})
+        offset = params.get("offset", 0)
+        deadline = time.monotonic() + min(params.get("timeout", 0), server.max_wait)
+        with server.cond:
+            while True:
+                if offset:
+                    server.updates = [u for u in server.updates if u["update_id"] >= offset]
+                if server.updates or time.monotonic() >= deadline:
+                    break
+                server.cond.wait(deadline - time.monotonic())
+            result = list(server.updates[:100])
+        self.answer(200, {"ok": True, "result": result})
+
+    def answer(self, status, document):
+        self.send(status, json.dumps(document).encode(), "application/json")
+
+    def send(self, status, body, content_type):
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        except OSError:
+            pass  # the poller gave up (SIGTERM, kill -9)
+
+
+def polling_bot_api(token):
+    """A PollingBotAPI on a free port: bot_api's, and .push(update),
+    .webhook, .poll_plan and .max_wait (the longest a poll is held, s)."""
+    server = serve(PollingBotAPI)
+    server.token, server.calls, server.plan, server.delay = token, [], [], 0
+    server.lock = threading.Lock()
+    server.cond = threading.Condition(server.lock)
+    server.updates, server.webhook, server.poll_plan, server.max_wait = [], "", [], 50
+    server.url = f"http://127.0.0.1:{server.server_address[1]}"
+
+    def push(update):
+        with server.cond:
+            server.updates.append(update)
+            server.cond.notify_all()
+    server.push = push
+    return server

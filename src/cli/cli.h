@@ -8,6 +8,7 @@
 #include "bot/bot.h"
 #include "telegram/bot_api.h"
 
+#include <cjson/cJSON.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -60,6 +61,12 @@ int cli_chat(int argc, char **argv);
 int cli_invoke(int argc, char **argv);
 /* milkbot webhook ... and milkbot commands set: see webhook_command.c */
 int cli_telegram(int argc, char **argv);
+/* The kinds of update the bot reads (Telegram's allowed_updates, a new
+ * array: free it, or hand it to an object): what `milkbot webhook set`
+ * asks the webhook for, and what `milkbot serve` asks getUpdates for. */
+cJSON *cli_allowed_updates(void);
+/* milkbot serve: see serve_command.c */
+int cli_serve(int argc, char **argv);
 /* milkbot lambda, or started as "bootstrap": see lambda_command.c */
 int cli_lambda(void);
 /* milkbot tick: see tick_command.c */

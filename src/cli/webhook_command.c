@@ -90,6 +90,14 @@ static int call(tg_api *api, const char *method, cJSON *params, cJSON **result) 
     return rc;
 }
 
+cJSON *cli_allowed_updates(void) {
+    cJSON *updates = cJSON_CreateArray();
+    cJSON_AddItemToArray(updates, cJSON_CreateString("message"));
+    cJSON_AddItemToArray(updates, cJSON_CreateString("edited_message"));
+    cJSON_AddItemToArray(updates, cJSON_CreateString("callback_query"));
+    return updates;
+}
+
 static int webhook_set(tg_api *api, secret_sources *from, int argc,
                        char **argv) {
     const char *url = NULL;
@@ -117,10 +125,7 @@ static int webhook_set(tg_api *api, secret_sources *from, int argc,
     cJSON *p = cJSON_CreateObject();
     cJSON_AddStringToObject(p, "url", url);
     cJSON_AddStringToObject(p, "secret_token", secret);
-    cJSON *updates = cJSON_AddArrayToObject(p, "allowed_updates");
-    cJSON_AddItemToArray(updates, cJSON_CreateString("message"));
-    cJSON_AddItemToArray(updates, cJSON_CreateString("edited_message"));
-    cJSON_AddItemToArray(updates, cJSON_CreateString("callback_query"));
+    cJSON_AddItemToObject(p, "allowed_updates", cli_allowed_updates());
     if (drop) cJSON_AddBoolToObject(p, "drop_pending_updates", 1);
     memset(secret, 0, sizeof secret);
     int rc = call(api, "setWebhook", p, NULL); /* frees p */

@@ -1,0 +1,240 @@
+"""serve_test.py -- `milkbot serve` (#18): the real bot without AWS, on a
+real SQLite file, against a local fake Bot API that hands out updates by
+getUpdates (services.PollingBotAPI) and records every call.
+
+A set webhook is refused, with how to remove it. A conversation (a bottle,
+/total, the Undo button) gets the webhook's replies, sent with
+sendMessage, answerCallbackQuery and editMessageText. kill -9 right after
+an update is answered, then a restart: the next getUpdates goes on after
+the stored offset, and nothing is doubled or lost (the feedings table).
+SIGTERM while a poll is held exits 0 at once. A 429 (retry_after) and a
+502 from getUpdates are waited out and tried again.
+
+usage: serve_test.py path/to/milkbot"""
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+from services import Checks, polling_bot_api  # noqa: E402
+from telegram_events import button_update, message_update  # noqa: E402
+
+MILKBOT = os.path.abspath(sys.argv[1])
+check = Checks("serve")
+TOKEN = "7391046628:serve-test-token"
+BOT_ID = 7391046628
+ALEX, SAM = 111111111, 222222222
+NAMES = {ALEX: "Alex", SAM: "Sam"}
+STARTED = []  # every serve process started
+
+
+def wait_for(what, timeout=20):
+    """Polls what() until it is true (returns it) or the time is up (None)."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        value = what()
+        if value:
+            return value
+        time.sleep(0.05)
+    return None
+
+
+class Serve:
+    """`milkbot serve` on the store file, its stderr in a file."""
+
+    def __init__(self, tmp, api, db):
+        self.tmp, self.api, self.db, self.runs = tmp, api, db, 0
+        self.env = {"PATH": os.environ["PATH"], "HOME": tmp, "TELEGRAM_BOT_TOKEN": TOKEN,
+                    "TELEGRAM_API_URL": api.url, "ALLOWED_USER_IDS": f"{ALEX},{SAM}",
+                    "MILKBOT_TZ": "UTC", "TELEGRAM_BOT_USERNAME": "MilkLogBot"}
+        self.proc = None
+
+    def start(self):
+        self.runs += 1
+        self.log = os.path.join(self.tmp, f"serve-{self.runs}.log")
+        with open(self.log, "w") as err:
+            self.proc = subprocess.Popen([MILKBOT, "serve", "--store", "sqlite:" + self.db],
+                                         env=self.env, stdout=subprocess.DEVNULL, stderr=err)
+        STARTED.append(self.proc)
+        return self.proc
+
+    def stderr(self):
+        with open(self.log) as f:
+            return f.read()
+
+    def polling(self, after_calls):
+        """Whether a getUpdates came after the first after_calls calls."""
+        return any(m == "getUpdates" for m, _, _ in self.api.calls[after_calls:])
+
+
+def calls_of(api, method, start=0):
+    return [(p, fault) for m, p, fault in api.calls[start:] if m == method]
+
+
+def live_feedings(db):
+    with sqlite3.connect(db) as c:
+        return c.execute("SELECT message_id, amount_ml FROM feedings WHERE "
+                         "removed_by IS NULL ORDER BY message_id").fetchall()
+
+
+def all_feedings(db):
+    with sqlite3.connect(db) as c:
+        return c.execute("SELECT message_id, amount_ml, removed_by FROM feedings "
+                         "ORDER BY message_id").fetchall()
+
+
+def stored_offset(db):
+    with sqlite3.connect(db) as c:
+        row = c.execute("SELECT last_update_id FROM polls WHERE bot_id = ?",
+                        (BOT_ID,)).fetchone()
+    return row[0] if row else None
+
+
+def main():
+    with tempfile.TemporaryDirectory(prefix="milkbot-serve-") as tmp:
+        try:
+            converse(tmp)
+        finally:
+            for proc in STARTED:  # none left running, whatever failed
+                if proc.poll() is None:
+                    proc.kill()
+                    proc.wait()
+    check.finish()
+
+
+def converse(tmp):
+    db = os.path.join(tmp, "milkbot.db")
+    api = polling_bot_api(TOKEN)
+    serve = Serve(tmp, api, db)
+    now = int(time.time())
+    ids = {"update": 500, "message": 0}
+
+    def say(user, text):
+        ids["update"] += 1
+        ids["message"] += 1
+        api.push(message_update(ids["update"], user, ids["message"], user, NAMES[user],
+                                now, text))
+        return ids["update"], ids["message"]
+
+    # a webhook set: refused, saying how to remove it
+    api.webhook = "https://example.execute-api.us-east-1.amazonaws.com/webhook"
+    proc = serve.start()
+    try:
+        status = proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        status = "still running"
+    err = serve.stderr()
+    check("a webhook set: exit 1", status == 1, f"{status}: {err}")
+    check("a webhook set: says `milkbot webhook delete`",
+          "milkbot webhook delete" in err and "webhook is set" in err, err)
+    check("a webhook set: no getUpdates", not calls_of(api, "getUpdates"), api.calls)
+    api.webhook = ""
+
+    # a conversation
+    proc = serve.start()
+    mark = len(api.calls)
+    _, first = say(ALEX, "120ml")
+    reply = wait_for(lambda: [p for p, f in calls_of(api, "sendMessage", mark)
+                              if p.get("reply_parameters", {}).get("message_id") == first])
+    check("a bottle: answered with sendMessage", reply, serve.stderr())
+    button = None
+    if reply:
+        p = reply[0]
+        check("a bottle: to Alex's chat, quoting the message",
+              p["chat_id"] == ALEX and "120" in p["text"], p)
+        try:
+            button = p["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+        except (KeyError, IndexError):
+            button = None
+        check("a bottle: an Undo button", button and button.startswith("undo:"), p)
+    check("a bottle: recorded", live_feedings(db) == [(first, 120)], all_feedings(db))
+    _, total = say(SAM, "/total")
+    reply = wait_for(lambda: [p for p, f in calls_of(api, "sendMessage", mark)
+                              if p.get("reply_parameters", {}).get("message_id") == total])
+    check("/total: answered", reply and reply[0]["chat_id"] == SAM and "120" in reply[0]["text"],
+          reply)
+    if button:
+        ids["update"] += 1
+        api.push(button_update(ids["update"], ALEX, 9001, ALEX, "Alex", now, "press-1",
+                               button))
+        answered = wait_for(lambda: calls_of(api, "answerCallbackQuery", mark))
+        check("Undo: answerCallbackQuery", answered and
+              answered[0][0]["callback_query_id"] == "press-1", answered)
+        edited = calls_of(api, "editMessageText", mark)
+        check("Undo: the reply edited", edited and edited[0][0]["message_id"] == 9001 and
+              edited[0][0]["chat_id"] == ALEX, edited)
+        check("Undo: the feeding removed", live_feedings(db) == [], all_feedings(db))
+    check("the offset kept", wait_for(lambda: stored_offset(db) == ids["update"], 5),
+          stored_offset(db))
+    log = serve.stderr()
+    check("a line per update, no text", f"update {ids['update']} button: undone by button"
+          in log and "120ml" not in log and TOKEN.split(":")[1] not in log, log)
+
+    # kill -9 right after an update is answered, then a restart
+    mark = len(api.calls)
+    update, message = say(ALEX, "90ml")
+    wait_for(lambda: [p for p, f in calls_of(api, "sendMessage", mark)
+                      if p.get("reply_parameters", {}).get("message_id") == message])
+    proc.kill()
+    proc.wait()
+    kept = stored_offset(db)
+    check("kill -9: the offset is the update's or the one before",
+          kept in (update, update - 1), kept)
+    _, after = say(SAM, "60ml")
+    mark = len(api.calls)
+    proc = serve.start()
+    wait_for(lambda: stored_offset(db) == ids["update"])
+    polls = calls_of(api, "getUpdates", mark)
+    check("restart: getUpdates from the stored offset",
+          polls and polls[0][0].get("offset") == kept + 1, polls[:1])
+    check("restart: nothing doubled, nothing lost",
+          live_feedings(db) == [(message, 90), (after, 60)], all_feedings(db))
+    replies = [p for p, f in calls_of(api, "sendMessage", mark)
+               if p.get("reply_parameters", {}).get("message_id") == after]
+    check("restart: the next update answered once", len(replies) == 1, replies)
+
+    # SIGTERM while a poll is held
+    wait_for(lambda: serve.polling(len(api.calls) - 1))
+    time.sleep(0.5)
+    started = time.monotonic()
+    proc.send_signal(signal.SIGTERM)
+    try:
+        status = proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        status = "still running"
+    took = time.monotonic() - started
+    check("SIGTERM mid-poll: exit 0", status == 0, f"{status}: {serve.stderr()}")
+    check("SIGTERM mid-poll: at once", took < 5, f"{took:.1f} s")
+    check("SIGTERM: says it stopped", "stopped after update" in serve.stderr(), serve.stderr())
+
+    # a 429 with retry_after, then a 502: waited out, tried again
+    api.poll_plan = ["429", "502"]
+    mark = len(api.calls)
+    _, late = say(ALEX, "30ml")
+    proc = serve.start()
+    reply = wait_for(lambda: [p for p, f in calls_of(api, "sendMessage", mark)
+                              if p.get("reply_parameters", {}).get("message_id") == late], 30)
+    polls = calls_of(api, "getUpdates", mark)
+    check("429 and 502: tried again, then answered",
+          reply and [f for _, f in polls[:3]] == ["429", "502", None],
+          f"{polls} {serve.stderr()}")
+    check("429 and 502: recorded once", live_feedings(db)[-1] == (late, 30), all_feedings(db))
+    check("429 and 502: logged", "Too Many Requests" in serve.stderr() and
+          "trying again" in serve.stderr(), serve.stderr())
+    proc.send_signal(signal.SIGINT)
+    try:
+        status = proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        status = "still running"
+    check("SIGINT: exit 0", status == 0, status)
+
+
+if __name__ == "__main__":
+    main()
