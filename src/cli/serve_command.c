@@ -303,12 +303,13 @@ static int check_no_webhook(server *x) {
 }
 
 static int run(server *x) {
-    if (check_no_webhook(x) != 0) return 1;
+    /* the store first: one that cannot keep the place says so offline */
     char err[STORE_ERR_MAX];
     if (x->store->ops->get_update_offset(x->store, x->config.me.id, &x->last, err) != 0) {
         fprintf(stderr, "milkbot serve: %s\n", err);
         return 1;
     }
+    if (check_no_webhook(x) != 0) return 1;
     fprintf(stderr, "milkbot serve: bot %lld, reading updates after %lld\n",
             (long long)x->config.me.id, (long long)x->last);
     int64_t next_tick = 0;
