@@ -6,7 +6,9 @@ A set webhook is refused, with how to remove it. A conversation (a bottle,
 /total, the Undo button) gets the webhook's replies, sent with
 sendMessage, answerCallbackQuery and editMessageText. kill -9 right after
 an update is answered, then a restart: the next getUpdates goes on after
-the stored offset, and nothing is doubled or lost (the feedings table).
+the stored offset, and nothing is doubled or lost (the feedings table);
+kill -9 while the reply is on its way (recorded, not yet marked): the
+restart answers it, and records nothing more.
 SIGTERM while a poll is held exits 0 at once. A 429 (retry_after) and a
 502 from getUpdates are waited out and tried again.
 
@@ -197,6 +199,29 @@ def converse(tmp):
     replies = [p for p, f in calls_of(api, "sendMessage", mark)
                if p.get("reply_parameters", {}).get("message_id") == after]
     check("restart: the next update answered once", len(replies) == 1, replies)
+
+    # kill -9 while the reply is on its way: recorded, not yet marked; the
+    # restart handles the update again, answers it, records nothing more
+    mark = len(api.calls)
+    api.delay = 3  # the Bot API holds every answer but getUpdates'
+    update, slow = say(ALEX, "45ml")
+    wait_for(lambda: [p for p, f in calls_of(api, "sendMessage", mark)
+                      if p.get("reply_parameters", {}).get("message_id") == slow])
+    proc.kill()
+    proc.wait()
+    api.delay = 0
+    check("kill -9 mid-reply: recorded", live_feedings(db)[-1:] == [(slow, 45)],
+          all_feedings(db))
+    check("kill -9 mid-reply: not marked", stored_offset(db) == update - 1, stored_offset(db))
+    mark = len(api.calls)
+    proc = serve.start()
+    replies = wait_for(lambda: [p for p, f in calls_of(api, "sendMessage", mark)
+                                if p.get("reply_parameters", {}).get("message_id") == slow])
+    check("kill -9 mid-reply: answered after the restart", replies, serve.stderr())
+    check("kill -9 mid-reply: recorded once",
+          live_feedings(db) == [(message, 90), (after, 60), (slow, 45)], all_feedings(db))
+    check("kill -9 mid-reply: then marked",
+          wait_for(lambda: stored_offset(db) == update, 5), stored_offset(db))
 
     # SIGTERM while a poll is held
     wait_for(lambda: serve.polling(len(api.calls) - 1))
