@@ -141,9 +141,14 @@ static int fwd_get_update_offset(store *s, int64_t bot_id, int64_t *last, char *
     return REAL(s)->ops->get_update_offset(REAL(s), bot_id, last, err);
 }
 
-static int fwd_set_update_offset(store *s, int64_t bot_id, int64_t last, char *err) {
-    if (admit(s, FORWARD_SET_UPDATE_OFFSET, NULL, err) != STORE_OK) return STORE_ERROR;
-    return REAL(s)->ops->set_update_offset(REAL(s), bot_id, last, err);
+static int fwd_begin_update(store *s, char *err) {
+    if (admit(s, FORWARD_BEGIN_UPDATE, NULL, err) != STORE_OK) return STORE_ERROR;
+    return REAL(s)->ops->begin_update(REAL(s), err);
+}
+
+static int fwd_end_update(store *s, int64_t bot_id, int64_t last, int keep, char *err) {
+    if (admit(s, FORWARD_END_UPDATE, NULL, err) != STORE_OK) return STORE_ERROR;
+    return REAL(s)->ops->end_update(REAL(s), bot_id, last, keep, err);
 }
 
 static void fwd_close(store *s) {
@@ -172,7 +177,8 @@ static const store_ops forwarding_ops = {
     .due_schedules = fwd_due_schedules,
     .claim_schedule = fwd_claim_schedule,
     .get_update_offset = fwd_get_update_offset,
-    .set_update_offset = fwd_set_update_offset,
+    .begin_update = fwd_begin_update,
+    .end_update = fwd_end_update,
     .close = fwd_close,
 };
 

@@ -39,7 +39,8 @@ typedef enum {
     FORWARD_CLAIM_SCHEDULE,
     /* milkbot serve's place in the updates (#18): family NULL */
     FORWARD_GET_UPDATE_OFFSET,
-    FORWARD_SET_UPDATE_OFFSET,
+    FORWARD_BEGIN_UPDATE,
+    FORWARD_END_UPDATE,
 } forward_op;
 
 typedef struct forwarding_store forwarding_store;

@@ -7,10 +7,15 @@ A set webhook is refused, with how to remove it. A conversation (a bottle,
 sendMessage, answerCallbackQuery and editMessageText. kill -9 right after
 an update is answered, then a restart: the next getUpdates goes on after
 the stored offset, and nothing is doubled or lost (the feedings table);
-kill -9 while the reply is on its way (recorded, not yet marked): the
-restart answers it, and records nothing more.
+kill -9 while the reply is on its way (nothing saved yet): the restart
+answers it, and records it once. kill -9 at every step of an update (a
+bottle, an Undo press), by serve's crash hook MILKBOT_SERVE_CRASH_AT, then
+a restart: the effect and the offset are saved together or not at all,
+nothing is lost or doubled, and every update is answered (twice only when
+killed after its reply went out and before the save).
 SIGTERM while a poll is held exits 0 at once. A 429 (retry_after) and a
-502 from getUpdates are waited out and tried again.
+502 from getUpdates are waited out and tried again. A webhook set while
+serve runs ends it (exit 3) with how to remove it.
 
 usage: serve_test.py path/to/milkbot"""
 import os
@@ -55,12 +60,13 @@ class Serve:
                     "MILKBOT_TZ": "UTC", "TELEGRAM_BOT_USERNAME": "MilkLogBot"}
         self.proc = None
 
-    def start(self):
+    def start(self, crash_at=None):
         self.runs += 1
         self.log = os.path.join(self.tmp, f"serve-{self.runs}.log")
+        env = dict(self.env, MILKBOT_SERVE_CRASH_AT=crash_at) if crash_at else self.env
         with open(self.log, "w") as err:
             self.proc = subprocess.Popen([MILKBOT, "serve", "--store", "sqlite:" + self.db],
-                                         env=self.env, stdout=subprocess.DEVNULL, stderr=err)
+                                         env=env, stdout=subprocess.DEVNULL, stderr=err)
         STARTED.append(self.proc)
         return self.proc
 
@@ -131,7 +137,7 @@ def converse(tmp):
         proc.kill()
         status = "still running"
     err = serve.stderr()
-    check("a webhook set: exit 1", status == 1, f"{status}: {err}")
+    check("a webhook set: exit 3", status == 3, f"{status}: {err}")
     check("a webhook set: says `milkbot webhook delete`",
           "milkbot webhook delete" in err and "webhook is set" in err, err)
     check("a webhook set: no getUpdates", not calls_of(api, "getUpdates"), api.calls)
@@ -200,8 +206,8 @@ def converse(tmp):
                if p.get("reply_parameters", {}).get("message_id") == after]
     check("restart: the next update answered once", len(replies) == 1, replies)
 
-    # kill -9 while the reply is on its way: recorded, not yet marked; the
-    # restart handles the update again, answers it, records nothing more
+    # kill -9 while the reply is on its way: nothing saved yet; the restart
+    # handles the update again, answers it, records it once
     mark = len(api.calls)
     api.delay = 3  # the Bot API holds every answer but getUpdates'
     update, slow = say(ALEX, "45ml")
@@ -210,7 +216,7 @@ def converse(tmp):
     proc.kill()
     proc.wait()
     api.delay = 0
-    check("kill -9 mid-reply: recorded", live_feedings(db)[-1:] == [(slow, 45)],
+    check("kill -9 mid-reply: not recorded yet", live_feedings(db)[-1:] == [(after, 60)],
           all_feedings(db))
     check("kill -9 mid-reply: not marked", stored_offset(db) == update - 1, stored_offset(db))
     mark = len(api.calls)
@@ -222,6 +228,10 @@ def converse(tmp):
           live_feedings(db) == [(message, 90), (after, 60), (slow, 45)], all_feedings(db))
     check("kill -9 mid-reply: then marked",
           wait_for(lambda: stored_offset(db) == update, 5), stored_offset(db))
+
+    check("before the crashes: SIGTERM, exit 0", stop(proc) == 0, serve.stderr())
+    crash_at_every_step(serve, api, db, say, ids, now)
+    proc = serve.start()
 
     # SIGTERM while a poll is held
     wait_for(lambda: serve.polling(len(api.calls) - 1))
@@ -259,6 +269,95 @@ def converse(tmp):
         proc.kill()
         status = "still running"
     check("SIGINT: exit 0", status == 0, status)
+
+    # a webhook set while serve runs: the next poll's 409 ends it, saying so
+    api.max_wait = 1
+    mark = len(api.calls)
+    proc = serve.start()
+    wait_for(lambda: serve.polling(mark))
+    api.webhook = "https://example.org/webhook"
+    status = wait_for(lambda: proc.poll(), 20)
+    err = serve.stderr()
+    check("a webhook set since: exit 3", status == 3, f"{status}: {err}")
+    check("a webhook set since: says so, and how to remove it",
+          "webhook is set for this bot" in err and "milkbot webhook delete" in err, err)
+    api.webhook, api.max_wait = "", 50
+
+
+STEPS = ("read", "handled", "replied", "kept")  # serve_command.c's crash points
+
+
+def stop(proc):
+    proc.send_signal(signal.SIGTERM)
+    try:
+        return proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        return "still running"
+
+
+def crash_at_every_step(serve, api, db, say, ids, now):
+    """serve is stopped. For each step of an update, a bottle then an Undo
+    press of it: serve killed (SIGKILL) at that step, then restarted."""
+    for step in STEPS:
+        before = live_feedings(db)
+        # a bottle
+        update, message = say(SAM, "75ml")
+        mark = len(api.calls)
+        proc = serve.start(crash_at=step)
+        status = wait_for(lambda: proc.poll(), 20)
+        check(f"crash at {step}: killed", status == -signal.SIGKILL,
+              f"{status}: {serve.stderr()}")
+        saved = step == "kept"
+        check(f"crash at {step}: the bottle and the offset saved together",
+              (live_feedings(db), stored_offset(db)) ==
+              ((before + [(message, 75)], update) if saved else (before, update - 1)),
+              (all_feedings(db), stored_offset(db)))
+        proc = serve.start()
+        check(f"crash at {step}: after the restart, the offset goes on",
+              wait_for(lambda: stored_offset(db) == update, 10), stored_offset(db))
+        check(f"crash at {step}: the bottle recorded once",
+              live_feedings(db) == before + [(message, 75)], all_feedings(db))
+        replies = [p for p, f in calls_of(api, "sendMessage", mark)
+                   if p.get("reply_parameters", {}).get("message_id") == message]
+        # said twice only when killed after it went out, before the save
+        check(f"crash at {step}: the bottle answered",
+              len(replies) == (2 if step == "replied" else 1), replies)
+        stop(proc)
+        if not replies:
+            continue
+        # its Undo button pressed
+        try:
+            button = replies[-1]["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+        except (KeyError, IndexError):
+            check(f"crash at {step}: an Undo button", False, replies[-1])
+            continue
+        ids["update"] += 1
+        press = f"press-{step}"
+        api.push(button_update(ids["update"], SAM, 9100 + ids["update"], SAM, "Sam", now,
+                               press, button))
+        mark = len(api.calls)
+        proc = serve.start(crash_at=step)
+        status = wait_for(lambda: proc.poll(), 20)
+        check(f"crash at {step}: killed at the press", status == -signal.SIGKILL,
+              f"{status}: {serve.stderr()}")
+        check(f"crash at {step}: the press and the offset saved together",
+              (live_feedings(db), stored_offset(db)) ==
+              ((before, ids["update"]) if saved
+               else (before + [(message, 75)], ids["update"] - 1)),
+              (all_feedings(db), stored_offset(db)))
+        proc = serve.start()
+        check(f"crash at {step}: the press handled after the restart",
+              wait_for(lambda: stored_offset(db) == ids["update"], 10), stored_offset(db))
+        check(f"crash at {step}: the feeding removed, once", live_feedings(db) == before and
+              [r for r in all_feedings(db) if r[0] == message] == [(message, 75, 0)],
+              all_feedings(db))
+        answers = [p for p, f in calls_of(api, "answerCallbackQuery", mark)
+                   if p.get("callback_query_id") == press]
+        check(f"crash at {step}: the press answered",
+              len(answers) == (2 if step == "replied" else 1) and
+              all(a["text"] == answers[0]["text"] for a in answers), answers)
+        stop(proc)
 
 
 if __name__ == "__main__":

@@ -590,6 +590,86 @@ static void test_two_connections(void **state) {
     store_close(b);
 }
 
+/* `milkbot serve`'s update transaction (#18): the effect and the place
+ * after it are saved together or not at all, seen by another connection
+ * only once saved; an update's operations may fail alone. */
+static int64_t place_of(store *s, int64_t bot) {
+    char err[STORE_ERR_MAX];
+    int64_t last = -1;
+    assert_int_equal(s->ops->get_update_offset(s, bot, &last, err), STORE_OK);
+    return last;
+}
+
+static size_t feedings_of(store *s) {
+    char err[STORE_ERR_MAX];
+    store_list list = {0};
+    assert_int_equal(s->ops->list_range(s, "f1", 0, 1000, &list, err), STORE_OK);
+    size_t n = list.count;
+    store_list_free(&list);
+    return n;
+}
+
+static void add_one(store *s, int64_t message_id) {
+    char err[STORE_ERR_MAX];
+    store_feeding f = {.chat_id = 1, .message_id = message_id, .line = 1, .from_id = 1,
+                       .sent_ms = message_id, .at_ms = message_id, .amount_ml = 50,
+                       .kind = PHRASE_MILK};
+    size_t n = 1;
+    int already;
+    assert_int_equal(s->ops->add_message(s, "f1", &f, &n, &already, err), STORE_OK);
+}
+
+static void test_update_transaction(void **state) {
+    (void)state;
+    char path[256], err[STORE_ERR_MAX];
+    snprintf(path, sizeof path, "%s/updates.db", dir);
+    store *a = store_sqlite_open(path, 0, err, sizeof err);
+    store *b = store_sqlite_open(path, 0, err, sizeof err);
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_int_equal(place_of(a, 7), 0);
+    /* undone: neither the feeding nor the place */
+    assert_int_equal(a->ops->begin_update(a, err), STORE_OK);
+    add_one(a, 1);
+    assert_int_equal(feedings_of(a), 1); /* its own connection sees it */
+    assert_int_equal(feedings_of(b), 0); /* no other, yet */
+    assert_int_equal(a->ops->end_update(a, 7, 100, 0, err), STORE_OK);
+    assert_int_equal(feedings_of(a), 0);
+    assert_int_equal(place_of(b, 7), 0);
+    /* kept: both, and an operation that failed inside undid only itself */
+    assert_int_equal(a->ops->begin_update(a, err), STORE_OK);
+    assert_int_equal(a->ops->begin_update(a, err), STORE_ERROR); /* not nested */
+    add_one(a, 2);
+    /* two feedings on one line of a message: the second breaks the unique
+     * key after the first was written, and the operation undoes itself */
+    store_feeding twice[2] = {
+        {.chat_id = 1, .message_id = 9, .line = 1, .from_id = 1, .sent_ms = 9, .at_ms = 9,
+         .amount_ml = 50, .kind = PHRASE_MILK},
+        {.chat_id = 1, .message_id = 9, .line = 1, .from_id = 1, .sent_ms = 9, .at_ms = 9,
+         .amount_ml = 60, .kind = PHRASE_MILK}};
+    size_t n = 2;
+    int already;
+    assert_int_equal(a->ops->add_message(a, "f1", twice, &n, &already, err), STORE_ERROR);
+    assert_int_equal(feedings_of(a), 1);
+    add_one(a, 3);
+    assert_int_equal(a->ops->end_update(a, 7, 101, 1, err), STORE_OK);
+    assert_int_equal(feedings_of(b), 2);
+    assert_int_equal(place_of(b, 7), 101);
+    assert_int_equal(place_of(b, 8), 0); /* per bot */
+    /* the place is kept as given: Telegram may number updates anew */
+    assert_int_equal(a->ops->begin_update(a, err), STORE_OK);
+    assert_int_equal(a->ops->end_update(a, 7, 5, 1, err), STORE_OK);
+    assert_int_equal(place_of(b, 7), 5);
+    assert_int_equal(a->ops->end_update(a, 7, 6, 1, err), STORE_ERROR); /* none begun */
+    assert_non_null(strstr(err, "no update"));
+    /* outside an update, every write is its own transaction, as ever */
+    add_one(b, 4);
+    assert_int_equal(feedings_of(a), 3);
+    store_close(a);
+    store_close(b);
+    assert_true(integrity_ok(path));
+}
+
 int main(void) {
     if (mkdtemp(dir) == NULL) {
         perror("mkdtemp");
@@ -608,6 +688,7 @@ int main(void) {
         cmocka_unit_test(test_bad_files),
         cmocka_unit_test(test_default_path),
         cmocka_unit_test(test_two_connections),
+        cmocka_unit_test(test_update_transaction),
     };
     failed += cmocka_run_group_tests_name("store_sqlite", tests, NULL, NULL);
     char cmd[512];

@@ -18,13 +18,19 @@
  * Telegram holds either a webhook or getUpdates, never both: serve refuses
  * to start while a webhook is set, and says how to remove it.
  *
- * Its place in the updates (the last update id handled) is kept in the
- * store, per bot, after each update is answered: a restart goes on from
- * there. An update handled but not yet marked (a crash, kill -9 in
- * between) is handled again after the restart, and changes nothing more:
- * every effect is keyed by its update or message (store.h), as for
- * Telegram's own redelivery; only its reply may be said twice. The mark is
- * its own transaction, not the effect's (#18 asks for one: left to do).
+ * Exactly once across restarts. Its place in the updates (the last update
+ * id handled) is kept in the store, per bot, in the same transaction as
+ * the update's effect (store.h, begin_update): the update is handled, its
+ * reply sent, and then both are saved at once. A crash or kill -9 at any
+ * point before that leaves neither: the update comes again after the
+ * restart and is handled as new. At any point after, both are there: the
+ * restart goes on from the next one. Only the reply may be said twice (a
+ * crash after it went out, before the save); it is never lost, since
+ * nothing is saved before it went out. The reply is sent while the
+ * update's write lock is held, a round trip to Telegram: another process
+ * writing to the same file meanwhile waits for it (store_sqlite.c waits 5
+ * s). Telegram's own redelivery changes nothing more, as everywhere: every
+ * effect is also keyed by its update or message.
  *
  * SIGTERM and SIGINT: the update at hand is finished and marked, a poll in
  * progress is given up (its updates come again), and serve exits 0. A Bot
@@ -35,8 +41,10 @@
  * (never message text, never the token).
  *
  * Exit status: 0 after SIGTERM/SIGINT, 1 when it cannot start (a setting,
- * the store, a webhook set, the Bot API unreachable), 2 for a usage
- * error. */
+ * the store, the Bot API unreachable), 2 for a usage error, 3 when a
+ * webhook is set for the bot, at the start or since (Telegram answers a
+ * poll 409 then): waiting would not help, so the systemd unit does not
+ * restart it (RestartPreventExitStatus). */
 #include "bot/bot.h"
 #include "cli.h"
 #include "clock/clock.h"
@@ -70,7 +78,10 @@ static const char help[] =
     "Needs TELEGRAM_BOT_TOKEN and ALLOWED_USER_IDS (the family's Telegram\n"
     "user ids, comma-separated); reads MILKBOT_FAMILY, TELEGRAM_BOT_USERNAME\n"
     "and MILKBOT_UNITS as the webhook does. Telegram must have no webhook\n"
-    "set for the bot: remove it with `milkbot webhook delete`.\n";
+    "set for the bot: remove it with `milkbot webhook delete`.\n"
+    "\n"
+    "Exit status: 0 when stopped, 1 when it cannot start, 2 for a usage\n"
+    "error, 3 when a webhook is set for the bot (at the start, or since).\n";
 
 /* getUpdates' long poll, in seconds: Telegram holds it up to this long
  * when nothing comes. */
@@ -97,10 +108,14 @@ typedef struct {
     store *store;
     bot *bot;
     tg_api *api;
-    int64_t last;       /* the last update id handled and marked; 0: none */
+    int64_t last;       /* the last update id handled and saved; 0: none */
     long backoff_ms;    /* the next wait after a failure; 0: none failed */
     unsigned rng;       /* jitter */
+    int webhook_set;    /* a poll found a webhook set since the start */
 } server;
+
+/* The exit status for a webhook set: not to be restarted (see the top). */
+#define SERVE_WEBHOOK_SET 3
 
 /* Sleeps ms, or less when asked to stop. */
 static void pause_ms(long ms) {
@@ -171,9 +186,22 @@ static int send_reply(server *x, cJSON *method, char *note, size_t notelen,
     return retry ? -1 : 0;
 }
 
-/* Handles one update of getUpdates' answer and marks it handled. Returns
- * 0, or -1 when it must be handled again (the store failed, or its reply
- * could not be sent yet), with *retry_after a 429's. */
+/* Test hook: MILKBOT_SERVE_CRASH_AT=STEP kills serve (SIGKILL: no
+ * clean-up at all) when it first reaches STEP of an update, so that tests
+ * can show that a restart after a crash at any point loses and doubles
+ * nothing. The steps, in order: "read" (getUpdates answered, nothing
+ * done), "handled" (the effect written in the update's open transaction,
+ * the reply not sent), "replied" (the reply sent, nothing saved yet),
+ * "kept" (the effect and the place saved, before the next update). */
+static void crash_point(const char *step) {
+    const char *at = getenv("MILKBOT_SERVE_CRASH_AT");
+    if (at && strcmp(at, step) == 0) raise(SIGKILL);
+}
+
+/* Handles one update of getUpdates' answer: its effect, its reply, and the
+ * place after it, saved together. Returns 0, or -1 when it must be handled
+ * again (the store failed, or its reply could not be sent yet: nothing is
+ * saved), with *retry_after a 429's. */
 static int handle_one(server *x, const cJSON *item, int *retry_after) {
     int64_t start = clock_now_ms();
     *retry_after = 0;
@@ -182,13 +210,19 @@ static int handle_one(server *x, const cJSON *item, int *retry_after) {
         fprintf(stderr, "milkbot serve: an update without an update_id: skipped\n");
         return 0;
     }
+    crash_point("read");
     int64_t update_id = (int64_t)id->valuedouble;
     webhook_result result = {.status = 200, .outcome = "", .note = ""};
     tg_update u;
     char err[STORE_ERR_MAX];
-    char *body = cJSON_PrintUnformatted(item);
-    int status = 0;
+    char *body = NULL;
+    int status = 0, replied = 0;
     const char *kind = "other";
+    if (x->store->ops->begin_update(x->store, err) != 0) {
+        fprintf(stderr, "milkbot serve: update %lld: %s\n", (long long)update_id, err);
+        return -1;
+    }
+    body = cJSON_PrintUnformatted(item);
     if (body == NULL) {
         result.outcome = "out of memory";
         status = -1;
@@ -204,25 +238,31 @@ static int handle_one(server *x, const cJSON *item, int *retry_after) {
         if (result.status >= 500) {
             cJSON_Delete(method);
             status = -1;
-        } else if (send_reply(x, method, result.note, sizeof result.note, retry_after) != 0) {
-            result.outcome = "reply not sent: again";
-            status = -1;
+        } else {
+            crash_point("handled");
+            replied = method != NULL;
+            if (send_reply(x, method, result.note, sizeof result.note, retry_after) != 0) {
+                result.outcome = "reply not sent: again";
+                status = -1;
+                replied = 0;
+            } else {
+                crash_point("replied");
+            }
         }
         tg_update_free(&u);
     }
     cJSON_free(body);
-    if (status == 0) {
-        if (x->store->ops->set_update_offset(x->store, x->config.me.id, update_id, err) != 0) {
-            add_note(result.note, sizeof result.note, err);
-            result.outcome = "handled, not marked: again";
-            status = -1;
-        } else {
-            x->last = update_id;
-        }
+    if (x->store->ops->end_update(x->store, x->config.me.id, update_id, status == 0, err) != 0 &&
+        status == 0) {
+        add_note(result.note, sizeof result.note, err);
+        result.outcome = replied ? "replied, not saved: again" : "not saved: again";
+        status = -1;
     }
+    if (status == 0) x->last = update_id;
     fprintf(stderr, "milkbot serve: update %lld %s: %s (%lld ms)%s%s\n",
             (long long)update_id, kind, result.outcome,
             (long long)(clock_now_ms() - start), result.note[0] ? ": " : "", result.note);
+    if (status == 0) crash_point("kept");
     return status;
 }
 
@@ -238,6 +278,28 @@ static void tick(server *x) {
                 "by another tick, %d to try again, %d refused%s%s\n",
                 r.due, r.said, r.moved, r.lost, r.failed, r.refused,
                 r.error[0] ? ": " : "", r.error);
+}
+
+/* Refuses a bot whose updates go to a webhook. Returns 0 when none is set,
+ * 1 when one is (said), -1 when Telegram could not say (said). */
+static int check_no_webhook(server *x) {
+    char err[300];
+    cJSON *info = NULL, *none = cJSON_CreateObject();
+    int rc = tg_api_call_result(x->api, "getWebhookInfo", none, &info, err, sizeof err);
+    cJSON_Delete(none);
+    if (rc != 0) {
+        fprintf(stderr, "milkbot serve: %s\n", err);
+        return -1;
+    }
+    const char *url = cJSON_GetStringValue(cJSON_GetObjectItem(info, "url"));
+    int set = url && url[0];
+    if (set)
+        fprintf(stderr, "milkbot serve: a webhook is set for this bot (%.200s): "
+                "Telegram sends its updates there, and serve cannot read them. "
+                "Remove it with `milkbot webhook delete` (the webhook's bot then "
+                "stops answering), then start serve again.\n", url);
+    cJSON_Delete(info);
+    return set;
 }
 
 /* getUpdates' allowed_updates: what the webhook is set for. */
@@ -263,9 +325,14 @@ static int poll_once(server *x, int timeout_s, int *retry_after) {
     cJSON_Delete(params);
     if (rc != 0) {
         int code = tg_api_last_error(x->api, retry_after);
-        if (!stopping)
-            fprintf(stderr, "milkbot serve: %s%s\n", err,
-                    code == 409 ? " (another getUpdates, or a webhook set since?)" : "");
+        if (stopping) return -1;
+        fprintf(stderr, "milkbot serve: %s\n", err);
+        /* 409: a webhook set since (it will not go away by waiting), or
+         * another process reading this bot's updates (it may) */
+        if (code == 409 && check_no_webhook(x) == 1) x->webhook_set = 1;
+        else if (code == 409)
+            fprintf(stderr, "milkbot serve: another process is reading this "
+                    "bot's updates? Telegram serves one at a time\n");
         return -1;
     }
     const cJSON *item;
@@ -281,27 +348,6 @@ static int poll_once(server *x, int timeout_s, int *retry_after) {
     return status;
 }
 
-/* Refuses a bot whose updates go to a webhook. Returns 0 when none is set. */
-static int check_no_webhook(server *x) {
-    char err[300];
-    cJSON *info = NULL, *none = cJSON_CreateObject();
-    int rc = tg_api_call_result(x->api, "getWebhookInfo", none, &info, err, sizeof err);
-    cJSON_Delete(none);
-    if (rc != 0) {
-        fprintf(stderr, "milkbot serve: %s\n", err);
-        return -1;
-    }
-    const char *url = cJSON_GetStringValue(cJSON_GetObjectItem(info, "url"));
-    int set = url && url[0];
-    if (set)
-        fprintf(stderr, "milkbot serve: a webhook is set for this bot (%.200s): "
-                "Telegram sends its updates there, and serve cannot read them. "
-                "Remove it with `milkbot webhook delete` (the webhook's bot then "
-                "stops answering), then start serve again.\n", url);
-    cJSON_Delete(info);
-    return set ? -1 : 0;
-}
-
 static int run(server *x) {
     /* the store first: one that cannot keep the place says so offline */
     char err[STORE_ERR_MAX];
@@ -309,7 +355,11 @@ static int run(server *x) {
         fprintf(stderr, "milkbot serve: %s\n", err);
         return 1;
     }
-    if (check_no_webhook(x) != 0) return 1;
+    switch (check_no_webhook(x)) {
+    case 0: break;
+    case 1: return SERVE_WEBHOOK_SET;
+    default: return 1;
+    }
     fprintf(stderr, "milkbot serve: bot %lld, reading updates after %lld\n",
             (long long)x->config.me.id, (long long)x->last);
     int64_t next_tick = 0;
@@ -330,6 +380,7 @@ static int run(server *x) {
             continue;
         }
         if (stopping) break;
+        if (x->webhook_set) return SERVE_WEBHOOK_SET;
         long wait = next_wait(x, retry_after);
         fprintf(stderr, "milkbot serve: trying again in %ld ms\n", wait);
         pause_ms(wait);

@@ -363,13 +363,21 @@ typedef struct {
                           const char *claim, int *won, char *err);
     /* `milkbot serve` (#18): the id of the last update that bot `bot_id`
      * (the number its token begins with) read with getUpdates and handled
-     * (*last 0: none yet), and keeping it (the id of the update just
-     * handled; Telegram numbers a bot's updates anew after a quiet week, so
-     * it is kept as given, never the greater of the two). Only the SQLite
-     * store keeps it: DynamoDB's bot gets its updates by webhook, and
-     * answers STORE_ERROR saying serve needs SQLite. */
+     * (*last 0: none yet). */
     int (*get_update_offset)(store *s, int64_t bot_id, int64_t *last, char *err);
-    int (*set_update_offset)(store *s, int64_t bot_id, int64_t last, char *err);
+    /* One update's effect and the place after it, all or nothing:
+     * begin_update opens a transaction that holds every operation that
+     * follows until end_update, which either keeps them all with `last`
+     * (the update just handled) as bot_id's place, or (keep 0) undoes
+     * them all and the place stays. So a crash at any point between the
+     * two leaves the update neither done nor passed over: it is read and
+     * handled again. Operations that fail inside undo only themselves, as
+     * ever. The place is kept as given, never the greater of the two:
+     * Telegram numbers a bot's updates anew after a quiet week. Only the
+     * SQLite store has them: DynamoDB's bot gets its updates by webhook,
+     * and answers STORE_ERROR saying serve needs SQLite. */
+    int (*begin_update)(store *s, char *err);
+    int (*end_update)(store *s, int64_t bot_id, int64_t last, int keep, char *err);
     void (*close)(store *s);
 } store_ops;
 

@@ -1003,9 +1003,14 @@ static int dyn_get_update_offset(store *base, int64_t bot_id, int64_t *last,
     return dyn_no_update_offset(err);
 }
 
-static int dyn_set_update_offset(store *base, int64_t bot_id, int64_t last,
-                                 char *err) {
-    (void)base, (void)bot_id, (void)last;
+static int dyn_begin_update(store *base, char *err) {
+    (void)base;
+    return dyn_no_update_offset(err);
+}
+
+static int dyn_end_update(store *base, int64_t bot_id, int64_t last, int keep,
+                          char *err) {
+    (void)base, (void)bot_id, (void)last, (void)keep;
     return dyn_no_update_offset(err);
 }
 
@@ -1037,7 +1042,8 @@ static const store_ops dynamo_ops = {
     .due_schedules = ddb_due_schedules,
     .claim_schedule = ddb_claim_schedule,
     .get_update_offset = dyn_get_update_offset,
-    .set_update_offset = dyn_set_update_offset,
+    .begin_update = dyn_begin_update,
+    .end_update = dyn_end_update,
     .close = dyn_close,
 };
 

@@ -342,6 +342,9 @@ enum {
     ST_BEGIN,
     ST_COMMIT,
     ST_ROLLBACK,
+    ST_SAVEPOINT,
+    ST_RELEASE,
+    ST_ROLLBACK_TO,
     ST_MARK_MESSAGE,
     ST_EDIT_CLAIM,
     ST_MARK_PRESS,
@@ -388,6 +391,9 @@ static const char *const statements[ST_COUNT] = {
     [ST_BEGIN] = "BEGIN IMMEDIATE",
     [ST_COMMIT] = "COMMIT",
     [ST_ROLLBACK] = "ROLLBACK",
+    [ST_SAVEPOINT] = "SAVEPOINT op",
+    [ST_RELEASE] = "RELEASE op",
+    [ST_ROLLBACK_TO] = "ROLLBACK TO op",
     [ST_MARK_PRESS] = "INSERT INTO presses (chat_id, press) VALUES (?1, ?2) "
                       "ON CONFLICT DO NOTHING",
     [ST_EDIT_CLAIM] = "INSERT INTO messages (chat_id, message_id, edit_ms) "
@@ -531,6 +537,7 @@ typedef struct {
     sqlite3 *db;
     sqlite3_stmt *st[ST_COUNT];
     int old_logs_checked; /* adopt_legacy found none left (or adopted) */
+    int in_update;        /* between begin_update and end_update */
 } sqlite_store;
 
 static sqlite_store *impl(store *s) { return (sqlite_store *)s; }
@@ -552,22 +559,41 @@ static int run(sqlite_store *s, int id) {
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
+/* Every write is one transaction: its own, or inside an update's
+ * (begin_update) a savepoint, so that a failure undoes only itself. */
 static int begin(sqlite_store *s, char *err) {
-    return run(s, ST_BEGIN) == SQLITE_OK ? STORE_OK
-                                         : fail(s, "starting a transaction", err);
+    if (!s->in_update)
+        return run(s, ST_BEGIN) == SQLITE_OK ? STORE_OK
+                                             : fail(s, "starting a transaction", err);
+    /* An I/O error or a full disk may have rolled the update's transaction
+     * back: what follows would be saved without it. */
+    if (sqlite3_get_autocommit(s->db))
+        return fail_with(err, "store: the update's transaction was lost to an "
+                              "earlier error");
+    return run(s, ST_SAVEPOINT) == SQLITE_OK ? STORE_OK
+                                             : fail(s, "starting a savepoint", err);
+}
+
+static void roll_back(sqlite_store *s) {
+    if (!s->in_update) {
+        run(s, ST_ROLLBACK);
+        return;
+    }
+    run(s, ST_ROLLBACK_TO);
+    run(s, ST_RELEASE);
 }
 
 static int commit(sqlite_store *s, char *err) {
-    if (run(s, ST_COMMIT) == SQLITE_OK) return STORE_OK;
+    if (run(s, s->in_update ? ST_RELEASE : ST_COMMIT) == SQLITE_OK) return STORE_OK;
     fail(s, "saving", err);
-    run(s, ST_ROLLBACK);
+    roll_back(s);
     return STORE_ERROR;
 }
 
 /* Undoes the open transaction after `doing` failed; returns STORE_ERROR. */
 static int abandon(sqlite_store *s, const char *doing, char *err) {
     fail(s, doing, err);
-    run(s, ST_ROLLBACK);
+    roll_back(s);
     return STORE_ERROR;
 }
 
@@ -1323,16 +1349,39 @@ static int sqlite_get_update_offset(store *base, int64_t bot_id, int64_t *last,
                : fail(s, "reading the place in the bot's updates", err);
 }
 
-/* One statement: its own transaction. */
-static int sqlite_set_update_offset(store *base, int64_t bot_id, int64_t last,
-                                    char *err) {
+/* BEGIN IMMEDIATE: the write lock is taken now, so the update's
+ * operations cannot meet another writer half-way. */
+static int sqlite_begin_update(store *base, char *err) {
     sqlite_store *s = impl(base);
-    sqlite3_stmt *st = s->st[ST_SET_OFFSET];
-    sqlite3_bind_int64(st, 1, bot_id);
-    sqlite3_bind_int64(st, 2, last);
-    return run(s, ST_SET_OFFSET) == SQLITE_OK
-               ? STORE_OK
-               : fail(s, "keeping the place in the bot's updates", err);
+    if (s->in_update) return fail_with(err, "store: an update is already begun");
+    if (run(s, ST_BEGIN) != SQLITE_OK) return fail(s, "starting the update's transaction", err);
+    s->in_update = 1;
+    return STORE_OK;
+}
+
+static int sqlite_end_update(store *base, int64_t bot_id, int64_t last, int keep,
+                             char *err) {
+    sqlite_store *s = impl(base);
+    if (!s->in_update) return fail_with(err, "store: no update begun");
+    s->in_update = 0;
+    int status = STORE_OK;
+    if (!keep) {
+        run(s, ST_ROLLBACK);
+    } else if (sqlite3_get_autocommit(s->db)) {
+        status = fail_with(err, "store: the update's transaction was lost to an "
+                                "earlier error");
+    } else {
+        sqlite3_stmt *st = s->st[ST_SET_OFFSET];
+        sqlite3_bind_int64(st, 1, bot_id);
+        sqlite3_bind_int64(st, 2, last);
+        if (run(s, ST_SET_OFFSET) != SQLITE_OK)
+            status = abandon(s, "keeping the place in the bot's updates", err);
+        else
+            status = commit(s, err);
+    }
+    /* legacy logs adopted in an undone transaction are still to adopt */
+    if (!keep || status != STORE_OK) s->old_logs_checked = 0;
+    return status;
 }
 
 static void sqlite_close(store *base) {
@@ -1364,7 +1413,8 @@ static const store_ops sqlite_ops = {
     .due_schedules = sqlite_due_schedules,
     .claim_schedule = sqlite_claim_schedule,
     .get_update_offset = sqlite_get_update_offset,
-    .set_update_offset = sqlite_set_update_offset,
+    .begin_update = sqlite_begin_update,
+    .end_update = sqlite_end_update,
     .close = sqlite_close,
 };
 
