@@ -12,7 +12,8 @@ answers it, and records it once. kill -9 at every step of an update (a
 bottle, an Undo press), by serve's crash hook MILKBOT_SERVE_CRASH_AT, then
 a restart: the effect and the offset are saved together or not at all,
 nothing is lost or doubled, and every update is answered (twice only when
-killed after its reply went out and before the save).
+killed after its reply went out and before the save). kill -9 while a
+poll is held loses nothing either.
 SIGTERM while a poll is held exits 0 at once. A 429 (retry_after) and a
 502 from getUpdates are waited out and tried again. A webhook set while
 serve runs ends it (exit 3) with how to remove it.
@@ -231,7 +232,22 @@ def converse(tmp):
 
     check("before the crashes: SIGTERM, exit 0", stop(proc) == 0, serve.stderr())
     crash_at_every_step(serve, api, db, say, ids, now)
+
+    # kill -9 while a poll is held: nothing read yet; what comes meanwhile
+    # is handled after the restart, once
+    mark = len(api.calls)
     proc = serve.start()
+    wait_for(lambda: serve.polling(mark))
+    time.sleep(0.3)
+    proc.kill()
+    proc.wait()
+    before = live_feedings(db)
+    update, message = say(ALEX, "55ml")
+    proc = serve.start()
+    check("kill -9 mid-poll: the next update handled after the restart",
+          wait_for(lambda: stored_offset(db) == update, 10), stored_offset(db))
+    check("kill -9 mid-poll: recorded once", live_feedings(db) == before + [(message, 55)],
+          all_feedings(db))
 
     # SIGTERM while a poll is held
     wait_for(lambda: serve.polling(len(api.calls) - 1))
