@@ -69,6 +69,10 @@ def main():
         try:
             update = 1000
 
+            def alive():
+                if proc.poll() is not None:
+                    sys.exit(f"bench/serve.py: milkbot serve exited ({proc.returncode})")
+
             def push(i):
                 nonlocal update
                 update += 1
@@ -81,12 +85,14 @@ def main():
             for i in range(runs):
                 want = len(replies(api.calls)) + 1
                 while not api.calls or api.calls[-1][0] != "getUpdates":
+                    alive()
                     time.sleep(0.001)  # serve is back in its poll
                 time.sleep(0.002)
                 api.calls.event.clear()
                 start = time.perf_counter()
                 push(i)
                 while len(replies(api.calls)) < want:
+                    alive()
                     api.calls.event.wait(1)
                     api.calls.event.clear()
                 trips.append((replies(api.calls)[want - 1] - start) * 1000)
@@ -95,6 +101,7 @@ def main():
             for i in range(runs):
                 push(i)
             while len(replies(api.calls)) < before + runs:
+                alive()
                 time.sleep(0.01)
             times = replies(api.calls)[before:]
             gaps = [(b - a) * 1000 for a, b in zip(times, times[1:])]

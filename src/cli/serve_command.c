@@ -25,12 +25,19 @@
  * point before that leaves neither: the update comes again after the
  * restart and is handled as new. At any point after, both are there: the
  * restart goes on from the next one. Only the reply may be said twice (a
- * crash after it went out, before the save); it is never lost, since
- * nothing is saved before it went out. The reply is sent while the
- * update's write lock is held, a round trip to Telegram: another process
- * writing to the same file meanwhile waits for it (store_sqlite.c waits 5
- * s). Telegram's own redelivery changes nothing more, as everywhere: every
- * effect is also keyed by its update or message.
+ * crash after it went out, before the save; a button's edited message
+ * too), and it is not lost, since nothing is saved before it went out --
+ * unless Telegram took it and never answered (a timeout): such a reply may
+ * have been said, and is not sent again. Telegram's own redelivery
+ * changes nothing more, as everywhere: every effect is also keyed by its
+ * update or message.
+ *
+ * The write lock is held while the reply goes out, a round trip to
+ * Telegram (a button's two: the edit and the answer). Another process
+ * writing to the same file meanwhile (`milkbot chat`) waits for it, up to
+ * store_sqlite.c's 5 s; so each Bot API call made inside an update is
+ * given at most UPDATE_CALL_MS, and is then taken as sent without an
+ * answer.
  *
  * SIGTERM and SIGINT: the update at hand is finished and marked, a poll in
  * progress is given up (its updates come again), and serve exits 0. A Bot
@@ -88,6 +95,11 @@ static const char help[] =
 #define POLL_S 50
 /* What a call may take beyond the poll's own wait. */
 #define POLL_SLACK_MS 15000
+/* The longest a Bot API call made inside an update (its reply, a button's
+ * edit) may take: two of them stay within the 5 s another writer of the
+ * file waits for its lock (see the top). Telegram answers in well under
+ * a second. */
+#define UPDATE_CALL_MS 2000
 /* The tick of the bot's clock: every minute, on the minute. */
 #define TICK_MS 60000
 /* Waits after a failure: 1 s, doubling, at most 60 s; a 429's retry_after
@@ -222,6 +234,7 @@ static int handle_one(server *x, const cJSON *item, int *retry_after) {
         fprintf(stderr, "milkbot serve: update %lld: %s\n", (long long)update_id, err);
         return -1;
     }
+    tg_api_set_timeout(x->api, UPDATE_CALL_MS);
     body = cJSON_PrintUnformatted(item);
     if (body == NULL) {
         result.outcome = "out of memory";
@@ -252,6 +265,7 @@ static int handle_one(server *x, const cJSON *item, int *retry_after) {
         tg_update_free(&u);
     }
     cJSON_free(body);
+    tg_api_set_timeout(x->api, 0);
     if (x->store->ops->end_update(x->store, x->config.me.id, update_id, status == 0, err) != 0 &&
         status == 0) {
         add_note(result.note, sizeof result.note, err);
@@ -329,8 +343,10 @@ static int poll_once(server *x, int timeout_s, int *retry_after) {
         fprintf(stderr, "milkbot serve: %s\n", err);
         /* 409: a webhook set since (it will not go away by waiting), or
          * another process reading this bot's updates (it may) */
-        if (code == 409 && check_no_webhook(x) == 1) x->webhook_set = 1;
-        else if (code == 409)
+        int webhook = code == 409 ? check_no_webhook(x) : -1;
+        if (webhook == 1)
+            x->webhook_set = 1;
+        else if (webhook == 0)
             fprintf(stderr, "milkbot serve: another process is reading this "
                     "bot's updates? Telegram serves one at a time\n");
         return -1;

@@ -559,17 +559,23 @@ static int run(sqlite_store *s, int id) {
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
+/* Inside an update (begin_update), a write may not be saved on its own:
+ * an I/O error or a full disk may have rolled the update's transaction
+ * back, and what follows would then be saved without it. Every write
+ * checks first. */
+static int update_lost(sqlite_store *s, char *err) {
+    if (!s->in_update || !sqlite3_get_autocommit(s->db)) return 0;
+    fail_with(err, "store: the update's transaction was lost to an earlier error");
+    return 1;
+}
+
 /* Every write is one transaction: its own, or inside an update's
  * (begin_update) a savepoint, so that a failure undoes only itself. */
 static int begin(sqlite_store *s, char *err) {
     if (!s->in_update)
         return run(s, ST_BEGIN) == SQLITE_OK ? STORE_OK
                                              : fail(s, "starting a transaction", err);
-    /* An I/O error or a full disk may have rolled the update's transaction
-     * back: what follows would be saved without it. */
-    if (sqlite3_get_autocommit(s->db))
-        return fail_with(err, "store: the update's transaction was lost to an "
-                              "earlier error");
+    if (update_lost(s, err)) return STORE_ERROR;
     return run(s, ST_SAVEPOINT) == SQLITE_OK ? STORE_OK
                                              : fail(s, "starting a savepoint", err);
 }
@@ -1118,6 +1124,7 @@ static int sqlite_get_settings(store *base, const char *family, int64_t now_ms,
     if (read_settings(s, family, out, &found) != SQLITE_OK)
         return fail(s, "reading the family's settings", err);
     if (found) return STORE_OK;
+    if (update_lost(s, err)) return STORE_ERROR;
     if (run_for_family(s, ST_ADD_FAMILY, family) != SQLITE_OK)
         return fail(s, "noting a family", err);
     return read_settings(s, family, out, &found) == SQLITE_OK
@@ -1129,6 +1136,7 @@ static int sqlite_get_settings(store *base, const char *family, int64_t now_ms,
  * message set it. */
 static int set_setting(sqlite_store *s, int id, const char *family, const char *value,
                        const char *by, int *stale, const char *doing, char *err) {
+    if (update_lost(s, err)) return STORE_ERROR;
     sqlite3_bind_text(s->st[id], 1, family, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(s->st[id], 2, value, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(s->st[id], 3, by, -1, SQLITE_TRANSIENT);
@@ -1161,6 +1169,7 @@ static int sqlite_next_message_id(store *base, const char *family,
                                   int64_t chat_id, int64_t *out, char *err) {
     sqlite_store *s = impl(base);
     (void)family; /* message ids are a chat's, whatever its family */
+    if (update_lost(s, err)) return STORE_ERROR;
     sqlite3_stmt *st = s->st[ST_NEXT_MESSAGE];
     sqlite3_bind_int64(st, 1, chat_id);
     int rc = sqlite3_step(st);
@@ -1307,6 +1316,7 @@ static int sqlite_claim_schedule(store *base, const store_schedule *sc, int64_t 
                                  int64_t last_ms, const char *claim, int *won, char *err) {
     sqlite_store *s = impl(base);
     *won = 0;
+    if (update_lost(s, err)) return STORE_ERROR;
     sqlite3_stmt *st = s->st[ST_CLAIM_SCHEDULE];
     bind_schedule_key(st, sc);
     sqlite3_bind_int64(st, 5, sc->due_ms);
@@ -1354,6 +1364,9 @@ static int sqlite_get_update_offset(store *base, int64_t bot_id, int64_t *last,
 static int sqlite_begin_update(store *base, char *err) {
     sqlite_store *s = impl(base);
     if (s->in_update) return fail_with(err, "store: an update is already begun");
+    /* a transaction left open by an undo that failed (end_update) */
+    if (!sqlite3_get_autocommit(s->db) && run(s, ST_ROLLBACK) != SQLITE_OK)
+        return fail(s, "undoing an earlier update", err);
     if (run(s, ST_BEGIN) != SQLITE_OK) return fail(s, "starting the update's transaction", err);
     s->in_update = 1;
     return STORE_OK;
@@ -1366,7 +1379,9 @@ static int sqlite_end_update(store *base, int64_t bot_id, int64_t last, int keep
     s->in_update = 0;
     int status = STORE_OK;
     if (!keep) {
-        run(s, ST_ROLLBACK);
+        /* if even this fails, begin_update tries again */
+        if (run(s, ST_ROLLBACK) != SQLITE_OK && !sqlite3_get_autocommit(s->db))
+            status = fail(s, "undoing the update", err);
     } else if (sqlite3_get_autocommit(s->db)) {
         status = fail_with(err, "store: the update's transaction was lost to an "
                                 "earlier error");
