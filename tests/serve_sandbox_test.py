@@ -218,16 +218,19 @@ def loopback_name():
     return None, "127.0.0.1"
 
 
-def child_of(pid):
-    """The process whose parent is pid (strace's tracee), or None."""
+def tracee(tracer, program):
+    """The pid of strace's child once it runs program, or None. (strace
+    forks other children first, to learn what ptrace can do.)"""
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
                 with open(f"/proc/{entry}/stat") as f:
-                    stat = f.read()
+                    parent = int(f.read().rsplit(")", 1)[1].split()[1])
+                with open(f"/proc/{entry}/cmdline", "rb") as f:
+                    running = f.read().split(b"\0")[0]
             except OSError:
                 continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+            if parent == tracer and running == os.fsencode(program):
                 return int(entry)
     return None
 
@@ -280,8 +283,9 @@ def converse(tmp, state, trace):
         with open(log) as f:
             return f.read()
 
+    serve = None
     try:
-        serve = wait_for(lambda: child_of(tracer.pid), 10)
+        serve = wait_for(lambda: tracee(tracer.pid, milkbot), 10)
         now = int(time.time())
         ids = {"update": 700, "message": 0}
 
@@ -331,7 +335,7 @@ def converse(tmp, state, trace):
         check("every update kept", wait_for(kept, 10), stderr())
         check("the 502 waited out", [f for m, _, f in api.calls if m == "getUpdates"][:2]
               == ["502", None], stderr())
-        check("serve found", serve, "no child of strace")
+        check("serve found", serve, "no child of strace runs milkbot")
         if serve:
             os.kill(serve, signal.SIGTERM)
         try:
@@ -340,7 +344,14 @@ def converse(tmp, state, trace):
             status = "still running"
         check("SIGTERM: exit 0", status == 0, f"{status}: {stderr()}")
     finally:
+        # none left running, whatever failed (strace killed lets its
+        # tracee run on)
         if tracer.poll() is None:
+            try:
+                if serve:
+                    os.kill(serve, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
             tracer.kill()
             tracer.wait()
         api.shutdown()
