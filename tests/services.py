@@ -481,22 +481,24 @@ def save_seen_actions():
             out.write(json.dumps([action, index]) + "\n")
 
 
-def tls_certificate(directory, name="server"):
-    """A self-signed certificate for 127.0.0.1 and localhost, made with the
-    openssl command: returns (certificate, key) paths. The certificate is
-    its own CA: a client trusts it only when told to (MILKBOT_CA_BUNDLE)."""
+def tls_certificate(directory, name="server", hosts=()):
+    """A self-signed certificate for 127.0.0.1 and localhost (and the host
+    names of hosts), made with the openssl command: returns (certificate,
+    key) paths. The certificate is its own CA: a client trusts it only when
+    told to (MILKBOT_CA_BUNDLE)."""
     cert, key = os.path.join(directory, name + ".pem"), os.path.join(directory, name + ".key")
+    names = "".join(f",DNS:{host}" for host in hosts)
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
                     "-subj", "/CN=localhost", "-keyout", key, "-out", cert,
-                    "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"],
+                    "-addext", f"subjectAltName=IP:127.0.0.1,DNS:localhost{names}"],
                    check=True, capture_output=True)
     return cert, key
 
 
-def serve(handler, tls=None):
-    """Serves handler on a free port of 127.0.0.1, over HTTPS when tls is
-    a (certificate, key) pair."""
-    server = QuietServer(("127.0.0.1", 0), handler)
+def serve(handler, tls=None, address="127.0.0.1"):
+    """Serves handler on a free port of address (127.0.0.1), over HTTPS
+    when tls is a (certificate, key) pair."""
+    server = QuietServer((address, 0), handler)
     if tls:
         server.tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         server.tls.load_cert_chain(*tls)
@@ -634,15 +636,18 @@ class PollingBotAPI(FakeBotAPI):
             pass  # the poller gave up (SIGTERM, kill -9)
 
 
-def polling_bot_api(token):
-    """A PollingBotAPI on a free port: bot_api's, and .push(update),
-    .webhook, .poll_plan and .max_wait (the longest a poll is held, s)."""
-    server = serve(PollingBotAPI)
+def polling_bot_api(token, tls=None, address="127.0.0.1", host=None):
+    """A PollingBotAPI on a free port of address (over HTTPS when tls is a
+    (certificate, key) pair; its .url names host, else the address):
+    bot_api's, and .push(update), .webhook, .poll_plan and .max_wait (the
+    longest a poll is held, s)."""
+    server = serve(PollingBotAPI, tls, address)
     server.token, server.calls, server.plan, server.delay = token, [], [], 0
     server.lock = threading.Lock()
     server.cond = threading.Condition(server.lock)
     server.updates, server.webhook, server.poll_plan, server.max_wait = [], "", [], 50
-    server.url = f"http://127.0.0.1:{server.server_address[1]}"
+    scheme = "https" if tls else "http"
+    server.url = f"{scheme}://{host or address}:{server.server_address[1]}"
 
     def push(update):
         with server.cond:
