@@ -39,7 +39,7 @@
  * given at most UPDATE_CALL_MS, and is then taken as sent without an
  * answer.
  *
- * SIGTERM and SIGINT: the update at hand is finished and marked, a poll in
+ * SIGTERM and SIGINT: the update at hand is finished and saved, a poll in
  * progress is given up (its updates come again), and serve exits 0. A Bot
  * API that fails (network, 5xx, 409) is tried again after a wait that
  * doubles from 1 s to 60 s, with jitter; a 429 after the retry_after it
