@@ -15,7 +15,8 @@ nothing is lost or doubled, and every update is answered (twice only when
 killed after its reply went out and before the save). kill -9 while a
 poll is held loses nothing either. A reply refused (502) undoes the
 update, which is handled again; a slow Bot API holds the file's write
-lock no longer than another writer waits.
+lock no longer than another writer waits. A reminder that came due is
+said by serve's own clock, once.
 SIGTERM while a poll is held exits 0 at once. A 429 (retry_after) and a
 502 from getUpdates are waited out and tried again. A webhook set while
 serve runs ends it (exit 3) with how to remove it.
@@ -293,6 +294,32 @@ def converse(tmp):
     check("a slow Bot API: recorded once, the reply taken as sent (not sent again)",
           live_feedings(db) == before + [(message, 35)] and len(replies) == 1,
           f"{all_feedings(db)} {replies}")
+
+    # a reminder, set by a message written two minutes ago, due a minute
+    # ago: said by serve's own clock (a tick at the start, then each
+    # minute), once, however often serve is restarted
+    ids["update"] += 1
+    ids["message"] += 1
+    api.push(message_update(ids["update"], SAM, ids["message"], SAM, "Sam",
+                            int(time.time()) - 120, "remind me in 1 min"))
+    check("a reminder: set", wait_for(lambda: stored_offset(db) == ids["update"], 10),
+          serve.stderr())
+    check("before the restart: SIGTERM, exit 0", stop(proc) == 0, serve.stderr())
+    mark = len(api.calls)
+    proc = serve.start()
+
+    def reminders():
+        return [p for p, f in calls_of(api, "sendMessage", mark)
+                if p["chat_id"] == SAM and "Reminder" in p.get("text", "")]
+    said = wait_for(reminders, 10)
+    check("a reminder: said by serve's clock", said and "Last feed" in said[0]["text"],
+          f"{said} {serve.stderr()}")
+    check("a reminder: logged as a tick", "tick: 1 due, 1 said" in serve.stderr(),
+          serve.stderr())
+    check("another restart: SIGTERM, exit 0", stop(proc) == 0, serve.stderr())
+    proc = serve.start()
+    wait_for(lambda: serve.polling(len(api.calls) - 1))
+    check("a reminder: said once", len(reminders()) == 1, reminders())
 
     # SIGTERM while a poll is held
     wait_for(lambda: serve.polling(len(api.calls) - 1))
