@@ -19,7 +19,9 @@ lock no longer than another writer waits. A reminder that came due is
 said by serve's own clock, once.
 SIGTERM while a poll is held exits 0 at once. A 429 (retry_after) and a
 502 from getUpdates are waited out and tried again. A webhook set while
-serve runs ends it (exit 3) with how to remove it.
+serve runs ends it (exit 3) with how to remove it; a wrong setting (a
+token Telegram refuses, at the start or since, a zone, the family's ids,
+a DynamoDB store) exits 2, never saying the token.
 
 usage: serve_test.py path/to/milkbot"""
 import os
@@ -64,12 +66,16 @@ class Serve:
                     "MILKBOT_TZ": "UTC", "TELEGRAM_BOT_USERNAME": "MilkLogBot"}
         self.proc = None
 
-    def start(self, crash_at=None):
+    def start(self, crash_at=None, env=None, store=None):
         self.runs += 1
         self.log = os.path.join(self.tmp, f"serve-{self.runs}.log")
-        env = dict(self.env, MILKBOT_SERVE_CRASH_AT=crash_at) if crash_at else self.env
+        env = dict(self.env, **(env or {}))
+        if crash_at:
+            env["MILKBOT_SERVE_CRASH_AT"] = crash_at
+        env = {k: v for k, v in env.items() if v is not None}
         with open(self.log, "w") as err:
-            self.proc = subprocess.Popen([MILKBOT, "serve", "--store", "sqlite:" + self.db],
+            self.proc = subprocess.Popen([MILKBOT, "serve", "--store",
+                                          store or "sqlite:" + self.db],
                                          env=env, stdout=subprocess.DEVNULL, stderr=err)
         STARTED.append(self.proc)
         return self.proc
@@ -131,6 +137,26 @@ def converse(tmp):
         api.push(message_update(ids["update"], user, ids["message"], user, NAMES[user],
                                 now, text))
         return ids["update"], ids["message"]
+
+    # wrong settings: exit 2 (the unit does not restart it), saying which
+    for name, env, store, says in (
+            ("no token", {"TELEGRAM_BOT_TOKEN": None}, None, "TELEGRAM_BOT_TOKEN is not set"),
+            ("a token Telegram refuses", {"TELEGRAM_BOT_TOKEN": "7391046628:revoked-token"},
+             None, "Telegram refused TELEGRAM_BOT_TOKEN"),
+            ("a zone that is none", {"MILKBOT_TZ": "Mars/Olympus"}, None, "MILKBOT_TZ:"),
+            ("no family", {"ALLOWED_USER_IDS": None}, None, "ALLOWED_USER_IDS"),
+            ("a DynamoDB store", {}, "dynamodb:milkbot", "SQLite")):
+        proc = serve.start(env=env, store=store)
+        try:
+            status = proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            status = "still running"
+        err = serve.stderr()
+        check(f"{name}: exit 2, saying so", status == 2 and says in err, f"{status}: {err}")
+        check(f"{name}: never the token", "revoked-token" not in err and
+              TOKEN.split(":")[1] not in err, err)
+    check("wrong settings: nothing read", not calls_of(api, "getUpdates"), api.calls)
 
     # a webhook set: refused, saying how to remove it
     api.webhook = "https://example.execute-api.us-east-1.amazonaws.com/webhook"
@@ -369,7 +395,19 @@ def converse(tmp):
     check("a webhook set since: exit 3", status == 3, f"{status}: {err}")
     check("a webhook set since: says so, and how to remove it",
           "webhook is set for this bot" in err and "milkbot webhook delete" in err, err)
-    api.webhook, api.max_wait = "", 50
+    api.webhook = ""
+
+    # the token revoked while serve runs: the next poll's 401 ends it
+    mark = len(api.calls)
+    proc = serve.start()
+    wait_for(lambda: serve.polling(mark))
+    api.token = "7391046628:the-new-token"
+    status = wait_for(lambda: proc.poll(), 20)
+    err = serve.stderr()
+    check("the token revoked since: exit 2", status == 2, f"{status}: {err}")
+    check("the token revoked since: says so, never the token",
+          "Telegram refused TELEGRAM_BOT_TOKEN" in err and TOKEN.split(":")[1] not in err, err)
+    api.token, api.max_wait = TOKEN, 50
 
 
 STEPS = ("read", "handled", "replied", "kept")  # serve_command.c's crash points

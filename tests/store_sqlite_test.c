@@ -521,6 +521,13 @@ static void test_bad_files(void **state) {
     snprintf(path, sizeof path, "%s/no/such/dir/x.db", dir);
     assert_null(store_sqlite_open(path, 0, err, sizeof err));
     assert_non_null(strstr(err, "cannot open"));
+    /* and why: SQLite says only "unable to open database file" */
+    char folder[300];
+    snprintf(folder, sizeof folder, "its folder %s/no/such/dir does not exist", dir);
+    assert_non_null(strstr(err, folder));
+    snprintf(path, sizeof path, "%s/garbage.db/x.db", dir);
+    assert_null(store_sqlite_open(path, 0, err, sizeof err));
+    assert_non_null(strstr(err, "garbage.db is not a folder"));
 
     assert_null(store_open("postgres:x", err, sizeof err));
     assert_non_null(strstr(err, "unknown store"));

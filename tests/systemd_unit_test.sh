@@ -22,7 +22,7 @@ body=$(cat "$unit")
 contains "serves" "ExecStart=/usr/local/bin/milkbot serve --store sqlite:%S/milkbot/milkbot.db" "$body"
 for line in DynamicUser=yes StateDirectory=milkbot ProtectSystem=strict ProtectHome=yes \
             NoNewPrivileges=yes "CapabilityBoundingSet=
-" EnvironmentFile=/etc/milkbot/serve.env Restart=on-failure; do
+" EnvironmentFile=/etc/milkbot/serve.env Restart=on-failure "RestartPreventExitStatus=2 3"; do
     contains "hardening: $line" "$line" "$body"
 done
 finish systemd_unit

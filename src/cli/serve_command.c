@@ -47,11 +47,14 @@
  * wait. One line per update on stderr: its id, kind, outcome and ms
  * (never message text, never the token).
  *
- * Exit status: 0 after SIGTERM/SIGINT, 1 when it cannot start (a setting,
- * the store, the Bot API unreachable), 2 for a usage error, 3 when a
- * webhook is set for the bot, at the start or since (Telegram answers a
- * poll 409 then): waiting would not help, so the systemd unit does not
- * restart it (RestartPreventExitStatus). */
+ * Exit status: 0 after SIGTERM/SIGINT; 1 when it cannot start for now
+ * (the store cannot be opened, the Bot API is unreachable), which may pass
+ * by itself; 2 for a usage error or a setting that is wrong (the token --
+ * also when Telegram refuses it, at the start or since --, the family's
+ * ids, the zone, the units, a store that is not SQLite); 3 when a webhook
+ * is set for the bot, at the start or since (Telegram answers a poll 409
+ * then). Waiting would not mend 2 or 3, so the systemd unit does not
+ * restart them (RestartPreventExitStatus). */
 #include "bot/bot.h"
 #include "cli.h"
 #include "clock/clock.h"
@@ -87,8 +90,10 @@ static const char help[] =
     "and MILKBOT_UNITS as the webhook does. Telegram must have no webhook\n"
     "set for the bot: remove it with `milkbot webhook delete`.\n"
     "\n"
-    "Exit status: 0 when stopped, 1 when it cannot start, 2 for a usage\n"
-    "error, 3 when a webhook is set for the bot (at the start, or since).\n";
+    "Exit status: 0 when stopped; 1 when it cannot start for now (the\n"
+    "store, the network); 2 for a usage error or a wrong setting (Telegram\n"
+    "refusing the token too); 3 when a webhook is set for the bot (at the\n"
+    "start, or since).\n";
 
 /* getUpdates' long poll, in seconds: Telegram holds it up to this long
  * when nothing comes. */
@@ -123,10 +128,11 @@ typedef struct {
     int64_t last;       /* the last update id handled and saved; 0: none */
     long backoff_ms;    /* the next wait after a failure; 0: none failed */
     unsigned rng;       /* jitter */
-    int webhook_set;    /* a poll found a webhook set since the start */
+    int fatal;          /* a poll's answer that ends serve: its exit status */
 } server;
 
-/* The exit status for a webhook set: not to be restarted (see the top). */
+/* Exit statuses that waiting would not mend (see the top). */
+#define SERVE_WRONG_SETTING 2
 #define SERVE_WEBHOOK_SET 3
 
 /* Sleeps ms, or less when asked to stop. */
@@ -294,14 +300,29 @@ static void tick(server *x) {
                 r.error[0] ? ": " : "", r.error);
 }
 
+/* Telegram answers 401 (or 404, for a token of no bot) to a token it
+ * does not know: a wrong one, or one revoked since. Says so and returns
+ * 1 for those codes. */
+static int token_refused(int code, const char *err) {
+    if (code != 401 && code != 404) return 0;
+    fprintf(stderr, "milkbot serve: Telegram refused TELEGRAM_BOT_TOKEN (%s): it "
+            "is wrong, or was revoked; @BotFather's /token shows the bot's "
+            "token\n", err);
+    return 1;
+}
+
 /* Refuses a bot whose updates go to a webhook. Returns 0 when none is set,
- * 1 when one is (said), -1 when Telegram could not say (said). */
+ * SERVE_WEBHOOK_SET when one is, SERVE_WRONG_SETTING when Telegram refuses
+ * the token, -1 when Telegram could not say (each said). */
 static int check_no_webhook(server *x) {
     char err[300];
     cJSON *info = NULL, *none = cJSON_CreateObject();
     int rc = tg_api_call_result(x->api, "getWebhookInfo", none, &info, err, sizeof err);
     cJSON_Delete(none);
     if (rc != 0) {
+        int retry_after;
+        if (token_refused(tg_api_last_error(x->api, &retry_after), err))
+            return SERVE_WRONG_SETTING;
         fprintf(stderr, "milkbot serve: %s\n", err);
         return -1;
     }
@@ -310,10 +331,11 @@ static int check_no_webhook(server *x) {
     if (set)
         fprintf(stderr, "milkbot serve: a webhook is set for this bot (%.200s): "
                 "Telegram sends its updates there, and serve cannot read them. "
-                "Remove it with `milkbot webhook delete` (the webhook's bot then "
-                "stops answering), then start serve again.\n", url);
+                "Remove it with `milkbot webhook delete`, run with the same "
+                "TELEGRAM_BOT_TOKEN (the webhook's bot then stops answering), "
+                "then start serve again.\n", url);
     cJSON_Delete(info);
-    return set;
+    return set ? SERVE_WEBHOOK_SET : 0;
 }
 
 /* getUpdates' allowed_updates: what the webhook is set for. */
@@ -340,12 +362,16 @@ static int poll_once(server *x, int timeout_s, int *retry_after) {
     if (rc != 0) {
         int code = tg_api_last_error(x->api, retry_after);
         if (stopping) return -1;
+        if (token_refused(code, err)) {
+            x->fatal = SERVE_WRONG_SETTING; /* revoked since the start */
+            return -1;
+        }
         fprintf(stderr, "milkbot serve: %s\n", err);
         /* 409: a webhook set since (it will not go away by waiting), or
          * another process reading this bot's updates (it may) */
         int webhook = code == 409 ? check_no_webhook(x) : -1;
-        if (webhook == 1)
-            x->webhook_set = 1;
+        if (webhook > 0)
+            x->fatal = webhook;
         else if (webhook == 0)
             fprintf(stderr, "milkbot serve: another process is reading this "
                     "bot's updates? Telegram serves one at a time\n");
@@ -371,11 +397,8 @@ static int run(server *x) {
         fprintf(stderr, "milkbot serve: %s\n", err);
         return 1;
     }
-    switch (check_no_webhook(x)) {
-    case 0: break;
-    case 1: return SERVE_WEBHOOK_SET;
-    default: return 1;
-    }
+    int webhook = check_no_webhook(x);
+    if (webhook != 0) return webhook > 0 ? webhook : 1;
     fprintf(stderr, "milkbot serve: bot %lld, reading updates after %lld\n",
             (long long)x->config.me.id, (long long)x->last);
     int64_t next_tick = 0;
@@ -396,7 +419,7 @@ static int run(server *x) {
             continue;
         }
         if (stopping) break;
-        if (x->webhook_set) return SERVE_WEBHOOK_SET;
+        if (x->fatal) return x->fatal;
         long wait = next_wait(x, retry_after);
         fprintf(stderr, "milkbot serve: trying again in %ld ms\n", wait);
         pause_ms(wait);
@@ -413,14 +436,14 @@ int cli_serve(int argc, char **argv) {
         {NULL, 0, NULL, 0},
     };
     const char *spec = cli_env("MILKBOT_STORE", "sqlite");
-    const char *tz = cli_env("MILKBOT_TZ", "UTC");
+    const char *tz = cli_env("MILKBOT_TZ", "UTC"), *tz_from = "MILKBOT_TZ";
     int c;
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
         switch (c) {
         case 's': spec = optarg; break;
-        case 't': tz = optarg; break;
+        case 't': tz = optarg, tz_from = "--tz"; break;
         case 'h': fputs(usage, stdout); fputs(help, stdout); return 0;
         default: return cli_option_error("serve", c, argv, usage);
         }
@@ -430,11 +453,17 @@ int cli_serve(int argc, char **argv) {
         fputs(usage, stderr);
         return 2;
     }
+    if (strncmp(spec, "dynamodb:", 9) == 0) {
+        fprintf(stderr, "milkbot serve: serve keeps the family's log in SQLite "
+                "(--store sqlite or sqlite:PATH), not in DynamoDB: on AWS, "
+                "Telegram calls the webhook (milkbot lambda)\n");
+        return SERVE_WRONG_SETTING;
+    }
     const char *token = cli_env("TELEGRAM_BOT_TOKEN", NULL);
     if (token == NULL) {
         fprintf(stderr, "milkbot serve: TELEGRAM_BOT_TOKEN is not set (the bot's "
                 "token, from @BotFather)\n");
-        return 1;
+        return SERVE_WRONG_SETTING;
     }
     char err[512], zone[CLOCK_ZONE_ID_MAX];
     server x = {.rng = (unsigned)clock_now_ms() ^ (unsigned)getpid()};
@@ -444,13 +473,13 @@ int cli_serve(int argc, char **argv) {
         webhook_config_set_bot(&x.config, token, NULL, err, sizeof err) != 0) {
         fprintf(stderr, "milkbot serve: %s\n", err);
         webhook_config_free(&x.config);
-        return 1;
+        return SERVE_WRONG_SETTING;
     }
     if (x.config.me.id == 0) {
         fprintf(stderr, "milkbot serve: TELEGRAM_BOT_TOKEN is not a bot token "
                 "(<bot id>:<secret>)\n");
         webhook_config_free(&x.config);
-        return 1;
+        return SERVE_WRONG_SETTING;
     }
     if (clock_init(err, sizeof err) != 0) {
         fprintf(stderr, "milkbot serve: %s\n", err);
@@ -458,10 +487,10 @@ int cli_serve(int argc, char **argv) {
         return 1;
     }
     if (clock_zone_canonical(tz, zone, sizeof zone, err, sizeof err) != 0) {
-        fprintf(stderr, "milkbot serve: --tz: %s\n", err);
-        fputs(usage, stderr);
+        fprintf(stderr, "milkbot serve: %s: %s\n", tz_from, err);
+        if (tz_from[0] == '-') fputs(usage, stderr);
         webhook_config_free(&x.config);
-        return 2;
+        return SERVE_WRONG_SETTING;
     }
     int status = 1;
     x.store = store_open(spec, err, sizeof err);
@@ -469,7 +498,7 @@ int cli_serve(int argc, char **argv) {
     if (x.bot && bot_set_default_units(x.bot, cli_env("MILKBOT_UNITS", "ml"), err,
                                        sizeof err) != 0) {
         fprintf(stderr, "milkbot serve: MILKBOT_UNITS: %s\n", err);
-        status = 2;
+        status = SERVE_WRONG_SETTING;
     } else if (x.bot) {
         x.api = tg_api_new(cli_env("TELEGRAM_API_URL", NULL), token, err, sizeof err);
     }
@@ -481,7 +510,7 @@ int cli_serve(int argc, char **argv) {
         sigaction(SIGTERM, &sa, NULL);
         sigaction(SIGINT, &sa, NULL);
         status = run(&x);
-    } else if (status != 2) {
+    } else if (status != SERVE_WRONG_SETTING) {
         fprintf(stderr, "milkbot serve: %s\n", err);
     }
     tg_api_free(x.api);

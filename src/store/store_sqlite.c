@@ -80,6 +80,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 /* Each entry migrates the schema from version i to i + 1. Never edit one
  * that has shipped: add the next. */
@@ -1555,6 +1556,25 @@ static int migrate(sqlite3 *db, const char *path, char *err, size_t errlen) {
     return rc;
 }
 
+/* SQLite says only "unable to open database file": what is wrong with the
+ * folder a file would be made in, if anything ("" if nothing is). */
+static void folder_problem(const char *path, char *why, size_t size) {
+    char dir[4096];
+    why[0] = '\0';
+    const char *slash = strrchr(path, '/');
+    if (slash == NULL) snprintf(dir, sizeof dir, ".");
+    else if (slash == path) snprintf(dir, sizeof dir, "/");
+    else snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+    struct stat st;
+    if (stat(dir, &st) != 0)
+        snprintf(why, size, " (its folder %.200s does not exist: make it, or name "
+                 "another)", dir);
+    else if (!S_ISDIR(st.st_mode))
+        snprintf(why, size, " (%.200s is not a folder)", dir);
+    else if (access(dir, W_OK | X_OK) != 0)
+        snprintf(why, size, " (this user may not write in its folder %.200s)", dir);
+}
+
 store *store_sqlite_open(const char *path, int make_dirs, char *err,
                          size_t errlen) {
     if (make_dirs && make_parent_dirs(path, err, errlen) != 0) return NULL;
@@ -1569,8 +1589,10 @@ store *store_sqlite_open(const char *path, int make_dirs, char *err,
                                  SQLITE_OPEN_NOMUTEX,
                              NULL);
     if (rc != SQLITE_OK) {
-        snprintf(err, errlen, "store: cannot open %s: %s", path,
-                 s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+        char why[300];
+        folder_problem(path, why, sizeof why);
+        snprintf(err, errlen, "store: cannot open %s: %s%s", path,
+                 s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc), why);
         goto failed;
     }
     sqlite3_extended_result_codes(s->db, 1);
