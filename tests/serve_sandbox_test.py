@@ -41,7 +41,7 @@ import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-from services import Checks, polling_bot_api, tls_certificate  # noqa: E402
+from services import Checks, polling_bot_api, tls_certificate, wait_for  # noqa: E402
 from telegram_events import button_update, message_update  # noqa: E402
 
 if len(sys.argv) != 3:
@@ -192,16 +192,6 @@ def skip_unless_traceable():
                            capture_output=True, text=True)
     if probe.returncode != 0:
         check.skip(f"strace cannot trace here: {probe.stderr.strip()}")
-
-
-def wait_for(what, timeout=30):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        value = what()
-        if value:
-            return value
-        time.sleep(0.05)
-    return None
 
 
 def loopback_name():

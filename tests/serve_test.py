@@ -33,7 +33,7 @@ import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-from services import Checks, polling_bot_api  # noqa: E402
+from services import Checks, polling_bot_api, wait_for  # noqa: E402
 from telegram_events import button_update, message_update  # noqa: E402
 
 MILKBOT = os.path.abspath(sys.argv[1])
@@ -43,17 +43,6 @@ BOT_ID = 7391046628
 ALEX, SAM = 111111111, 222222222
 NAMES = {ALEX: "Alex", SAM: "Sam"}
 STARTED = []  # every serve process started
-
-
-def wait_for(what, timeout=20):
-    """Polls what() until it is true (returns it) or the time is up (None)."""
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        value = what()
-        if value:
-            return value
-        time.sleep(0.05)
-    return None
 
 
 class Serve:
@@ -384,26 +373,25 @@ def converse(tmp):
         status = "still running"
     check("SIGINT: exit 0", status == 0, status)
 
+    def ended_by(change):
+        """serve started, change() made once it polls: its exit status, its
+        stderr."""
+        mark = len(api.calls)
+        proc = serve.start()
+        wait_for(lambda: serve.polling(mark))
+        change()
+        return wait_for(lambda: proc.poll(), 20), serve.stderr()
+
     # a webhook set while serve runs: the next poll's 409 ends it, saying so
     api.max_wait = 1
-    mark = len(api.calls)
-    proc = serve.start()
-    wait_for(lambda: serve.polling(mark))
-    api.webhook = "https://example.org/webhook"
-    status = wait_for(lambda: proc.poll(), 20)
-    err = serve.stderr()
+    status, err = ended_by(lambda: setattr(api, "webhook", "https://example.org/webhook"))
     check("a webhook set since: exit 3", status == 3, f"{status}: {err}")
     check("a webhook set since: says so, and how to remove it",
           "webhook is set for this bot" in err and "milkbot webhook delete" in err, err)
     api.webhook = ""
 
     # the token revoked while serve runs: the next poll's 401 ends it
-    mark = len(api.calls)
-    proc = serve.start()
-    wait_for(lambda: serve.polling(mark))
-    api.token = "7391046628:the-new-token"
-    status = wait_for(lambda: proc.poll(), 20)
-    err = serve.stderr()
+    status, err = ended_by(lambda: setattr(api, "token", "7391046628:the-new-token"))
     check("the token revoked since: exit 2", status == 2, f"{status}: {err}")
     check("the token revoked since: says so, never the token",
           "Telegram refused TELEGRAM_BOT_TOKEN" in err and TOKEN.split(":")[1] not in err, err)

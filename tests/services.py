@@ -564,6 +564,17 @@ def sent(server):
             if m == "sendMessage" and fault is None]
 
 
+
+def wait_for(what, timeout=30):
+    """Polls what() until it is true (returns it) or the time is up (None)."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        value = what()
+        if value:
+            return value
+        time.sleep(0.05)
+    return None
+
 class PollingBotAPI(FakeBotAPI):
     """A FakeBotAPI that also hands out updates by getUpdates, as Telegram
     does for a bot without a webhook (#18): serve it with
