@@ -136,11 +136,7 @@ def converse(tmp):
             ("no family", {"ALLOWED_USER_IDS": None}, None, "ALLOWED_USER_IDS"),
             ("a DynamoDB store", {}, "dynamodb:milkbot", "SQLite")):
         proc = serve.start(env=env, store=store)
-        try:
-            status = proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            status = "still running"
+        status = exit_status(proc, 20)
         err = serve.stderr()
         check(f"{name}: exit 2, saying so", status == 2 and says in err, f"{status}: {err}")
         check(f"{name}: never the token", "revoked-token" not in err and
@@ -150,11 +146,7 @@ def converse(tmp):
     # a webhook set: refused, saying how to remove it
     api.webhook = "https://example.execute-api.us-east-1.amazonaws.com/webhook"
     proc = serve.start()
-    try:
-        status = proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        status = "still running"
+    status = exit_status(proc, 20)
     err = serve.stderr()
     check("a webhook set: exit 3", status == 3, f"{status}: {err}")
     check("a webhook set: says `milkbot webhook delete`",
@@ -341,11 +333,7 @@ def converse(tmp):
     time.sleep(0.5)
     started = time.monotonic()
     proc.send_signal(signal.SIGTERM)
-    try:
-        status = proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        status = "still running"
+    status = exit_status(proc, 10)
     took = time.monotonic() - started
     check("SIGTERM mid-poll: exit 0", status == 0, f"{status}: {serve.stderr()}")
     check("SIGTERM mid-poll: at once", took < 5, f"{took:.1f} s")
@@ -366,11 +354,7 @@ def converse(tmp):
     check("429 and 502: logged", "Too Many Requests" in serve.stderr() and
           "trying again" in serve.stderr(), serve.stderr())
     proc.send_signal(signal.SIGINT)
-    try:
-        status = proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        status = "still running"
+    status = exit_status(proc, 10)
     check("SIGINT: exit 0", status == 0, status)
 
     def ended_by(change):
@@ -401,13 +385,18 @@ def converse(tmp):
 STEPS = ("read", "handled", "replied", "kept")  # serve_command.c's crash points
 
 
-def stop(proc):
-    proc.send_signal(signal.SIGTERM)
+def exit_status(proc, timeout):
+    """proc's exit status, or "still running" (and killed) after timeout s."""
     try:
-        return proc.wait(timeout=10)
+        return proc.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         proc.kill()
         return "still running"
+
+
+def stop(proc):
+    proc.send_signal(signal.SIGTERM)
+    return exit_status(proc, 10)
 
 
 def crash_at_every_step(serve, api, db, say, ids, now):
