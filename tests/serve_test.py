@@ -321,8 +321,10 @@ def converse(tmp):
     said = wait_for(reminders, 10)
     check("a reminder: said by serve's clock", said and "Last feed" in said[0]["text"],
           f"{said} {serve.stderr()}")
-    check("a reminder: logged as a tick", "tick: 1 due, 1 said" in serve.stderr(),
-          serve.stderr())
+    # the tick's log line is written after its sendMessage was answered:
+    # wait for it, as for the message
+    check("a reminder: logged as a tick",
+          wait_for(lambda: "tick: 1 due, 1 said" in serve.stderr(), 10), serve.stderr())
     check("another restart: SIGTERM, exit 0", stop(proc) == 0, serve.stderr())
     proc = serve.start()
     wait_for(lambda: serve.polling(len(api.calls) - 1))
