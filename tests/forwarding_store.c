@@ -136,6 +136,12 @@ static int fwd_claim_schedule(store *s, const store_schedule *sc, int64_t next_d
     return REAL(s)->ops->claim_schedule(REAL(s), sc, next_due_ms, last_ms, claim, won, err);
 }
 
+static int fwd_move_schedules(store *s, const char *family, int64_t from_chat,
+                              int64_t to_chat, int *moved, char *err) {
+    if (admit(s, FORWARD_MOVE_SCHEDULES, family, err) != STORE_OK) return STORE_ERROR;
+    return REAL(s)->ops->move_schedules(REAL(s), family, from_chat, to_chat, moved, err);
+}
+
 static int fwd_get_update_offset(store *s, int64_t bot_id, int64_t *last, char *err) {
     if (admit(s, FORWARD_GET_UPDATE_OFFSET, NULL, err) != STORE_OK) return STORE_ERROR;
     return REAL(s)->ops->get_update_offset(REAL(s), bot_id, last, err);
@@ -176,6 +182,7 @@ static const store_ops forwarding_ops = {
     .list_schedules = fwd_list_schedules,
     .due_schedules = fwd_due_schedules,
     .claim_schedule = fwd_claim_schedule,
+    .move_schedules = fwd_move_schedules,
     .get_update_offset = fwd_get_update_offset,
     .begin_update = fwd_begin_update,
     .end_update = fwd_end_update,

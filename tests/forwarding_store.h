@@ -37,6 +37,7 @@ typedef enum {
     FORWARD_LIST_SCHEDULES,
     FORWARD_DUE_SCHEDULES,
     FORWARD_CLAIM_SCHEDULE,
+    FORWARD_MOVE_SCHEDULES,
     /* milkbot serve's place in the updates (#18): family NULL */
     FORWARD_GET_UPDATE_OFFSET,
     FORWARD_BEGIN_UPDATE,

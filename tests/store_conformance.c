@@ -1850,6 +1850,87 @@ static void test_claim_schedule(void **state) {
     assert_int_equal(claim_sched(s, &none, next, due, "tick-8"), 0);
 }
 
+static int move_sched(store *s, const char *family, int64_t from, int64_t to) {
+    char err[STORE_ERR_MAX];
+    int moved = -1;
+    assert_int_equal(s->ops->move_schedules(s, family, from, to, &moved, err), STORE_OK);
+    return moved;
+}
+
+/* A group upgraded to a supergroup (new id): its schedules go on in the
+ * new chat as they were -- due times, a tick's claim, what set them --
+ * except one the new chat set of its own, which stands. Another chat's
+ * and another family's stay. Moving again moves nothing. */
+static void test_move_schedules(void **state) {
+    store *s = *state;
+    char text[512];
+    const int64_t group = -4001, supergroup = -1001234567890LL;
+    store_schedule once = sched("fa", group, STORE_REMIND_ONCE, 10, 0, T0 + 3 * HOUR_MS);
+    store_schedule every = sched("fa", group, STORE_REMIND_EVERY, 11, 1, T0 + 2 * HOUR_MS);
+    every.every_min = 120;
+    store_schedule alert = sched("fa", group, STORE_ALERT, 12, 2, T0 + 4 * HOUR_MS);
+    alert.every_min = 240;
+    alert.last_ms = T0 - HOUR_MS;
+    store_schedule summary = sched("fa", group, STORE_SUMMARY, 13, 3, T0 + 12 * HOUR_MS);
+    summary.hour = 20;
+    /* the supergroup's own summary, set after the upgrade */
+    store_schedule own = sched("fa", supergroup, STORE_SUMMARY, 2, 60, T0 + 13 * HOUR_MS);
+    own.hour = 21;
+    store_schedule elsewhere = sched("fa", 7, STORE_ALERT, 14, 4, T0 + 5 * HOUR_MS);
+    store_schedule other_family = sched("fb", group, STORE_ALERT, 15, 5, T0 + 6 * HOUR_MS);
+    const store_schedule *all[] = {&once, &every, &alert, &summary, &own, &elsewhere,
+                                   &other_family};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        assert_int_equal(put_sched(s, all[i]), 0);
+    /* a tick took the repeating reminder just before */
+    assert_int_equal(claim_sched(s, &every, T0 + 4 * HOUR_MS, T0 + 2 * HOUR_MS, "tick-1"), 1);
+
+    assert_int_equal(move_sched(s, "fa", group, supergroup), 3);
+    store_schedule got[STORE_SCHEDULES_MAX];
+    size_t n;
+    list_sched(s, "fa", group, got, &n);
+    assert_int_equal(n, 0);
+    list_sched(s, "fa", supergroup, got, &n);
+    assert_int_equal(n, 4);
+    store_schedule moved = one_sched(s, "fa", supergroup, STORE_REMIND_ONCE, 10);
+    assert_int_equal(moved.due_ms, once.due_ms);
+    assert_int_equal(moved.set_ms, once.set_ms);
+    assert_string_equal(moved.by, once.by);
+    moved = one_sched(s, "fa", supergroup, STORE_REMIND_EVERY, 0);
+    assert_int_equal(moved.due_ms, T0 + 4 * HOUR_MS);
+    assert_int_equal(moved.last_ms, T0 + 2 * HOUR_MS);
+    assert_int_equal(moved.every_min, 120);
+    assert_string_equal(moved.by, every.by);
+    moved = one_sched(s, "fa", supergroup, STORE_ALERT, 0);
+    assert_int_equal(moved.every_min, 240);
+    assert_int_equal(moved.last_ms, alert.last_ms);
+    moved = one_sched(s, "fa", supergroup, STORE_SUMMARY, 0);
+    assert_int_equal(moved.hour, 21); /* its own stands */
+    assert_string_equal(moved.by, own.by);
+    /* the tick's claim came along: the same attempt retried in the new
+     * chat finds its own name, another's loses */
+    store_schedule claimed = every;
+    claimed.chat_id = supergroup;
+    assert_int_equal(claim_sched(s, &claimed, T0 + 4 * HOUR_MS, T0 + 2 * HOUR_MS, "tick-1"), 1);
+    assert_int_equal(claim_sched(s, &claimed, T0 + 4 * HOUR_MS, T0 + 2 * HOUR_MS, "tick-2"), 0);
+    due_text(s, T0 + 24 * HOUR_MS, STORE_DUE_MAX, text, sizeof text);
+    assert_string_equal(text, "fa/-1001234567890/1:10@180,fa/-1001234567890/2:0@240,"
+                              "fa/-1001234567890/3:0@240,fa/7/3:0@300,fb/-4001/3:0@360,"
+                              "fa/-1001234567890/4:0@780");
+
+    /* again (the service message in the new chat, or delivered again):
+     * nothing more */
+    assert_int_equal(move_sched(s, "fa", group, supergroup), 0);
+    due_text(s, T0 + 24 * HOUR_MS, STORE_DUE_MAX, text, sizeof text);
+    assert_string_equal(text, "fa/-1001234567890/1:10@180,fa/-1001234567890/2:0@240,"
+                              "fa/-1001234567890/3:0@240,fa/7/3:0@300,fb/-4001/3:0@360,"
+                              "fa/-1001234567890/4:0@780");
+    assert_int_equal(move_sched(s, "fa", 99, 98), 0);
+    assert_int_equal(move_sched(s, "fa", supergroup, supergroup), 0);
+    list_sched(s, "fa", supergroup, got, &n);
+    assert_int_equal(n, 4);
+}
+
 int store_conformance_run(const store_backend *b) {
     backend = b;
     const struct CMUnitTest tests[] = {
@@ -1899,6 +1980,7 @@ int store_conformance_run(const store_backend *b) {
         cmocka_unit_test_setup_teardown(test_list_schedules, open_store, close_store),
         cmocka_unit_test_setup_teardown(test_due_schedules, open_store, close_store),
         cmocka_unit_test_setup_teardown(test_claim_schedule, open_store, close_store),
+        cmocka_unit_test_setup_teardown(test_move_schedules, open_store, close_store),
     };
     return _cmocka_run_group_tests(b->name, tests, sizeof tests / sizeof tests[0],
                                    NULL, NULL);

@@ -436,3 +436,110 @@ int ddb_claim_schedule(store *base, const store_schedule *sc, int64_t next_due_m
     cJSON_Delete(item);
     return STORE_OK;
 }
+
+/* --- a chat's new id ----------------------------------------------------------------- */
+
+/* How often move_one copies an item again that changed while it moved
+ * (each time, a tick claimed it or a message set it meanwhile). */
+#define MOVE_TRIES 4
+
+static int collect_item(const cJSON *item, void *ctx) {
+    if (strncmp(ddb_item_get_s(item, "sk"), "when#", 5) != 0) return 0;
+    cJSON *copy = cJSON_Duplicate(item, 1);
+    if (copy == NULL) return -1;
+    cJSON_AddItemToArray(ctx, copy);
+    return 0;
+}
+
+/* Moves one schedule item to chat to_chat: a copy of it, every attribute
+ * as it is, under the new key (marked moved_from with the old key, so
+ * that this move tried again may refresh its own copy but never replaces
+ * what the new chat set), then the old item deleted only if it is still
+ * as copied; when it changed meanwhile, read again and copied again. */
+static int move_one(dynamo_store *s, const cJSON *found, int64_t to_chat, int *moved,
+                    char *err) {
+    char message[STORE_ERR_MAX];
+    cJSON *item = cJSON_Duplicate(found, 1);
+    for (int tries = 0; tries < MOVE_TRIES; tries++) {
+        if (item == NULL) return STORE_OK; /* gone meanwhile: moved by another */
+        store_schedule sc;
+        char pk[DDB_ITEM_KEY_MAX], old_sk[DDB_ITEM_KEY_MAX], new_sk[DDB_ITEM_KEY_MAX];
+        schedule_from_item(item, &sc);
+        schedule_key(&sc, pk, old_sk);
+        sc.chat_id = to_chat;
+        schedule_key(&sc, pk, new_sk);
+
+        cJSON *copy = cJSON_Duplicate(item, 1);
+        cJSON_DeleteItemFromObject(copy, "sk");
+        cJSON_DeleteItemFromObject(copy, "chat_id");
+        cJSON_DeleteItemFromObject(copy, "moved_from");
+        ddb_item_put_s(copy, "sk", new_sk);
+        ddb_item_put_n(copy, "chat_id", to_chat);
+        ddb_item_put_s(copy, "moved_from", old_sk);
+        cJSON *req = ddb_request_new(s);
+        cJSON_AddItemToObject(req, "Item", copy);
+        cJSON_AddStringToObject(req, "ConditionExpression",
+                                "attribute_not_exists(pk) OR moved_from = :old");
+        ddb_item_put_s(cJSON_AddObjectToObject(req, "ExpressionAttributeValues"), ":old",
+                       old_sk);
+        dynamo_status st = dynamo_call(s->client, "PutItem", req, NULL, message,
+                                       sizeof message);
+        cJSON_Delete(req);
+        if (st == DYNAMO_ERROR) {
+            cJSON_Delete(item);
+            return ddb_fail(err, message);
+        }
+        if (st == DYNAMO_OK && tries == 0) (*moved)++;
+        /* DYNAMO_CONDITION_FAILED: the new chat has its own, which stands */
+
+        req = ddb_request_new(s);
+        ddb_item_add_key(req, pk, old_sk);
+        cJSON *names = cJSON_AddObjectToObject(req, "ExpressionAttributeNames");
+        cJSON_AddStringToObject(names, "#by", "by");
+        cJSON_AddStringToObject(names, "#claim", "claim");
+        cJSON_AddStringToObject(names, "#due", "due");
+        cJSON *values = cJSON_AddObjectToObject(req, "ExpressionAttributeValues");
+        ddb_item_put_s(values, ":by", ddb_item_get_s(item, "by"));
+        ddb_item_put_s(values, ":claim", ddb_item_get_s(item, "claim"));
+        int due = cJSON_GetObjectItem(item, "due") != NULL;
+        if (due) ddb_item_put_n(values, ":due", ddb_item_get_n(item, "due"));
+        cJSON_AddStringToObject(req, "ConditionExpression",
+                                due ? "#by = :by AND #claim = :claim AND #due = :due"
+                                    : "#by = :by AND #claim = :claim AND "
+                                      "attribute_not_exists(#due)");
+        st = dynamo_call(s->client, "DeleteItem", req, NULL, message, sizeof message);
+        cJSON_Delete(req);
+        if (st != DYNAMO_CONDITION_FAILED) {
+            cJSON_Delete(item);
+            return st == DYNAMO_OK ? STORE_OK : ddb_fail(err, message);
+        }
+        /* changed since it was read (a tick's claim, a message delivered
+         * again), or gone (this delete retried after a lost answer):
+         * read again, and copied again as it is now */
+        cJSON_Delete(item);
+        if (ddb_request_get_item(s, pk, old_sk, &item, err) != STORE_OK) return STORE_ERROR;
+    }
+    if (item == NULL) return STORE_OK;
+    cJSON_Delete(item);
+    return ddb_fail(err, "store: moving schedules kept racing with other changes; "
+                         "try again");
+}
+
+int ddb_move_schedules(store *base, const char *family, int64_t from_chat, int64_t to_chat,
+                       int *moved, char *err) {
+    dynamo_store *s = impl(base);
+    char low[DDB_ITEM_KEY_MAX], high[DDB_ITEM_KEY_MAX];
+    *moved = 0;
+    if (!store_family_valid(family)) return ddb_fail(err, "store: not a family id");
+    if (from_chat == to_chat) return STORE_OK;
+    snprintf(low, sizeof low, "when#%lld#", (long long)from_chat);
+    snprintf(high, sizeof high, "when#%lld#~", (long long)from_chat);
+    cJSON *items = cJSON_CreateArray();
+    if (items == NULL) return ddb_fail(err, "store: out of memory");
+    int status = ddb_request_query(s, ddb_request_key_range(s, family, low, high),
+                                   collect_item, items, err);
+    for (int i = 0; status == STORE_OK && i < cJSON_GetArraySize(items); i++)
+        status = move_one(s, cJSON_GetArrayItem(items, i), to_chat, moved, err);
+    cJSON_Delete(items);
+    return status;
+}

@@ -35,6 +35,11 @@
  *   due_schedules   1 Query of by_due
  *   claim_schedule  1 UpdateItem; a failed condition (another's claim, or
  *                   this claim retried after its answer was lost) 1 GetItem
+ *   move_schedules  1 Query of the old chat's schedules, then for each a
+ *                   PutItem of its copy under the new id and a DeleteItem
+ *                   of it (both conditional; when it changed meanwhile, 1
+ *                   GetItem and again). Only when a group becomes a
+ *                   supergroup
  */
 #ifndef MILKBOT_STORE_DYNAMODB_SCHEDULES_H
 #define MILKBOT_STORE_DYNAMODB_SCHEDULES_H
@@ -50,5 +55,8 @@ int ddb_due_schedules(store *s, int64_t now_ms, store_schedule *out, size_t max,
                       size_t *n, char *err);
 int ddb_claim_schedule(store *s, const store_schedule *sc, int64_t next_due_ms,
                        int64_t last_ms, const char *claim, int *won, char *err);
+
+int ddb_move_schedules(store *s, const char *family, int64_t from_chat, int64_t to_chat,
+                       int *moved, char *err);
 
 #endif

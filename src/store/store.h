@@ -361,6 +361,14 @@ typedef struct {
     int (*claim_schedule)(store *s, const store_schedule *sc,
                           int64_t next_due_ms, int64_t last_ms,
                           const char *claim, int *won, char *err);
+    /* Telegram gave chat from_chat a new id, to_chat (a group upgraded
+     * to a supergroup): the family's schedules of from_chat become
+     * to_chat's, as they were (due time, claim, stop marks). One that
+     * to_chat already has of its own stands (it was set in the new chat,
+     * so after the upgrade) and the old one is dropped. Doing it again
+     * moves nothing more. *moved: how many were moved. */
+    int (*move_schedules)(store *s, const char *family, int64_t from_chat,
+                          int64_t to_chat, int *moved, char *err);
     /* `milkbot serve` (#18): the id of the last update that bot `bot_id`
      * (the number its token begins with) read with getUpdates and handled
      * (*last 0: none yet). */

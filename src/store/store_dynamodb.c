@@ -1041,6 +1041,7 @@ static const store_ops dynamo_ops = {
     .list_schedules = ddb_list_schedules,
     .due_schedules = ddb_due_schedules,
     .claim_schedule = ddb_claim_schedule,
+    .move_schedules = ddb_move_schedules,
     .get_update_offset = dyn_get_update_offset,
     .begin_update = dyn_begin_update,
     .end_update = dyn_end_update,

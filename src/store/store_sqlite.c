@@ -383,6 +383,8 @@ enum {
     ST_DUE_SCHEDULES,
     ST_CLAIM_SCHEDULE,
     ST_CLAIM_OF,
+    ST_MOVE_SCHEDULES,
+    ST_DROP_MOVED,
     ST_GET_OFFSET,
     ST_SET_OFFSET,
     ST_COUNT
@@ -527,6 +529,15 @@ static const char *const statements[ST_COUNT] = {
                           "set_by = ?6",
     [ST_CLAIM_OF] = "SELECT claim, due_ms FROM schedules WHERE family = ?1 AND "
                     "chat_id = ?2 AND kind = ?3 AND message_id = ?4",
+    /* a chat's new id (a group upgraded to a supergroup): its schedules,
+     * as they are, under the new id, unless the new chat set its own */
+    [ST_MOVE_SCHEDULES] = "INSERT INTO schedules (family, chat_id, kind, message_id, "
+                          "due_ms, every_min, hour, minute, last_ms, set_ms, set_by, "
+                          "claim, stopped_by) SELECT family, ?3, kind, message_id, "
+                          "due_ms, every_min, hour, minute, last_ms, set_ms, set_by, "
+                          "claim, stopped_by FROM schedules WHERE family = ?1 AND "
+                          "chat_id = ?2 ON CONFLICT DO NOTHING",
+    [ST_DROP_MOVED] = "DELETE FROM schedules WHERE family = ?1 AND chat_id = ?2",
     [ST_GET_OFFSET] = "SELECT last_update_id FROM polls WHERE bot_id = ?1",
     [ST_SET_OFFSET] = "INSERT INTO polls (bot_id, last_update_id) VALUES (?1, ?2) "
                       "ON CONFLICT (bot_id) DO UPDATE SET "
@@ -1347,6 +1358,27 @@ static int sqlite_claim_schedule(store *base, const store_schedule *sc, int64_t 
     return rc == SQLITE_DONE ? STORE_OK : fail(s, "claiming a schedule", err);
 }
 
+/* One transaction (a savepoint inside an update): copied under the new
+ * id, then the old rows dropped; *moved counts the copies made. */
+static int sqlite_move_schedules(store *base, const char *family, int64_t from_chat,
+                                 int64_t to_chat, int *moved, char *err) {
+    sqlite_store *s = impl(base);
+    *moved = 0;
+    if (from_chat == to_chat) return STORE_OK;
+    if (begin(s, err) != STORE_OK) return STORE_ERROR;
+    for (int id = ST_MOVE_SCHEDULES; id <= ST_DROP_MOVED; id++) {
+        sqlite3_stmt *st = s->st[id];
+        sqlite3_bind_text(st, 1, family, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(st, 2, from_chat);
+        if (id == ST_MOVE_SCHEDULES) sqlite3_bind_int64(st, 3, to_chat);
+        int rc = run(s, id);
+        sqlite3_clear_bindings(st);
+        if (rc != SQLITE_OK) return abandon(s, "moving schedules to the chat's new id", err);
+        if (id == ST_MOVE_SCHEDULES) *moved = sqlite3_changes(s->db);
+    }
+    return commit(s, err);
+}
+
 static int sqlite_get_update_offset(store *base, int64_t bot_id, int64_t *last,
                                     char *err) {
     sqlite_store *s = impl(base);
@@ -1428,6 +1460,7 @@ static const store_ops sqlite_ops = {
     .list_schedules = sqlite_list_schedules,
     .due_schedules = sqlite_due_schedules,
     .claim_schedule = sqlite_claim_schedule,
+    .move_schedules = sqlite_move_schedules,
     .get_update_offset = sqlite_get_update_offset,
     .begin_update = sqlite_begin_update,
     .end_update = sqlite_end_update,
