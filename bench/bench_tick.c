@@ -31,9 +31,10 @@ static double seconds(void) {
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static int count_say(void *ctx, const store_schedule *sc, const char *text, char *err,
-                     size_t errlen) {
+static int count_say(void *ctx, const store_schedule *sc, const char *text,
+                     int64_t *moved_to, char *err, size_t errlen) {
     (void)sc;
+    (void)moved_to;
     (void)text;
     (void)err;
     (void)errlen;

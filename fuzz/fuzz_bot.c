@@ -61,8 +61,9 @@ static void check_reply(const bot_result *r) {
 #define ZONES (sizeof zones / sizeof zones[0])
 
 static int say_checked(void *ctx, const store_schedule *sc, const char *text,
-                       char *err, size_t errlen) {
+                       int64_t *moved_to, char *err, size_t errlen) {
     (void)sc;
+    (void)moved_to;
     (void)err;
     (void)errlen;
     check_text(text);

@@ -87,8 +87,9 @@ static char *event_with_secret(const uint8_t *raw, size_t n, size_t *len) {
 
 /* What a tick says is text for a person: non-empty and bounded. */
 static int say_checked(void *ctx, const store_schedule *sc, const char *text,
-                       char *err, size_t errlen) {
+                       int64_t *moved_to, char *err, size_t errlen) {
     (void)ctx;
+    (void)moved_to;
     (void)sc;
     (void)err;
     (void)errlen;

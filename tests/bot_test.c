@@ -320,16 +320,25 @@ static void test_units_and_sessions(void **state) {
     }
 }
 
-/* What a tick said, and how `say` should answer next. */
+/* What a tick said (and in which chat), and how `say` should answer
+ * next; chat `gone` answers as Telegram does for a group that became a
+ * supergroup: refused, with its new id `gone_to`. */
 typedef struct {
     int said, answer;
     char last[BOT_REPLY_MAX];
+    int64_t last_chat, gone, gone_to;
 } sayer;
 
 static int record_say(void *ctx, const store_schedule *sc, const char *text,
-                      char *err, size_t errlen) {
+                      int64_t *moved_to, char *err, size_t errlen) {
     sayer *s = ctx;
-    (void)sc;
+    if (s->gone && sc->chat_id == s->gone) {
+        snprintf(err, errlen, "sendMessage: Bad Request: group chat was upgraded to a "
+                 "supergroup chat");
+        *moved_to = s->gone_to;
+        return 1;
+    }
+    s->last_chat = sc->chat_id;
     if (s->answer != 0) {
         snprintf(err, errlen, "sendMessage: Bad Gateway");
         return s->answer;
@@ -388,6 +397,60 @@ static void test_tick_failures(void **state) {
     assert_int_equal(s.said, 1);
 }
 
+/* A group that became a supergroup before anyone's message told the bot:
+ * Telegram refuses the old id and names the new one, and the tick moves
+ * the chat's schedules there and says it there; later ticks say them
+ * there, and the old chat has none. A store that cannot move them leaves
+ * the reminder due where it was, for the next tick. */
+static void test_tick_moved_chat(void **state) {
+    fixture *fx = *state;
+    bot_result r;
+    sayer s = {.gone = 1, .gone_to = -1001234567890LL};
+    bot_tick_result t;
+    const int64_t due = NOW + 3 * 3600 * 1000LL;
+    assert_int_equal(say(fx, "90ml", &r), BOT_OK);
+    assert_int_equal(say(fx, "remind every 3h", &r), BOT_OK);
+    assert_int_equal(say(fx, "alert 5h", &r), BOT_OK);
+
+    fx->failing = 1;
+    fx->fail_op = FORWARD_MOVE_SCHEDULES;
+    assert_int_equal(bot_tick(fx->bot, due, "t1", NULL, 0, record_say, &s, &t), BOT_OK);
+    assert_int_equal(t.failed, 1);
+    assert_int_equal(t.chats_moved + s.said, 0);
+    fx->failing = 0;
+
+    assert_int_equal(bot_tick(fx->bot, due + 60000, "t2", NULL, 0, record_say, &s, &t),
+                     BOT_OK);
+    assert_int_equal(t.said, 1);
+    assert_int_equal(t.chats_moved, 1);
+    assert_int_equal(s.last_chat, s.gone_to);
+    assert_string_equal(s.last, "\xE2\x8F\xB0 Reminder (every 3h). Last feed: 90 ml milk "
+                                "at 12:00 today (Alex), 3h 1m ago.");
+    store_schedule left[STORE_SCHEDULES_MAX];
+    size_t n;
+    char err[STORE_ERR_MAX];
+    store *st = &fx->fs->base;
+    assert_int_equal(st->ops->list_schedules(st, "f1", 1, left, STORE_SCHEDULES_MAX, &n, err),
+                     STORE_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(st->ops->list_schedules(st, "f1", s.gone_to, left, STORE_SCHEDULES_MAX,
+                                             &n, err),
+                     STORE_OK);
+    assert_int_equal(n, 2); /* the reminder and the alert */
+
+    /* the alert, due two hours later, is said in the new chat at once */
+    assert_int_equal(bot_tick(fx->bot, NOW + 5 * 3600 * 1000LL, "t3", NULL, 0, record_say,
+                              &s, &t), BOT_OK);
+    assert_int_equal(t.said, 1);
+    assert_int_equal(t.chats_moved, 0);
+    assert_int_equal(s.last_chat, s.gone_to);
+    assert_true(strstr(s.last, "No feed recorded for 5h") != NULL);
+    assert_int_equal(bot_tick(fx->bot, due + 3 * 3600 * 1000LL + 60000, "t4", NULL, 0,
+                              record_say, &s, &t), BOT_OK);
+    assert_int_equal(t.said, 1);
+    assert_int_equal(s.said, 3);
+}
+
 /* #17, found by review: a chat's said one-off reminders (kept a week) never
  * crowd what is set out of "reminders", and "alert" set again keeps the
  * gap it said. */
@@ -426,6 +489,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_message_limits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_failures, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tick_failures, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tick_moved_chat, setup, teardown),
         cmocka_unit_test_setup_teardown(test_many_reminders, setup, teardown),
         cmocka_unit_test_setup_teardown(test_undo_button, setup, teardown),
         cmocka_unit_test_setup_teardown(test_twins_undo_button, setup, teardown),

@@ -278,6 +278,30 @@ with tempfile.TemporaryDirectory() as tmp:
     check("a tick without the scheduler's details works too", kind == "response"
           and answer.get("due") == 0, f"{kind} {answer}")
 
+    # a family group upgraded to a supergroup: Telegram's service message
+    # moves what the group set to the new id (a copy, then the old deleted)
+    def schedules_of(chat):
+        items = client.query(TableName="feedings", ConsistentRead=True,
+                             KeyConditionExpression="pk = :pk AND begins_with(sk, :w)",
+                             ExpressionAttributeValues={":pk": {"S": "log#family"},
+                                                        ":w": {"S": f"when#{chat}#"}})["Items"]
+        return [(int(i["kind"]["N"]), int(i["chat_id"]["N"])) for i in items]
+    group, supergroup = -4001, -1004001
+    in_group = message(26, 66, "/remind every 3h")
+    in_group["message"]["chat"] = {"id": group, "title": "Family", "type": "group"}
+    status, body = reply_of(invoke(in_group))
+    check("a group's reminder is set", status == 200 and body and "3h" in body["text"]
+          and schedules_of(group) == [(2, group)], f"{body} {schedules_of(group)}")
+    upgraded = {"update_id": 27, "message": {
+        "message_id": 67, "date": NOON, "chat": {"id": group, "title": "Family", "type": "group"},
+        "from": {"id": USER, "is_bot": False, "first_name": "Ana"},
+        "migrate_to_chat_id": supergroup}}
+    status, body = reply_of(invoke(upgraded))
+    check("the group upgraded: its reminder moves to the new id, no reply",
+          status == 200 and body is None and schedules_of(group) == []
+          and schedules_of(supergroup) == [(2, supergroup)],
+          f"{status} {body} {schedules_of(group)} {schedules_of(supergroup)}")
+
     # the table goes away: 500, so Telegram delivers the update again
     db.stop()
     status, body = reply_of(invoke(message(7, 47, "2pm 60ml")))

@@ -510,10 +510,12 @@ class FakeBotAPI(BaseHTTPRequestHandler):
     """A Telegram Bot API stand-in (#17) that records every call: serve it
     with bot_api(token). Each call takes the next answer of the server's
     `plan` (None: ok; "502", "429" or "403": that error), else ok; `delay`
-    seconds pass before each answer (to make ticks overlap). The server's
-    `calls` lists (method, params, fault) in the order they came; a call
-    for another token is answered 401, recorded as ("wrong token", path,
-    "401")."""
+    seconds pass before each answer (to make ticks overlap). A chat of
+    the server's `migrated` ({old id: new id}, a group upgraded to a
+    supergroup) is refused as Telegram does: 400 with migrate_to_chat_id.
+    The server's `calls` lists (method, params, fault) in the order they
+    came; a call for another token is answered 401, recorded as ("wrong
+    token", path, "401")."""
 
     def do_POST(self):
         server = self.server
@@ -526,10 +528,17 @@ class FakeBotAPI(BaseHTTPRequestHandler):
                 server.calls.append(("wrong token", self.path, fault))
             else:
                 fault = server.plan.pop(0) if server.plan else None
+                if params.get("chat_id") in getattr(server, "migrated", {}):
+                    fault = "400"
                 server.calls.append((self.path[len(prefix):], params, fault))
         time.sleep(server.delay)
         if fault is None:
             code, answer = 200, {"ok": True, "result": {"message_id": len(server.calls)}}
+        elif fault == "400":
+            code, answer = 400, {"ok": False, "error_code": 400, "description":
+                                 "Bad Request: group chat was upgraded to a supergroup chat",
+                                 "parameters": {"migrate_to_chat_id":
+                                                server.migrated[params["chat_id"]]}}
         else:
             code = int(fault)
             answer = {"ok": False, "error_code": code,
@@ -552,6 +561,7 @@ def bot_api(token):
     was asked, .plan and .delay what it does."""
     server = serve(FakeBotAPI)
     server.token, server.calls, server.plan, server.delay = token, [], [], 0
+    server.migrated = {}
     server.lock = threading.Lock()
     server.url = f"http://127.0.0.1:{server.server_address[1]}"
     return server
@@ -654,6 +664,7 @@ def polling_bot_api(token, tls=None, address="127.0.0.1", host=None):
     longest a poll is held, s)."""
     server = serve(PollingBotAPI, tls, address)
     server.token, server.calls, server.plan, server.delay = token, [], [], 0
+    server.migrated = {}
     server.lock = threading.Lock()
     server.cond = threading.Condition(server.lock)
     server.updates, server.webhook, server.poll_plan, server.max_wait = [], "", [], 50

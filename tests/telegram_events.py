@@ -11,10 +11,21 @@ def person(user_id, name):
 
 
 def chat_of(chat_id, name):
-    """A private chat (a positive id: its user's) or a supergroup."""
+    """A private chat (a positive id: its user's), a supergroup (-100...)
+    or a basic group (another negative id)."""
     if chat_id > 0:
         return {"id": chat_id, "first_name": name, "type": "private"}
-    return {"id": chat_id, "title": "Family", "type": "supergroup"}
+    kind = "supergroup" if chat_id < -1000000000000 else "group"
+    return {"id": chat_id, "title": "Family", "type": kind}
+
+
+def migration_update(update_id, chat_id, message_id, user_id, name, date, field, other):
+    """The service message of a group upgraded to a supergroup: in the old
+    chat `field` is "migrate_to_chat_id", in the new one
+    "migrate_from_chat_id"; `other` is the other chat's id."""
+    return {"update_id": update_id, "message": {
+        "message_id": message_id, "from": person(user_id, name),
+        "chat": chat_of(chat_id, name), "date": date, field: other}}
 
 
 def message_update(update_id, chat_id, message_id, user_id, name, date, text):

@@ -21,7 +21,7 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 from services import Checks, bot_api, dynalite_with_table, sent  # noqa: E402
-from telegram_events import invoke as invoke_milkbot, message_update  # noqa: E402
+from telegram_events import invoke as invoke_milkbot, message_update, migration_update  # noqa: E402,E501
 
 MILKBOT = os.path.abspath(sys.argv[1])
 check = Checks("tick")
@@ -209,6 +209,48 @@ def day(name, spec, env):
         check(f"{name}: two ticks at once say each of 8 reminders once",
               sorted(c for c, _ in got) == sorted(groups)
               and all(p.returncode == 0 for p in procs), (got, logs))
+
+        # a basic group upgraded to a supergroup (a new id) with nobody's
+        # message since: Telegram refuses the old id and names the new,
+        # and the tick says it there, and so do later ticks
+        old, new = -5001, -1005001
+        fam.say(old, ALEX, 22, 10, "@MilkLogBot remind me in 5 min")
+        fam.say(old, SAM, 22, 11, "@MilkLogBot remind me in 10 min")
+        api.migrated[old] = new
+        mark = len(api.calls)
+        status, log = tick(spec, env, api, at(22, 15))
+        got = new_messages(api, seen)
+        check(f"{name}: an upgraded group: the reminder said under its new id",
+              status == 0 and [c for c, _ in got] == [new]
+              and "Reminder" in got[0][1] and "1 said" in log
+              and "1 chat moved to a new id" in log, (got, log))
+        status, log = tick(spec, env, api, at(22, 21))
+        got = new_messages(api, seen)
+        tried_old = [c for c in api.calls[mark:] if c[1].get("chat_id") == old]
+        check(f"{name}: an upgraded group: the next reminder said there at once",
+              status == 0 and [c for c, _ in got] == [new] and len(tried_old) == 1
+              and "moved to a new id" not in log, (got, log, tried_old))
+
+        # the service message came first (in the old chat; the new chat's
+        # comes too): the reminder never tries the old id
+        old, new = -5002, -1005002
+        fam.say(old, ALEX, 22, 30, "@MilkLogBot remind me in 5 min")
+        fam.updates += 1
+        moved = fam.again(migration_update(7000 + fam.updates, old, 99, SAM, "Sam",
+                                           MIDNIGHT + 22 * 3600 + 31 * 60,
+                                           "migrate_to_chat_id", new))
+        fam.updates += 1
+        again = fam.again(migration_update(7000 + fam.updates, new, 1, SAM, "Sam",
+                                           MIDNIGHT + 22 * 3600 + 31 * 60,
+                                           "migrate_from_chat_id", old))
+        mark = len(api.calls)
+        status, log = tick(spec, env, api, at(22, 35))
+        got = new_messages(api, seen)
+        check(f"{name}: the upgrade's service messages: no reply, and the reminder "
+              "said in the new chat", moved == "" and again == "" and status == 0
+              and [c for c, _ in got] == [new]
+              and all(c[1].get("chat_id") != old for c in api.calls[mark:]),
+              (moved, again, got, log))
         api.shutdown()
 
 

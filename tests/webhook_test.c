@@ -757,6 +757,86 @@ static void test_event_shapes(void **state) {
     free(body);
 }
 
+/* The service message of a group upgraded to a supergroup, in chat
+ * `chat` (sent by user `from`), naming the other chat in `field`. */
+static answer migration(fixture *fx, int update, int64_t chat, const char *field,
+                        const char *other, int64_t from) {
+    char body[512];
+    snprintf(body, sizeof body,
+             "{\"update_id\":%d,\"message\":{\"message_id\":%d,\"from\":{\"id\":%lld,"
+             "\"is_bot\":false,\"first_name\":\"Ana\"},\"chat\":{\"id\":%lld,\"type\":"
+             "\"%s\"},\"date\":%lld,\"%s\":%s}}",
+             update, update, (long long)from, (long long)chat,
+             chat < -1000000000000LL ? "supergroup" : "group", (long long)NOON, field, other);
+    char *event = event_v2(body, SECRET, "POST");
+    answer a = handle(fx, event);
+    free(event);
+    return a;
+}
+
+/* How many schedules the family has in chat `chat`. */
+static size_t schedules_in(fixture *fx, int64_t chat) {
+    store_schedule got[STORE_SCHEDULES_MAX];
+    size_t n = 0;
+    char err[STORE_ERR_MAX];
+    assert_int_equal(fx->store->ops->list_schedules(fx->store, STORE_DEFAULT_FAMILY, chat, got,
+                                                    STORE_SCHEDULES_MAX, &n, err),
+                     STORE_OK);
+    for (size_t i = 0; i < n; i++) assert_int_equal(got[i].chat_id, chat);
+    return n;
+}
+
+/* A group upgraded to a supergroup: Telegram says so in the old chat
+ * (migrate_to_chat_id) and in the new (migrate_from_chat_id), on behalf
+ * of whoever did it (a stranger too). The first moves the reminders and
+ * alert set in the group to the new id; the second, and either delivered
+ * again, move nothing more; no reply. A malformed one is not a move. */
+static void test_group_upgraded(void **state) {
+    fixture *fx = *state;
+    const int64_t group = -4001, supergroup = -1001234567890LL;
+    store_schedule sc = {.family = STORE_DEFAULT_FAMILY, .chat_id = group,
+                         .kind = STORE_REMIND_EVERY, .due_ms = NOON * 1000 + 3600000,
+                         .every_min = 60, .set_ms = NOON * 1000};
+    store_stamp(sc.set_ms, group, 5, sc.by);
+    int stale;
+    char err[STORE_ERR_MAX];
+    assert_int_equal(fx->store->ops->put_schedule(fx->store, &sc, &stale, err), STORE_OK);
+    sc.kind = STORE_ALERT;
+    assert_int_equal(fx->store->ops->put_schedule(fx->store, &sc, &stale, err), STORE_OK);
+
+    answer a = migration(fx, 1, group, "migrate_to_chat_id", "\"-1001234567890\"", USER);
+    assert_int_equal(a.status, 200); /* a string: not Telegram's, not a move */
+    assert_null(a.method);
+    a = migration(fx, 2, group, "migrate_to_chat_id", "1.5", USER);
+    assert_int_equal(a.status, 200);
+    assert_int_equal(schedules_in(fx, group), 2);
+
+    a = migration(fx, 3, group, "migrate_to_chat_id", "-1001234567890", 999);
+    assert_int_equal(a.status, 200);
+    assert_null(a.method);
+    assert_int_equal(schedules_in(fx, group), 0);
+    assert_int_equal(schedules_in(fx, supergroup), 2);
+    for (int again = 0; again < 2; again++) {
+        a = migration(fx, 4, supergroup, "migrate_from_chat_id", "-4001", USER);
+        assert_int_equal(a.status, 200);
+        assert_null(a.method);
+        a = migration(fx, 3, group, "migrate_to_chat_id", "-1001234567890", 999);
+        assert_int_equal(a.status, 200);
+    }
+    assert_int_equal(schedules_in(fx, group), 0);
+    assert_int_equal(schedules_in(fx, supergroup), 2);
+    assert_int_equal(feedings(fx, group) + feedings(fx, supergroup), 0);
+
+    /* the new chat's message alone (the old one's lost) moves them too */
+    sc.chat_id = -4002;
+    store_stamp(sc.set_ms, sc.chat_id, 6, sc.by);
+    assert_int_equal(fx->store->ops->put_schedule(fx->store, &sc, &stale, err), STORE_OK);
+    a = migration(fx, 5, -1009999, "migrate_from_chat_id", "-4002", USER);
+    assert_int_equal(a.status, 200);
+    assert_int_equal(schedules_in(fx, -4002), 0);
+    assert_int_equal(schedules_in(fx, -1009999), 1);
+}
+
 /* When the store cannot be reached: 500, so Telegram delivers it again. */
 static void test_store_down(void **state) {
     (void)state;
@@ -1396,6 +1476,7 @@ int main(int argc, char **argv) {
         cmocka_unit_test_setup_teardown(test_users, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_requests, setup, teardown),
         cmocka_unit_test_setup_teardown(test_event_shapes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_group_upgraded, setup, teardown),
         cmocka_unit_test(test_store_down),
         cmocka_unit_test(test_config),
         cmocka_unit_test(test_config_secret),

@@ -130,9 +130,21 @@ int bot_put_back(bot *b, const char *family, int64_t chat_id,
 /* Says `text` in sc's chat. Returns 0 when said, -1 when it was not and
  * may be later (given back: the next tick tries again), 1 when it must not
  * be tried again (the chat is gone; or it may have been said, its answer
- * lost), with why in err. */
+ * lost), with why in err. When Telegram refused because the chat has a
+ * new id (a group upgraded to a supergroup), 1 with the new id in
+ * *moved_to (else it is left 0): the tick moves the chat's schedules
+ * there and says it there. */
 typedef int (*bot_say_fn)(void *ctx, const store_schedule *sc,
-                          const char *text, char *err, size_t errlen);
+                          const char *text, int64_t *moved_to, char *err,
+                          size_t errlen);
+
+/* Telegram gave chat from_chat the new id to_chat (a group upgraded to a
+ * supergroup; the service message in either chat says so): the family's
+ * reminders, alert and summary of that chat go on in the new one
+ * (store.h, move_schedules). Returns BOT_OK, or BOT_STORE_FAILED with the
+ * store's message in err (STORE_ERR_MAX). */
+int bot_move_chat(bot *b, const char *family, int64_t from_chat, int64_t to_chat,
+                  int *moved, char *err);
 
 typedef struct {
     int due;      /* due schedules found */
@@ -144,6 +156,8 @@ typedef struct {
     int failed;   /* say failed: given back for the next tick */
     int refused;  /* not to be tried again (the chat is gone, or it was
                      sent and no answer came): dropped */
+    int chats_moved; /* chats found to have a new id: their schedules moved
+                     (what was due said in the new chat) */
     char error[STORE_ERR_MAX]; /* a store's or say's last error, for logs */
 } bot_tick_result;
 

@@ -13,9 +13,15 @@
  *    family's time (it moves to the end of that gap), else the gap, once:
  *    it remembers the feeding it alerted about and looks again later;
  *  - the summary: the day so far (at a time before 06:00, the whole day
- *    before), its average interval, and the 7 days before's average; next at the same local time tomorrow, whatever the
- *    clocks do in between. A summary more than SUMMARY_LATE_MS late (the
- *    clock was off) is not said: the next one is. */
+ *    before), its average interval, and the 7 days before's average;
+ *    next at the same local time tomorrow, whatever the clocks do in
+ *    between. A summary more than SUMMARY_LATE_MS late (the clock was
+ *    off) is not said: the next one is.
+ *
+ * A group upgraded to a supergroup has a new id, and Telegram refuses the
+ * old one, naming the new: the chat's schedules move there (as the
+ * upgrade's service message would have done, webhook.c) and what was
+ * due is said there. */
 #include "bot_internal.h"
 
 #include <stdio.h>
@@ -238,7 +244,26 @@ int bot_tick(bot *b, int64_t now_ms, const char *claim, const char *only_family,
             continue;
         }
         char why[STORE_ERR_MAX];
-        int said = say(ctx, sc, result.reply.text, why, sizeof why);
+        store_schedule here = *sc; /* said in its chat, or the chat's new id */
+        int64_t moved_to = 0;
+        int said = say(ctx, &here, result.reply.text, &moved_to, why, sizeof why);
+        if (said > 0 && moved_to != 0 && moved_to != here.chat_id) {
+            /* the group became a supergroup and no one's message has told
+             * us yet: its schedules go there, and this is said there */
+            int moved;
+            if (s->ops->move_schedules(s, sc->family, sc->chat_id, moved_to, &moved,
+                                       why) == STORE_OK) {
+                out->chats_moved++;
+                here.chat_id = moved_to;
+                for (size_t j = i + 1; j < n; j++)
+                    if (due[j].chat_id == sc->chat_id && strcmp(due[j].family, sc->family) == 0)
+                        due[j].chat_id = moved_to;
+                moved_to = 0;
+                said = say(ctx, &here, result.reply.text, &moved_to, why, sizeof why);
+            } else {
+                said = -1; /* given back where it is, for the next tick */
+            }
+        }
         if (said == 0) {
             out->said++;
             continue;
@@ -250,7 +275,7 @@ int bot_tick(bot *b, int64_t now_ms, const char *claim, const char *only_family,
         }
         /* not said: back as it was, for the next tick */
         out->failed++;
-        store_schedule taken = *sc;
+        store_schedule taken = here;
         taken.due_ms = next;
         taken.last_ms = last;
         int back = 0;
@@ -258,4 +283,13 @@ int bot_tick(bot *b, int64_t now_ms, const char *claim, const char *only_family,
         s->ops->claim_schedule(s, &taken, sc->due_ms, sc->last_ms, claim, &back, ignored);
     }
     return failed ? BOT_STORE_FAILED : BOT_OK;
+}
+
+int bot_move_chat(bot *b, const char *family, int64_t from_chat, int64_t to_chat,
+                  int *moved, char *err) {
+    *moved = 0;
+    return b->store->ops->move_schedules(b->store, family, from_chat, to_chat, moved,
+                                         err) == STORE_OK
+               ? BOT_OK
+               : BOT_STORE_FAILED;
 }

@@ -101,8 +101,9 @@ static int number(chat_session *cs, int slot, reply_text *out) {
 }
 
 static int say_in_chat(void *ctx, const store_schedule *sc, const char *text,
-                       char *err, size_t errlen) {
+                       int64_t *moved_to, char *err, size_t errlen) {
     (void)sc;
+    (void)moved_to;
     (void)err;
     (void)errlen;
     reply_text *due = ctx;

@@ -80,6 +80,10 @@ int cli_tick(int argc, char **argv);
 char *cli_tick_event(bot *b, tg_api *api, int64_t now_ms, bot_tick_result *r,
                      int *status);
 
+/* A tick's counts for a log line (no message text): "2 due, 1 said, ...",
+ * then the chats found to have a new id, then ": " and its last error. */
+void cli_tick_counts(const bot_tick_result *r, char *out, size_t size);
+
 /* milkbot create-table: see table_command.c */
 int cli_create_table(int argc, char **argv);
 

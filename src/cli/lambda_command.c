@@ -167,6 +167,7 @@ static void handle_tick(app *a, const lambda_invocation *inv,
     cJSON_AddNumberToObject(fields, "lost", r.lost);
     cJSON_AddNumberToObject(fields, "failed", r.failed);
     cJSON_AddNumberToObject(fields, "refused", r.refused);
+    if (r.chats_moved) cJSON_AddNumberToObject(fields, "chats_moved", r.chats_moved);
     if (r.error[0]) cJSON_AddStringToObject(fields, "note", r.error);
     cJSON_AddNumberToObject(fields, "ms", (double)(clock_now_ms() - start));
     log_line(status != BOT_OK || r.failed ? "error" : "info", inv->request_id,

@@ -162,6 +162,7 @@ static const char *kind_name(tg_kind kind) {
     case TG_MESSAGE: return "message";
     case TG_EDITED: return "edit";
     case TG_CALLBACK: return "button";
+    case TG_MIGRATED: return "migrated";
     case TG_OTHER: break;
     }
     return "other";
@@ -293,11 +294,11 @@ static void tick(server *x) {
     int status;
     char *response = cli_tick_event(x->bot, x->api, clock_now_ms(), &r, &status);
     free(response);
-    if (r.due || status != BOT_OK)
-        fprintf(stderr, "milkbot serve: tick: %d due, %d said, %d moved on, %d taken "
-                "by another tick, %d to try again, %d refused%s%s\n",
-                r.due, r.said, r.moved, r.lost, r.failed, r.refused,
-                r.error[0] ? ": " : "", r.error);
+    if (r.due || status != BOT_OK) {
+        char counts[STORE_ERR_MAX + 200];
+        cli_tick_counts(&r, counts, sizeof counts);
+        fprintf(stderr, "milkbot serve: tick: %s\n", counts);
+    }
 }
 
 /* Telegram answers 401 (or 404, for a token of no bot) to a token it

@@ -46,8 +46,9 @@ static const char help[] =
 
 /* Prints, in the chat's form: "[chat 42]" then the message. */
 static int print_say(void *ctx, const store_schedule *sc, const char *text,
-                     char *err, size_t errlen) {
+                     int64_t *moved_to, char *err, size_t errlen) {
     (void)ctx;
+    (void)moved_to;
     if (printf("[chat %lld]\n%s\n", (long long)sc->chat_id, text) < 0 || fflush(stdout) != 0) {
         snprintf(err, errlen, "standard output could not be written");
         return -1;
@@ -56,12 +57,24 @@ static int print_say(void *ctx, const store_schedule *sc, const char *text,
 }
 
 static int send_say(void *ctx, const store_schedule *sc, const char *text,
-                    char *err, size_t errlen) {
+                    int64_t *moved_to, char *err, size_t errlen) {
     if (ctx == NULL) { /* nothing to send with: kept for a tick that has */
         snprintf(err, errlen, "no bot token to send with (TELEGRAM_BOT_TOKEN)");
         return -1;
     }
-    return tg_api_send_message(ctx, sc->chat_id, text, err, errlen);
+    int said = tg_api_send_message(ctx, sc->chat_id, text, err, errlen);
+    if (said > 0) *moved_to = tg_api_migrated_to(ctx);
+    return said;
+}
+
+void cli_tick_counts(const bot_tick_result *r, char *out, size_t size) {
+    char moved[64] = "";
+    if (r->chats_moved)
+        snprintf(moved, sizeof moved, ", %d chat%s moved to a new id", r->chats_moved,
+                 r->chats_moved == 1 ? "" : "s");
+    snprintf(out, size, "%d due, %d said, %d moved on, %d taken by another tick, "
+             "%d to try again, %d refused%s%s%s", r->due, r->said, r->moved, r->lost,
+             r->failed, r->refused, moved, r->error[0] ? ": " : "", r->error);
 }
 
 char *cli_tick_event(bot *b, tg_api *api, int64_t now_ms, bot_tick_result *r,
@@ -155,10 +168,9 @@ int cli_tick(int argc, char **argv) {
     int status = bot_tick(b, fixed_now ? now_ms : clock_now_ms(), claim, NULL, 0,
                           api ? send_say : print_say, api, &result);
     /* one line for logs and cron mail: counts only, no message text */
-    fprintf(stderr, "milkbot tick: %d due, %d said, %d moved on, %d taken by "
-            "another tick, %d to try again, %d refused%s%s\n",
-            result.due, result.said, result.moved, result.lost, result.failed,
-            result.refused, result.error[0] ? ": " : "", result.error);
+    char counts[STORE_ERR_MAX + 200];
+    cli_tick_counts(&result, counts, sizeof counts);
+    fprintf(stderr, "milkbot tick: %s\n", counts);
     tg_api_free(api);
     bot_free(b);
     store_close(s);

@@ -1,11 +1,13 @@
 /* bot_api.c -- see bot_api.h. */
 #include "bot_api.h"
+#include "update.h"
 
 #include "util/buffer.h"
 #include "util/ca_bundle.h"
 #include "util/deadline.h"
 
 #include <curl/curl.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +25,7 @@ struct tg_api {
     int error_code; /* Telegram's error_code of the last call; 0: none;
                        TG_UNANSWERED: sent, and no answer came */
     int retry_after; /* seconds, of the last call's 429; 0: none said */
+    int64_t migrate_to; /* the chat's new id, of the last call's 400; 0: none */
     long timeout_ms; /* a call's longest wait; 0: TG_API_TIMEOUT_MS */
     volatile sig_atomic_t *stop; /* a call gives up once it is set */
 };
@@ -86,6 +89,7 @@ int tg_api_call_result(tg_api *a, const char *method, const cJSON *params,
     if (result) *result = NULL;
     a->error_code = 0;
     a->retry_after = 0;
+    a->migrate_to = 0;
     long budget = deadline_budget_ms(a->deadline_ms,
                                      a->timeout_ms ? a->timeout_ms : TG_API_TIMEOUT_MS);
     if (budget == 0) {
@@ -148,6 +152,13 @@ int tg_api_call_result(tg_api *a, const char *method, const cJSON *params,
         const cJSON *after = cJSON_GetObjectItem(cJSON_GetObjectItem(answer, "parameters"),
                                                  "retry_after");
         if (cJSON_IsNumber(after) && after->valueint > 0) a->retry_after = after->valueint;
+        /* "group chat was upgraded to a supergroup chat": its new id, held
+         * to the ids Telegram sends (update.h) */
+        const cJSON *to = cJSON_GetObjectItem(cJSON_GetObjectItem(answer, "parameters"),
+                                              "migrate_to_chat_id");
+        if (cJSON_IsNumber(to) && to->valuedouble == floor(to->valuedouble) &&
+            fabs(to->valuedouble) <= (double)TG_CHAT_ID_MAX)
+            a->migrate_to = (int64_t)to->valuedouble;
         const char *why = cJSON_GetStringValue(cJSON_GetObjectItem(answer, "description"));
         if (why == NULL && http_status >= 400)
             snprintf(err, errlen, "%s: HTTP %ld, not Telegram's answer", method, http_status);
@@ -156,6 +167,10 @@ int tg_api_call_result(tg_api *a, const char *method, const cJSON *params,
     }
     cJSON_Delete(answer);
     return ok ? 0 : -1;
+}
+
+int64_t tg_api_migrated_to(const tg_api *a) {
+    return a->migrate_to;
 }
 
 int tg_api_send_message(tg_api *a, int64_t chat_id, const char *text, char *err,

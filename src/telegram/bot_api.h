@@ -37,6 +37,11 @@ void tg_api_set_stop(tg_api *a, volatile sig_atomic_t *stop);
  * when none was said. */
 int tg_api_last_error(const tg_api *a, int *retry_after);
 
+/* The new id of the chat the last call named, when Telegram refused it
+ * because the group became a supergroup (400 with migrate_to_chat_id);
+ * 0 otherwise. */
+int64_t tg_api_migrated_to(const tg_api *a);
+
 /* Calls `method` with `params`. Returns 0 when Telegram answered ok, else
  * -1 with its description or the transport error (never the token). */
 int tg_api_call(tg_api *a, const char *method, const cJSON *params, char *err,

@@ -56,6 +56,26 @@ static int message(const cJSON *m, tg_update *u) {
     return 0;
 }
 
+/* The service message of a group upgraded to a supergroup: in the old
+ * chat it names the new id (migrate_to_chat_id), in the new one the old
+ * (migrate_from_chat_id). 1 when m is one, with ids Telegram sends. */
+static int migrated(const cJSON *m, tg_update *u) {
+    int64_t other;
+    if (get_id(m, "migrate_to_chat_id", -TG_CHAT_ID_MAX, TG_CHAT_ID_MAX, &other) == 0) {
+        u->moved_from = u->chat_id;
+        u->moved_to = other;
+    } else if (get_id(m, "migrate_from_chat_id", -TG_CHAT_ID_MAX, TG_CHAT_ID_MAX,
+                      &other) == 0) {
+        u->moved_from = other;
+        u->moved_to = u->chat_id;
+    } else {
+        return 0;
+    }
+    if (other != 0 && u->moved_from != u->moved_to) return 1;
+    u->moved_from = u->moved_to = 0;
+    return 0;
+}
+
 int tg_update_decode(const char *body, size_t len, tg_update *out, char *err,
                      size_t errlen) {
     memset(out, 0, sizeof *out);
@@ -88,6 +108,7 @@ int tg_update_decode(const char *body, size_t len, tg_update *out, char *err,
         }
         /* photos, stickers, joins: no text, nothing to answer */
         out->kind = out->text ? (edited ? TG_EDITED : TG_MESSAGE) : TG_OTHER;
+        if (!edited && migrated(m, out)) out->kind = TG_MIGRATED;
         return 0;
     }
     const cJSON *q = cJSON_GetObjectItem(out->root, "callback_query");

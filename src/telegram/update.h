@@ -21,7 +21,9 @@ typedef enum {
     TG_OTHER = 0,   /* stickers, photos, joins, channel posts, ...: no reply */
     TG_MESSAGE,     /* a text message */
     TG_EDITED,      /* an edited text message */
-    TG_CALLBACK     /* an inline button was pressed */
+    TG_CALLBACK,    /* an inline button was pressed */
+    TG_MIGRATED     /* a group became a supergroup, with a new chat id:
+                       the service message in the old chat or the new */
 } tg_kind;
 
 #define TG_NAME_MAX 64
@@ -47,6 +49,8 @@ typedef struct {
     /* TG_CALLBACK */
     const char *callback_id;
     const char *callback_data;   /* NULL when absent */
+    /* TG_MIGRATED: the chat's old id and its new one */
+    int64_t moved_from, moved_to;
 } tg_update;
 
 /* Decodes an update from `len` bytes. Returns 0 (kind TG_OTHER for updates

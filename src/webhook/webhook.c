@@ -331,6 +331,20 @@ cJSON *webhook_handle_update(const webhook_config *c, bot *b, tg_api *api,
                              webhook_result *result) {
     result->note[0] = '\0';
     if (u->kind == TG_OTHER) return answer(result, 200, "ignored", NULL);
+    if (u->kind == TG_MIGRATED) {
+        /* Telegram's own word, in the old chat and again in the new, on
+         * behalf of whoever upgraded the group: what the family set there
+         * goes on under the new id (the log is the family's, not the
+         * chat's). Saying it twice moves nothing more. */
+        int moved;
+        char err[STORE_ERR_MAX];
+        if (bot_move_chat(b, family_of(c), u->moved_from, u->moved_to, &moved, err) != BOT_OK) {
+            snprintf(result->note, sizeof result->note, "%s", err);
+            return answer(result, 500, "store failed", NULL);
+        }
+        return answer(result, 200, moved ? "chat moved: its schedules follow"
+                                         : "chat moved", NULL);
+    }
     if (u->from_is_bot) return answer(result, 200, "ignored (a bot)", NULL);
     if (u->kind != TG_CALLBACK) {
         char *text;
