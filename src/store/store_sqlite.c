@@ -571,13 +571,17 @@ static int run(sqlite_store *s, int id) {
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
+/* What a write inside an update, or the update's end, says when an I/O
+ * error had already rolled the update's transaction back. */
+#define UPDATE_LOST "store: the update's transaction was lost to an earlier error"
+
 /* Inside an update (begin_update), a write may not be saved on its own:
  * an I/O error or a full disk may have rolled the update's transaction
  * back, and what follows would then be saved without it. Every write
  * checks first. */
 static int update_lost(sqlite_store *s, char *err) {
     if (!s->in_update || !sqlite3_get_autocommit(s->db)) return 0;
-    fail_with(err, "store: the update's transaction was lost to an earlier error");
+    fail_with(err, UPDATE_LOST);
     return 1;
 }
 
@@ -1416,8 +1420,7 @@ static int sqlite_end_update(store *base, int64_t bot_id, int64_t last, int keep
         if (run(s, ST_ROLLBACK) != SQLITE_OK && !sqlite3_get_autocommit(s->db))
             status = fail(s, "undoing the update", err);
     } else if (sqlite3_get_autocommit(s->db)) {
-        status = fail_with(err, "store: the update's transaction was lost to an "
-                                "earlier error");
+        status = fail_with(err, UPDATE_LOST);
     } else {
         sqlite3_stmt *st = s->st[ST_SET_OFFSET];
         sqlite3_bind_int64(st, 1, bot_id);
