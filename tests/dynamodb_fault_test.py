@@ -160,6 +160,47 @@ with tempfile.TemporaryDirectory() as tmp:
     check("claim: the same attempt again still wins (and changes nothing)", out == "won", out)
     check("claim: not due any more", tool("tick", "tick-3") == "none due")
     check("claim: unchanged", schedule_item() == item, str(schedule_item()))
+
+    # the chat gets a new id (a group upgraded to a supergroup): each step
+    # of the move with its answer lost, and a move that fails half-way,
+    # then is done again. The schedule is never due under both keys, and
+    # ends once under the new one as it was (due time, the tick's claim)
+    OLD_SK, NEW_SK = "when#1#2#" + "0" * 20, "when#-1001000000001#2#" + "0" * 20
+
+    def moved_as(before):
+        """The one schedule item, under the new key, is `before` moved."""
+        now = schedule_item()
+        if isinstance(now, list) or now["sk"]["S"] != NEW_SK:
+            return False
+        want = dict(before, sk={"S": NEW_SK}, chat_id={"N": "-1001000000001"})
+        return now == want
+
+    for step in ("UpdateItem", "PutItem", "DeleteItem"):
+        proxy.only, proxy.faults = {step: ["applied-500"]}, 0
+        out = tool("move")
+        check(f"move, {step}'s answer lost: moved once", out == "moved 1"
+              and proxy.faults == 1 and moved_as(item), (out, proxy.faults, schedule_item()))
+        client.delete_item(TableName="feedings", Key={"pk": {"S": "log#family"},
+                                                      "sk": {"S": NEW_SK}})
+        check("schedule: set again", tool("put") == "set")
+        item = schedule_item()
+
+    proxy.only, proxy.faults = {"PutItem": ["500"] * 10}, 0
+    out = tool("move")
+    half = schedule_item()
+    check("move failing half-way: a clear error", "InternalServerError" in out
+          or "Internal server error" in out, out)
+    check("move failing half-way: due under neither key meanwhile",
+          tool("tick", "tick-9") == "none due" and half["sk"]["S"] == OLD_SK
+          and "due" not in half and half["moving_due"]["N"] == item["due"]["N"], str(half))
+    proxy.only = {}
+    out = tool("move")
+    check("move again: done, as it was", out == "moved 1" and moved_as(item),
+          (out, schedule_item()))
+    check("move again: nothing more", tool("move") == "moved 0" and moved_as(item))
+    check("moved: a tick that read it under the old key loses",
+          tool("late", "tick-10") == "lost")
+    check("moved: the next tick takes it under the new key", tool("tick", "tick-11") == "won")
     proxy.close()
     db.stop()
 

@@ -11,6 +11,9 @@
  *   schedule_tool STORE late NAME      claims it as a tick that read it
  *                                      before (due at T); prints "won" or
  *                                      "lost"
+ *   schedule_tool STORE move           moves chat 1's schedules to chat
+ *                                      NEW_CHAT (the group became a
+ *                                      supergroup); prints "moved N"
  * Exit 0, or 1 with the store's message on stderr. */
 #include "store/store.h"
 
@@ -19,6 +22,7 @@
 
 #define T 1795878000000LL /* 2026-11-28T15:00:00Z */
 #define NEXT (T + 3 * 3600 * 1000LL)
+#define NEW_CHAT (-1001000000001LL)
 
 static store_schedule the_schedule(void) {
     store_schedule sc = {.family = "family", .chat_id = 1, .kind = STORE_REMIND_EVERY,
@@ -29,8 +33,9 @@ static store_schedule the_schedule(void) {
 
 int main(int argc, char **argv) {
     char err[STORE_ERR_MAX];
-    if (argc < 3 || (strcmp(argv[2], "put") != 0 && argc != 4)) {
-        fprintf(stderr, "usage: schedule_tool STORE put|tick NAME|late NAME\n");
+    int alone = argc == 3 && (strcmp(argv[2], "put") == 0 || strcmp(argv[2], "move") == 0);
+    if (!alone && argc != 4) {
+        fprintf(stderr, "usage: schedule_tool STORE put|move|tick NAME|late NAME\n");
         return 2;
     }
     store *s = store_open(argv[1], err, sizeof err);
@@ -44,6 +49,10 @@ int main(int argc, char **argv) {
         int stale;
         status = s->ops->put_schedule(s, &sc, &stale, err);
         if (status == STORE_OK) puts(stale ? "stale" : "set");
+    } else if (strcmp(argv[2], "move") == 0) {
+        int moved;
+        status = s->ops->move_schedules(s, sc.family, sc.chat_id, NEW_CHAT, &moved, err);
+        if (status == STORE_OK) printf("moved %d\n", moved);
     } else {
         store_schedule due[STORE_DUE_MAX];
         size_t n = 1;

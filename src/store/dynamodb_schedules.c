@@ -439,8 +439,8 @@ int ddb_claim_schedule(store *base, const store_schedule *sc, int64_t next_due_m
 
 /* --- a chat's new id ----------------------------------------------------------------- */
 
-/* How often move_one copies an item again that changed while it moved
- * (each time, a tick claimed it or a message set it meanwhile). */
+/* How often move_one marks an item again that changed under it (each
+ * time, a tick claimed it or a message set it meanwhile). */
 #define MOVE_TRIES 4
 
 static int collect_item(const cJSON *item, void *ctx) {
@@ -451,78 +451,127 @@ static int collect_item(const cJSON *item, void *ctx) {
     return 0;
 }
 
-/* Moves one schedule item to chat to_chat: a copy of it, every attribute
- * as it is, under the new key (marked moved_from with the old key, so
- * that this move tried again may refresh its own copy but never replaces
- * what the new chat set), then the old item deleted only if it is still
- * as copied; when it changed meanwhile, read again and copied again. */
+/* Step 1 of move_one: the old item leaves the by_due index, marked
+ * moving_to (its new key) with its due time kept in moving_due, only if
+ * it is still as read. *item becomes it as marked, or as it is now when
+ * it had changed (NULL: gone). Returns STORE_OK or STORE_ERROR. */
+static int mark_moving(dynamo_store *s, cJSON **item, const char *pk, const char *old_sk,
+                       const char *new_sk, char *err) {
+    char message[STORE_ERR_MAX];
+    cJSON *req = ddb_request_new(s);
+    ddb_item_add_key(req, pk, old_sk);
+    cJSON *names = cJSON_AddObjectToObject(req, "ExpressionAttributeNames");
+    cJSON_AddStringToObject(names, "#by", "by");
+    cJSON_AddStringToObject(names, "#claim", "claim");
+    cJSON_AddStringToObject(names, "#due", "due");
+    cJSON_AddStringToObject(names, "#to", "moving_to");
+    cJSON *values = cJSON_AddObjectToObject(req, "ExpressionAttributeValues");
+    ddb_item_put_s(values, ":by", ddb_item_get_s(*item, "by"));
+    ddb_item_put_s(values, ":claim", ddb_item_get_s(*item, "claim"));
+    ddb_item_put_s(values, ":to", new_sk);
+    int due = cJSON_GetObjectItem(*item, "due") != NULL;
+    if (due) {
+        cJSON_AddStringToObject(names, "#due_pk", "due_pk");
+        cJSON_AddStringToObject(names, "#kept", "moving_due");
+        ddb_item_put_n(values, ":due", ddb_item_get_n(*item, "due"));
+    }
+    cJSON_AddStringToObject(req, "ConditionExpression",
+                            due ? "#by = :by AND #claim = :claim AND #due = :due"
+                                : "#by = :by AND #claim = :claim AND attribute_not_exists(#due)");
+    cJSON_AddStringToObject(req, "UpdateExpression",
+                            due ? "SET #to = :to, #kept = :due REMOVE #due, #due_pk"
+                                : "SET #to = :to");
+    dynamo_status st = dynamo_call(s->client, "UpdateItem", req, NULL, message,
+                                   sizeof message);
+    cJSON_Delete(req);
+    if (st == DYNAMO_ERROR) return ddb_fail(err, message);
+    if (st == DYNAMO_OK) { /* as marked */
+        ddb_item_put_s(*item, "moving_to", new_sk);
+        if (due) {
+            ddb_item_put_n(*item, "moving_due", ddb_item_get_n(*item, "due"));
+            cJSON_DeleteItemFromObject(*item, "due");
+            cJSON_DeleteItemFromObject(*item, "due_pk");
+        }
+        return STORE_OK;
+    }
+    /* changed since it was read (a tick's claim; a message delivered
+     * again; this very update retried after a lost answer): as it is now */
+    cJSON_Delete(*item);
+    *item = NULL;
+    return ddb_request_get_item(s, pk, old_sk, item, err);
+}
+
+/* Moves one schedule item to chat to_chat in three conditional steps, so
+ * that a tick never finds it due under both keys, and a move tried again
+ * (the upgrade's other service message, a redelivery, a lost answer, a
+ * failure half-way) goes on where one stopped and never overwrites:
+ *  1. mark_moving: out of the index, marked for its new key;
+ *  2. its copy, due again as it was (every other attribute as it is, the
+ *     tick's claim too), put under the new key unless one is there: the
+ *     new chat's own, which stands, or this step done before;
+ *  3. the old item deleted, if it is still the one marked.
+ * *moved counts the copies put. */
 static int move_one(dynamo_store *s, const cJSON *found, int64_t to_chat, int *moved,
                     char *err) {
     char message[STORE_ERR_MAX];
+    char pk[DDB_ITEM_KEY_MAX], old_sk[DDB_ITEM_KEY_MAX], new_sk[DDB_ITEM_KEY_MAX];
+    store_schedule sc;
+    schedule_from_item(found, &sc);
+    schedule_key(&sc, pk, old_sk);
+    sc.chat_id = to_chat;
+    schedule_key(&sc, pk, new_sk);
     cJSON *item = cJSON_Duplicate(found, 1);
-    for (int tries = 0; tries < MOVE_TRIES; tries++) {
-        if (item == NULL) return STORE_OK; /* gone meanwhile: moved by another */
-        store_schedule sc;
-        char pk[DDB_ITEM_KEY_MAX], old_sk[DDB_ITEM_KEY_MAX], new_sk[DDB_ITEM_KEY_MAX];
-        schedule_from_item(item, &sc);
-        schedule_key(&sc, pk, old_sk);
-        sc.chat_id = to_chat;
-        schedule_key(&sc, pk, new_sk);
-
-        cJSON *copy = cJSON_Duplicate(item, 1);
-        cJSON_DeleteItemFromObject(copy, "sk");
-        cJSON_DeleteItemFromObject(copy, "chat_id");
-        cJSON_DeleteItemFromObject(copy, "moved_from");
-        ddb_item_put_s(copy, "sk", new_sk);
-        ddb_item_put_n(copy, "chat_id", to_chat);
-        ddb_item_put_s(copy, "moved_from", old_sk);
-        cJSON *req = ddb_request_new(s);
-        cJSON_AddItemToObject(req, "Item", copy);
-        cJSON_AddStringToObject(req, "ConditionExpression",
-                                "attribute_not_exists(pk) OR moved_from = :old");
-        ddb_item_put_s(cJSON_AddObjectToObject(req, "ExpressionAttributeValues"), ":old",
-                       old_sk);
-        dynamo_status st = dynamo_call(s->client, "PutItem", req, NULL, message,
-                                       sizeof message);
-        cJSON_Delete(req);
-        if (st == DYNAMO_ERROR) {
+    for (int tries = 0; item && !cJSON_GetObjectItem(item, "moving_to"); tries++) {
+        if (tries == MOVE_TRIES) {
             cJSON_Delete(item);
-            return ddb_fail(err, message);
+            return ddb_fail(err, "store: moving schedules kept racing with other changes; "
+                                 "try again");
         }
-        if (st == DYNAMO_OK && tries == 0) (*moved)++;
-        /* DYNAMO_CONDITION_FAILED: the new chat has its own, which stands */
-
-        req = ddb_request_new(s);
-        ddb_item_add_key(req, pk, old_sk);
-        cJSON *names = cJSON_AddObjectToObject(req, "ExpressionAttributeNames");
-        cJSON_AddStringToObject(names, "#by", "by");
-        cJSON_AddStringToObject(names, "#claim", "claim");
-        cJSON_AddStringToObject(names, "#due", "due");
-        cJSON *values = cJSON_AddObjectToObject(req, "ExpressionAttributeValues");
-        ddb_item_put_s(values, ":by", ddb_item_get_s(item, "by"));
-        ddb_item_put_s(values, ":claim", ddb_item_get_s(item, "claim"));
-        int due = cJSON_GetObjectItem(item, "due") != NULL;
-        if (due) ddb_item_put_n(values, ":due", ddb_item_get_n(item, "due"));
-        cJSON_AddStringToObject(req, "ConditionExpression",
-                                due ? "#by = :by AND #claim = :claim AND #due = :due"
-                                    : "#by = :by AND #claim = :claim AND "
-                                      "attribute_not_exists(#due)");
-        st = dynamo_call(s->client, "DeleteItem", req, NULL, message, sizeof message);
-        cJSON_Delete(req);
-        if (st != DYNAMO_CONDITION_FAILED) {
+        if (mark_moving(s, &item, pk, old_sk, new_sk, err) != STORE_OK) {
             cJSON_Delete(item);
-            return st == DYNAMO_OK ? STORE_OK : ddb_fail(err, message);
+            return STORE_ERROR;
         }
-        /* changed since it was read (a tick's claim, a message delivered
-         * again), or gone (this delete retried after a lost answer):
-         * read again, and copied again as it is now */
-        cJSON_Delete(item);
-        if (ddb_request_get_item(s, pk, old_sk, &item, err) != STORE_OK) return STORE_ERROR;
     }
-    if (item == NULL) return STORE_OK;
+    if (item == NULL) return STORE_OK; /* gone: moved by another */
+
+    cJSON *copy = cJSON_Duplicate(item, 1);
+    const char *dropped[] = {"sk", "chat_id", "moving_to", "moving_due"};
+    for (size_t i = 0; i < sizeof dropped / sizeof dropped[0]; i++)
+        cJSON_DeleteItemFromObject(copy, dropped[i]);
+    ddb_item_put_s(copy, "sk", new_sk);
+    ddb_item_put_n(copy, "chat_id", to_chat);
+    if (cJSON_GetObjectItem(item, "moving_due")) {
+        ddb_item_put_n(copy, "due", ddb_item_get_n(item, "moving_due"));
+        ddb_item_put_s(copy, "due_pk", DUE_PK);
+    }
+    cJSON *req = ddb_request_new(s);
+    cJSON_AddItemToObject(req, "Item", copy);
+    cJSON_AddStringToObject(req, "ConditionExpression", "attribute_not_exists(pk)");
+    dynamo_status st = dynamo_call(s->client, "PutItem", req, NULL, message, sizeof message);
+    cJSON_Delete(req);
+    if (st == DYNAMO_CONDITION_FAILED) {
+        /* the new chat's own, or this copy put before (its answer lost):
+         * the same message set it */
+        cJSON *there;
+        if (ddb_request_get_item(s, pk, new_sk, &there, err) != STORE_OK) {
+            cJSON_Delete(item);
+            return STORE_ERROR;
+        }
+        if (there && strcmp(ddb_item_get_s(there, "by"), ddb_item_get_s(item, "by")) == 0)
+            st = DYNAMO_OK;
+        cJSON_Delete(there);
+    }
     cJSON_Delete(item);
-    return ddb_fail(err, "store: moving schedules kept racing with other changes; "
-                         "try again");
+    if (st == DYNAMO_ERROR) return ddb_fail(err, message);
+    if (st == DYNAMO_OK) (*moved)++;
+
+    req = ddb_request_new(s);
+    ddb_item_add_key(req, pk, old_sk);
+    cJSON_AddStringToObject(req, "ConditionExpression", "attribute_exists(moving_to)");
+    st = dynamo_call(s->client, "DeleteItem", req, NULL, message, sizeof message);
+    cJSON_Delete(req);
+    /* a failed condition: deleted before (a lost answer), or set anew */
+    return st == DYNAMO_ERROR ? ddb_fail(err, message) : STORE_OK;
 }
 
 int ddb_move_schedules(store *base, const char *family, int64_t from_chat, int64_t to_chat,

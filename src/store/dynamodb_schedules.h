@@ -1,6 +1,6 @@
 /* dynamodb_schedules.h -- a family's schedules (#17) on DynamoDB: the
  * store_ops of store.h that keep them (put_schedule, stop_reminders,
- * list_schedules, due_schedules, claim_schedule).
+ * list_schedules, due_schedules, claim_schedule, move_schedules).
  *
  * Items. A schedule is an item of its family's partition (pk
  * "log#<family>"), sk "when#<chat>#<kind>#<message id, 20 digits>", which
@@ -10,6 +10,8 @@
  * the message that set it last), claim (the tick attempt that last moved
  * it), stopped (the "stop reminders" message that stopped it while due)
  * and, only while it is due, `due` (N, epoch ms) and `due_pk` (S, "due").
+ * While it moves to its chat's new id (move_schedules), `moving_to` (its
+ * new sk) and, if it was due, `moving_due` in place of `due`.
  * A one-off reminder also has `expires` (epoch seconds, a week after its
  * message or its due time): the table's time to live deletes it some time
  * after, so said ones do not pile up (dynalite ignores it: harmless).
@@ -35,10 +37,13 @@
  *   due_schedules   1 Query of by_due
  *   claim_schedule  1 UpdateItem; a failed condition (another's claim, or
  *                   this claim retried after its answer was lost) 1 GetItem
- *   move_schedules  1 Query of the old chat's schedules, then for each a
- *                   PutItem of its copy under the new id and a DeleteItem
- *                   of it (both conditional; when it changed meanwhile, 1
- *                   GetItem and again). Only when a group becomes a
+ *   move_schedules  1 Query of the old chat's schedules, then for each 1
+ *                   UpdateItem that takes it out of by_due, marked for its
+ *                   new key (conditional on what was read; on a failed
+ *                   condition 1 GetItem, and again), 1 PutItem of its copy
+ *                   under the new key (on a failed condition 1 GetItem:
+ *                   the new chat's own, or this copy before?), 1
+ *                   DeleteItem of it. Only when a group becomes a
  *                   supergroup
  */
 #ifndef MILKBOT_STORE_DYNAMODB_SCHEDULES_H
