@@ -451,6 +451,41 @@ static void test_tick_moved_chat(void **state) {
     assert_int_equal(s.said, 3);
 }
 
+/* The same, when the new chat has already set its own repeating reminder
+ * (here: turned it off): that one stands, and the old chat's, due when
+ * Telegram refused it, is not said in the new chat; the alert moves and
+ * is said there. */
+static void test_tick_moved_chat_has_its_own(void **state) {
+    fixture *fx = *state;
+    bot_result r;
+    sayer s = {.gone = 1, .gone_to = -1001234567890LL};
+    bot_tick_result t;
+    const int64_t due = NOW + 3 * 3600 * 1000LL;
+    assert_int_equal(say(fx, "90ml", &r), BOT_OK);
+    assert_int_equal(say(fx, "remind every 3h", &r), BOT_OK);
+    assert_int_equal(say(fx, "alert 5h", &r), BOT_OK);
+    store_schedule own = {.family = "f1", .chat_id = s.gone_to, .kind = STORE_REMIND_EVERY,
+                          .set_ms = NOW + 3600 * 1000LL};
+    store_stamp(own.set_ms, own.chat_id, 2, own.by);
+    int stale;
+    char err[STORE_ERR_MAX];
+    store *st = &fx->fs->base;
+    assert_int_equal(st->ops->put_schedule(st, &own, &stale, err), STORE_OK);
+
+    assert_int_equal(bot_tick(fx->bot, due, "t1", NULL, 0, record_say, &s, &t), BOT_OK);
+    assert_int_equal(t.chats_moved, 1);
+    assert_int_equal(t.said + s.said, 0);
+    assert_int_equal(bot_tick(fx->bot, NOW + 5 * 3600 * 1000LL, "t2", NULL, 0, record_say,
+                              &s, &t), BOT_OK);
+    assert_int_equal(t.said, 1);
+    assert_int_equal(s.last_chat, s.gone_to);
+    assert_true(strstr(s.last, "No feed recorded for 5h") != NULL);
+    assert_int_equal(bot_tick(fx->bot, due + 3 * 3600 * 1000LL, "t3", NULL, 0, record_say, &s,
+                              &t), BOT_OK);
+    assert_int_equal(t.said, 0); /* the alert looks again; no reminder */
+    assert_int_equal(s.said, 1);
+}
+
 /* #17, found by review: a chat's said one-off reminders (kept a week) never
  * crowd what is set out of "reminders", and "alert" set again keeps the
  * gap it said. */
@@ -490,6 +525,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_store_failures, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tick_failures, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tick_moved_chat, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tick_moved_chat_has_its_own, setup, teardown),
         cmocka_unit_test_setup_teardown(test_many_reminders, setup, teardown),
         cmocka_unit_test_setup_teardown(test_undo_button, setup, teardown),
         cmocka_unit_test_setup_teardown(test_twins_undo_button, setup, teardown),

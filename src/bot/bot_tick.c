@@ -204,6 +204,21 @@ static int plan(bot_turn *t, const store_schedule *sc, int64_t now_ms,
     return 0;
 }
 
+/* A claimed schedule (claimed as `sc` was, moved on to next, last) given
+ * back as it was: the same attempt's claim, due again at its old time. */
+static int give_back(store *s, const store_schedule *sc, int64_t next, int64_t last,
+                     const char *claim) {
+    store_schedule taken = *sc;
+    taken.due_ms = next;
+    taken.last_ms = last;
+    int back = 0;
+    char err[STORE_ERR_MAX];
+    return s->ops->claim_schedule(s, &taken, sc->due_ms, sc->last_ms, claim, &back, err) ==
+                   STORE_OK && back
+               ? STORE_OK
+               : STORE_ERROR;
+}
+
 int bot_tick(bot *b, int64_t now_ms, const char *claim, const char *only_family,
              int64_t only_chat, bot_say_fn say, void *ctx, bot_tick_result *out) {
     store *s = b->store;
@@ -244,25 +259,36 @@ int bot_tick(bot *b, int64_t now_ms, const char *claim, const char *only_family,
             continue;
         }
         char why[STORE_ERR_MAX];
-        store_schedule here = *sc; /* said in its chat, or the chat's new id */
+        store_schedule here = *sc; /* where it is: its chat, or the chat's new id */
         int64_t moved_to = 0;
         int said = say(ctx, &here, result.reply.text, &moved_to, why, sizeof why);
-        if (said > 0 && moved_to != 0 && moved_to != here.chat_id) {
-            /* the group became a supergroup and no one's message has told
-             * us yet: its schedules go there, and this is said there */
-            int moved;
-            if (s->ops->move_schedules(s, sc->family, sc->chat_id, moved_to, &moved,
-                                       why) == STORE_OK) {
-                out->chats_moved++;
-                here.chat_id = moved_to;
-                for (size_t j = i + 1; j < n; j++)
-                    if (due[j].chat_id == sc->chat_id && strcmp(due[j].family, sc->family) == 0)
-                        due[j].chat_id = moved_to;
-                moved_to = 0;
-                said = say(ctx, &here, result.reply.text, &moved_to, why, sizeof why);
-            } else {
-                said = -1; /* given back where it is, for the next tick */
+        if (said > 0 && moved_to != 0 && moved_to != sc->chat_id) {
+            /* the group became a supergroup, and no service message told
+             * us: given back, the chat's schedules moved to the new id,
+             * and this one taken again there, as any tick would take it
+             * (not when the new chat has its own of the kind: that one
+             * stands). A move that fails leaves it due, for the next tick. */
+            int moved, won_again = 0;
+            if (give_back(s, sc, next, last, claim) != STORE_OK ||
+                s->ops->move_schedules(s, sc->family, sc->chat_id, moved_to, &moved,
+                                       why) != STORE_OK) {
+                snprintf(out->error, sizeof out->error, "%s", why);
+                out->failed++;
+                continue;
             }
+            out->chats_moved++;
+            for (size_t j = i + 1; j < n; j++)
+                if (due[j].chat_id == sc->chat_id && strcmp(due[j].family, sc->family) == 0)
+                    due[j].chat_id = moved_to;
+            here.chat_id = moved_to;
+            if (s->ops->claim_schedule(s, &here, next, last, claim, &won_again, out->error) !=
+                STORE_OK) {
+                failed = 1;
+                continue;
+            }
+            if (!won_again) continue;
+            moved_to = 0;
+            said = say(ctx, &here, result.reply.text, &moved_to, why, sizeof why);
         }
         if (said == 0) {
             out->said++;
@@ -275,12 +301,7 @@ int bot_tick(bot *b, int64_t now_ms, const char *claim, const char *only_family,
         }
         /* not said: back as it was, for the next tick */
         out->failed++;
-        store_schedule taken = here;
-        taken.due_ms = next;
-        taken.last_ms = last;
-        int back = 0;
-        char ignored[STORE_ERR_MAX];
-        s->ops->claim_schedule(s, &taken, sc->due_ms, sc->last_ms, claim, &back, ignored);
+        give_back(s, &here, next, last, claim);
     }
     return failed ? BOT_STORE_FAILED : BOT_OK;
 }
