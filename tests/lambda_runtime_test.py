@@ -286,7 +286,7 @@ with tempfile.TemporaryDirectory() as tmp:
                              ExpressionAttributeValues={":pk": {"S": "log#family"},
                                                         ":w": {"S": f"when#{chat}#"}})["Items"]
         return [(int(i["kind"]["N"]), int(i["chat_id"]["N"])) for i in items]
-    group, supergroup = -4001, -1004001
+    group, supergroup = -4001, -1001000004001
     in_group = message(26, 66, "/remind every 3h")
     in_group["message"]["chat"] = {"id": group, "title": "Family", "type": "group"}
     status, body = reply_of(invoke(in_group))

@@ -213,7 +213,7 @@ def day(name, spec, env):
         # a basic group upgraded to a supergroup (a new id) with nobody's
         # message since: Telegram refuses the old id and names the new,
         # and the tick says it there, and so do later ticks
-        old, new = -5001, -1005001
+        old, new = -5001, -1001000005001
         fam.say(old, ALEX, 22, 10, "@MilkLogBot remind me in 5 min")
         fam.say(old, SAM, 22, 11, "@MilkLogBot remind me in 10 min")
         api.migrated[old] = new
@@ -233,7 +233,7 @@ def day(name, spec, env):
 
         # the service message came first (in the old chat; the new chat's
         # comes too): the reminder never tries the old id
-        old, new = -5002, -1005002
+        old, new = -5002, -1001000005002
         fam.say(old, ALEX, 22, 30, "@MilkLogBot remind me in 5 min")
         fam.updates += 1
         moved = fam.again(migration_update(7000 + fam.updates, old, 99, SAM, "Sam",

@@ -767,7 +767,8 @@ static answer migration(fixture *fx, int update, int64_t chat, const char *field
              "\"is_bot\":false,\"first_name\":\"Ana\"},\"chat\":{\"id\":%lld,\"type\":"
              "\"%s\"},\"date\":%lld,\"%s\":%s}}",
              update, update, (long long)from, (long long)chat,
-             chat < -1000000000000LL ? "supergroup" : "group", (long long)NOON, field, other);
+             chat > 0 ? "private" : chat <= TG_SUPERGROUP_ID_MAX ? "supergroup" : "group",
+             (long long)NOON, field, other);
     char *event = event_v2(body, SECRET, "POST");
     answer a = handle(fx, event);
     free(event);
@@ -831,10 +832,32 @@ static void test_group_upgraded(void **state) {
     sc.chat_id = -4002;
     store_stamp(sc.set_ms, sc.chat_id, 6, sc.by);
     assert_int_equal(fx->store->ops->put_schedule(fx->store, &sc, &stale, err), STORE_OK);
-    a = migration(fx, 5, -1009999, "migrate_from_chat_id", "-4002", USER);
+    a = migration(fx, 5, -1001234567891LL, "migrate_from_chat_id", "-4002", USER);
     assert_int_equal(a.status, 200);
     assert_int_equal(schedules_in(fx, -4002), 0);
-    assert_int_equal(schedules_in(fx, -1009999), 1);
+    assert_int_equal(schedules_in(fx, -1001234567891LL), 1);
+
+    /* not Telegram's kind of upgrade, so not a move: from a private chat
+     * (a forged update could otherwise take a parent's reminders), to an
+     * id that is no supergroup's, or from a supergroup's id */
+    sc.chat_id = USER;
+    store_stamp(sc.set_ms, sc.chat_id, 7, sc.by);
+    assert_int_equal(fx->store->ops->put_schedule(fx->store, &sc, &stale, err), STORE_OK);
+    sc.chat_id = -4003;
+    store_stamp(sc.set_ms, sc.chat_id, 8, sc.by);
+    assert_int_equal(fx->store->ops->put_schedule(fx->store, &sc, &stale, err), STORE_OK);
+    a = migration(fx, 6, USER, "migrate_to_chat_id", "-1001234567892", USER);
+    assert_int_equal(a.status, 200);
+    a = migration(fx, 7, -4003, "migrate_to_chat_id", "-4004", USER);
+    assert_int_equal(a.status, 200);
+    a = migration(fx, 8, -1001234567893LL, "migrate_from_chat_id", "-1001234567890", USER);
+    assert_int_equal(a.status, 200);
+    assert_int_equal(schedules_in(fx, USER), 1);
+    assert_int_equal(schedules_in(fx, -4003), 1);
+    assert_int_equal(schedules_in(fx, -1001234567892LL) + schedules_in(fx, -4004) +
+                         schedules_in(fx, -1001234567893LL),
+                     0);
+    assert_int_equal(schedules_in(fx, supergroup), 2);
 }
 
 /* When the store cannot be reached: 500, so Telegram delivers it again. */

@@ -57,23 +57,26 @@ static int message(const cJSON *m, tg_update *u) {
 }
 
 /* The service message of a group upgraded to a supergroup: in the old
- * chat it names the new id (migrate_to_chat_id), in the new one the old
- * (migrate_from_chat_id). 1 when m is one, with ids Telegram sends. */
+ * chat (a group) it names the new id (migrate_to_chat_id), in the new one
+ * (a supergroup) the old (migrate_from_chat_id). 1 when m is one, with
+ * ids of the kinds Telegram gives: a group's negative, a supergroup's
+ * -100 followed by its number (at most TG_SUPERGROUP_ID_MAX). Anything
+ * else (a private chat, a channel, ids of the wrong kind) is not a move:
+ * no one can move a parent's private chat's reminders. */
 static int migrated(const cJSON *m, tg_update *u) {
-    int64_t other;
-    if (get_id(m, "migrate_to_chat_id", -TG_CHAT_ID_MAX, TG_CHAT_ID_MAX, &other) == 0) {
-        u->moved_from = u->chat_id;
-        u->moved_to = other;
-    } else if (get_id(m, "migrate_from_chat_id", -TG_CHAT_ID_MAX, TG_CHAT_ID_MAX,
-                      &other) == 0) {
-        u->moved_from = other;
-        u->moved_to = u->chat_id;
-    } else {
-        return 0;
-    }
-    if (other != 0 && u->moved_from != u->moved_to) return 1;
-    u->moved_from = u->moved_to = 0;
-    return 0;
+    const char *type = cJSON_GetStringValue(
+        cJSON_GetObjectItem(cJSON_GetObjectItem(m, "chat"), "type"));
+    int64_t from = 0, to = 0;
+    if (type && strcmp(type, "group") == 0 &&
+        get_id(m, "migrate_to_chat_id", -TG_CHAT_ID_MAX, TG_SUPERGROUP_ID_MAX, &to) == 0)
+        from = u->chat_id;
+    else if (type && strcmp(type, "supergroup") == 0 &&
+             get_id(m, "migrate_from_chat_id", TG_SUPERGROUP_ID_MAX + 1, -1, &from) == 0)
+        to = u->chat_id;
+    if (from >= 0 || from <= TG_SUPERGROUP_ID_MAX || to > TG_SUPERGROUP_ID_MAX) return 0;
+    u->moved_from = from;
+    u->moved_to = to;
+    return 1;
 }
 
 int tg_update_decode(const char *body, size_t len, tg_update *out, char *err,

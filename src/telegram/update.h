@@ -29,6 +29,8 @@ typedef enum {
 #define TG_NAME_MAX 64
 #define TG_MESSAGE_ID_MAX INT32_MAX            /* update ids too */
 #define TG_CHAT_ID_MAX ((INT64_C(1) << 52) - 1) /* in absolute value; user ids too */
+/* A supergroup's id is -100 followed by its number: at most this. */
+#define TG_SUPERGROUP_ID_MAX (-INT64_C(1000000000000))
 
 typedef struct {
     cJSON *root;            /* owned; text points into it */
