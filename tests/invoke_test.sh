@@ -39,7 +39,7 @@ contains "unknown user" "200 sendMessage Sorry, this bot keeps one family's feed
 check "sticker" "200 - " "$(invoke sticker.json)"
 check "malformed JSON with the secret: 200, no answer" "200 - " "$(invoke malformed-json.json)"
 # the scheduler's tick event (#17): nothing due in this store yet
-check "tick, nothing due" '{"due":0,"said":0,"moved":0,"lost":0,"failed":0,"refused":0}' \
+check "tick, nothing due" '{"due":0,"said":0,"moved":0,"lost":0,"failed":0,"refused":0,"chats_moved":0}' \
     "$("$milkbot" invoke "$events/tick.json")"
 # nothing from the wrong secret or the stranger reached the store
 check "the store" "2" "$(sqlite3 "$tmp/bot.db" 'SELECT count(*) FROM feedings WHERE removed_by IS NULL')"

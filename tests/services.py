@@ -527,9 +527,10 @@ class FakeBotAPI(BaseHTTPRequestHandler):
                 fault = "401"
                 server.calls.append(("wrong token", self.path, fault))
             else:
-                fault = server.plan.pop(0) if server.plan else None
-                if params.get("chat_id") in getattr(server, "migrated", {}):
-                    fault = "400"
+                if params.get("chat_id") in server.migrated:
+                    fault = "400"  # whatever the plan: it stays for the next call
+                else:
+                    fault = server.plan.pop(0) if server.plan else None
                 server.calls.append((self.path[len(prefix):], params, fault))
         time.sleep(server.delay)
         if fault is None:

@@ -75,8 +75,9 @@ int cli_tick(int argc, char **argv);
 /* The scheduler's tick event (lambda/tick_event.h), handled as the Lambda
  * function does, also for `milkbot invoke`: a tick at now_ms, said through
  * `api` (NULL: nothing can be said, all is kept for a later tick). Returns
- * the invocation's response, {"due":N,"said":N,...} (malloc'd; NULL when
- * out of memory), with the counts in *r and bot_tick's status in *status. */
+ * the invocation's response, {"due":N,"said":N,...,"chats_moved":N}
+ * (malloc'd; NULL when out of memory), with the counts in *r and
+ * bot_tick's status in *status. */
 char *cli_tick_event(bot *b, tg_api *api, int64_t now_ms, bot_tick_result *r,
                      int *status);
 

@@ -90,8 +90,8 @@ char *cli_tick_event(bot *b, tg_api *api, int64_t now_ms, bot_tick_result *r,
     if (response)
         snprintf(response, 200,
                  "{\"due\":%d,\"said\":%d,\"moved\":%d,\"lost\":%d,"
-                 "\"failed\":%d,\"refused\":%d}",
-                 r->due, r->said, r->moved, r->lost, r->failed, r->refused);
+                 "\"failed\":%d,\"refused\":%d,\"chats_moved\":%d}",
+                 r->due, r->said, r->moved, r->lost, r->failed, r->refused, r->chats_moved);
     return response;
 }
 
