@@ -18,6 +18,9 @@
 
 static dynamo_store *impl(store *s) { return (dynamo_store *)s; }
 
+static int move_one(dynamo_store *s, const cJSON *found, int64_t to_chat, int *moved,
+                    char *err);
+
 static int kind_valid(store_schedule_kind kind) {
     return kind >= STORE_REMIND_ONCE && kind <= STORE_SUMMARY;
 }
@@ -413,9 +416,14 @@ int ddb_claim_schedule(store *base, const store_schedule *sc, int64_t next_due_m
                  "REMOVE #due, #due_pk", once ? ", #expires = :expires" : "");
     }
     cJSON_AddStringToObject(req, "UpdateExpression", update);
+    /* never one that is moving to its chat's new id: its copy is the one
+     * to say (move_one) */
+    cJSON_AddStringToObject(names, "#to", "moving_to");
     cJSON_AddStringToObject(req, "ConditionExpression",
-                            sc->due_ms > 0 ? "#due = :old AND #by = :by"
-                                           : "attribute_not_exists(#due) AND #by = :by");
+                            sc->due_ms > 0
+                                ? "#due = :old AND #by = :by AND attribute_not_exists(#to)"
+                                : "attribute_not_exists(#due) AND #by = :by AND "
+                                  "attribute_not_exists(#to)");
     dynamo_status st = dynamo_call(s->client, "UpdateItem", req, NULL, message,
                                    sizeof message);
     cJSON_Delete(req);
@@ -427,12 +435,19 @@ int ddb_claim_schedule(store *base, const store_schedule *sc, int64_t next_due_m
     /* another's claim, a newer message's schedule -- or this very claim,
      * applied by an attempt whose answer was lost and retried by the
      * client: then the item bears this claim's name and its outcome */
-    if (claim[0] == '\0') return STORE_OK;
     cJSON *item;
     if (ddb_request_get_item(s, pk, sk, &item, err) != STORE_OK) return STORE_ERROR;
-    *won = item != NULL && strcmp(ddb_item_get_s(item, "claim"), claim) == 0 &&
+    *won = item != NULL && claim[0] != '\0' &&
+           strcmp(ddb_item_get_s(item, "claim"), claim) == 0 &&
            ddb_item_get_n(item, "due") == next_due_ms &&
            (next_due_ms > 0) == (cJSON_GetObjectItem(item, "due") != NULL);
+    if (item && cJSON_GetObjectItem(item, "moving_to")) {
+        /* a move that stopped half-way: finished here, so that its copy
+         * is due at the next tick (if this fails, the next one tries) */
+        int moved;
+        char ignored[STORE_ERR_MAX];
+        move_one(s, item, ddb_item_get_n(item, "moving_chat"), &moved, ignored);
+    }
     cJSON_Delete(item);
     return STORE_OK;
 }
@@ -451,12 +466,14 @@ static int collect_item(const cJSON *item, void *ctx) {
     return 0;
 }
 
-/* Step 1 of move_one: the old item leaves the by_due index, marked
- * moving_to (its new key) with its due time kept in moving_due, only if
- * it is still as read. *item becomes it as marked, or as it is now when
- * it had changed (NULL: gone). Returns STORE_OK or STORE_ERROR. */
+/* Step 1 of move_one: the old item is marked moving_to (its new key)
+ * and moving_chat, only if it is still as read; from then on no tick can
+ * claim it (ddb_claim_schedule), though it stays in by_due until it is
+ * deleted, so that a tick that finds it finishes a move that stopped
+ * half-way. *item becomes it as marked, or as it is now when it had
+ * changed (NULL: gone). Returns STORE_OK or STORE_ERROR. */
 static int mark_moving(dynamo_store *s, cJSON **item, const char *pk, const char *old_sk,
-                       const char *new_sk, char *err) {
+                       const char *new_sk, int64_t to_chat, char *err) {
     char message[STORE_ERR_MAX];
     cJSON *req = ddb_request_new(s);
     ddb_item_add_key(req, pk, old_sk);
@@ -465,33 +482,25 @@ static int mark_moving(dynamo_store *s, cJSON **item, const char *pk, const char
     cJSON_AddStringToObject(names, "#claim", "claim");
     cJSON_AddStringToObject(names, "#due", "due");
     cJSON_AddStringToObject(names, "#to", "moving_to");
+    cJSON_AddStringToObject(names, "#chat", "moving_chat");
     cJSON *values = cJSON_AddObjectToObject(req, "ExpressionAttributeValues");
     ddb_item_put_s(values, ":by", ddb_item_get_s(*item, "by"));
     ddb_item_put_s(values, ":claim", ddb_item_get_s(*item, "claim"));
     ddb_item_put_s(values, ":to", new_sk);
+    ddb_item_put_n(values, ":chat", to_chat);
     int due = cJSON_GetObjectItem(*item, "due") != NULL;
-    if (due) {
-        cJSON_AddStringToObject(names, "#due_pk", "due_pk");
-        cJSON_AddStringToObject(names, "#kept", "moving_due");
-        ddb_item_put_n(values, ":due", ddb_item_get_n(*item, "due"));
-    }
+    if (due) ddb_item_put_n(values, ":due", ddb_item_get_n(*item, "due"));
     cJSON_AddStringToObject(req, "ConditionExpression",
                             due ? "#by = :by AND #claim = :claim AND #due = :due"
                                 : "#by = :by AND #claim = :claim AND attribute_not_exists(#due)");
-    cJSON_AddStringToObject(req, "UpdateExpression",
-                            due ? "SET #to = :to, #kept = :due REMOVE #due, #due_pk"
-                                : "SET #to = :to");
+    cJSON_AddStringToObject(req, "UpdateExpression", "SET #to = :to, #chat = :chat");
     dynamo_status st = dynamo_call(s->client, "UpdateItem", req, NULL, message,
                                    sizeof message);
     cJSON_Delete(req);
     if (st == DYNAMO_ERROR) return ddb_fail(err, message);
     if (st == DYNAMO_OK) { /* as marked */
         ddb_item_put_s(*item, "moving_to", new_sk);
-        if (due) {
-            ddb_item_put_n(*item, "moving_due", ddb_item_get_n(*item, "due"));
-            cJSON_DeleteItemFromObject(*item, "due");
-            cJSON_DeleteItemFromObject(*item, "due_pk");
-        }
+        ddb_item_put_n(*item, "moving_chat", to_chat);
         return STORE_OK;
     }
     /* changed since it was read (a tick's claim; a message delivered
@@ -501,16 +510,52 @@ static int mark_moving(dynamo_store *s, cJSON **item, const char *pk, const char
     return ddb_request_get_item(s, pk, old_sk, item, err);
 }
 
+/* Step 2 of move_one: the copy of `item` (every attribute as it is: due
+ * time, the tick's claim) under new_sk, unless an item is there: the new
+ * chat's own, which stands, or this copy put before (the same `by`:
+ * counted in *moved, as a copy put now is). */
+static int put_copy(dynamo_store *s, const cJSON *item, const char *pk, const char *new_sk,
+                    int64_t to_chat, int *moved, char *err) {
+    char message[STORE_ERR_MAX];
+    for (int tries = 0; tries < MOVE_TRIES; tries++) {
+        cJSON *copy = cJSON_Duplicate(item, 1);
+        const char *dropped[] = {"sk", "chat_id", "moving_to", "moving_chat"};
+        for (size_t i = 0; i < sizeof dropped / sizeof dropped[0]; i++)
+            cJSON_DeleteItemFromObject(copy, dropped[i]);
+        ddb_item_put_s(copy, "sk", new_sk);
+        ddb_item_put_n(copy, "chat_id", to_chat);
+        cJSON *req = ddb_request_new(s);
+        cJSON_AddItemToObject(req, "Item", copy);
+        cJSON_AddStringToObject(req, "ConditionExpression", "attribute_not_exists(pk)");
+        dynamo_status st = dynamo_call(s->client, "PutItem", req, NULL, message,
+                                       sizeof message);
+        cJSON_Delete(req);
+        if (st == DYNAMO_ERROR) return ddb_fail(err, message);
+        if (st == DYNAMO_OK) {
+            (*moved)++;
+            return STORE_OK;
+        }
+        cJSON *there;
+        if (ddb_request_get_item(s, pk, new_sk, &there, err) != STORE_OK) return STORE_ERROR;
+        if (there) {
+            *moved += strcmp(ddb_item_get_s(there, "by"), ddb_item_get_s(item, "by")) == 0;
+            cJSON_Delete(there);
+            return STORE_OK;
+        }
+        /* gone again meanwhile (forgotten): put it again */
+    }
+    return ddb_fail(err, "store: moving schedules kept racing with other changes; try again");
+}
+
 /* Moves one schedule item to chat to_chat in three conditional steps, so
- * that a tick never finds it due under both keys, and a move tried again
- * (the upgrade's other service message, a redelivery, a lost answer, a
- * failure half-way) goes on where one stopped and never overwrites:
- *  1. mark_moving: out of the index, marked for its new key;
- *  2. its copy, due again as it was (every other attribute as it is, the
- *     tick's claim too), put under the new key unless one is there: the
- *     new chat's own, which stands, or this step done before;
+ * that no tick says it under both keys, and a move tried again (the
+ * upgrade's other service message, a redelivery, a lost answer, a failure
+ * half-way, or a tick that finds it marked) goes on where one stopped and
+ * never overwrites:
+ *  1. mark_moving: marked for its new key; no tick claims it any more;
+ *  2. put_copy: its copy, as it is, under the new key;
  *  3. the old item deleted, if it is still the one marked.
- * *moved counts the copies put. */
+ * *moved counts the copies. */
 static int move_one(dynamo_store *s, const cJSON *found, int64_t to_chat, int *moved,
                     char *err) {
     char message[STORE_ERR_MAX];
@@ -527,48 +572,21 @@ static int move_one(dynamo_store *s, const cJSON *found, int64_t to_chat, int *m
             return ddb_fail(err, "store: moving schedules kept racing with other changes; "
                                  "try again");
         }
-        if (mark_moving(s, &item, pk, old_sk, new_sk, err) != STORE_OK) {
+        if (mark_moving(s, &item, pk, old_sk, new_sk, to_chat, err) != STORE_OK) {
             cJSON_Delete(item);
             return STORE_ERROR;
         }
     }
     if (item == NULL) return STORE_OK; /* gone: moved by another */
-
-    cJSON *copy = cJSON_Duplicate(item, 1);
-    const char *dropped[] = {"sk", "chat_id", "moving_to", "moving_due"};
-    for (size_t i = 0; i < sizeof dropped / sizeof dropped[0]; i++)
-        cJSON_DeleteItemFromObject(copy, dropped[i]);
-    ddb_item_put_s(copy, "sk", new_sk);
-    ddb_item_put_n(copy, "chat_id", to_chat);
-    if (cJSON_GetObjectItem(item, "moving_due")) {
-        ddb_item_put_n(copy, "due", ddb_item_get_n(item, "moving_due"));
-        ddb_item_put_s(copy, "due_pk", DUE_PK);
-    }
-    cJSON *req = ddb_request_new(s);
-    cJSON_AddItemToObject(req, "Item", copy);
-    cJSON_AddStringToObject(req, "ConditionExpression", "attribute_not_exists(pk)");
-    dynamo_status st = dynamo_call(s->client, "PutItem", req, NULL, message, sizeof message);
-    cJSON_Delete(req);
-    if (st == DYNAMO_CONDITION_FAILED) {
-        /* the new chat's own, or this copy put before (its answer lost):
-         * the same message set it */
-        cJSON *there;
-        if (ddb_request_get_item(s, pk, new_sk, &there, err) != STORE_OK) {
-            cJSON_Delete(item);
-            return STORE_ERROR;
-        }
-        if (there && strcmp(ddb_item_get_s(there, "by"), ddb_item_get_s(item, "by")) == 0)
-            st = DYNAMO_OK;
-        cJSON_Delete(there);
-    }
+    int status = put_copy(s, item, pk, new_sk, to_chat, moved, err);
     cJSON_Delete(item);
-    if (st == DYNAMO_ERROR) return ddb_fail(err, message);
-    if (st == DYNAMO_OK) (*moved)++;
+    if (status != STORE_OK) return STORE_ERROR;
 
-    req = ddb_request_new(s);
+    cJSON *req = ddb_request_new(s);
     ddb_item_add_key(req, pk, old_sk);
     cJSON_AddStringToObject(req, "ConditionExpression", "attribute_exists(moving_to)");
-    st = dynamo_call(s->client, "DeleteItem", req, NULL, message, sizeof message);
+    dynamo_status st = dynamo_call(s->client, "DeleteItem", req, NULL, message,
+                                   sizeof message);
     cJSON_Delete(req);
     /* a failed condition: deleted before (a lost answer), or set anew */
     return st == DYNAMO_ERROR ? ddb_fail(err, message) : STORE_OK;

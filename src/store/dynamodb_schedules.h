@@ -11,7 +11,8 @@
  * it), stopped (the "stop reminders" message that stopped it while due)
  * and, only while it is due, `due` (N, epoch ms) and `due_pk` (S, "due").
  * While it moves to its chat's new id (move_schedules), `moving_to` (its
- * new sk) and, if it was due, `moving_due` in place of `due`.
+ * new sk) and `moving_chat`: no tick claims it then, and a tick that
+ * finds it due finishes the move (its copy is due at the next tick).
  * A one-off reminder also has `expires` (epoch seconds, a week after its
  * message or its due time): the table's time to live deletes it some time
  * after, so said ones do not pile up (dynalite ignores it: harmless).
@@ -36,10 +37,11 @@
  *   list_schedules  1 Query (pages beyond 1 MB, never in practice)
  *   due_schedules   1 Query of by_due
  *   claim_schedule  1 UpdateItem; a failed condition (another's claim, or
- *                   this claim retried after its answer was lost) 1 GetItem
+ *                   this claim retried after its answer was lost, or one
+ *                   moving: then the move is finished) 1 GetItem
  *   move_schedules  1 Query of the old chat's schedules, then for each 1
- *                   UpdateItem that takes it out of by_due, marked for its
- *                   new key (conditional on what was read; on a failed
+ *                   UpdateItem that marks it for its new key, so that no
+ *                   tick claims it (conditional on what was read; on a failed
  *                   condition 1 GetItem, and again), 1 PutItem of its copy
  *                   under the new key (on a failed condition 1 GetItem:
  *                   the new chat's own, or this copy before?), 1
