@@ -451,6 +451,24 @@ static void test_tick_moved_chat(void **state) {
     assert_int_equal(s.said, 3);
 }
 
+/* Two of the chat's schedules due in the tick that finds its new id: both
+ * said there in that tick (the second is taken under the new id). */
+static void test_tick_moved_chat_two_due(void **state) {
+    fixture *fx = *state;
+    bot_result r;
+    sayer s = {.gone = 1, .gone_to = -1001234567890LL};
+    bot_tick_result t;
+    assert_int_equal(say(fx, "90ml", &r), BOT_OK);
+    assert_int_equal(say(fx, "remind me in 3h", &r), BOT_OK);
+    assert_int_equal(say(fx, "alert 3h", &r), BOT_OK);
+    assert_int_equal(bot_tick(fx->bot, NOW + 3 * 3600 * 1000LL + 60000, "t1", NULL, 0,
+                              record_say, &s, &t), BOT_OK);
+    assert_int_equal(t.chats_moved, 1);
+    assert_int_equal(t.said, 2);
+    assert_int_equal(t.lost + t.failed, 0);
+    assert_int_equal(s.last_chat, s.gone_to);
+}
+
 /* The same, when the new chat has already set its own repeating reminder
  * (here: turned it off): that one stands, and the old chat's, due when
  * Telegram refused it, is not said in the new chat; the alert moves and
@@ -526,6 +544,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_tick_failures, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tick_moved_chat, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tick_moved_chat_has_its_own, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tick_moved_chat_two_due, setup, teardown),
         cmocka_unit_test_setup_teardown(test_many_reminders, setup, teardown),
         cmocka_unit_test_setup_teardown(test_undo_button, setup, teardown),
         cmocka_unit_test_setup_teardown(test_twins_undo_button, setup, teardown),

@@ -758,21 +758,29 @@ static void test_event_shapes(void **state) {
 }
 
 /* The service message of a group upgraded to a supergroup, in chat
- * `chat` (sent by user `from`), naming the other chat in `field`. */
-static answer migration(fixture *fx, int update, int64_t chat, const char *field,
-                        const char *other, int64_t from) {
+ * `chat` of type `type` (sent by user `from`), naming the other chat in
+ * `field`. */
+static answer typed_migration(fixture *fx, int update, int64_t chat, const char *type,
+                              const char *field, const char *other, int64_t from) {
     char body[512];
     snprintf(body, sizeof body,
              "{\"update_id\":%d,\"message\":{\"message_id\":%d,\"from\":{\"id\":%lld,"
              "\"is_bot\":false,\"first_name\":\"Ana\"},\"chat\":{\"id\":%lld,\"type\":"
              "\"%s\"},\"date\":%lld,\"%s\":%s}}",
-             update, update, (long long)from, (long long)chat,
-             chat > 0 ? "private" : chat <= TG_SUPERGROUP_ID_MAX ? "supergroup" : "group",
-             (long long)NOON, field, other);
+             update, update, (long long)from, (long long)chat, type, (long long)NOON, field,
+             other);
     char *event = event_v2(body, SECRET, "POST");
     answer a = handle(fx, event);
     free(event);
     return a;
+}
+
+/* The same, in a chat of the type its id says. */
+static answer migration(fixture *fx, int update, int64_t chat, const char *field,
+                        const char *other, int64_t from) {
+    const char *type = chat > 0 ? "private" : chat <= TG_SUPERGROUP_ID_MAX ? "supergroup"
+                                                                          : "group";
+    return typed_migration(fx, update, chat, type, field, other, from);
 }
 
 /* How many schedules the family has in chat `chat`. */
@@ -852,10 +860,19 @@ static void test_group_upgraded(void **state) {
     assert_int_equal(a.status, 200);
     a = migration(fx, 8, -1001234567893LL, "migrate_from_chat_id", "-1001234567890", USER);
     assert_int_equal(a.status, 200);
+    /* ... or in a chat of another type than Telegram writes them in */
+    a = typed_migration(fx, 9, -1001234567894LL, "channel", "migrate_from_chat_id", "-4003",
+                        USER);
+    assert_int_equal(a.status, 200);
+    a = typed_migration(fx, 10, -4003, "supergroup", "migrate_to_chat_id", "-1001234567895",
+                        USER);
+    assert_int_equal(a.status, 200);
     assert_int_equal(schedules_in(fx, USER), 1);
     assert_int_equal(schedules_in(fx, -4003), 1);
     assert_int_equal(schedules_in(fx, -1001234567892LL) + schedules_in(fx, -4004) +
-                         schedules_in(fx, -1001234567893LL),
+                         schedules_in(fx, -1001234567893LL) +
+                         schedules_in(fx, -1001234567894LL) +
+                         schedules_in(fx, -1001234567895LL),
                      0);
     assert_int_equal(schedules_in(fx, supergroup), 2);
 }

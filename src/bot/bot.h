@@ -152,7 +152,8 @@ typedef struct {
     int moved;    /* claimed and moved on with nothing to say (an alert
                      whose gap a feeding ended, a summary of a zone that
                      changed) */
-    int lost;     /* claimed first by another tick: not said here */
+    int lost;     /* claimed first by another tick (or, moved to a chat's
+                     new id, replaced by its own): not said here */
     int failed;   /* say failed: given back for the next tick */
     int refused;  /* not to be tried again (the chat is gone, or it was
                      sent and no answer came): dropped */
