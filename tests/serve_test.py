@@ -34,7 +34,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 from services import Checks, polling_bot_api, wait_for  # noqa: E402
-from telegram_events import button_update, message_update  # noqa: E402
+from telegram_events import button_update, message_update, migration_update  # noqa: E402,E501
 
 MILKBOT = os.path.abspath(sys.argv[1])
 check = Checks("serve")
@@ -329,6 +329,37 @@ def converse(tmp):
     proc = serve.start()
     wait_for(lambda: serve.polling(len(api.calls) - 1))
     check("a reminder: said once", len(reminders()) == 1, reminders())
+
+    # the family group becomes a supergroup: Telegram's service messages,
+    # each handled inside its update's transaction, move what the group
+    # set to the new id, once, with no reply
+    group, supergroup = -4001, -1001000004001
+
+    def schedules_of(chat):
+        with sqlite3.connect(db) as c:
+            return c.execute("SELECT kind FROM schedules WHERE chat_id = ?",
+                             (chat,)).fetchall()
+
+    def push(update):
+        ids["update"] += 1
+        ids["message"] += 1
+        api.push(update)
+        return wait_for(lambda: stored_offset(db) == ids["update"], 10)
+
+    set_in_group = push(message_update(ids["update"] + 1, group, ids["message"] + 1, ALEX,
+                                       "Alex", int(time.time()), "/remind every 3h"))
+    check("an upgraded group: its reminder set", set_in_group
+          and schedules_of(group) == [(2,)], (schedules_of(group), serve.stderr()))
+    mark = len(api.calls)
+    moved = push(migration_update(ids["update"] + 1, group, ids["message"] + 1, SAM, "Sam",
+                                  int(time.time()), "migrate_to_chat_id", supergroup))
+    again = push(migration_update(ids["update"] + 1, supergroup, 1, SAM, "Sam",
+                                  int(time.time()), "migrate_from_chat_id", group))
+    check("an upgraded group: the service messages move its reminder, once, unanswered",
+          moved and again and schedules_of(group) == []
+          and schedules_of(supergroup) == [(2,)] and calls_of(api, "sendMessage", mark) == []
+          and "migrated" in serve.stderr(),
+          (schedules_of(group), schedules_of(supergroup), serve.stderr()))
 
     # SIGTERM while a poll is held
     wait_for(lambda: serve.polling(len(api.calls) - 1))
