@@ -205,18 +205,16 @@ static int plan(bot_turn *t, const store_schedule *sc, int64_t now_ms,
 }
 
 /* A claimed schedule (claimed as `sc` was, moved on to next, last) given
- * back as it was: the same attempt's claim, due again at its old time. */
-static int give_back(store *s, const store_schedule *sc, int64_t next, int64_t last,
-                     const char *claim) {
+ * back as it was: the same attempt's claim, due again at its old time.
+ * Best effort: when it fails, the next tick does not say it (never twice). */
+static void give_back(store *s, const store_schedule *sc, int64_t next, int64_t last,
+                      const char *claim) {
     store_schedule taken = *sc;
     taken.due_ms = next;
     taken.last_ms = last;
     int back = 0;
-    char err[STORE_ERR_MAX];
-    return s->ops->claim_schedule(s, &taken, sc->due_ms, sc->last_ms, claim, &back, err) ==
-                   STORE_OK && back
-               ? STORE_OK
-               : STORE_ERROR;
+    char ignored[STORE_ERR_MAX];
+    s->ops->claim_schedule(s, &taken, sc->due_ms, sc->last_ms, claim, &back, ignored);
 }
 
 int bot_tick(bot *b, int64_t now_ms, const char *claim, const char *only_family,
